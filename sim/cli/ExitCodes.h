@@ -1,0 +1,19 @@
+#pragma once
+
+#include <string>
+
+namespace cascade::sim {
+
+// The CLI's contract: scripts sweeping configs tell bad input from a simulator bug.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitInternalError = 1,  // a bug or an environment failure (e.g. gnuplot missing)
+  kExitBadInput = 2,       // a bad file, option or value: the message says which
+};
+
+// Bad command-line usage (unknown subcommand, missing argument): exit code 2.
+struct UsageError {
+  std::string message;
+};
+
+}  // namespace cascade::sim

@@ -1,0 +1,69 @@
+// The `cascade` command line: subcommands over the workload IR (and, as they land, the hardware
+// models). Exit codes: 0 success, 2 bad input, 1 internal error (sim/cli/ExitCodes.h).
+#include <boost/program_options/errors.hpp>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "sim/cli/ExitCodes.h"
+#include "sim/cli/WorkloadCommand.h"
+#include "workloads/ir/SourcePos.h"
+
+namespace {
+
+const char* kUsage =
+    "usage: cascade <command> [options]\n"
+    "\n"
+    "Cascade: a cycle-level simulator of accelerator architectures; workloads are cascades of\n"
+    "extended Einsums (docs/workload-syntax.md).\n"
+    "\n"
+    "commands:\n"
+    "  workload check FILE...   validate workload files\n"
+    "  workload show FILE       analyse a cascade: operation counts, passes, data volume\n"
+    "\n"
+    "options:\n"
+    "  -h, --help               print this help\n"
+    "  --version                print the version\n"
+    "\n"
+    "Exit codes: 0 success, 2 bad input (the message names the file, line and field),\n"
+    "1 internal error.\n";
+
+int dispatch(const std::vector<std::string>& args) {
+  using namespace cascade::sim;
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return kExitBadInput;
+  }
+  if (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (args[0] == "--version") {
+    std::cout << "cascade 0.1\n";
+    return kExitOk;
+  }
+  if (args[0] == "workload") return run_workload_command({args.begin() + 1, args.end()});
+  throw UsageError{"unknown command '" + args[0] + "' (run 'cascade --help')"};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace cascade::sim;
+  try {
+    return dispatch(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const cascade::workloads::WorkloadError& e) {
+    std::cerr << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const UsageError& e) {
+    std::cerr << "cascade: " << e.message << "\n";
+    return kExitBadInput;
+  } catch (const boost::program_options::error& e) {
+    std::cerr << "cascade: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "cascade: internal error: " << e.what() << "\n";
+    return kExitInternalError;
+  }
+}

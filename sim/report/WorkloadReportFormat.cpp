@@ -1,0 +1,78 @@
+#include "sim/report/WorkloadReportFormat.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <iomanip>
+#include <sstream>
+#include <stdexcept>
+
+namespace cascade::sim {
+namespace {
+
+std::string ops_text(const google::protobuf::RepeatedPtrField<config::OpCount>& ops) {
+  std::string s;
+  for (const auto& o : ops) {
+    if (!s.empty()) s += ", ";
+    s += o.kind() + " " + std::to_string(o.count());
+  }
+  return s.empty() ? "-" : s;
+}
+
+}  // namespace
+
+std::string format_workload_text(const config::WorkloadReport& r) {
+  std::ostringstream out;
+  out << r.name();
+  if (!r.description().empty()) out << " - " << r.description();
+  out << "\nranks:";
+  for (const auto& [rank, size] : std::map<std::string, uint64_t>(r.rank_sizes().begin(),
+                                                                  r.rank_sizes().end()))
+    out << " " << rank << "=" << size;
+
+  size_t width = 6;
+  for (const auto& e : r.einsum()) width = std::max(width, e.expression().size());
+  out << "\n\nEinsums (" << r.einsum_size() << ")\n";
+  out << "  " << std::left << std::setw(static_cast<int>(width)) << "einsum" << "  "
+      << std::right << std::setw(20) << "iteration points" << "  pass  operations\n";
+  for (const auto& e : r.einsum()) {
+    out << "  " << std::left << std::setw(static_cast<int>(width)) << e.expression() << "  "
+        << std::right << std::setw(20) << e.iteration_points() << "  " << std::setw(4)
+        << (e.pass() ? std::to_string(e.pass()) : "-") << "  " << ops_text(e.ops()) << "\n";
+  }
+  out << "\noperations, whole cascade: " << ops_text(r.total_ops()) << "\n";
+
+  out << "passes: " << r.passes();
+  if (!r.pass_rank().empty()) out << " over " << r.pass_rank();
+  out << " (per rank:";
+  for (const auto& rp : r.rank_passes()) out << " " << rp.rank() << "=" << rp.passes();
+  out << ")\n";
+
+  out << "\nTensors\n  " << std::left << std::setw(8) << "name" << std::setw(14) << "role"
+      << std::setw(18) << "ranks" << std::setw(6) << "type" << std::right << std::setw(18)
+      << "elements" << std::setw(20) << "bytes" << "\n";
+  for (const auto& t : r.tensor()) {
+    std::string ranks = "[";
+    for (int i = 0; i < t.ranks_size(); ++i) ranks += (i ? "," : "") + t.ranks(i);
+    ranks += "]";
+    out << "  " << std::left << std::setw(8) << t.name() << std::setw(14) << t.role()
+        << std::setw(18) << ranks << std::setw(6) << t.type() << std::right << std::setw(18)
+        << t.elements() << std::setw(20) << t.bytes() << "\n";
+  }
+  out << "\nminimum data volume: inputs " << r.input_bytes() << " B + outputs " << r.output_bytes()
+      << " B = " << r.input_bytes() + r.output_bytes() << " B; intermediates "
+      << r.intermediate_bytes() << " B if all were kept\n";
+  return out.str();
+}
+
+std::string format_workload_json(const config::WorkloadReport& report) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;
+  const auto status = google::protobuf::util::MessageToJsonString(report, &json, options);
+  if (!status.ok()) throw std::logic_error("JSON conversion failed: " + status.ToString());
+  return json;
+}
+
+}  // namespace cascade::sim

@@ -1,0 +1,100 @@
+#include "workloads/analysis/OpCounts.h"
+
+#include <algorithm>
+#include <array>
+
+namespace cascade::workloads {
+namespace {
+
+constexpr std::array<const char*, 14> kOrder = {"mac", "add",  "sub",  "mul",  "div",  "max", "min",
+                                                "exp", "log",  "sqrt", "relu", "tanh", "abs", "neg"};
+
+size_t rank_in_order(const std::string& kind) {
+  for (size_t i = 0; i < kOrder.size(); ++i)
+    if (kind == kOrder[i]) return i;
+  return kOrder.size();
+}
+
+uint64_t points_of(const std::set<std::string>& vars, const Cascade& c, const RankSizes& sizes,
+                   const std::string& what) {
+  uint64_t n = 1;
+  for (const auto& v : vars) n = checked_mul(n, sizes.of_variable(v), c, what);
+  return n;
+}
+
+void count_node(const Expr& e, const Cascade& c, const RankSizes& sizes, const std::string& what,
+                OpCounts& out) {
+  for (const auto& a : e.args) count_node(*a, c, sizes, what, out);
+  std::string kind;
+  switch (e.kind) {
+    case Expr::Kind::Number:
+    case Expr::Kind::Access:
+      return;
+    case Expr::Kind::Negate:
+      kind = "neg";
+      break;
+    case Expr::Kind::Binary:
+      kind = e.op == '+' ? "add" : e.op == '-' ? "sub" : e.op == '*' ? "mul" : "div";
+      break;
+    case Expr::Kind::Call:
+      kind = e.function;
+      break;
+  }
+  out.add(kind, points_of(e.variables(), c, sizes, what));
+}
+
+}  // namespace
+
+void OpCounts::add(const std::string& kind, uint64_t count) {
+  auto it = std::find_if(entries_.begin(), entries_.end(), [&](auto& p) { return p.first == kind; });
+  if (it != entries_.end()) {
+    it->second += count;
+    return;
+  }
+  auto pos = std::find_if(entries_.begin(), entries_.end(), [&](auto& p) {
+    return rank_in_order(p.first) > rank_in_order(kind);
+  });
+  entries_.insert(pos, {kind, count});
+}
+
+uint64_t OpCounts::of(const std::string& kind) const {
+  for (const auto& [k, v] : entries_)
+    if (k == kind) return v;
+  return 0;
+}
+
+uint64_t OpCounts::total() const {
+  uint64_t t = 0;
+  for (const auto& [k, v] : entries_) t += v;
+  return t;
+}
+
+OpCounts& OpCounts::operator+=(const OpCounts& o) {
+  for (const auto& [k, v] : o.entries_) add(k, v);
+  return *this;
+}
+
+uint64_t iteration_points(const Einsum& e, const Cascade& c, const RankSizes& sizes) {
+  return points_of(e.variables(), c, sizes, "the iteration space of " + e.output.tensor);
+}
+
+OpCounts count_ops(const Einsum& e, const Cascade& c, const RankSizes& sizes) {
+  OpCounts ops;
+  const std::string what = "the operation count of " + e.output.tensor;
+  const uint64_t points = iteration_points(e, c, sizes);
+  std::set<std::string> out_vars;
+  for (const auto& idx : e.output.indices) out_vars.insert(idx.var);
+  bool reduces = false;
+  for (const auto& v : e.rhs->variables()) reduces = reduces || !out_vars.count(v);
+  if (reduces && e.reduction.op == ReduceOp::Sum && e.rhs->kind == Expr::Kind::Binary &&
+      e.rhs->op == '*') {
+    for (const auto& a : e.rhs->args) count_node(*a, c, sizes, what, ops);
+    ops.add("mac", points);
+    return ops;
+  }
+  count_node(*e.rhs, c, sizes, what, ops);
+  if (reduces) ops.add(e.reduction.op == ReduceOp::Sum ? "add" : to_string(e.reduction.op), points);
+  return ops;
+}
+
+}  // namespace cascade::workloads

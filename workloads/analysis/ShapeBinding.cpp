@@ -1,0 +1,113 @@
+#include "workloads/analysis/ShapeBinding.h"
+
+#include <cctype>
+
+namespace cascade::workloads {
+namespace {
+
+[[noreturn]] void fail(const Cascade& c, SourcePos pos, const std::string& message) {
+  throw WorkloadError(c.file, pos, message);
+}
+
+
+void check_constant_indices(const Cascade& c, const RankSizes& sizes) {
+  for (const auto& e : c.einsums) {
+    std::vector<const Access*> reads;
+    e.rhs->collect_accesses(reads);
+    for (const Access* a : reads) {
+      const Tensor* t = c.find_tensor(a->tensor);
+      for (size_t k = 0; k < a->indices.size(); ++k) {
+        const IndexExpr& idx = a->indices[k];
+        if (idx.form != IndexExpr::Form::Constant) continue;
+        const uint64_t value = idx.const_rank.empty() ? static_cast<uint64_t>(idx.const_value)
+                                                      : sizes.of(idx.const_rank);
+        const uint64_t size = sizes.of(t->ranks[k]);
+        const uint64_t last = c.is_recurrent_position(a->tensor, k) ? size : size - 1;
+        if (value > last)
+          fail(c, idx.pos, "index '" + idx.to_string() + "' = " + std::to_string(value) +
+                               " is past the end of rank " + t->ranks[k] + " of tensor '" +
+                               t->name + "' (last position " + std::to_string(last) + ")");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+uint64_t checked_mul(uint64_t a, uint64_t b, const Cascade& cascade, const std::string& what) {
+  uint64_t r = 0;
+  if (__builtin_mul_overflow(a, b, &r))
+    fail(cascade, {}, what + " overflows 64 bits at these rank sizes");
+  return r;
+}
+
+void parse_size_override(const std::string& text, std::map<std::string, uint64_t>& overrides) {
+  const size_t eq = text.find('=');
+  const std::string name = text.substr(0, eq);
+  const std::string value = eq == std::string::npos ? "" : text.substr(eq + 1);
+  const bool digits = !value.empty() && value.size() <= 19 &&
+                      value.find_first_not_of("0123456789") == std::string::npos;
+  if (name.empty() || !digits)
+    throw WorkloadError("--set", {}, "'" + text + "': expected RANK=SIZE, e.g. M=4096");
+  overrides[name] = std::stoull(value);
+}
+
+RankSizes bind_shapes(const Cascade& c, const std::map<std::string, uint64_t>& overrides) {
+  RankSizes sizes;
+  for (const auto& [name, value] : overrides) {
+    const bool base = c.find_rank(name) != nullptr;
+    const Partition* part = c.find_partition_making(name);
+    if (!base && !part)
+      fail(c, {}, "--set " + name + "=" + std::to_string(value) + ": the workload has no rank '" +
+                      name + "'");
+    if (part && part->outer == name)
+      fail(c, {}, "--set " + name + "=" + std::to_string(value) + ": rank " + name +
+                      " is derived as " + part->rank + " / " + part->inner + "; set " +
+                      part->rank + " or " + part->inner + " instead");
+    if (value == 0) fail(c, {}, "--set " + name + "=0: a rank size must be positive");
+  }
+  // Declared ranks: override, own size, then equal_to (validated to end in a rank with a size).
+  for (const auto& r : c.ranks) {
+    const Rank* at = &r;
+    std::optional<uint64_t> size;
+    for (size_t steps = 0; at && steps <= c.ranks.size(); ++steps) {
+      if (auto it = overrides.find(at->name); it != overrides.end()) {
+        size = it->second;
+        break;
+      }
+      if (at->size) {
+        size = at->size;
+        break;
+      }
+      at = at->equal_to.empty() ? nullptr : c.find_rank(at->equal_to);
+    }
+    if (!size)
+      fail(c, r.pos, "rank '" + r.name + "' has no size: give it in the file (size: N) or with --set " +
+                         r.name + "=N");
+    sizes.set(r.name, *size);
+  }
+  // Partitions, in an order where each split rank already has its size (parts may be split again).
+  std::vector<bool> done(c.partitions.size());
+  for (size_t round = 0; round < c.partitions.size(); ++round) {
+    for (size_t i = 0; i < c.partitions.size(); ++i) {
+      const Partition& p = c.partitions[i];
+      if (done[i] || !sizes.all().count(p.rank)) continue;
+      std::optional<uint64_t> inner = p.inner_size;
+      if (auto it = overrides.find(p.inner); it != overrides.end()) inner = it->second;
+      if (!inner)
+        fail(c, p.pos, "partition of " + p.rank + ": rank " + p.inner +
+                           " has no size (give inner_size or --set " + p.inner + "=N)");
+      const uint64_t whole = sizes.of(p.rank);
+      if (whole % *inner != 0)
+        fail(c, p.pos, "partition size " + p.inner + "=" + std::to_string(*inner) +
+                           " does not divide " + p.rank + "=" + std::to_string(whole));
+      sizes.set(p.inner, *inner);
+      sizes.set(p.outer, whole / *inner);
+      done[i] = true;
+    }
+  }
+  check_constant_indices(c, sizes);
+  return sizes;
+}
+
+}  // namespace cascade::workloads

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "workloads/ir/Cascade.h"
+
+namespace cascade::workloads {
+
+// Sizes of every rank of a cascade, the partition parts included.
+class RankSizes {
+ public:
+  uint64_t of(const std::string& rank) const { return sizes_.at(rank); }
+  uint64_t of_variable(const std::string& var) const { return of(rank_of_variable(var)); }
+  const std::map<std::string, uint64_t>& all() const { return sizes_; }
+  void set(const std::string& rank, uint64_t size) { sizes_[rank] = size; }
+
+ private:
+  std::map<std::string, uint64_t> sizes_;
+};
+
+// Gives every rank a size: `overrides` (from --set R=N) first, then the file's size, then
+// equal_to; partition parts from inner_size (or an override of the inner rank) and
+// outer = rank / inner. Throws WorkloadError for an unknown or derived rank in `overrides`, an
+// unbound rank, a partition size that does not divide, and a constant index past its rank's end.
+RankSizes bind_shapes(const Cascade& cascade, const std::map<std::string, uint64_t>& overrides);
+
+// Parses "M=4096" into overrides; throws WorkloadError naming the bad text.
+void parse_size_override(const std::string& text, std::map<std::string, uint64_t>& overrides);
+
+// a * b, or a WorkloadError if it does not fit 64 bits.
+uint64_t checked_mul(uint64_t a, uint64_t b, const Cascade& cascade, const std::string& what);
+
+}  // namespace cascade::workloads

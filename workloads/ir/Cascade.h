@@ -1,0 +1,76 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "workloads/ir/Expr.h"
+#include "workloads/ir/SourcePos.h"
+
+namespace cascade::workloads {
+
+enum class ElementType { FP32, FP16, BF16, FP8, INT8, INT16, INT32, FP64 };
+int element_bytes(ElementType type);
+std::string to_string(ElementType type);
+
+struct Rank {
+  std::string name;
+  std::optional<uint64_t> size;  // unset: must come from equal_to or --set
+  std::string equal_to;
+  SourcePos pos;
+  bool operator==(const Rank& o) const {
+    return name == o.name && size == o.size && equal_to == o.equal_to;
+  }
+};
+
+// rank = outer x inner, e.g. M = M1 x M0.
+struct Partition {
+  std::string rank, outer, inner;
+  std::optional<uint64_t> inner_size;
+  SourcePos pos;
+  bool operator==(const Partition& o) const {
+    return rank == o.rank && outer == o.outer && inner == o.inner && inner_size == o.inner_size;
+  }
+};
+
+struct Tensor {
+  std::string name;
+  std::vector<std::string> ranks;
+  ElementType type = ElementType::FP32;
+  std::optional<double> initial;  // value at position 0 of a recurrent rank
+  std::string initial_text;       // as written
+  SourcePos pos;
+  bool operator==(const Tensor& o) const {
+    return name == o.name && ranks == o.ranks && type == o.type && initial == o.initial;
+  }
+};
+
+// A validated cascade of extended Einsums: the workload IR every model consumes. Sizes are not
+// bound here (see ShapeBinding), so one Cascade serves every sequence length.
+struct Cascade {
+  std::string name;
+  std::string description;
+  std::string file;  // where it was read from ("" if built in code)
+  std::vector<Rank> ranks;
+  std::vector<Partition> partitions;
+  std::vector<Tensor> tensors;
+  std::vector<Einsum> einsums;
+
+  const Rank* find_rank(const std::string& name) const;
+  const Tensor* find_tensor(const std::string& name) const;
+  const Partition* find_partition_of(const std::string& rank) const;    // rank = outer x inner
+  const Partition* find_partition_making(const std::string& rank) const;  // rank is outer or inner
+  // Index of the Einsum that writes `tensor`, or -1 for an input.
+  int writer_of(const std::string& tensor) const;
+  // Position k of `tensor` is recurrent if its writer writes it at a shifted index (X[m+1] = ...);
+  // such a rank holds size + 1 values, the initial one at 0.
+  bool is_recurrent_position(const std::string& tensor, size_t k) const;
+  // The root rank of a partition family: M for M, M1, M0 (and for parts of parts).
+  std::string root_rank(const std::string& rank) const;
+
+  bool equals(const Cascade& o) const;
+};
+
+}  // namespace cascade::workloads

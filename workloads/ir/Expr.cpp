@@ -1,0 +1,188 @@
+#include "workloads/ir/Expr.h"
+
+#include <cctype>
+
+namespace cascade::workloads {
+
+std::vector<std::string> IndexExpr::variables() const {
+  switch (form) {
+    case Form::Variable:
+    case Form::Shifted:
+      return {var};
+    case Form::Flattened:
+      return {var, inner_var};
+    case Form::Constant:
+      return {};
+  }
+  return {};
+}
+
+std::string IndexExpr::to_string() const {
+  switch (form) {
+    case Form::Variable:
+      return var;
+    case Form::Shifted:
+      return var + (offset >= 0 ? "+" : "-") + std::to_string(offset >= 0 ? offset : -offset);
+    case Form::Flattened:
+      return var + "*" + scale_rank + "+" + inner_var;
+    case Form::Constant:
+      return const_rank.empty() ? std::to_string(const_value) : const_rank;
+  }
+  return {};
+}
+
+bool IndexExpr::operator==(const IndexExpr& o) const {
+  return form == o.form && var == o.var && offset == o.offset && scale_rank == o.scale_rank &&
+         inner_var == o.inner_var && const_rank == o.const_rank && const_value == o.const_value;
+}
+
+std::string Access::to_string() const {
+  if (indices.empty()) return tensor;
+  std::string s = tensor + "[";
+  for (size_t i = 0; i < indices.size(); ++i) {
+    if (i) s += ",";
+    s += indices[i].to_string();
+  }
+  return s + "]";
+}
+
+bool Access::operator==(const Access& o) const {
+  return tensor == o.tensor && indices == o.indices;
+}
+
+namespace {
+
+int precedence(const Expr& e) {
+  if (e.kind == Expr::Kind::Binary) return (e.op == '+' || e.op == '-') ? 1 : 2;
+  if (e.kind == Expr::Kind::Negate) return 3;
+  return 4;
+}
+
+std::string wrap(const Expr& child, bool parens) {
+  return parens ? "(" + child.to_string() + ")" : child.to_string();
+}
+
+}  // namespace
+
+std::string Expr::to_string() const {
+  switch (kind) {
+    case Kind::Number:
+      return number_text;
+    case Kind::Access:
+      return access.to_string();
+    case Kind::Negate:
+      return "-" + wrap(*args[0], precedence(*args[0]) < 3);
+    case Kind::Binary: {
+      const int p = precedence(*this);
+      // Left-associative: a - b - c is (a - b) - c, so a right operand of equal precedence keeps
+      // its parentheses and the printed text parses back to the same tree.
+      return wrap(*args[0], precedence(*args[0]) < p) + " " + op + " " +
+             wrap(*args[1], precedence(*args[1]) <= p);
+    }
+    case Kind::Call: {
+      std::string s = function + "(";
+      for (size_t i = 0; i < args.size(); ++i) {
+        if (i) s += ", ";
+        s += args[i]->to_string();
+      }
+      return s + ")";
+    }
+  }
+  return {};
+}
+
+std::set<std::string> Expr::variables() const {
+  std::set<std::string> vars;
+  if (kind == Kind::Access) {
+    for (const auto& idx : access.indices)
+      for (auto& v : idx.variables()) vars.insert(v);
+  }
+  for (const auto& a : args) {
+    auto sub = a->variables();
+    vars.insert(sub.begin(), sub.end());
+  }
+  return vars;
+}
+
+void Expr::collect_accesses(std::vector<const struct Access*>& out) const {
+  if (kind == Kind::Access) out.push_back(&access);
+  for (const auto& a : args) a->collect_accesses(out);
+}
+
+bool Expr::equals(const Expr& o) const {
+  if (kind != o.kind || op != o.op || function != o.function || args.size() != o.args.size())
+    return false;
+  if (kind == Kind::Number && !(number == o.number)) return false;
+  if (kind == Kind::Access && !(access == o.access)) return false;
+  for (size_t i = 0; i < args.size(); ++i)
+    if (!args[i]->equals(*o.args[i])) return false;
+  return true;
+}
+
+std::string to_string(ReduceOp op) {
+  switch (op) {
+    case ReduceOp::Sum:
+      return "sum";
+    case ReduceOp::Max:
+      return "max";
+    case ReduceOp::Min:
+      return "min";
+  }
+  return {};
+}
+
+std::string Einsum::to_string() const {
+  std::string s = output.to_string() + " = ";
+  if (!reduction.written) return s + rhs->to_string();
+  s += workloads::to_string(reduction.op) + "[";
+  for (size_t i = 0; i < reduction.vars.size(); ++i) {
+    if (i) s += ",";
+    s += reduction.vars[i];
+  }
+  return s + "](" + rhs->to_string() + ")";
+}
+
+bool Einsum::equals(const Einsum& o) const {
+  return output == o.output && reduction == o.reduction && rhs->equals(*o.rhs);
+}
+
+std::set<std::string> Einsum::variables() const {
+  std::set<std::string> vars = rhs->variables();
+  for (const auto& idx : output.indices)
+    for (auto& v : idx.variables()) vars.insert(v);
+  return vars;
+}
+
+bool Einsum::is_recurrent() const {
+  for (const auto& idx : output.indices)
+    if (idx.form == IndexExpr::Form::Shifted) return true;
+  return false;
+}
+
+bool Einsum::is_recurrent_along(const std::set<std::string>& ranks) const {
+  for (const auto& idx : output.indices)
+    if (idx.form == IndexExpr::Form::Shifted && ranks.count(rank_of_variable(idx.var))) return true;
+  return false;
+}
+
+bool is_unary_function(const std::string& name) {
+  return name == "exp" || name == "log" || name == "sqrt" || name == "relu" || name == "tanh" ||
+         name == "abs";
+}
+
+bool is_binary_function(const std::string& name) { return name == "max" || name == "min"; }
+
+std::optional<ReduceOp> reduce_op_from_name(const std::string& name) {
+  if (name == "sum") return ReduceOp::Sum;
+  if (name == "max") return ReduceOp::Max;
+  if (name == "min") return ReduceOp::Min;
+  return std::nullopt;
+}
+
+std::string rank_of_variable(const std::string& var) {
+  std::string r = var;
+  for (auto& c : r) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return r;
+}
+
+}  // namespace cascade::workloads

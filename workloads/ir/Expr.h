@@ -1,0 +1,103 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "workloads/ir/SourcePos.h"
+
+namespace cascade::workloads {
+
+// One index of a tensor access. Index variables are lower-case rank names ("m" ranges over M).
+//   Variable   m            the rank's own index
+//   Shifted    m+1          a recurrence step (written X[m+1] = f(X[m]))
+//   Flattened  m1*M0+m0     a partitioned rank M = M1 x M0 addressed by its two parts
+//   Constant   0 or M1      a fixed position: a literal or the size of a rank (the final value of a
+//                           recurrence)
+struct IndexExpr {
+  enum class Form { Variable, Shifted, Flattened, Constant };
+  Form form = Form::Variable;
+  std::string var;         // Variable, Shifted: the variable; Flattened: the outer variable
+  int64_t offset = 0;      // Shifted: the step
+  std::string scale_rank;  // Flattened: the inner rank's name (M0)
+  std::string inner_var;   // Flattened: the inner variable (m0)
+  std::string const_rank;  // Constant: a rank whose size is the position, or empty
+  int64_t const_value = 0; // Constant: the literal position when const_rank is empty
+  SourcePos pos;
+
+  std::vector<std::string> variables() const;
+  std::string to_string() const;
+  bool operator==(const IndexExpr& o) const;
+};
+
+struct Access {
+  std::string tensor;
+  std::vector<IndexExpr> indices;
+  SourcePos pos;
+
+  std::string to_string() const;
+  bool operator==(const Access& o) const;
+};
+
+struct Expr;
+using ExprPtr = std::shared_ptr<const Expr>;
+
+// The right-hand side of an Einsum: arithmetic over tensor accesses, numbers and functions.
+struct Expr {
+  enum class Kind { Number, Access, Negate, Binary, Call };
+  Kind kind = Kind::Number;
+  double number = 0;           // Number
+  std::string number_text;     // Number, as written ("-inf", "0.5")
+  struct Access access;        // Access
+  char op = 0;                 // Binary: + - * /
+  std::string function;        // Call: exp, max, min, ...
+  std::vector<ExprPtr> args;   // Negate (1), Binary (2), Call (1 or 2)
+  SourcePos pos;
+
+  std::string to_string() const;
+  // Index variables used anywhere below this node.
+  std::set<std::string> variables() const;
+  void collect_accesses(std::vector<const struct Access*>& out) const;
+  bool equals(const Expr& o) const;
+};
+
+enum class ReduceOp { Sum, Max, Min };
+std::string to_string(ReduceOp op);
+
+// How the Einsum combines iteration points that map to the same output element.
+struct Reduction {
+  ReduceOp op = ReduceOp::Sum;
+  std::vector<std::string> vars;  // the reduced index variables
+  bool written = false;           // spelled out as op[vars](...) rather than implied (sum)
+  SourcePos pos;
+  bool operator==(const Reduction& o) const {
+    return op == o.op && vars == o.vars && written == o.written;
+  }
+};
+
+struct Einsum {
+  Access output;
+  Reduction reduction;  // vars empty: no reduction
+  ExprPtr rhs;
+  SourcePos pos;
+
+  std::string to_string() const;
+  bool equals(const Einsum& o) const;
+  // All index variables of the iteration space (output's and right-hand side's).
+  std::set<std::string> variables() const;
+  // True if the output is written at a shifted index (X[m+1] = ...).
+  bool is_recurrent() const;
+  // True if the output is written at a shifted index of one of `ranks`.
+  bool is_recurrent_along(const std::set<std::string>& ranks) const;
+};
+
+// Function names the syntax knows; an unknown name is an error.
+bool is_unary_function(const std::string& name);
+bool is_binary_function(const std::string& name);
+std::optional<ReduceOp> reduce_op_from_name(const std::string& name);
+std::string rank_of_variable(const std::string& var);  // "m1" -> "M1"
+
+}  // namespace cascade::workloads

@@ -1,0 +1,224 @@
+#include "workloads/parser/CascadeValidator.h"
+
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "workloads/analysis/DependenceGraph.h"
+
+namespace cascade::workloads {
+namespace {
+
+bool is_rank_name(const std::string& s) {
+  if (s.empty() || !std::isupper(static_cast<unsigned char>(s[0]))) return false;
+  for (char c : s)
+    if (!std::isupper(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c)))
+      return false;
+  return true;
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool is_reserved(const std::string& name) {
+  return is_unary_function(name) || is_binary_function(name) || reduce_op_from_name(name) ||
+         name == "inf";
+}
+
+class Validator {
+ public:
+  explicit Validator(const Cascade& c) : c_(c) {}
+
+  void run() {
+    check_ranks();
+    check_partitions();
+    check_tensors();
+    std::map<std::string, const Einsum*> writers;
+    for (const auto& e : c_.einsums) {
+      check_einsum(e);
+      auto [it, fresh] = writers.emplace(e.output.tensor, &e);
+      if (!fresh)
+        fail(e.output.pos, "tensor '" + e.output.tensor + "' is written by two Einsums (first at line " +
+                               std::to_string(it->second->pos.line) + ")");
+    }
+    check_acyclic();
+  }
+
+ private:
+  [[noreturn]] void fail(SourcePos pos, const std::string& message) const {
+    throw WorkloadError(c_.file, pos, message);
+  }
+
+  bool has_rank(const std::string& name) const { return ranks_.count(name) != 0; }
+
+  void add_rank(const std::string& name, SourcePos pos) {
+    if (!is_rank_name(name))
+      fail(pos, "rank name '" + name + "' must be upper case letters and digits, starting with a letter");
+    if (!ranks_.insert(name).second) fail(pos, "rank '" + name + "' is declared twice");
+  }
+
+  void check_ranks() {
+    for (const auto& r : c_.ranks) add_rank(r.name, r.pos);
+    for (const auto& r : c_.ranks) {
+      if (r.equal_to.empty()) continue;
+      if (!has_rank(r.equal_to) || r.equal_to == r.name)
+        fail(r.pos, "rank '" + r.name + "': equal_to names undeclared rank '" + r.equal_to + "'");
+      // Follow the chain: it must end at a rank with a size of its own.
+      std::string at = r.name;
+      for (size_t steps = 0;; ++steps) {
+        const Rank* cur = c_.find_rank(at);
+        if (!cur || cur->equal_to.empty()) break;
+        if (steps > c_.ranks.size())
+          fail(r.pos, "rank '" + r.name + "': equal_to forms a cycle");
+        at = cur->equal_to;
+      }
+    }
+  }
+
+  void check_partitions() {
+    std::set<std::string> split;
+    for (const auto& p : c_.partitions) {
+      if (!has_rank(p.rank)) fail(p.pos, "partition of undeclared rank '" + p.rank + "'");
+      if (!split.insert(p.rank).second) fail(p.pos, "rank '" + p.rank + "' is partitioned twice");
+      add_rank(p.outer, p.pos);
+      add_rank(p.inner, p.pos);
+    }
+    for (const auto& r : c_.ranks)
+      if (!r.equal_to.empty() && c_.find_partition_making(r.equal_to))
+        fail(r.pos, "rank '" + r.name + "': equal_to may not name a partition part ('" +
+                        r.equal_to + "')");
+  }
+
+  void check_tensors() {
+    std::set<std::string> names;
+    for (const auto& t : c_.tensors) {
+      if (is_reserved(t.name)) fail(t.pos, "tensor name '" + t.name + "' is a reserved word");
+      if (!names.insert(t.name).second) fail(t.pos, "tensor '" + t.name + "' is declared twice");
+      std::set<std::string> seen;
+      for (const auto& r : t.ranks) {
+        if (!has_rank(r)) fail(t.pos, "tensor '" + t.name + "' has undeclared rank '" + r + "'");
+        if (!seen.insert(r).second) fail(t.pos, "tensor '" + t.name + "' lists rank '" + r + "' twice");
+      }
+    }
+  }
+
+  const Tensor& tensor_of(const Access& a) const {
+    const Tensor* t = c_.find_tensor(a.tensor);
+    if (!t) fail(a.pos, "undeclared tensor '" + a.tensor + "'");
+    if (t->ranks.size() != a.indices.size())
+      fail(a.pos, "tensor '" + a.tensor + "' has " + std::to_string(t->ranks.size()) +
+                      " rank(s) but is indexed with " + std::to_string(a.indices.size()));
+    return *t;
+  }
+
+  void check_variable(const std::string& var, SourcePos pos) const {
+    if (!has_rank(rank_of_variable(var)))
+      fail(pos, "index variable '" + var + "' names undeclared rank '" + rank_of_variable(var) + "'");
+  }
+
+  // Does index `idx` address rank `rank` of a tensor?
+  void check_index(const Access& a, const Tensor& t, size_t i) const {
+    const IndexExpr& idx = a.indices[i];
+    const std::string& rank = t.ranks[i];
+    for (const auto& v : idx.variables()) check_variable(v, idx.pos);
+    const auto mismatch = [&](const std::string& what) {
+      fail(idx.pos, "index '" + idx.to_string() + "' " + what + " but rank " +
+                        std::to_string(i + 1) + " of tensor '" + t.name + "' is " + rank);
+    };
+    switch (idx.form) {
+      case IndexExpr::Form::Variable:
+      case IndexExpr::Form::Shifted:
+        if (rank_of_variable(idx.var) != rank) mismatch("ranges over " + rank_of_variable(idx.var));
+        break;
+      case IndexExpr::Form::Flattened: {
+        const Partition* p = c_.find_partition_of(rank);
+        if (!has_rank(idx.scale_rank))
+          fail(idx.pos, "index '" + idx.to_string() + "' names undeclared rank '" + idx.scale_rank + "'");
+        if (!p || p->outer != rank_of_variable(idx.var) || p->inner != idx.scale_rank ||
+            rank_of_variable(idx.inner_var) != idx.scale_rank)
+          mismatch(p ? "does not address the partition " + rank + " = " + p->outer + " x " + p->inner +
+                           " (write " + lower(p->outer) + "*" + p->inner + "+" + lower(p->inner) + ")"
+                     : "is a flattened index");
+        break;
+      }
+      case IndexExpr::Form::Constant:
+        if (!idx.const_rank.empty() && !has_rank(idx.const_rank))
+          fail(idx.pos, "index '" + idx.const_rank + "' names undeclared rank '" + idx.const_rank + "'");
+        break;
+    }
+  }
+
+  void check_einsum(const Einsum& e) {
+    const Tensor& out = tensor_of(e.output);
+    std::set<std::string> out_vars;
+    for (size_t i = 0; i < e.output.indices.size(); ++i) {
+      check_index(e.output, out, i);
+      const auto& idx = e.output.indices[i];
+      if (!out_vars.insert(idx.var).second)
+        fail(idx.pos, "index variable '" + idx.var + "' appears twice in the output");
+      if (idx.form == IndexExpr::Form::Shifted) {
+        if (idx.offset < 0)
+          fail(idx.pos, "a recurrence steps forward: write " + idx.var + "+1, not " + idx.to_string());
+        if (!out.initial)
+          fail(e.output.pos, "recurrent tensor '" + out.name +
+                                 "' has no initial value (add initial: \"...\" to its declaration)");
+      }
+    }
+    std::vector<const Access*> inputs;
+    e.rhs->collect_accesses(inputs);
+    std::set<std::string> in_vars;
+    for (const Access* a : inputs) {
+      const Tensor& t = tensor_of(*a);
+      for (size_t i = 0; i < a->indices.size(); ++i) {
+        check_index(*a, t, i);
+        for (auto& v : a->indices[i].variables()) in_vars.insert(v);
+      }
+    }
+    std::set<std::string> dropped;
+    for (const auto& v : in_vars)
+      if (!out_vars.count(v)) dropped.insert(v);
+    if (e.reduction.written) {
+      std::set<std::string> listed;
+      for (const auto& v : e.reduction.vars) {
+        if (!listed.insert(v).second) fail(e.reduction.pos, "rank '" + v + "' is reduced twice");
+        check_variable(v, e.reduction.pos);
+        if (!in_vars.count(v))
+          fail(e.reduction.pos, "reduced rank '" + v + "' appears in no input of " + e.output.tensor);
+        if (out_vars.count(v))
+          fail(e.reduction.pos, "reduced rank '" + v + "' also indexes the output " + e.output.tensor);
+      }
+      for (const auto& v : dropped)
+        if (!listed.count(v))
+          fail(e.reduction.pos, "rank '" + v + "' is missing from the output but not listed in " +
+                                    to_string(e.reduction.op) + "[...]");
+    }
+  }
+
+  void check_acyclic() const {
+    const DependenceGraph g(c_);
+    for (size_t i = 0; i < c_.einsums.size(); ++i) {
+      const Einsum& e = c_.einsums[i];
+      if (g.reads_itself(i))
+        fail(e.output.pos, "tensor '" + e.output.tensor +
+                               "' reads itself without a recurrence step (write " +
+                               e.output.tensor + "[m+1] = f(" + e.output.tensor + "[m]))");
+    }
+    const std::vector<size_t> cycle = g.find_cycle();
+    if (cycle.empty()) return;
+    std::string path;
+    for (size_t i : cycle) path += c_.einsums[i].output.tensor + " -> ";
+    path += c_.einsums[cycle.front()].output.tensor;
+    fail(c_.einsums[cycle.front()].pos, "the Einsums form a cycle: " + path);
+  }
+
+  const Cascade& c_;
+  std::set<std::string> ranks_;
+};
+
+}  // namespace
+
+void validate_cascade(const Cascade& cascade) { Validator(cascade).run(); }
+
+}  // namespace cascade::workloads

@@ -1,0 +1,330 @@
+#include "workloads/parser/EinsumParser.h"
+
+#include <cctype>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "workloads/parser/EinsumLexer.h"
+
+namespace cascade::workloads {
+namespace {
+
+bool is_lower_name(const std::string& s) {
+  if (s.empty() || !std::islower(static_cast<unsigned char>(s[0]))) return false;
+  for (char c : s)
+    if (!std::islower(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c)))
+      return false;
+  return true;
+}
+
+bool is_upper_name(const std::string& s) {
+  if (s.empty() || !std::isupper(static_cast<unsigned char>(s[0]))) return false;
+  for (char c : s)
+    if (!std::isupper(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c)))
+      return false;
+  return true;
+}
+
+class Parser {
+ public:
+  Parser(const std::string& text, const std::string& file, SourcePos start)
+      : file_(file), start_(start) {
+    int bad = 0;
+    if (!tokenize_einsum(text, tokens_, bad))
+      throw WorkloadError(file_, at(bad),
+                          std::string("unexpected character '") + text[static_cast<size_t>(bad)] +
+                              "' in Einsum");
+  }
+
+  Einsum parse() {
+    Einsum e;
+    e.pos = at(0);
+    e.output = parse_access(/*output=*/true);
+    expect("=", "'=' after the output tensor");
+    if (is_reduction_start()) {
+      e.reduction = parse_reduction_header();
+      expect("(", "'(' after the reduced ranks");
+      e.rhs = parse_expr();
+      expect(")", "')' closing the reduction");
+    } else {
+      e.rhs = parse_expr();
+    }
+    if (peek().kind != Token::Kind::End)
+      fail(peek(), "expected an operator or end of expression, found " + peek().describe());
+    return e;
+  }
+
+ private:
+  SourcePos at(int offset) const { return {start_.line, start_.column + offset}; }
+  const Token& peek(size_t ahead = 0) const {
+    return tokens_[std::min(pos_ + ahead, tokens_.size() - 1)];
+  }
+  const Token& next() {
+    const Token& t = peek();
+    if (pos_ < tokens_.size() - 1) ++pos_;
+    return t;
+  }
+  bool at_punct(const char* p, size_t ahead = 0) const {
+    return peek(ahead).kind == Token::Kind::Punct && peek(ahead).text == p;
+  }
+  [[noreturn]] void fail(const Token& t, const std::string& message) const {
+    throw WorkloadError(file_, at(t.offset), message);
+  }
+  void expect(const char* punct, const std::string& what) {
+    if (!at_punct(punct)) fail(peek(), "expected " + what + ", found " + peek().describe());
+    next();
+  }
+
+  bool is_reduction_start() const {
+    return peek().kind == Token::Kind::Identifier && reduce_op_from_name(peek().text) &&
+           at_punct("[", 1);
+  }
+
+  Reduction parse_reduction_header() {
+    Reduction r;
+    const Token& name = next();
+    r.op = *reduce_op_from_name(name.text);
+    r.written = true;
+    r.pos = at(name.offset);
+    next();  // '['
+    while (true) {
+      const Token& v = next();
+      if (v.kind != Token::Kind::Identifier || !is_lower_name(v.text))
+        fail(v, "expected a reduced index variable (lower case, e.g. 'm'), found " + v.describe());
+      r.vars.push_back(v.text);
+      if (at_punct(",")) {
+        next();
+        continue;
+      }
+      expect("]", "',' or ']' in the reduced ranks");
+      break;
+    }
+    return r;
+  }
+
+  Access parse_access(bool output) {
+    const Token& name = next();
+    if (name.kind != Token::Kind::Identifier)
+      fail(name, std::string("expected ") + (output ? "the output tensor" : "a tensor") +
+                     ", found " + name.describe());
+    Access a;
+    a.tensor = name.text;
+    a.pos = at(name.offset);
+    if (!at_punct("[")) return a;
+    next();
+    while (true) {
+      a.indices.push_back(parse_index(output));
+      if (at_punct(",")) {
+        next();
+        continue;
+      }
+      expect("]", "',' or ']' after an index");
+      break;
+    }
+    return a;
+  }
+
+  struct IndexTerm {
+    const Token* name = nullptr;   // identifier, or number
+    const Token* scale = nullptr;  // identifier after '*'
+  };
+
+  IndexExpr parse_index(bool output) {
+    std::vector<IndexTerm> terms;
+    std::vector<int> signs;  // signs[i] joins terms[i] and terms[i + 1]
+    const int first_offset = peek().offset;
+    while (true) {
+      IndexTerm term;
+      const Token& t = next();
+      if (t.kind != Token::Kind::Identifier && t.kind != Token::Kind::Number)
+        fail(t, "expected an index (e.g. m, m+1, m1*M0+m0, 0 or M1), found " + t.describe());
+      term.name = &t;
+      if (at_punct("*")) {
+        next();
+        const Token& s = next();
+        if (s.kind != Token::Kind::Identifier)
+          fail(s, "expected a rank name after '*' in an index, found " + s.describe());
+        term.scale = &s;
+      }
+      terms.push_back(term);
+      if (at_punct("+") || at_punct("-")) {
+        signs.push_back(next().text == "+" ? 1 : -1);
+        continue;
+      }
+      break;
+    }
+    return classify(terms, signs, first_offset, output);
+  }
+
+  IndexExpr classify(const std::vector<IndexTerm>& terms, const std::vector<int>& signs,
+                     int offset, bool output) {
+    IndexExpr idx;
+    idx.pos = at(offset);
+    const auto unsupported = [&]() { unsupported_index(offset, output); };
+    const IndexTerm& a = terms[0];
+    const bool a_var = a.name->kind == Token::Kind::Identifier && is_lower_name(a.name->text);
+    if (terms.size() == 1 && !a.scale) {
+      if (a_var) {
+        idx.form = IndexExpr::Form::Variable;
+        idx.var = a.name->text;
+        return idx;
+      }
+      if (output) unsupported();
+      idx.form = IndexExpr::Form::Constant;
+      if (a.name->kind == Token::Kind::Number) {
+        idx.const_value = parse_integer(*a.name);
+      } else if (is_upper_name(a.name->text)) {
+        idx.const_rank = a.name->text;
+      } else {
+        fail(*a.name, "index '" + a.name->text +
+                          "' is neither an index variable (lower case) nor a rank (upper case)");
+      }
+      return idx;
+    }
+    if (terms.size() == 2 && a_var && !a.scale && !terms[1].scale &&
+        terms[1].name->kind == Token::Kind::Number) {
+      idx.form = IndexExpr::Form::Shifted;
+      idx.var = a.name->text;
+      idx.offset = signs[0] * parse_integer(*terms[1].name);
+      if (idx.offset == 0) unsupported();
+      return idx;
+    }
+    if (!output && terms.size() == 2 && a_var && a.scale && signs[0] == 1 && !terms[1].scale &&
+        terms[1].name->kind == Token::Kind::Identifier && is_lower_name(terms[1].name->text) &&
+        is_upper_name(a.scale->text)) {
+      idx.form = IndexExpr::Form::Flattened;
+      idx.var = a.name->text;
+      idx.scale_rank = a.scale->text;
+      idx.inner_var = terms[1].name->text;
+      return idx;
+    }
+    unsupported_index(offset, output);
+  }
+
+  [[noreturn]] void unsupported_index(int offset, bool output) const {
+    throw WorkloadError(file_, at(offset),
+                        output ? "an output index must be a variable (m) or a recurrence step (m+1)"
+                               : "unsupported index: expected m, m+1, m1*M0+m0, a number or a "
+                                 "rank name");
+  }
+
+  int64_t parse_integer(const Token& t) const {
+    if (t.text.find_first_not_of("0123456789") != std::string::npos || t.text.size() > 12)
+      fail(t, "expected a whole number as index, found " + t.describe());
+    return std::stoll(t.text);
+  }
+
+  ExprPtr parse_expr() {
+    ExprPtr left = parse_term();
+    while (at_punct("+") || at_punct("-")) {
+      const Token& op = next();
+      left = binary(op, left, parse_term());
+    }
+    return left;
+  }
+
+  ExprPtr parse_term() {
+    ExprPtr left = parse_unary();
+    while (at_punct("*") || at_punct("/")) {
+      const Token& op = next();
+      left = binary(op, left, parse_unary());
+    }
+    return left;
+  }
+
+  ExprPtr binary(const Token& op, ExprPtr l, ExprPtr r) {
+    auto e = std::make_shared<Expr>();
+    e->kind = Expr::Kind::Binary;
+    e->op = op.text[0];
+    e->pos = at(op.offset);
+    e->args = {std::move(l), std::move(r)};
+    return e;
+  }
+
+  ExprPtr parse_unary() {
+    if (at_punct("-")) {
+      const Token& minus = next();
+      // "-inf" and "-2" are numbers, so they print back as written.
+      if (peek().kind == Token::Kind::Number || (peek().kind == Token::Kind::Identifier &&
+                                                 peek().text == "inf" && !at_punct("[", 1))) {
+        ExprPtr n = parse_primary();
+        auto e = std::make_shared<Expr>(*n);
+        e->number = -n->number;
+        e->number_text = "-" + n->number_text;
+        e->pos = at(minus.offset);
+        return e;
+      }
+      auto e = std::make_shared<Expr>();
+      e->kind = Expr::Kind::Negate;
+      e->pos = at(minus.offset);
+      e->args = {parse_unary()};
+      return e;
+    }
+    return parse_primary();
+  }
+
+  ExprPtr parse_primary() {
+    const Token& t = peek();
+    auto e = std::make_shared<Expr>();
+    e->pos = at(t.offset);
+    if (t.kind == Token::Kind::Number) {
+      next();
+      e->kind = Expr::Kind::Number;
+      e->number_text = t.text;
+      e->number = std::stod(t.text);
+      return e;
+    }
+    if (at_punct("(")) {
+      next();
+      ExprPtr inner = parse_expr();
+      expect(")", "')'");
+      return inner;
+    }
+    if (t.kind != Token::Kind::Identifier)
+      fail(t, "expected a tensor, number, function or '(', found " + t.describe());
+    if (t.text == "inf" && !at_punct("[", 1)) {
+      next();
+      e->kind = Expr::Kind::Number;
+      e->number_text = "inf";
+      e->number = std::numeric_limits<double>::infinity();
+      return e;
+    }
+    if (at_punct("(", 1)) {
+      next();
+      next();
+      e->kind = Expr::Kind::Call;
+      e->function = t.text;
+      const bool unary = is_unary_function(t.text), binary_fn = is_binary_function(t.text);
+      if (!unary && !binary_fn)
+        fail(t, "unknown function '" + t.text +
+                    "' (known: exp, log, sqrt, relu, tanh, abs, max, min)");
+      e->args.push_back(parse_expr());
+      if (binary_fn) {
+        expect(",", "',' between the two arguments of " + t.text);
+        e->args.push_back(parse_expr());
+      }
+      expect(")", "')' closing " + t.text + "(");
+      return e;
+    }
+    if (reduce_op_from_name(t.text) && at_punct("[", 1))
+      fail(t, "a reduction " + t.text +
+                  "[...] must be the whole right-hand side; give it an Einsum of its own");
+    e->kind = Expr::Kind::Access;
+    e->access = parse_access(/*output=*/false);
+    return e;
+  }
+
+  std::string file_;
+  SourcePos start_;
+  std::vector<Token> tokens_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+Einsum parse_einsum(const std::string& text, const std::string& file, SourcePos start) {
+  return Parser(text, file, start).parse();
+}
+
+}  // namespace cascade::workloads

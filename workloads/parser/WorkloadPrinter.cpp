@@ -1,0 +1,56 @@
+#include "workloads/parser/WorkloadPrinter.h"
+
+#include <google/protobuf/text_format.h>
+
+#include "configs/workload.pb.h"
+
+namespace cascade::workloads {
+namespace {
+
+config::ElementType to_proto(ElementType t) {
+  switch (t) {
+    case ElementType::FP32: return config::FP32;
+    case ElementType::FP16: return config::FP16;
+    case ElementType::BF16: return config::BF16;
+    case ElementType::FP8: return config::FP8;
+    case ElementType::INT8: return config::INT8;
+    case ElementType::INT16: return config::INT16;
+    case ElementType::INT32: return config::INT32;
+    case ElementType::FP64: return config::FP64;
+  }
+  return config::ELEMENT_TYPE_UNSPECIFIED;
+}
+
+}  // namespace
+
+std::string print_workload(const Cascade& c) {
+  config::Workload w;
+  w.set_name(c.name);
+  w.set_description(c.description);
+  for (const auto& r : c.ranks) {
+    auto* pr = w.add_rank();
+    pr->set_name(r.name);
+    if (r.size) pr->set_size(*r.size);
+    pr->set_equal_to(r.equal_to);
+  }
+  for (const auto& p : c.partitions) {
+    auto* pp = w.add_partition();
+    pp->set_rank(p.rank);
+    pp->set_outer(p.outer);
+    pp->set_inner(p.inner);
+    if (p.inner_size) pp->set_inner_size(*p.inner_size);
+  }
+  for (const auto& t : c.tensors) {
+    auto* pt = w.add_tensor();
+    pt->set_name(t.name);
+    for (const auto& r : t.ranks) pt->add_ranks(r);
+    pt->set_type(to_proto(t.type));
+    pt->set_initial(t.initial_text);
+  }
+  for (const auto& e : c.einsums) w.add_einsum(e.to_string());
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(w, &text);
+  return text;
+}
+
+}  // namespace cascade::workloads
