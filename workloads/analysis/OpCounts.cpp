@@ -6,8 +6,8 @@
 namespace cascade::workloads {
 namespace {
 
-constexpr std::array<const char*, 14> kOrder = {"mac", "add",  "sub",  "mul",  "div",  "max", "min",
-                                                "exp", "log",  "sqrt", "relu", "tanh", "abs", "neg"};
+constexpr std::array<const char*, 15> kOrder = {"mac", "add",  "sub",  "mul",  "div",  "max", "min",
+                                                "exp", "log",  "sqrt", "relu", "gelu", "tanh", "abs", "neg"};
 
 size_t rank_in_order(const std::string& kind) {
   for (size_t i = 0; i < kOrder.size(); ++i)

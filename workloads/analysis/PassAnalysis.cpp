@@ -61,7 +61,12 @@ RankPassCount count_passes(const Cascade& c, const std::string& root) {
     TensorState& out = state[e.output.tensor];
     out.pass = pass;
     out.complete = iterates ? !keeps_rank : reads_complete;
-    result.reduced = result.reduced || (iterates && !keeps_rank) || e.is_recurrent_along(family);
+    const bool recurs = e.is_recurrent_along(family);
+    result.reduced = result.reduced || (iterates && !keeps_rank) || recurs;
+    bool reduces_by_extremum = false;
+    if (e.reduction.written && e.reduction.op != ReduceOp::Sum)
+      for (const auto& v : e.reduction.vars) reduces_by_extremum = reduces_by_extremum || in_family(v);
+    result.recurs_or_extremum = result.recurs_or_extremum || recurs || reduces_by_extremum;
     if (iterates) {
       result.einsum_pass[i] = pass;
       result.passes = std::max(result.passes, pass);
@@ -72,16 +77,18 @@ RankPassCount count_passes(const Cascade& c, const std::string& root) {
 
 PassAnalysis analyze_passes(const Cascade& c) {
   PassAnalysis analysis;
-  std::tuple<int, bool, size_t> best{0, false, 0};
+  std::tuple<int, bool, bool, size_t> best{0, false, false, 0};
   for (const auto& r : c.ranks) {
     if (c.root_rank(r.name) != r.name) continue;
     const RankPassCount& counted = analysis.ranks.emplace_back(count_passes(c, r.name));
     const auto iterating = static_cast<size_t>(std::count_if(
         counted.einsum_pass.begin(), counted.einsum_pass.end(), [](int p) { return p > 0; }));
     // The cascade's pass rank is the one needing most passes; among equals, a rank the cascade
-    // reduces or recurs along (a pass over a rank no one reduces costs nothing), then the one most
-    // Einsums traverse: M in a 1-pass attention, not P (never reduced) nor E (one product).
-    const std::tuple<int, bool, size_t> score{counted.passes, counted.reduced, iterating};
+    // recurs along or max/min-reduces (the softmax's rank), then one it reduces at all (a pass
+    // over a rank no one reduces costs nothing), then the one most Einsums traverse: M in a 1-pass
+    // attention, not P (never reduced), E (one product) or a transformer's H.
+    const std::tuple<int, bool, bool, size_t> score{counted.passes, counted.recurs_or_extremum,
+                                                    counted.reduced, iterating};
     if (counted.passes > 0 && score > best) {
       best = score;
       analysis.passes = counted.passes;

@@ -17,6 +17,7 @@ struct RankPassCount {
   std::string rank;               // the root rank (M for M, M1, M0)
   int passes = 0;                 // 0 if no Einsum iterates over it
   bool reduced = false;           // some Einsum reduces it away or recurs along it
+  bool recurs_or_extremum = false;  // some Einsum recurs along it or max/min-reduces it
   std::vector<int> einsum_pass;   // per Einsum: the pass it runs in, 0 if it does not iterate
 };
 

@@ -166,7 +166,8 @@ bool Einsum::is_recurrent_along(const std::set<std::string>& ranks) const {
 }
 
 bool is_unary_function(const std::string& name) {
-  return name == "exp" || name == "log" || name == "sqrt" || name == "relu" || name == "tanh" ||
+  return name == "exp" || name == "log" || name == "sqrt" || name == "relu" || name == "gelu" ||
+         name == "tanh" ||
          name == "abs";
 }
 

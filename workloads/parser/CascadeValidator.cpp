@@ -138,9 +138,12 @@ class Validator {
           fail(idx.pos, "index '" + idx.to_string() + "' names undeclared rank '" + idx.scale_rank + "'");
         if (!p || p->outer != rank_of_variable(idx.var) || p->inner != idx.scale_rank ||
             rank_of_variable(idx.inner_var) != idx.scale_rank)
-          mismatch(p ? "does not address the partition " + rank + " = " + p->outer + " x " + p->inner +
-                           " (write " + lower(p->outer) + "*" + p->inner + "+" + lower(p->inner) + ")"
-                     : "is a flattened index");
+          fail(idx.pos, "index '" + idx.to_string() + "' does not address rank " + rank +
+                            " of tensor '" + t.name + "' " +
+                            (p ? "(partitioned as " + rank + " = " + p->outer + " x " + p->inner +
+                                     ": write " + lower(p->outer) + "*" + p->inner + "+" +
+                                     lower(p->inner) + ")"
+                               : "(" + rank + " is not partitioned)"));
         break;
       }
       case IndexExpr::Form::Constant:

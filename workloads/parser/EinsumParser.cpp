@@ -298,7 +298,7 @@ class Parser {
       const bool unary = is_unary_function(t.text), binary_fn = is_binary_function(t.text);
       if (!unary && !binary_fn)
         fail(t, "unknown function '" + t.text +
-                    "' (known: exp, log, sqrt, relu, tanh, abs, max, min)");
+                    "' (known: exp, log, sqrt, relu, gelu, tanh, abs, max, min)");
       e->args.push_back(parse_expr());
       if (binary_fn) {
         expect(",", "',' between the two arguments of " + t.text);

@@ -1,0 +1,56 @@
+// Shape binding: sizes from the file, from --set overrides, from equal_to and from partitions.
+#include <gtest/gtest.h>
+
+#include "workloads/analysis/ShapeBinding.h"
+#include "workloads/parser/WorkloadLoader.h"
+
+namespace cascade::workloads {
+namespace {
+
+const char* kText =
+    "name: \"t\"\n"
+    "rank { name: \"M\" size: 4096 }\n"
+    "rank { name: \"P\" equal_to: \"M\" }\n"
+    "partition { rank: \"M\" outer: \"M1\" inner: \"M0\" inner_size: 256 }\n"
+    "tensor { name: \"A\" ranks: [\"M\", \"P\"] type: FP32 }\n";
+
+TEST(ShapeBinding, SizesFromFileEqualToAndPartition) {
+  const RankSizes s = bind_shapes(parse_workload_text(kText, "t"), {});
+  EXPECT_EQ(s.of("M"), 4096u);
+  EXPECT_EQ(s.of("P"), 4096u);
+  EXPECT_EQ(s.of("M0"), 256u);
+  EXPECT_EQ(s.of("M1"), 16u);
+}
+
+TEST(ShapeBinding, OverridesWin) {
+  const Cascade c = parse_workload_text(kText, "t");
+  const RankSizes s = bind_shapes(c, {{"M", 65536}, {"M0", 512}});
+  EXPECT_EQ(s.of("P"), 65536u);  // P follows the overridden M
+  EXPECT_EQ(s.of("M1"), 128u);
+  EXPECT_EQ(bind_shapes(c, {{"P", 8}}).of("P"), 8u);  // an equal_to rank can be set on its own
+}
+
+TEST(ShapeBinding, DerivedRankCannotBeSet) {
+  const Cascade c = parse_workload_text(kText, "t");
+  EXPECT_THROW(bind_shapes(c, {{"M1", 2}}), WorkloadError);
+  EXPECT_THROW(bind_shapes(c, {{"M", 0}}), WorkloadError);
+}
+
+TEST(ShapeBinding, ParsesSetOverrides) {
+  std::map<std::string, uint64_t> o;
+  parse_size_override("M=1048576", o);
+  EXPECT_EQ(o.at("M"), 1048576u);
+  for (const char* bad : {"M", "M=", "=4", "M=-4", "M=4k", "M=99999999999999999999"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_THROW(parse_size_override(bad, o), WorkloadError);
+  }
+}
+
+TEST(ShapeBinding, OverflowIsAnErrorNotAWrap) {
+  const Cascade c = parse_workload_text(kText, "t");
+  EXPECT_THROW(checked_mul(1ull << 40, 1ull << 30, c, "x"), WorkloadError);
+  EXPECT_EQ(checked_mul(1ull << 40, 1ull << 20, c, "x"), 1ull << 60);
+}
+
+}  // namespace
+}  // namespace cascade::workloads
