@@ -2,10 +2,9 @@
 
 #include <gnuplot-iostream.h>
 
+#include <algorithm>
 #include <filesystem>
-#include <map>
 #include <stdexcept>
-#include <tuple>
 #include <vector>
 
 namespace cascade::plots {
@@ -25,31 +24,40 @@ void plot_op_counts(const config::WorkloadReport& report, const std::string& png
   for (const auto& o : report.total_ops()) kinds.push_back(o.kind());
   if (kinds.empty()) throw std::runtime_error("the cascade has no operations to plot");
 
+  // Bars of one Einsum stand side by side (only the kinds it has), groups separated by a gap; the
+  // Einsum's name labels the middle of its group.
+  constexpr double kBarWidth = 0.8, kGap = 1.0;
+  std::vector<std::vector<std::pair<double, double>>> bars(kinds.size());
+  std::string xtics;
+  double x = 0;
+  for (const auto& e : report.einsum()) {
+    const double start = x;
+    for (const auto& o : e.ops()) {
+      const auto k = static_cast<size_t>(std::find(kinds.begin(), kinds.end(), o.kind()) - kinds.begin());
+      bars[k].emplace_back(x, static_cast<double>(o.count()));
+      x += kBarWidth;
+    }
+    if (x == start) x += kBarWidth;  // an Einsum without operations (a reshape) keeps its slot
+    xtics += (xtics.empty() ? "" : ", ") + quoted(e.name()) + " " +
+             std::to_string((start + x - kBarWidth) / 2);
+    x += kGap;
+  }
+
   std::filesystem::remove(png_path);
   {
     Gnuplot gp("gnuplot");
     gp << "set terminal pngcairo size 1200,700 noenhanced font 'sans,10'\n";
     gp << "set output " << quoted(png_path) << "\n";
     gp << "set title " << quoted("Operations per Einsum: " + report.name()) << "\n";
-    gp << "set style data histograms\nset style histogram clustered gap 1\n";
-    gp << "set style fill solid 0.8 border -1\nset logscale y\nset yrange [1:*]\n";
-    gp << "set ylabel 'operations (log scale)'\nset xtics rotate by -30\nset key outside right\n";
-    gp << "set grid ytics\n";
+    gp << "set style fill solid 0.8 border -1\nset boxwidth " << kBarWidth * 0.9 << "\n";
+    gp << "set logscale y\nset yrange [1:*]\nset xrange [" << -kBarWidth << ":" << x << "]\n";
+    gp << "set ylabel 'operations (log scale)'\nset xtics rotate by -30 (" << xtics << ")\n";
+    gp << "set key outside right\nset grid ytics\n";
     gp << "plot ";
     for (size_t k = 0; k < kinds.size(); ++k)
-      gp << (k ? ", " : "") << "'-' using 2:xtic(1) title " << quoted(kinds[k]);
+      gp << (k ? ", " : "") << "'-' using 1:2 with boxes title " << quoted(kinds[k]);
     gp << "\n";
-    for (const auto& kind : kinds) {
-      std::vector<std::tuple<std::string, double>> rows;
-      for (const auto& e : report.einsum()) {
-        double count = 0;
-        for (const auto& o : e.ops())
-          if (o.kind() == kind) count = static_cast<double>(o.count());
-        // Log axis: a kind an Einsum lacks is drawn as no bar (NaN), not as 0.
-        rows.emplace_back(e.name(), count > 0 ? count : std::nan(""));
-      }
-      gp.send1d(rows);
-    }
+    for (const auto& series : bars) gp.send1d(series);
   }
   if (!std::filesystem::exists(png_path) || std::filesystem::file_size(png_path) == 0)
     throw std::runtime_error("gnuplot wrote no plot to " + png_path);

@@ -1,0 +1,120 @@
+"""End-to-end tests of the `cascade` CLI: exit codes (0 success, 2 bad input, 1 internal error),
+help on every subcommand, and the outputs of `workload check` and `workload show`.
+
+Environment (set by ctest): CASCADE_BIN, CASCADE_SOURCE_DIR.
+"""
+import json
+import os
+import subprocess
+import tempfile
+import unittest
+
+SOURCE = os.environ["CASCADE_SOURCE_DIR"]
+CLI = os.environ["CASCADE_BIN"]
+THREE_PASS = os.path.join(SOURCE, "workloads", "library", "attention", "attention_3pass.pbtxt")
+
+
+def run(*args, env=None):
+    return subprocess.run([CLI, *args], capture_output=True, text=True, env=env)
+
+
+class Help(unittest.TestCase):
+    def test_help_on_every_command(self):
+        for args in (["--help"], ["workload", "--help"], ["workload", "check", "--help"],
+                     ["workload", "show", "--help"]):
+            with self.subTest(args=args):
+                r = run(*args)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertIn("usage: cascade", r.stdout)
+
+    def test_show_help_lists_its_options(self):
+        out = run("workload", "show", "--help").stdout
+        for option in ("--set", "--format", "--plot"):
+            self.assertIn(option, out)
+
+
+class ExitCodes(unittest.TestCase):
+    def assert_bad_input(self, r, text):
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn(text, r.stderr)
+
+    def test_no_command(self):
+        self.assert_bad_input(run(), "usage: cascade")
+
+    def test_unknown_command(self):
+        self.assert_bad_input(run("simulate"), "cascade: unknown command 'simulate'")
+
+    def test_unknown_option(self):
+        self.assert_bad_input(run("workload", "show", THREE_PASS, "--colour"), "unrecognised option '--colour'")
+
+    def test_missing_file(self):
+        self.assert_bad_input(run("workload", "show", "nope.pbtxt"), "nope.pbtxt: error: cannot open file")
+
+    def test_bad_format(self):
+        self.assert_bad_input(run("workload", "show", THREE_PASS, "--format", "xml"),
+                              "--format must be text or json, not 'xml'")
+
+    def test_bad_set(self):
+        self.assert_bad_input(run("workload", "show", THREE_PASS, "--set", "M=lots"),
+                              "'M=lots': expected RANK=SIZE, e.g. M=4096")
+
+    def test_malformed_file_names_line_and_column(self):
+        with tempfile.TemporaryDirectory() as d:
+            bad = os.path.join(d, "bad.pbtxt")
+            with open(bad, "w") as f:
+                f.write('name: "x"\nrank { name: "M" size: 4 }\n'
+                        'tensor { name: "A" ranks: ["M"] type: FP32 }\n'
+                        'einsum: "A[m] = exp(B[m])"\n')
+            # "einsum: \"" is 9 characters; B is at offset 11 of the Einsum: column 21.
+            self.assert_bad_input(run("workload", "show", bad), bad + ":4:21: error: undeclared tensor 'B'")
+
+    def test_check_reports_each_file_and_fails_if_any_is_bad(self):
+        r = run("workload", "check", THREE_PASS, "nope.pbtxt")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(THREE_PASS + ": ok (attention_3pass, 6 Einsums)", r.stdout)
+        self.assertIn("nope.pbtxt: error: cannot open file", r.stderr)
+
+    def test_check_of_good_files_succeeds(self):
+        library = os.path.join(SOURCE, "workloads", "library")
+        files = [os.path.join(root, f) for root, _, names in os.walk(library) for f in names]
+        r = run("workload", "check", *files)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.count(": ok ("), len(files))
+
+    def test_internal_error_when_gnuplot_is_missing(self):
+        # An environment failure is not the user's input: exit code 1.
+        with tempfile.TemporaryDirectory() as d:
+            env = dict(os.environ, PATH=d)
+            r = run("workload", "show", THREE_PASS, "--plot", os.path.join(d, "ops.png"), env=env)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("cascade: internal error:", r.stderr)
+
+
+class Show(unittest.TestCase):
+    def test_json_counts_by_hand(self):
+        r = run("workload", "show", THREE_PASS, "--set", "M=1024", "--format", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        record = json.loads(r.stdout)
+        ops = {o["kind"]: int(o["count"]) for o in record["total_ops"]}
+        # M = P = 1024, E = F = 64: 2 * 1024 * 1024 * 64 MACs; one exp per (m, p).
+        self.assertEqual(ops["mac"], 2 * 1024 * 1024 * 64)
+        self.assertEqual(ops["exp"], 1024 * 1024)
+        self.assertEqual(record["passes"], 3)
+
+    def test_text_report(self):
+        out = run("workload", "show", THREE_PASS).stdout
+        self.assertIn("passes: 3 over M", out)
+        self.assertIn("QK[m,p] = Q[e,p] * K[e,m]", out)
+
+    def test_plot_writes_a_png(self):
+        with tempfile.TemporaryDirectory() as d:
+            png = os.path.join(d, "ops.png")
+            r = run("workload", "show", THREE_PASS, "--plot", png)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(png, "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+            self.assertGreater(os.path.getsize(png), 5000)
+
+
+if __name__ == "__main__":
+    unittest.main()
