@@ -73,9 +73,9 @@ std::uint64_t saturating_multiply(std::uint64_t a, std::uint64_t b) {
 // serialized); one extra tile's worth is margin. Capped at half the longest time sc_time can
 // hold, far beyond any run that could finish, so converting it to an sc_time cannot overflow.
 std::uint64_t cycle_bound(const PipelineConfig& config) {
-  const std::uint64_t per_tile = saturating_add(
-      saturating_add(config.latency, config.initiation_interval),
-      saturating_add(config.sink_interval, 4));
+  const std::uint64_t per_tile =
+      saturating_add(saturating_add(config.latency, config.initiation_interval),
+                     saturating_add(config.sink_interval, 4));
   const std::uint64_t bound = saturating_multiply(saturating_add(config.tile_count, 1), per_tile);
   const auto cap = static_cast<std::uint64_t>(sc_core::sc_max_time() / clock_period() / 2);
   return bound < cap ? bound : cap;

@@ -11,11 +11,11 @@ namespace cascade::sim {
 using Cycle = std::uint64_t;
 
 struct Tile {
-  std::uint64_t index = 0;     // position in the stream the source emitted
-  Cycle emitted_cycle = 0;     // the source wrote it into its output queue
-  Cycle accepted_cycle = 0;    // a pipelined unit took it from its input queue
-  Cycle completed_cycle = 0;   // the unit wrote its result into its output queue
-  Cycle consumed_cycle = 0;    // the sink took it from its input queue
+  std::uint64_t index = 0;    // position in the stream the source emitted
+  Cycle emitted_cycle = 0;    // the source wrote it into its output queue
+  Cycle accepted_cycle = 0;   // a pipelined unit took it from its input queue
+  Cycle completed_cycle = 0;  // the unit wrote its result into its output queue
+  Cycle consumed_cycle = 0;   // the sink took it from its input queue
 
   friend bool operator==(const Tile&, const Tile&) = default;
 };

@@ -68,6 +68,10 @@ class ExitCodes(unittest.TestCase):
             # "einsum: \"" is 9 characters; B is at offset 11 of the Einsum: column 21.
             self.assert_bad_input(run("workload", "show", bad), bad + ":4:21: error: undeclared tensor 'B'")
 
+    def test_plot_into_missing_folder(self):
+        self.assert_bad_input(run("workload", "show", THREE_PASS, "--plot", "/no/such/dir/ops.png"),
+                              "--plot: folder '/no/such/dir' does not exist")
+
     def test_check_reports_each_file_and_fails_if_any_is_bad(self):
         r = run("workload", "check", THREE_PASS, "nope.pbtxt")
         self.assertEqual(r.returncode, 2)
@@ -87,7 +91,7 @@ class ExitCodes(unittest.TestCase):
             env = dict(os.environ, PATH=d)
             r = run("workload", "show", THREE_PASS, "--plot", os.path.join(d, "ops.png"), env=env)
             self.assertEqual(r.returncode, 1, r.stderr)
-            self.assertIn("cascade: internal error:", r.stderr)
+            self.assertIn("cascade: internal error: gnuplot not found on PATH", r.stderr)
 
 
 class Show(unittest.TestCase):

@@ -112,6 +112,9 @@ const Case kCases[] = {
                "einsum: \"C[m0,m1,p] = A[m0*M1+m1,p]\"\n",
      "bad.pbtxt:8:25: error: index 'm0*M1+m1' does not address rank M of tensor 'A' (partitioned "
      "as M = M1 x M0: write m1*M0+m0)"},
+    {"TensorNameNotAnIdentifier", kHeader + "tensor { name: \"A B\" ranks: [\"M\"] type: FP32 }\n",
+     "bad.pbtxt:6:1: error: tensor name 'A B' must be letters, digits and '_', not starting with a "
+     "digit"},
     {"MissingType", kHeader + "tensor { name: \"C\" ranks: [\"M\"] }\n",
      "bad.pbtxt:6:1: error: tensor 'C': missing field 'type' (one of FP32, FP16, BF16, FP8, INT8, "
      "INT16, INT32, FP64)"},

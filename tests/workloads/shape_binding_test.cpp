@@ -48,8 +48,8 @@ TEST(ShapeBinding, ParsesSetOverrides) {
 
 TEST(ShapeBinding, OverflowIsAnErrorNotAWrap) {
   const Cascade c = parse_workload_text(kText, "t");
-  EXPECT_THROW(checked_mul(1ull << 40, 1ull << 30, c, "x"), WorkloadError);
-  EXPECT_EQ(checked_mul(1ull << 40, 1ull << 20, c, "x"), 1ull << 60);
+  EXPECT_THROW(checked_mul(1ull << 40, 1ull << 30, c, "x", "y"), WorkloadError);
+  EXPECT_EQ(checked_mul(1ull << 40, 1ull << 20, c, "x", "y"), 1ull << 60);
 }
 
 }  // namespace

@@ -10,7 +10,8 @@ DependenceGraph::DependenceGraph(const Cascade& cascade)
     : preds_(cascade.einsums.size()),
       succs_(cascade.einsums.size()),
       carried_(cascade.einsums.size()),
-      self_(cascade.einsums.size()) {
+      self_(cascade.einsums.size()),
+      read_by_others_(cascade.einsums.size()) {
   for (size_t i = 0; i < cascade.einsums.size(); ++i) {
     std::vector<const Access*> reads;
     cascade.einsums[i].rhs->collect_accesses(reads);
@@ -19,6 +20,7 @@ DependenceGraph::DependenceGraph(const Cascade& cascade)
       const int w = cascade.writer_of(a->tensor);
       if (w < 0) continue;
       const auto writer = static_cast<size_t>(w);
+      if (writer != i) read_by_others_[writer] = true;
       if (is_loop_carried(cascade.einsums[writer], *a))
         carried.insert(writer);
       else if (writer == i)

@@ -24,6 +24,8 @@ class DependenceGraph {
   const std::vector<size_t>& carried_predecessors(size_t i) const { return carried_[i]; }
   // Einsum `i` reads its own output in the same iteration: a cycle of one.
   bool reads_itself(size_t i) const { return self_[i]; }
+  // Another Einsum reads what Einsum `i` writes (in the same iteration or the next).
+  bool read_by_others(size_t i) const { return read_by_others_[i]; }
 
   // Is `read` (an access in some Einsum) a loop-carried read of what `writer` writes?
   static bool is_loop_carried(const Einsum& writer, const Access& read);
@@ -35,7 +37,7 @@ class DependenceGraph {
 
  private:
   std::vector<std::vector<size_t>> preds_, succs_, carried_;
-  std::vector<bool> self_;
+  std::vector<bool> self_, read_by_others_;
 };
 
 }  // namespace cascade::workloads

@@ -16,15 +16,16 @@ size_t rank_in_order(const std::string& kind) {
 }
 
 uint64_t points_of(const std::set<std::string>& vars, const Cascade& c, const RankSizes& sizes,
-                   const std::string& what) {
+                   const std::string& tensor) {
   uint64_t n = 1;
-  for (const auto& v : vars) n = checked_mul(n, sizes.of_variable(v), c, what);
+  for (const auto& v : vars)
+    n = checked_mul(n, sizes.of_variable(v), c, "the iteration space of the Einsum writing", tensor);
   return n;
 }
 
-void count_node(const Expr& e, const Cascade& c, const RankSizes& sizes, const std::string& what,
+void count_node(const Expr& e, const Cascade& c, const RankSizes& sizes, const std::string& tensor,
                 OpCounts& out) {
-  for (const auto& a : e.args) count_node(*a, c, sizes, what, out);
+  for (const auto& a : e.args) count_node(*a, c, sizes, tensor, out);
   std::string kind;
   switch (e.kind) {
     case Expr::Kind::Number:
@@ -40,7 +41,7 @@ void count_node(const Expr& e, const Cascade& c, const RankSizes& sizes, const s
       kind = e.function;
       break;
   }
-  out.add(kind, points_of(e.variables(), c, sizes, what));
+  out.add(kind, points_of(e.variables(), c, sizes, tensor));
 }
 
 }  // namespace
@@ -75,12 +76,12 @@ OpCounts& OpCounts::operator+=(const OpCounts& o) {
 }
 
 uint64_t iteration_points(const Einsum& e, const Cascade& c, const RankSizes& sizes) {
-  return points_of(e.variables(), c, sizes, "the iteration space of " + e.output.tensor);
+  return points_of(e.variables(), c, sizes, e.output.tensor);
 }
 
 OpCounts count_ops(const Einsum& e, const Cascade& c, const RankSizes& sizes) {
   OpCounts ops;
-  const std::string what = "the operation count of " + e.output.tensor;
+  const std::string& what = e.output.tensor;
   const uint64_t points = iteration_points(e, c, sizes);
   std::set<std::string> out_vars;
   for (const auto& idx : e.output.indices) out_vars.insert(idx.var);

@@ -17,7 +17,7 @@ struct TensorState {
 
 }  // namespace
 
-RankPassCount count_passes(const Cascade& c, const std::string& root) {
+RankPassCount count_passes(const Cascade& c, const DependenceGraph& graph, const std::string& root) {
   RankPassCount result;
   result.rank = root;
   result.einsum_pass.assign(c.einsums.size(), 0);
@@ -30,7 +30,6 @@ RankPassCount count_passes(const Cascade& c, const std::string& root) {
   }
   const auto in_family = [&](const std::string& var) { return family.count(rank_of_variable(var)) > 0; };
 
-  const DependenceGraph graph(c);
   std::map<std::string, TensorState> state;
   for (size_t i : graph.topological_order()) {
     const Einsum& e = c.einsums[i];
@@ -75,12 +74,12 @@ RankPassCount count_passes(const Cascade& c, const std::string& root) {
   return result;
 }
 
-PassAnalysis analyze_passes(const Cascade& c) {
+PassAnalysis analyze_passes(const Cascade& c, const DependenceGraph& graph) {
   PassAnalysis analysis;
   std::tuple<int, bool, bool, size_t> best{0, false, false, 0};
   for (const auto& r : c.ranks) {
     if (c.root_rank(r.name) != r.name) continue;
-    const RankPassCount& counted = analysis.ranks.emplace_back(count_passes(c, r.name));
+    const RankPassCount& counted = analysis.ranks.emplace_back(count_passes(c, graph, r.name));
     const auto iterating = static_cast<size_t>(std::count_if(
         counted.einsum_pass.begin(), counted.einsum_pass.end(), [](int p) { return p > 0; }));
     // The cascade's pass rank is the one needing most passes; among equals, a rank the cascade

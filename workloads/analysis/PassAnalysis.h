@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "workloads/analysis/DependenceGraph.h"
 #include "workloads/ir/Cascade.h"
 
 namespace cascade::workloads {
@@ -27,7 +28,8 @@ struct PassAnalysis {
   std::string pass_rank;             // the rank with that maximum (ties: most Einsums iterate it)
 };
 
-RankPassCount count_passes(const Cascade& cascade, const std::string& root_rank);
-PassAnalysis analyze_passes(const Cascade& cascade);
+RankPassCount count_passes(const Cascade& cascade, const DependenceGraph& graph,
+                           const std::string& root_rank);
+PassAnalysis analyze_passes(const Cascade& cascade, const DependenceGraph& graph);
 
 }  // namespace cascade::workloads

@@ -34,10 +34,11 @@ void check_constant_indices(const Cascade& c, const RankSizes& sizes) {
 
 }  // namespace
 
-uint64_t checked_mul(uint64_t a, uint64_t b, const Cascade& cascade, const std::string& what) {
+uint64_t checked_mul(uint64_t a, uint64_t b, const Cascade& cascade, const char* what,
+                     const std::string& name) {
   uint64_t r = 0;
   if (__builtin_mul_overflow(a, b, &r))
-    fail(cascade, {}, what + " overflows 64 bits at these rank sizes");
+    fail(cascade, {}, std::string(what) + " " + name + " overflows 64 bits at these rank sizes");
   return r;
 }
 

@@ -29,7 +29,8 @@ RankSizes bind_shapes(const Cascade& cascade, const std::map<std::string, uint64
 // Parses "M=4096" into overrides; throws WorkloadError naming the bad text.
 void parse_size_override(const std::string& text, std::map<std::string, uint64_t>& overrides);
 
-// a * b, or a WorkloadError if it does not fit 64 bits.
-uint64_t checked_mul(uint64_t a, uint64_t b, const Cascade& cascade, const std::string& what);
+// a * b, or a WorkloadError ("<what> <name> overflows 64 bits ...") if it does not fit 64 bits.
+uint64_t checked_mul(uint64_t a, uint64_t b, const Cascade& cascade, const char* what,
+                     const std::string& name);
 
 }  // namespace cascade::workloads

@@ -23,7 +23,7 @@ config::WorkloadReport analyze_workload(const Cascade& c,
                                         const std::map<std::string, uint64_t>& overrides) {
   const RankSizes sizes = bind_shapes(c, overrides);
   const DependenceGraph graph(c);
-  const PassAnalysis passes = analyze_passes(c);
+  const PassAnalysis passes = analyze_passes(c, graph);
 
   config::WorkloadReport report;
   report.set_name(c.name);
@@ -54,26 +54,21 @@ config::WorkloadReport analyze_workload(const Cascade& c,
     auto* tr = report.add_tensor();
     tr->set_name(t.name);
     const int w = c.writer_of(t.name);
-    bool read_by_other = false;
-    for (size_t i = 0; i < c.einsums.size(); ++i) {
-      if (static_cast<int>(i) == w) continue;
-      std::vector<const Access*> reads;
-      c.einsums[i].rhs->collect_accesses(reads);
-      for (const Access* a : reads) read_by_other = read_by_other || a->tensor == t.name;
-    }
-    const std::string role = w < 0 ? "input" : read_by_other ? "intermediate" : "output";
+    const std::string role = w < 0                                        ? "input"
+                             : graph.read_by_others(static_cast<size_t>(w)) ? "intermediate"
+                                                                            : "output";
     tr->set_role(role);
     uint64_t elements = 1;
     for (size_t k = 0; k < t.ranks.size(); ++k) {
       tr->add_ranks(t.ranks[k]);
       // A recurrent rank holds its initial value too: M1 steps need M1 + 1 positions.
       const uint64_t extent = sizes.of(t.ranks[k]) + (c.is_recurrent_position(t.name, k) ? 1 : 0);
-      elements = checked_mul(elements, extent, c, "the size of tensor " + t.name);
+      elements = checked_mul(elements, extent, c, "the size of tensor", t.name);
     }
     tr->set_type(to_string(t.type));
     tr->set_elements(elements);
     const uint64_t bytes = checked_mul(elements, static_cast<uint64_t>(element_bytes(t.type)), c,
-                                       "the size of tensor " + t.name);
+                                       "the size of tensor", t.name);
     tr->set_bytes(bytes);
     (role == "input" ? in_bytes : role == "output" ? out_bytes : mid_bytes) += bytes;
   }

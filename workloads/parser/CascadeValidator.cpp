@@ -17,6 +17,13 @@ bool is_rank_name(const std::string& s) {
   return true;
 }
 
+bool is_identifier(const std::string& s) {
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  for (char c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  return true;
+}
+
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -94,6 +101,8 @@ class Validator {
   void check_tensors() {
     std::set<std::string> names;
     for (const auto& t : c_.tensors) {
+      if (!is_identifier(t.name))
+        fail(t.pos, "tensor name '" + t.name + "' must be letters, digits and '_', not starting with a digit");
       if (is_reserved(t.name)) fail(t.pos, "tensor name '" + t.name + "' is a reserved word");
       if (!names.insert(t.name).second) fail(t.pos, "tensor '" + t.name + "' is declared twice");
       std::set<std::string> seen;

@@ -1,0 +1,29 @@
+// libFuzzer target on the workload front end (docs/fuzzing.md). Any input must either be rejected
+// with a WorkloadError or load, analyse, and print back to an equal cascade; a crash, a sanitizer
+// report, a hang or a failed round trip is a bug.
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "workloads/analysis/WorkloadAnalysis.h"
+#include "workloads/parser/EinsumParser.h"
+#include "workloads/parser/WorkloadLoader.h"
+#include "workloads/parser/WorkloadPrinter.h"
+
+using namespace cascade::workloads;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  try {
+    const Einsum e = parse_einsum(text, "fuzz", {1, 1});
+    if (!e.equals(parse_einsum(e.to_string(), "fuzz", {1, 1}))) std::abort();
+  } catch (const WorkloadError&) {
+  }
+  try {
+    const Cascade c = parse_workload_text(text, "fuzz");
+    analyze_workload(c, {});
+    if (!c.equals(parse_workload_text(print_workload(c), "printed"))) std::abort();
+  } catch (const WorkloadError&) {
+  }
+  return 0;
+}
