@@ -39,6 +39,13 @@ std::string format_workload_text(const config::WorkloadReport& r) {
         << std::right << std::setw(20) << e.iteration_points() << "  " << std::setw(4)
         << (e.pass() ? std::to_string(e.pass()) : "-") << "  " << ops_text(e.ops()) << "\n";
   }
+  out << "\ndependences (Einsum <- the Einsums whose outputs it reads):\n";
+  for (const auto& e : r.einsum()) {
+    out << "  " << e.name() << " <-";
+    if (e.depends_on().empty()) out << " inputs only";
+    for (int i = 0; i < e.depends_on_size(); ++i) out << (i ? ", " : " ") << e.depends_on(i);
+    out << "\n";
+  }
   out << "\noperations, whole cascade: " << ops_text(r.total_ops()) << "\n";
 
   out << "passes: " << r.passes();
