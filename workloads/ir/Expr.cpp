@@ -180,6 +180,21 @@ std::optional<ReduceOp> reduce_op_from_name(const std::string& name) {
   return std::nullopt;
 }
 
+namespace {
+
+bool is_name_in_case(const std::string& s, int (*letter)(int)) {
+  if (s.empty() || !letter(static_cast<unsigned char>(s[0]))) return false;
+  for (char c : s)
+    if (!letter(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c)))
+      return false;
+  return true;
+}
+
+}  // namespace
+
+bool is_rank_name(const std::string& s) { return is_name_in_case(s, std::isupper); }
+bool is_index_variable(const std::string& s) { return is_name_in_case(s, std::islower); }
+
 std::string rank_of_variable(const std::string& var) {
   std::string r = var;
   for (auto& c : r) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

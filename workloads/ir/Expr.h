@@ -99,5 +99,9 @@ bool is_unary_function(const std::string& name);
 bool is_binary_function(const std::string& name);
 std::optional<ReduceOp> reduce_op_from_name(const std::string& name);
 std::string rank_of_variable(const std::string& var);  // "m1" -> "M1"
+// Naming rules: ranks are upper-case letters and digits ("M1"), index variables the same in lower
+// case ("m1"); both start with a letter.
+bool is_rank_name(const std::string& s);
+bool is_index_variable(const std::string& s);
 
 }  // namespace cascade::workloads

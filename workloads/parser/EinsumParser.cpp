@@ -10,22 +10,6 @@
 namespace cascade::workloads {
 namespace {
 
-bool is_lower_name(const std::string& s) {
-  if (s.empty() || !std::islower(static_cast<unsigned char>(s[0]))) return false;
-  for (char c : s)
-    if (!std::islower(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c)))
-      return false;
-  return true;
-}
-
-bool is_upper_name(const std::string& s) {
-  if (s.empty() || !std::isupper(static_cast<unsigned char>(s[0]))) return false;
-  for (char c : s)
-    if (!std::isupper(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c)))
-      return false;
-  return true;
-}
-
 class Parser {
  public:
   Parser(const std::string& text, const std::string& file, SourcePos start)
@@ -90,7 +74,7 @@ class Parser {
     next();  // '['
     while (true) {
       const Token& v = next();
-      if (v.kind != Token::Kind::Identifier || !is_lower_name(v.text))
+      if (v.kind != Token::Kind::Identifier || !is_index_variable(v.text))
         fail(v, "expected a reduced index variable (lower case, e.g. 'm'), found " + v.describe());
       r.vars.push_back(v.text);
       if (at_punct(",")) {
@@ -163,7 +147,7 @@ class Parser {
     idx.pos = at(offset);
     const auto unsupported = [&]() { unsupported_index(offset, output); };
     const IndexTerm& a = terms[0];
-    const bool a_var = a.name->kind == Token::Kind::Identifier && is_lower_name(a.name->text);
+    const bool a_var = a.name->kind == Token::Kind::Identifier && is_index_variable(a.name->text);
     if (terms.size() == 1 && !a.scale) {
       if (a_var) {
         idx.form = IndexExpr::Form::Variable;
@@ -174,7 +158,7 @@ class Parser {
       idx.form = IndexExpr::Form::Constant;
       if (a.name->kind == Token::Kind::Number) {
         idx.const_value = parse_integer(*a.name);
-      } else if (is_upper_name(a.name->text)) {
+      } else if (is_rank_name(a.name->text)) {
         idx.const_rank = a.name->text;
       } else {
         fail(*a.name, "index '" + a.name->text +
@@ -191,8 +175,8 @@ class Parser {
       return idx;
     }
     if (!output && terms.size() == 2 && a_var && a.scale && signs[0] == 1 && !terms[1].scale &&
-        terms[1].name->kind == Token::Kind::Identifier && is_lower_name(terms[1].name->text) &&
-        is_upper_name(a.scale->text)) {
+        terms[1].name->kind == Token::Kind::Identifier && is_index_variable(terms[1].name->text) &&
+        is_rank_name(a.scale->text)) {
       idx.form = IndexExpr::Form::Flattened;
       idx.var = a.name->text;
       idx.scale_rank = a.scale->text;
