@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
   using namespace cascade::sim;
   try {
     return dispatch(std::vector<std::string>(argv + 1, argv + argc));
-  } catch (const cascade::workloads::WorkloadError& e) {
+  } catch (const cascade::workloads::InputError& e) {
     std::cerr << e.what() << "\n";
     return kExitBadInput;
   } catch (const UsageError& e) {

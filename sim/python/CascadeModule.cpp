@@ -88,19 +88,19 @@ PYBIND11_MODULE(cascade, m) {
   using cascade::sim::Workload;
   m.doc() = "Cascade: cycle-level simulation of accelerators; workloads as cascades of Einsums.";
 
-  static py::exception<cascade::workloads::WorkloadError> workload_error(m, "WorkloadError",
+  static py::exception<cascade::workloads::InputError> input_error(m, "InputError",
                                                                           PyExc_ValueError);
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
-    } catch (const cascade::workloads::WorkloadError& e) {
+    } catch (const cascade::workloads::InputError& e) {
       // Attributes let scripts point at the bad line: err.file, err.line, err.column.
-      py::object err = py::handle(workload_error.ptr())(e.what());
+      py::object err = py::handle(input_error.ptr())(e.what());
       err.attr("file") = e.file();
       err.attr("line") = e.pos().line;
       err.attr("column") = e.pos().column;
       err.attr("message") = e.message();
-      PyErr_SetObject(workload_error.ptr(), err.ptr());
+      PyErr_SetObject(input_error.ptr(), err.ptr());
     }
   });
 
@@ -127,5 +127,5 @@ PYBIND11_MODULE(cascade, m) {
   m.def("load_workload", &cascade::sim::load_workload, py::arg("path"),
         py::arg("sizes") = std::map<std::string, uint64_t>{},
         "Load a workload file (.pbtxt), bind rank sizes ({'M': 4096} overrides the file) and "
-        "analyse it. Raises cascade.WorkloadError (a ValueError) on bad input.");
+        "analyse it. Raises cascade.InputError (a ValueError) on bad input.");
 }

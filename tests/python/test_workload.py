@@ -64,7 +64,7 @@ class LoadWorkload(unittest.TestCase):
         self.assertEqual(got, [3, 2, 1, 1])
 
     def test_bad_input_raises_workload_error_with_position(self):
-        with self.assertRaises(cascade.WorkloadError) as ctx:
+        with self.assertRaises(cascade.InputError) as ctx:
             cascade.load_workload(library("attention/attention_fusemax.pbtxt"), {"M0": 300})
         err = ctx.exception
         self.assertIsInstance(err, ValueError)
@@ -73,7 +73,7 @@ class LoadWorkload(unittest.TestCase):
         self.assertGreater(err.line, 0)
 
     def test_missing_file(self):
-        with self.assertRaises(cascade.WorkloadError) as ctx:
+        with self.assertRaises(cascade.InputError) as ctx:
             cascade.load_workload(os.path.join(SOURCE, "no-such-file.pbtxt"))
         self.assertIn("cannot open file", str(ctx.exception))
 

@@ -32,7 +32,7 @@ std::string error_of(const Case& c) {
   try {
     const Cascade cascade = parse_workload_text(c.text, "bad.pbtxt");
     analyze_workload(cascade, c.sizes);
-  } catch (const WorkloadError& e) {
+  } catch (const InputError& e) {
     return e.what();
   }
   return "(accepted)";

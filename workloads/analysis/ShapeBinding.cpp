@@ -6,7 +6,7 @@ namespace cascade::workloads {
 namespace {
 
 [[noreturn]] void fail(const Cascade& c, SourcePos pos, const std::string& message) {
-  throw WorkloadError(c.file, pos, message);
+  throw InputError(c.file, pos, message);
 }
 
 
@@ -49,7 +49,7 @@ void parse_size_override(const std::string& text, std::map<std::string, uint64_t
   const bool digits = !value.empty() && value.size() <= 19 &&
                       value.find_first_not_of("0123456789") == std::string::npos;
   if (name.empty() || !digits)
-    throw WorkloadError("--set", {}, "'" + text + "': expected RANK=SIZE, e.g. M=4096");
+    throw InputError("--set", {}, "'" + text + "': expected RANK=SIZE, e.g. M=4096");
   overrides[name] = std::stoull(value);
 }
 

@@ -14,7 +14,7 @@ std::string format_error(const std::string& file, SourcePos pos, const std::stri
 
 }  // namespace
 
-WorkloadError::WorkloadError(std::string file, SourcePos pos, std::string message)
+InputError::InputError(std::string file, SourcePos pos, std::string message)
     : std::runtime_error(format_error(file, pos, message)),
       file_(std::move(file)),
       pos_(pos),

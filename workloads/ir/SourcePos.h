@@ -12,11 +12,11 @@ struct SourcePos {
   bool operator==(const SourcePos&) const = default;
 };
 
-// Bad input in a workload: carries the file and position so the CLI can print
-// "file:line:column: error: message" and exit with code 2.
-class WorkloadError : public std::runtime_error {
+// Bad input (a workload, a config, a command-line value): carries the file and position so the CLI
+// can print "file:line:column: error: message" and exit with code 2.
+class InputError : public std::runtime_error {
  public:
-  WorkloadError(std::string file, SourcePos pos, std::string message);
+  InputError(std::string file, SourcePos pos, std::string message);
 
   const std::string& file() const { return file_; }
   SourcePos pos() const { return pos_; }

@@ -47,7 +47,7 @@ class Validator {
 
  private:
   [[noreturn]] void fail(SourcePos pos, const std::string& message) const {
-    throw WorkloadError(c_.file, pos, message);
+    throw InputError(c_.file, pos, message);
   }
 
   bool has_rank(const std::string& name) const { return ranks_.count(name) != 0; }

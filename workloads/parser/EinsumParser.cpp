@@ -16,7 +16,7 @@ class Parser {
       : file_(file), start_(start) {
     int bad = 0;
     if (!tokenize_einsum(text, tokens_, bad))
-      throw WorkloadError(file_, at(bad),
+      throw InputError(file_, at(bad),
                           std::string("unexpected character '") + text[static_cast<size_t>(bad)] +
                               "' in Einsum");
   }
@@ -53,7 +53,7 @@ class Parser {
     return peek(ahead).kind == Token::Kind::Punct && peek(ahead).text == p;
   }
   [[noreturn]] void fail(const Token& t, const std::string& message) const {
-    throw WorkloadError(file_, at(t.offset), message);
+    throw InputError(file_, at(t.offset), message);
   }
   void expect(const char* punct, const std::string& what) {
     if (!at_punct(punct)) fail(peek(), "expected " + what + ", found " + peek().describe());
@@ -187,7 +187,7 @@ class Parser {
   }
 
   [[noreturn]] void unsupported_index(int offset, bool output) const {
-    throw WorkloadError(file_, at(offset),
+    throw InputError(file_, at(offset),
                         output ? "an output index must be a variable (m) or a recurrence step (m+1)"
                                : "unsupported index: expected m, m+1, m1*M0+m0, a number or a "
                                  "rank name");

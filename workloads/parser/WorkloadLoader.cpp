@@ -87,16 +87,16 @@ class Converter {
     c.file = file_;
     c.name = w.name();
     c.description = w.description();
-    if (c.name.empty()) throw WorkloadError(file_, {1, 0}, "workload: missing field 'name'");
+    if (c.name.empty()) throw InputError(file_, {1, 0}, "workload: missing field 'name'");
     for (int i = 0; i < w.rank_size(); ++i) {
       const auto& r = w.rank(i);
       Rank rank;
       rank.pos = location(tree_, d->FindFieldByName("rank"), i);
-      if (r.name().empty()) throw WorkloadError(file_, rank.pos, "rank: missing field 'name'");
+      if (r.name().empty()) throw InputError(file_, rank.pos, "rank: missing field 'name'");
       rank.name = r.name();
       if (r.has_size()) {
         if (r.size() == 0)
-          throw WorkloadError(file_, nested_location(d, "rank", i, "size", rank.pos),
+          throw InputError(file_, nested_location(d, "rank", i, "size", rank.pos),
                               "rank '" + r.name() + "': size must be positive");
         rank.size = r.size();
       }
@@ -110,14 +110,14 @@ class Converter {
       for (const auto& [field, value] : {std::pair{"rank", &p.rank()}, {"outer", &p.outer()},
                                          {"inner", &p.inner()}})
         if (value->empty())
-          throw WorkloadError(file_, part.pos,
+          throw InputError(file_, part.pos,
                               std::string("partition: missing field '") + field + "'");
       part.rank = p.rank();
       part.outer = p.outer();
       part.inner = p.inner();
       if (p.has_inner_size()) {
         if (p.inner_size() == 0)
-          throw WorkloadError(file_, nested_location(d, "partition", i, "inner_size", part.pos),
+          throw InputError(file_, nested_location(d, "partition", i, "inner_size", part.pos),
                               "partition of '" + p.rank() + "': inner_size must be positive");
         part.inner_size = p.inner_size();
       }
@@ -127,7 +127,7 @@ class Converter {
       const auto& t = w.tensor(i);
       Tensor tensor;
       tensor.pos = location(tree_, d->FindFieldByName("tensor"), i);
-      if (t.name().empty()) throw WorkloadError(file_, tensor.pos, "tensor: missing field 'name'");
+      if (t.name().empty()) throw InputError(file_, tensor.pos, "tensor: missing field 'name'");
       tensor.name = t.name();
       tensor.ranks.assign(t.ranks().begin(), t.ranks().end());
       tensor.type = element_type(t, tensor.pos);
@@ -175,7 +175,7 @@ class Converter {
       case config::INT32: return ElementType::INT32;
       case config::FP64: return ElementType::FP64;
       default:
-        throw WorkloadError(file_, pos,
+        throw InputError(file_, pos,
                             "tensor '" + t.name() +
                                 "': missing field 'type' (one of FP32, FP16, BF16, FP8, INT8, "
                                 "INT16, INT32, FP64)");
@@ -187,7 +187,7 @@ class Converter {
     char* end = nullptr;
     const double v = std::strtod(text.c_str(), &end);
     const bool ok = end && *end == '\0' && end != text.c_str() && errno == 0 && !std::isnan(v);
-    if (!ok) throw WorkloadError(file_, pos, what + " '" + text + "' is not a number (e.g. 0, 1.5, -inf)");
+    if (!ok) throw InputError(file_, pos, what + " '" + text + "' is not a number (e.g. 0, 1.5, -inf)");
     return v;
   }
 
@@ -208,8 +208,8 @@ Cascade parse_workload_text(const std::string& text, const std::string& file) {
   parser.WriteLocationsTo(&tree);
   if (!parser.ParseFromString(text, &proto)) {
     if (errors.has_error)
-      throw WorkloadError(file, source.pos(errors.line, errors.column), errors.message);
-    throw WorkloadError(file, {}, "not a valid workload file");
+      throw InputError(file, source.pos(errors.line, errors.column), errors.message);
+    throw InputError(file, {}, "not a valid workload file");
   }
   Cascade cascade = Converter(file, source, tree).convert(proto);
   validate_cascade(cascade);
@@ -218,7 +218,7 @@ Cascade parse_workload_text(const std::string& text, const std::string& file) {
 
 Cascade load_workload_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw WorkloadError(path, {}, std::string("cannot open file: ") + std::strerror(errno));
+  if (!in) throw InputError(path, {}, std::string("cannot open file: ") + std::strerror(errno));
   std::ostringstream buffer;
   buffer << in.rdbuf();
   return parse_workload_text(buffer.str(), path);

@@ -7,7 +7,7 @@
 namespace cascade::workloads {
 
 // Reads a workload file (protobuf text format, schema configs/workload.proto), parses its Einsums
-// and validates the cascade. Throws WorkloadError naming the file, line, column and what was
+// and validates the cascade. Throws InputError naming the file, line, column and what was
 // expected.
 Cascade load_workload_file(const std::string& path);
 
