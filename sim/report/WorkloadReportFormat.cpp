@@ -1,10 +1,9 @@
 #include "sim/report/WorkloadReportFormat.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include <iomanip>
 #include <sstream>
-#include <stdexcept>
+
+#include "sim/report/ProtoJson.h"
 
 namespace cascade::sim {
 namespace {
@@ -72,14 +71,7 @@ std::string format_workload_text(const config::WorkloadReport& r) {
 }
 
 std::string format_workload_json(const config::WorkloadReport& report) {
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  options.always_print_primitive_fields = true;
-  const auto status = google::protobuf::util::MessageToJsonString(report, &json, options);
-  if (!status.ok()) throw std::logic_error("JSON conversion failed: " + status.ToString());
-  return json;
+  return proto_to_json(report);
 }
 
 }  // namespace cascade::sim

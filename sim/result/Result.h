@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "configs/result.pb.h"
+
+namespace cascade::sim {
+
+// What one evaluation of a hardware model produced. Models fill it; reports, sweeps and Python
+// read it (as the RunRecord of configs/result.proto). Keys are ordered, so records are
+// deterministic.
+struct Result {
+  using Key = std::pair<std::string, std::string>;  // (component, action) or (level, direction)
+
+  std::string model, arch, workload, fidelity;
+  std::map<std::string, uint64_t> rank_sizes;
+  uint64_t cycles = 0;
+  double clock_hz = 0;
+  std::map<Key, double> action_counts;       // (component, action) -> count
+  std::map<Key, double> energy_pj;           // (component, action) -> picojoules
+  std::map<std::string, double> busy_cycles; // unit -> whole-unit busy cycles
+  std::map<Key, double> traffic_bytes;       // (level, direction) -> bytes
+  std::map<std::string, std::pair<uint64_t, double>> phases;  // name -> (cycles, pJ)
+  std::map<std::string, double> stats;
+
+  double seconds() const { return clock_hz > 0 ? static_cast<double>(cycles) / clock_hz : 0; }
+  double total_energy_pj() const;
+  double utilization(const std::string& unit) const;
+  double traffic(const std::string& level, const std::string& direction) const;
+
+  // Counts `count` actions of `component` at `pj_each` picojoules each.
+  void add_energy(const std::string& component, const std::string& action, double count,
+                  double pj_each);
+
+  config::RunRecord to_record() const;
+};
+
+}  // namespace cascade::sim
