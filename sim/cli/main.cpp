@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/cli/ExitCodes.h"
+#include "sim/cli/RunCommand.h"
 #include "sim/cli/WorkloadCommand.h"
 #include "workloads/ir/SourcePos.h"
 
@@ -21,6 +22,7 @@ const char* kUsage =
     "commands:\n"
     "  workload check FILE...   validate workload files\n"
     "  workload show FILE       analyse a cascade: operation counts, passes, data volume\n"
+    "  run --arch A --workload W   evaluate a hardware model on a workload\n"
     "\n"
     "options:\n"
     "  -h, --help               print this help\n"
@@ -44,6 +46,7 @@ int dispatch(const std::vector<std::string>& args) {
     return kExitOk;
   }
   if (args[0] == "workload") return run_workload_command({args.begin() + 1, args.end()});
+  if (args[0] == "run") return run_run_command({args.begin() + 1, args.end()});
   throw UsageError{"unknown command '" + args[0] + "' (run 'cascade --help')"};
 }
 

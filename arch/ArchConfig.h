@@ -1,0 +1,37 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "configs/arch.pb.h"
+#include "workloads/parser/TextProtoFile.h"
+
+namespace cascade::arch {
+
+// An architecture config read from a file (configs/arch/*.pbtxt) and checked field by field: the
+// proto, plus the file and the positions of its fields for errors a model finds later.
+class ArchConfig {
+ public:
+  ArchConfig(const std::string& text, const std::string& file);
+  static ArchConfig load(const std::string& path);
+
+  const config::Arch& proto() const { return *proto_; }
+  const std::string& file() const { return source_->file(); }
+  // Throws InputError "file:line:col: error: <message>" at the field `path`.
+  [[noreturn]] void fail(std::initializer_list<workloads::TextProtoFile::Step> path,
+                         const std::string& message) const;
+
+  double cycle_seconds() const { return 1.0 / proto_->clock_hz(); }
+  // DRAM bytes per cycle (bandwidth / clock).
+  double dram_bytes_per_cycle() const {
+    return proto_->dram().bandwidth_bytes_per_second() / proto_->clock_hz();
+  }
+
+ private:
+  void validate() const;
+
+  std::shared_ptr<config::Arch> proto_;
+  std::shared_ptr<workloads::TextProtoFile> source_;
+};
+
+}  // namespace cascade::arch

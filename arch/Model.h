@@ -1,0 +1,30 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "sim/result/Result.h"
+#include "workloads/analysis/ShapeBinding.h"
+#include "workloads/ir/Cascade.h"
+
+namespace cascade::arch {
+
+enum class Fidelity { Analytical, Cycle };
+
+std::string to_string(Fidelity fidelity);
+// "analytical" or "cycle"; throws InputError otherwise.
+Fidelity parse_fidelity(const std::string& text);
+
+// A hardware model: evaluates a bound workload cascade on the architecture it was built from.
+// Implementations live in arch/<name>/ and are created by name through the ModelRegistry; they
+// never parse files or print reports.
+class Model {
+ public:
+  virtual ~Model() = default;
+  virtual std::string name() const = 0;
+  // Throws InputError when the workload does not fit the mapping (a missing Einsum or rank).
+  virtual sim::Result evaluate(const workloads::Cascade& cascade,
+                               const workloads::RankSizes& sizes, Fidelity fidelity) const = 0;
+};
+
+}  // namespace cascade::arch

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "arch/ArchConfig.h"
+#include "arch/Model.h"
+
+namespace cascade::arch {
+
+// Hardware models by name, as Ramulator 2 registers its implementations: a model is a folder under
+// arch/ plus one line in register_builtin_models().
+class ModelRegistry {
+ public:
+  using Factory = std::function<std::unique_ptr<Model>(const ArchConfig&)>;
+
+  void add(const std::string& name, Factory factory);
+  // Throws InputError naming the config file and its `model` field for an unknown name.
+  std::unique_ptr<Model> create(const ArchConfig& config) const;
+  std::vector<std::string> names() const;
+
+  // The registry with every model of this build.
+  static const ModelRegistry& builtin();
+
+ private:
+  std::map<std::string, Factory> factories_;
+};
+
+}  // namespace cascade::arch

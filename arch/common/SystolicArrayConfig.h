@@ -1,0 +1,29 @@
+// The shape and dataflow of a 2D systolic PE array, shared by every model that has one (the
+// FuseMax 2D array first). How a GEMM maps onto it, and what that costs, is defined in
+// SystolicGemmCycles.h.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace cascade::arch {
+
+// Which operand stays in the PEs for a whole tile while the other two move.
+enum class Dataflow {
+  OutputStationary,  // C[m,n] accumulates in a PE; A and B stream through
+  WeightStationary,  // B[k,n] is preloaded into a PE; A streams through, partial sums flow down
+};
+
+std::string_view to_string(Dataflow dataflow);
+
+struct SystolicArrayConfig {
+  std::uint64_t rows = 1;  // R: PEs along a column
+  std::uint64_t cols = 1;  // C: PEs along a row
+  Dataflow dataflow = Dataflow::OutputStationary;
+};
+
+// Throws std::invalid_argument naming the first bad field ("SystolicArrayConfig.<field> ..."):
+// rows and cols must be at least 1 and dataflow one of the enumerators.
+void validate(const SystolicArrayConfig& config);
+
+}  // namespace cascade::arch

@@ -1,0 +1,90 @@
+#include "arch/fusemax/QueryTilingTraffic.h"
+
+#include <algorithm>
+#include <string>
+
+#include "arch/spatial/AttentionShape.h"
+
+namespace cascade::arch {
+namespace {
+
+std::string or_default(const std::string& name, const char* fallback) {
+  return name.empty() ? std::string(fallback) : name;
+}
+
+// Values of `tensor` per one position of the ranks in `per` (e.g. per query), leaving out batch and
+// heads; a recurrent rank counts one step, the only one kept.
+double values_per(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
+                  const std::string& tensor, const std::vector<std::string>& left_out_roots) {
+  const workloads::Tensor* t = cascade.find_tensor(tensor);
+  double values = 1;
+  for (size_t k = 0; k < t->ranks.size(); ++k) {
+    const std::string root = cascade.root_rank(t->ranks[k]);
+    if (std::find(left_out_roots.begin(), left_out_roots.end(), root) != left_out_roots.end())
+      continue;
+    if (cascade.is_recurrent_position(tensor, k)) continue;
+    values *= static_cast<double>(sizes.of(t->ranks[k]));
+  }
+  return values;
+}
+
+}  // namespace
+
+QueryTilingPlan plan_query_tiling(const ArchConfig& config, const workloads::Cascade& cascade,
+                                  const workloads::RankSizes& sizes, const PhaseEvaluator& phases,
+                                  const PhaseEvaluator::PhasePlan& plan) {
+  const auto& a = config.proto();
+  const auto& tiling = a.mapping().tiling();
+  const auto& ranks = a.mapping().ranks();
+  const AttentionShape shape = AttentionShape::from(config, cascade, sizes);
+  const double word = a.word_bytes();
+  const std::string batch = or_default(ranks.batch(), "B"), heads = or_default(ranks.heads(), "H"),
+                    keys = or_default(ranks.keys(), "M"), queries = or_default(ranks.queries(), "P");
+  for (const auto& list : {tiling.per_query_state(), tiling.streamed(), tiling.dram()})
+    for (const auto& t : list)
+      if (!cascade.find_tensor(t))
+        config.fail({{"mapping"}, {"tiling"}}, "mapping tiling names tensor '" + t +
+                                                   "', which the workload '" + cascade.name +
+                                                   "' does not have");
+  if (tiling.query_tile() == 0 || tiling.key_chunk() == 0)
+    config.fail({{"mapping"}, {"tiling"}}, "mapping tiling: query_tile and key_chunk must be positive");
+  if (shape.queries % tiling.query_tile() != 0)
+    config.fail({{"mapping"}, {"tiling"}, {"query_tile"}},
+                "mapping tiling: query_tile " + std::to_string(tiling.query_tile()) +
+                    " does not divide the " + std::to_string(shape.queries) + " queries");
+
+  double per_query = 0, per_key = 0;
+  for (const auto& t : tiling.per_query_state())
+    per_query += values_per(cascade, sizes, t, {batch, heads, queries}) * word;
+  for (const auto& t : tiling.streamed())
+    per_key += values_per(cascade, sizes, t, {batch, heads, keys}) * word;
+  const double capacity = static_cast<double>(a.global_buffer().capacity_bytes());
+  const double chunk_bytes = per_key * tiling.key_chunk();
+  const double tile_bytes = per_query * tiling.query_tile();
+  if (capacity < chunk_bytes + tile_bytes)
+    config.fail({{"global_buffer"}, {"capacity_bytes"}},
+                "global_buffer of " + std::to_string(a.global_buffer().capacity_bytes()) +
+                    " bytes is too small for the chosen tile: one key chunk needs " +
+                    std::to_string(static_cast<uint64_t>(chunk_bytes)) +
+                    " bytes and one query tile " + std::to_string(static_cast<uint64_t>(tile_bytes)));
+
+  QueryTilingPlan p;
+  p.query_tiles = shape.queries / tiling.query_tile();
+  const auto fit = static_cast<uint64_t>((capacity - chunk_bytes) / tile_bytes);
+  // "Do not use improper factorization" (artifact): P1 divides the number of query tiles.
+  p.p1 = std::min(fit, p.query_tiles);
+  while (p.query_tiles % p.p1 != 0) --p.p1;
+  p.groups = p.query_tiles / p.p1;
+
+  for (const auto& t : tiling.dram()) {
+    const bool streamed =
+        std::find(tiling.streamed().begin(), tiling.streamed().end(), t) != tiling.streamed().end();
+    if (phases.is_phase_input(plan, t))
+      p.read_bytes += phases.tensor_bytes(t) * (streamed ? static_cast<double>(p.groups) : 1.0);
+    else
+      p.write_bytes += phases.tensor_bytes(t);
+  }
+  return p;
+}
+
+}  // namespace cascade::arch

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <utility>
+
+#include "arch/ArchConfig.h"
+#include "arch/spatial/PhaseEvaluator.h"
+
+namespace cascade::arch {
+
+struct QueryTilingPlan {
+  uint64_t query_tiles = 0;   // P / query_tile
+  uint64_t p1 = 0;            // query tiles kept on chip together
+  uint64_t groups = 0;        // query_tiles / p1: how often streamed tensors are re-read
+  double read_bytes = 0, write_bytes = 0;
+};
+
+// FuseMax's tiling rule (artifact proposal.py, docs/fusemax-model.md Sec. 3.4): the buffer holds one
+// key chunk of every streamed tensor, and the per-query state of P1 query tiles, P1 the largest
+// divisor of P / query_tile that fits. Streamed tensors are re-read once per group of P1 tiles.
+// Throws InputError at global_buffer.capacity_bytes if not even one query tile fits.
+QueryTilingPlan plan_query_tiling(const ArchConfig& config, const workloads::Cascade& cascade,
+                                  const workloads::RankSizes& sizes, const PhaseEvaluator& phases,
+                                  const PhaseEvaluator::PhasePlan& plan);
+
+}  // namespace cascade::arch

@@ -1,0 +1,85 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "arch/ArchConfig.h"
+#include "arch/spatial/EnergyTable.h"
+#include "sim/result/Result.h"
+#include "workloads/analysis/OpCounts.h"
+#include "workloads/analysis/ShapeBinding.h"
+#include "workloads/ir/Cascade.h"
+
+namespace cascade::arch {
+
+// The analytical rules shared by the spatial-array models (FuseMax and its baselines) for the
+// phases of a mapping (configs/arch.proto, Mapping.phase):
+//  - an Einsum bound to a unit keeps it busy for sum over its operation kinds of
+//    count x op_cost.cycles / number of PEs (every PE does one operation per cycle);
+//  - a staged phase takes the sum over its stages of the longest group (the groups of a stage run
+//    on different units at the same time) - FuseMax's "waterfall";
+//  - a phase moves each tensor that crosses its boundary through DRAM once, and takes
+//    max(compute, traffic / DRAM bandwidth);
+//  - energy: each operation costs its op_cost actions on the unit, each action one register-file
+//    read and write, buffer operands reused across a 2D array's rows or columns, and every DRAM
+//    byte one buffer access on chip.
+// These are the rules of the FuseMax artifact's analytical model (docs/fusemax-model.md, Sec. 3-7).
+class PhaseEvaluator {
+ public:
+  struct PhasePlan {
+    const config::Phase* phase = nullptr;
+    std::vector<size_t> einsums;  // indices in the cascade
+  };
+
+  // Checks that every Einsum of the workload is in exactly one phase and bound where staged.
+  PhaseEvaluator(const ArchConfig& config, const workloads::Cascade& cascade,
+                 const workloads::RankSizes& sizes);
+
+  // The phases that have Einsums in this workload, in mapping order.
+  const std::vector<PhasePlan>& plans() const { return plans_; }
+
+  const std::string& unit_of(size_t einsum) const { return units_[einsum]; }
+  const workloads::OpCounts& ops_of(size_t einsum) const { return ops_[einsum]; }
+  // Whole-unit busy cycles of an Einsum on its bound unit.
+  double busy_cycles(size_t einsum) const;
+  // Compute cycles of a staged phase.
+  double stage_cycles(const PhasePlan& plan) const;
+  // Bytes of a tensor as the workload binds it.
+  double tensor_bytes(const std::string& tensor) const;
+  // DRAM bytes read and written by a phase moving each boundary tensor once.
+  std::pair<double, double> boundary_traffic(const PhasePlan& plan) const;
+  bool is_phase_input(const PhasePlan& plan, const std::string& tensor) const;
+
+  // Compute, register-file and buffer-operand energy of one Einsum; busy cycles of its unit.
+  void account_einsum(size_t einsum, const PhasePlan& plan, sim::Result& result) const;
+  // DRAM and the buffer accesses that DRAM traffic causes.
+  void account_dram(double read_bytes, double write_bytes, sim::Result& result) const;
+
+  // Energy and busy cycles of every Einsum of a staged phase.
+  void account_staged(const PhasePlan& plan, sim::Result& result) const;
+  // Closes a phase: DRAM traffic and its energy, latency = ceil(max(compute, traffic /
+  // bandwidth)), the phase's record (cycles, energy since `energy_before`) and the total cycles.
+  uint64_t finish_phase(const std::string& name, double compute_cycles, double read_bytes,
+                        double write_bytes, double energy_before, sim::Result& result) const;
+  // A staged phase moving each boundary tensor once: accounts it and closes it.
+  uint64_t run_staged_phase(const PhasePlan& plan, sim::Result& result) const;
+  // A result with the run's identity filled in.
+  sim::Result start_result(const std::string& model, const std::string& fidelity) const;
+
+  const EnergyTable& energy() const { return energy_; }
+
+ private:
+  const config::OpCost& op_cost(const std::string& unit, const std::string& op, size_t einsum) const;
+  const config::PeArray& array(const std::string& unit) const;
+
+  const ArchConfig& config_;
+  const workloads::Cascade& cascade_;
+  const workloads::RankSizes& sizes_;
+  EnergyTable energy_;
+  std::vector<PhasePlan> plans_;
+  std::vector<std::string> units_;
+  std::vector<workloads::OpCounts> ops_;
+  std::vector<double> points_;
+};
+
+}  // namespace cascade::arch

@@ -1,0 +1,65 @@
+#include "arch/unfused/UnfusedModel.h"
+
+#include <algorithm>
+
+#include "arch/spatial/AttentionShape.h"
+#include "arch/spatial/PhaseEvaluator.h"
+#include "arch/spatial/ThreePassAttention.h"
+
+namespace cascade::arch {
+namespace {
+
+// QK, the softmax and AV one after another, each max(DRAM, compute) with every tensor through
+// DRAM (artifact unfused.py; docs/fusemax-model.md Sec. 5).
+void run_unfused_attention(const ArchConfig& config, const workloads::Cascade& cascade,
+                           const workloads::RankSizes& sizes, const PhaseEvaluator& phases,
+                           const PhaseEvaluator::PhasePlan& plan, sim::Result& r) {
+  const AttentionShape s = AttentionShape::from(config, cascade, sizes);
+  const auto& a = config.proto();
+  const double M = static_cast<double>(s.keys), P = static_cast<double>(s.queries),
+               E = static_cast<double>(s.qk_embed), F = static_cast<double>(s.v_embed),
+               BH = static_cast<double>(s.batch_heads()), n = s.scores(), word = a.word_bytes();
+  const double pes2d = static_cast<double>(a.array2d().rows()) * a.array2d().cols();
+  const double bpc = config.dram_bytes_per_cycle();
+  struct Step {
+    double read, write, compute;
+  };
+  const Step steps[] = {
+      {BH * (P * E + M * E) * word, BH * M * P * word, n * E / pes2d},           // QK
+      {BH * M * P * word, BH * M * P * word, three_pass_softmax_cycles(s, config)},  // softmax
+      {BH * (M * P + M * F) * word, BH * P * F * word, n * F / pes2d},           // AV
+  };
+  double cycles = 0, read = 0, write = 0;
+  for (const auto& step : steps) {
+    cycles += std::max(step.compute, (step.read + step.write) / bpc);
+    read += step.read;
+    write += step.write;
+  }
+  const double energy_before = r.total_energy_pj();
+  account_three_pass_attention(s, phases, config, r);
+  r.busy_cycles["array2d"] += steps[0].compute + steps[2].compute;
+  r.busy_cycles["array1d"] += steps[1].compute;
+  // Each step is bounded on its own, so the phase's latency is their sum, not max(compute, memory).
+  phases.finish_phase(plan.phase->name(), cycles, read, write, energy_before, r);
+}
+
+}  // namespace
+
+sim::Result UnfusedModel::evaluate(const workloads::Cascade& cascade,
+                                   const workloads::RankSizes& sizes, Fidelity fidelity) const {
+  if (fidelity != Fidelity::Analytical)
+    throw workloads::InputError("--fidelity", {},
+                                "model unfused: the cycle fidelity is not available yet; use "
+                                "--fidelity analytical");
+  const PhaseEvaluator phases(config_, cascade, sizes);
+  sim::Result r = phases.start_result(name(), to_string(fidelity));
+  for (const auto& plan : phases.plans()) {
+    if (plan.phase->stage_size() > 0)
+      phases.run_staged_phase(plan, r);
+    else
+      run_unfused_attention(config_, cascade, sizes, phases, plan, r);
+  }
+  return r;
+}
+
+}  // namespace cascade::arch

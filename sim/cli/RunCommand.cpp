@@ -1,0 +1,66 @@
+#include "sim/cli/RunCommand.h"
+
+#include <boost/program_options.hpp>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include "arch/ModelRegistry.h"
+#include "sim/cli/ExitCodes.h"
+#include "sim/report/ProtoJson.h"
+#include "sim/report/RunSummary.h"
+#include "workloads/analysis/ShapeBinding.h"
+#include "workloads/parser/WorkloadLoader.h"
+
+namespace cascade::sim {
+
+namespace po = boost::program_options;
+
+int run_run_command(const std::vector<std::string>& args) {
+  po::options_description named("options of 'cascade run'");
+  named.add_options()("help,h", "print this help")(
+      "arch", po::value<std::string>(), "architecture config (configs/arch/*.pbtxt)")(
+      "workload", po::value<std::string>(), "workload file (workloads/library/**/*.pbtxt)")(
+      "set", po::value<std::vector<std::string>>()->composing(),
+      "RANK=SIZE: bind a rank's size (repeatable), e.g. --set M=65536")(
+      "fidelity", po::value<std::string>()->default_value("analytical"), "analytical or cycle")(
+      "output,o", po::value<std::string>(),
+      "where to write the JSON record (default: <arch>.<workload>.json)");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(named).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << "usage: cascade run --arch ARCH.pbtxt --workload W.pbtxt [--set RANK=SIZE]..."
+                 " [--fidelity analytical|cycle] [--output FILE.json]\n\n"
+                 "Evaluates the architecture's model (its `model` field: ";
+    const auto names = arch::ModelRegistry::builtin().names();
+    for (size_t i = 0; i < names.size(); ++i) std::cout << (i ? ", " : "") << names[i];
+    std::cout << ") on the workload; prints cycles, seconds, energy, utilization, traffic and\n"
+                 "phases, and writes the record as JSON (configs/result.proto).\n\n"
+              << named;
+    return kExitOk;
+  }
+  if (!vm.count("arch")) throw UsageError{"run: give --arch FILE"};
+  if (!vm.count("workload")) throw UsageError{"run: give --workload FILE"};
+  const arch::Fidelity fidelity = arch::parse_fidelity(vm["fidelity"].as<std::string>());
+  std::map<std::string, uint64_t> overrides;
+  if (vm.count("set"))
+    for (const auto& s : vm["set"].as<std::vector<std::string>>())
+      workloads::parse_size_override(s, overrides);
+
+  const arch::ArchConfig config = arch::ArchConfig::load(vm["arch"].as<std::string>());
+  const auto model = arch::ModelRegistry::builtin().create(config);
+  const workloads::Cascade cascade = workloads::load_workload_file(vm["workload"].as<std::string>());
+  const workloads::RankSizes sizes = workloads::bind_shapes(cascade, overrides);
+  const Result result = model->evaluate(cascade, sizes, fidelity);
+
+  const std::string output = vm.count("output") ? vm["output"].as<std::string>()
+                                                : config.proto().name() + "." + cascade.name + ".json";
+  std::ofstream out(output);
+  if (!out) throw UsageError{"run: cannot write '" + output + "'"};
+  out << proto_to_json(result.to_record());
+  std::cout << format_run_summary(result) << "\nwrote " << output << "\n";
+  return kExitOk;
+}
+
+}  // namespace cascade::sim
