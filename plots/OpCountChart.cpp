@@ -2,54 +2,14 @@
 
 #include <gnuplot-iostream.h>
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <csignal>
-#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 #include <vector>
 
+#include "plots/GnuplotSupport.h"
+
 namespace cascade::plots {
-namespace {
-
-// gnuplot-iostream starts gnuplot through the shell; a missing gnuplot would only show as a broken
-// pipe half-way through the plot, so look for it first.
-bool gnuplot_on_path() {
-  const char* path = std::getenv("PATH");
-  std::string dirs = path ? path : "";
-  size_t start = 0;
-  while (start <= dirs.size()) {
-    const size_t end = std::min(dirs.find(':', start), dirs.size());
-    const std::filesystem::path candidate =
-        std::filesystem::path(dirs.substr(start, end - start)) / "gnuplot";
-    if (::access(candidate.c_str(), X_OK) == 0) return true;
-    start = end + 1;
-  }
-  return false;
-}
-
-// Restores the SIGPIPE disposition on scope exit. While plotting, a gnuplot that dies must make
-// the write fail (and the plot be reported missing), not kill the process.
-class IgnoreSigpipe {
- public:
-  IgnoreSigpipe() : previous_(std::signal(SIGPIPE, SIG_IGN)) {}
-  ~IgnoreSigpipe() { std::signal(SIGPIPE, previous_); }
-  IgnoreSigpipe(const IgnoreSigpipe&) = delete;
-  IgnoreSigpipe& operator=(const IgnoreSigpipe&) = delete;
-
- private:
-  void (*previous_)(int);
-};
-
-std::string quoted(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("''") : std::string(1, c);
-  return q + "'";
-}
-
-}  // namespace
 
 void plot_op_counts(const config::WorkloadReport& report, const std::string& png_path) {
   // Columns: one per kind of operation present anywhere in the cascade, in the report's order.
@@ -76,8 +36,7 @@ void plot_op_counts(const config::WorkloadReport& report, const std::string& png
     x += kGap;
   }
 
-  if (!gnuplot_on_path())
-    throw std::runtime_error("gnuplot not found on PATH (Debian package gnuplot-nox)");
+  require_gnuplot();
   std::filesystem::remove(png_path);
   {
     const IgnoreSigpipe ignore_sigpipe;
@@ -95,8 +54,7 @@ void plot_op_counts(const config::WorkloadReport& report, const std::string& png
     gp << "\n";
     for (const auto& series : bars) gp.send1d(series);
   }
-  if (!std::filesystem::exists(png_path) || std::filesystem::file_size(png_path) == 0)
-    throw std::runtime_error("gnuplot wrote no plot to " + png_path);
+  require_plot_written(png_path);
 }
 
 }  // namespace cascade::plots

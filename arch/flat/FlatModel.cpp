@@ -51,7 +51,7 @@ void run_flat_attention(const ArchConfig& config, const workloads::Cascade& casc
       onchip_writes = 3 * (1 - p) * M * P;
     }
   }
-  const double energy_before = r.total_energy_pj();
+  const PhaseEvaluator::PhaseMark start = PhaseEvaluator::mark(r);
   account_three_pass_attention(s, phases, config, r);
   const double line = a.global_buffer().line_bytes();
   r.add_energy("global_buffer", "read", BH * onchip_reads * word / line,
@@ -73,7 +73,7 @@ void run_flat_attention(const ArchConfig& config, const workloads::Cascade& casc
   r.stats[name + ".av_cycles"] = av_cycles;
   r.stats[name + ".softmax_cycles"] = softmax_cycles;
   phases.finish_phase(name, std::max(qk_cycles + av_cycles, softmax_cycles), BH * read * word,
-                      BH * write * word, energy_before, r);
+                      BH * write * word, start, r);
 }
 
 }  // namespace

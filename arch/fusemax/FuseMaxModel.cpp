@@ -22,13 +22,13 @@ sim::Result FuseMaxModel::evaluate(const workloads::Cascade& cascade,
       phases.run_staged_phase(plan, r);
       continue;
     }
-    const double energy_before = r.total_energy_pj();
+    const PhaseEvaluator::PhaseMark start = PhaseEvaluator::mark(r);
     phases.account_staged(plan, r);
     const QueryTilingPlan t = plan_query_tiling(config_, cascade, sizes, phases, plan);
     r.stats[plan.phase->name() + ".p1"] = static_cast<double>(t.p1);
     r.stats[plan.phase->name() + ".kv_rereads"] = static_cast<double>(t.groups);
     phases.finish_phase(plan.phase->name(), phases.stage_cycles(plan), t.read_bytes, t.write_bytes,
-                        energy_before, r);
+                        start, r);
   }
   return r;
 }

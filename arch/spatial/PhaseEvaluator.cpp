@@ -219,12 +219,17 @@ void PhaseEvaluator::account_staged(const PhasePlan& plan, sim::Result& result) 
 }
 
 uint64_t PhaseEvaluator::finish_phase(const std::string& name, double compute_cycles,
-                                      double read_bytes, double write_bytes, double energy_before,
+                                      double read_bytes, double write_bytes, const PhaseMark& start,
                                       sim::Result& result) const {
   account_dram(read_bytes, write_bytes, result);
   const double memory_cycles = (read_bytes + write_bytes) / config_.dram_bytes_per_cycle();
   const auto cycles = static_cast<uint64_t>(std::ceil(std::max(compute_cycles, memory_cycles)));
-  result.phases[name] = {cycles, result.total_energy_pj() - energy_before};
+  result.phases[name] = {cycles, result.total_energy_pj() - start.energy_pj};
+  for (const auto& [unit, busy] : result.busy_cycles) {
+    const auto before = start.busy_cycles.find(unit);
+    const double own = busy - (before == start.busy_cycles.end() ? 0 : before->second);
+    result.stats[name + ".utilization." + unit] = cycles ? own / static_cast<double>(cycles) : 0;
+  }
   result.stats[name + ".compute_cycles"] = compute_cycles;
   result.stats[name + ".memory_cycles"] = memory_cycles;
   result.cycles += cycles;
@@ -232,10 +237,10 @@ uint64_t PhaseEvaluator::finish_phase(const std::string& name, double compute_cy
 }
 
 uint64_t PhaseEvaluator::run_staged_phase(const PhasePlan& plan, sim::Result& result) const {
-  const double energy_before = result.total_energy_pj();
+  const PhaseMark start = mark(result);
   account_staged(plan, result);
   const auto [read, write] = boundary_traffic(plan);
-  return finish_phase(plan.phase->name(), stage_cycles(plan), read, write, energy_before, result);
+  return finish_phase(plan.phase->name(), stage_cycles(plan), read, write, start, result);
 }
 
 sim::Result PhaseEvaluator::start_result(const std::string& model, const std::string& fidelity) const {

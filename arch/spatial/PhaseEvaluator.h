@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -57,10 +58,19 @@ class PhaseEvaluator {
 
   // Energy and busy cycles of every Einsum of a staged phase.
   void account_staged(const PhasePlan& plan, sim::Result& result) const;
+  // Energy and busy cycles when a phase starts, to record the phase's own share when it ends.
+  struct PhaseMark {
+    double energy_pj = 0;
+    std::map<std::string, double> busy_cycles;
+  };
+  static PhaseMark mark(const sim::Result& result) {
+    return {result.total_energy_pj(), result.busy_cycles};
+  }
   // Closes a phase: DRAM traffic and its energy, latency = ceil(max(compute, traffic /
-  // bandwidth)), the phase's record (cycles, energy since `energy_before`) and the total cycles.
+  // bandwidth)), the phase's record (cycles, energy and per-unit utilization since `start`) and
+  // the total cycles.
   uint64_t finish_phase(const std::string& name, double compute_cycles, double read_bytes,
-                        double write_bytes, double energy_before, sim::Result& result) const;
+                        double write_bytes, const PhaseMark& start, sim::Result& result) const;
   // A staged phase moving each boundary tensor once: accounts it and closes it.
   uint64_t run_staged_phase(const PhasePlan& plan, sim::Result& result) const;
   // A result with the run's identity filled in.

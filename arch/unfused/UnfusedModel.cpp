@@ -35,12 +35,12 @@ void run_unfused_attention(const ArchConfig& config, const workloads::Cascade& c
     read += step.read;
     write += step.write;
   }
-  const double energy_before = r.total_energy_pj();
+  const PhaseEvaluator::PhaseMark start = PhaseEvaluator::mark(r);
   account_three_pass_attention(s, phases, config, r);
   r.busy_cycles["array2d"] += steps[0].compute + steps[2].compute;
   r.busy_cycles["array1d"] += steps[1].compute;
   // Each step is bounded on its own, so the phase's latency is their sum, not max(compute, memory).
-  phases.finish_phase(plan.phase->name(), cycles, read, write, energy_before, r);
+  phases.finish_phase(plan.phase->name(), cycles, read, write, start, r);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/cli/ExitCodes.h"
+#include "sim/cli/ReproduceCommand.h"
 #include "sim/cli/RunCommand.h"
 #include "sim/cli/WorkloadCommand.h"
 #include "workloads/ir/SourcePos.h"
@@ -23,6 +24,7 @@ const char* kUsage =
     "  workload check FILE...   validate workload files\n"
     "  workload show FILE       analyse a cascade: operation counts, passes, data volume\n"
     "  run --arch A --workload W   evaluate a hardware model on a workload\n"
+    "  reproduce fusemax        the FuseMax paper's comparison, paper's numbers beside ours\n"
     "\n"
     "options:\n"
     "  -h, --help               print this help\n"
@@ -47,6 +49,7 @@ int dispatch(const std::vector<std::string>& args) {
   }
   if (args[0] == "workload") return run_workload_command({args.begin() + 1, args.end()});
   if (args[0] == "run") return run_run_command({args.begin() + 1, args.end()});
+  if (args[0] == "reproduce") return run_reproduce_command({args.begin() + 1, args.end()});
   throw UsageError{"unknown command '" + args[0] + "' (run 'cascade --help')"};
 }
 
