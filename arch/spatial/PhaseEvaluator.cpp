@@ -232,6 +232,7 @@ uint64_t PhaseEvaluator::finish_phase(const std::string& name, double compute_cy
   }
   result.stats[name + ".compute_cycles"] = compute_cycles;
   result.stats[name + ".memory_cycles"] = memory_cycles;
+  result.stats[name + ".dram_bytes"] = read_bytes + write_bytes;
   result.cycles += cycles;
   return cycles;
 }

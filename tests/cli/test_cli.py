@@ -94,6 +94,53 @@ class ExitCodes(unittest.TestCase):
             self.assertIn("cascade: internal error: gnuplot not found on PATH", r.stderr)
 
 
+class Run(unittest.TestCase):
+    ARCH = os.path.join(SOURCE, "configs", "arch", "fusemax_cloud.pbtxt")
+    BERT = os.path.join(SOURCE, "workloads", "library", "transformers", "bert_base.pbtxt")
+
+    def test_run_prints_a_summary_and_writes_json(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "r.json")
+            r = run("run", "--arch", self.ARCH, "--workload", self.BERT, "--set", "M=1024", "-o", out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("fusemax on bert_base", r.stdout)
+            with open(out) as f:
+                record = json.load(f)
+            # Attention: 3072 query tiles x (138 x 4 chunks + 64) cycles (tests/arch derive it);
+            # the six GEMMs of the layer add 7077888 cycles.
+            phases = {p["name"]: int(p["cycles"]) for p in record["phase"]}
+            self.assertEqual(phases["attention"], 3072 * (138 * 4 + 64))
+            self.assertEqual(int(record["cycles"]), 3072 * (138 * 4 + 64) + 7077888)
+
+    def test_bad_config_exits_2_naming_the_field(self):
+        with tempfile.TemporaryDirectory() as d:
+            bad = os.path.join(d, "bad.pbtxt")
+            with open(self.ARCH) as f:
+                text = f.read().replace('model: "fusemax"', 'model: "fusemox"')
+            with open(bad, "w") as f:
+                f.write(text)
+            r = run("run", "--arch", bad, "--workload", self.BERT, "-o", os.path.join(d, "r.json"))
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn(bad + ":5:1: error: unknown model 'fusemox'", r.stderr)
+
+    def test_unavailable_fidelity_is_bad_input(self):
+        r = run("run", "--arch", self.ARCH, "--workload", self.BERT, "--fidelity", "quantum")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("'quantum': expected analytical or cycle", r.stderr)
+
+    def test_reproduce_fusemax_writes_table_csv_and_plot(self):
+        with tempfile.TemporaryDirectory() as d:
+            r = run("reproduce", "fusemax", "--root", SOURCE, "--out", d)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("attention speedup over FLAT: paper 6.7", r.stdout)
+            with open(os.path.join(d, "fusemax.md")) as f:
+                self.assertIn("| attention speedup over FLAT | 6.70 |", f.read())
+            with open(os.path.join(d, "fusemax.csv")) as f:
+                self.assertEqual(len(f.read().splitlines()), 25)
+            with open(os.path.join(d, "fusemax.png"), "rb") as f:
+                self.assertEqual(f.read(4), b"\x89PNG")
+
+
 class Show(unittest.TestCase):
     def test_json_counts_by_hand(self):
         r = run("workload", "show", THREE_PASS, "--set", "M=1024", "--format", "json")
