@@ -1,0 +1,28 @@
+#pragma once
+
+#include "sim/engine/RoundProgram.h"
+
+namespace cascade::sim {
+
+struct RoundPipelineOptions {
+  // Detect that the pipeline's timing repeats round after round (or block after block) and skip
+  // ahead exactly; off, every round is simulated.
+  bool fast_forward = true;
+  // A unit starts a round's tasks only once the round this many before it has finished: the
+  // queues and buffers between units hold that many rounds (2: double buffering).
+  uint64_t rounds_in_flight = 2;
+};
+
+// Runs a program on SystemC: one clocked-time thread per unit, dependences through events, time
+// in cycles (1 ns each). With fast-forward, once the completion times of every task advance by
+// the same number of cycles from one period to the next (a period: one round within a run, or
+// one repetition of a block), the pipeline is in a periodic steady state - in-order units with
+// identical work and dependences make timing a max-plus linear recurrence, so it stays periodic -
+// and the remaining whole periods are skipped: every unit's clock and the busy counters advance
+// by the period's amounts, and dependences on skipped rounds are read off the last simulated
+// period. Results equal those without fast-forward (tests/sim/round_pipeline_test.cpp).
+// Throws std::invalid_argument for a malformed program (unknown unit, task without cycles...).
+RoundPipelineStats simulate_round_pipeline(const RoundProgram& program,
+                                           const RoundPipelineOptions& options = {});
+
+}  // namespace cascade::sim
