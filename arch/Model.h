@@ -25,6 +25,13 @@ class Model {
   // Throws InputError when the workload does not fit the mapping (a missing Einsum or rank).
   virtual sim::Result evaluate(const workloads::Cascade& cascade,
                                const workloads::RankSizes& sizes, Fidelity fidelity) const = 0;
+
+  // The cycle fidelity skips periodic steady states exactly (sim/engine); off, it simulates every
+  // round (`cascade run --no-fast-forward`).
+  void set_fast_forward(bool on) { fast_forward_ = on; }
+
+ protected:
+  bool fast_forward_ = true;
 };
 
 }  // namespace cascade::arch

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "arch/spatial/AttentionShape.h"
+#include "arch/spatial/CyclePrograms.h"
 #include "arch/spatial/PhaseEvaluator.h"
 #include "arch/spatial/ThreePassAttention.h"
 
@@ -22,7 +23,8 @@ const config::FlatChoice& find_choice(const ArchConfig& config, const workloads:
 // docs/fusemax-model.md Sec. 4.3.
 void run_flat_attention(const ArchConfig& config, const workloads::Cascade& cascade,
                         const workloads::RankSizes& sizes, const PhaseEvaluator& phases,
-                        const PhaseEvaluator::PhasePlan& plan, sim::Result& r) {
+                        const PhaseEvaluator::PhasePlan& plan, sim::Result& r, bool cycle,
+                        bool fast_forward) {
   const AttentionShape s = AttentionShape::from(config, cascade, sizes);
   const config::FlatChoice& choice = find_choice(config, cascade, s.keys);
   const auto& a = config.proto();
@@ -72,25 +74,35 @@ void run_flat_attention(const ArchConfig& config, const workloads::Cascade& casc
   r.stats[name + ".qk_cycles"] = qk_cycles;
   r.stats[name + ".av_cycles"] = av_cycles;
   r.stats[name + ".softmax_cycles"] = softmax_cycles;
+  std::optional<uint64_t> simulated;
+  if (cycle) {
+    // One fusion unit per round: a head, or a group of P1 query rows of a head.
+    FusedAttentionSpec spec;
+    spec.rounds = s.batch_heads() * std::max<uint64_t>(1, s.queries / std::max<uint64_t>(1, choice.p1()));
+    spec.qk_cycles = qk_cycles;
+    spec.softmax_cycles = softmax_cycles;
+    spec.av_cycles = av_cycles;
+    spec.read_bytes = BH * read * word;
+    spec.write_bytes = BH * write * word;
+    simulated = PhaseEvaluator::record_simulation(
+        name, fused_attention_program(spec, config.dram_bytes_per_cycle()), fast_forward, r);
+  }
   phases.finish_phase(name, std::max(qk_cycles + av_cycles, softmax_cycles), BH * read * word,
-                      BH * write * word, start, r);
+                      BH * write * word, start, r, simulated);
 }
 
 }  // namespace
 
 sim::Result FlatModel::evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
                                 Fidelity fidelity) const {
-  if (fidelity != Fidelity::Analytical)
-    throw workloads::InputError("--fidelity", {},
-                                "model flat: the cycle fidelity is not available yet; use "
-                                "--fidelity analytical");
   const PhaseEvaluator phases(config_, cascade, sizes);
   sim::Result r = phases.start_result(name(), to_string(fidelity));
   for (const auto& plan : phases.plans()) {
+    const bool cycle = fidelity == Fidelity::Cycle;
     if (plan.phase->stage_size() > 0)
-      phases.run_staged_phase(plan, r);
+      phases.run_staged_phase(plan, r, cycle, fast_forward_);
     else
-      run_flat_attention(config_, cascade, sizes, phases, plan, r);
+      run_flat_attention(config_, cascade, sizes, phases, plan, r, cycle, fast_forward_);
   }
   return r;
 }

@@ -69,6 +69,7 @@ QueryTilingPlan plan_query_tiling(const ArchConfig& config, const workloads::Cas
                     " bytes and one query tile " + std::to_string(static_cast<uint64_t>(tile_bytes)));
 
   QueryTilingPlan p;
+  p.chunk_bytes = chunk_bytes;
   p.query_tiles = shape.queries / tiling.query_tile();
   const auto fit = static_cast<uint64_t>((capacity - chunk_bytes) / tile_bytes);
   // "Do not use improper factorization" (artifact): P1 divides the number of query tiles.

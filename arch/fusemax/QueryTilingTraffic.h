@@ -12,6 +12,7 @@ struct QueryTilingPlan {
   uint64_t p1 = 0;            // query tiles kept on chip together
   uint64_t groups = 0;        // query_tiles / p1: how often streamed tensors are re-read
   double read_bytes = 0, write_bytes = 0;
+  double chunk_bytes = 0;  // one key chunk of the streamed tensors, for one (batch, head)
 };
 
 // FuseMax's tiling rule (artifact proposal.py, docs/fusemax-model.md Sec. 3.4): the buffer holds one

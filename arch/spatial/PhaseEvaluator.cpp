@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+
+#include "arch/spatial/CyclePrograms.h"
+#include "sim/engine/RoundPipelineSim.h"
 #include <map>
 #include <sstream>
 
@@ -220,10 +223,12 @@ void PhaseEvaluator::account_staged(const PhasePlan& plan, sim::Result& result) 
 
 uint64_t PhaseEvaluator::finish_phase(const std::string& name, double compute_cycles,
                                       double read_bytes, double write_bytes, const PhaseMark& start,
-                                      sim::Result& result) const {
+                                      sim::Result& result,
+                                      std::optional<uint64_t> simulated_cycles) const {
   account_dram(read_bytes, write_bytes, result);
   const double memory_cycles = (read_bytes + write_bytes) / config_.dram_bytes_per_cycle();
-  const auto cycles = static_cast<uint64_t>(std::ceil(std::max(compute_cycles, memory_cycles)));
+  const auto cycles = simulated_cycles ? *simulated_cycles
+                                       : static_cast<uint64_t>(std::ceil(std::max(compute_cycles, memory_cycles)));
   result.phases[name] = {cycles, result.total_energy_pj() - start.energy_pj};
   for (const auto& [unit, busy] : result.busy_cycles) {
     const auto before = start.busy_cycles.find(unit);
@@ -237,11 +242,58 @@ uint64_t PhaseEvaluator::finish_phase(const std::string& name, double compute_cy
   return cycles;
 }
 
-uint64_t PhaseEvaluator::run_staged_phase(const PhasePlan& plan, sim::Result& result) const {
+uint64_t PhaseEvaluator::run_staged_phase(const PhasePlan& plan, sim::Result& result, bool cycle,
+                                          bool fast_forward) const {
   const PhaseMark start = mark(result);
   account_staged(plan, result);
   const auto [read, write] = boundary_traffic(plan);
-  return finish_phase(plan.phase->name(), stage_cycles(plan), read, write, start, result);
+  std::optional<uint64_t> simulated;
+  if (cycle) simulated = simulate_staged(plan, read, write, fast_forward, result);
+  return finish_phase(plan.phase->name(), stage_cycles(plan), read, write, start, result, simulated);
+}
+
+uint64_t PhaseEvaluator::phase_tiles(const PhasePlan& plan) const {
+  uint64_t tiles = 1;
+  for (size_t i : plan.einsums) {
+    if (units_[i].empty()) continue;
+    const auto& pe = array(units_[i]);
+    const double outputs = tensor_bytes(cascade_.einsums[i].output.tensor) / config_.proto().word_bytes();
+    tiles = std::max(tiles, share(outputs, static_cast<uint64_t>(pe.rows()) * pe.cols()));
+  }
+  return tiles;
+}
+
+uint64_t PhaseEvaluator::simulate_staged(const PhasePlan& plan, double read_bytes,
+                                         double write_bytes, bool fast_forward,
+                                         sim::Result& result) const {
+  std::vector<std::vector<TaskSpec>> stages;
+  for (const auto& stage : plan.phase->stage()) {
+    auto& specs = stages.emplace_back();
+    for (const auto& group : stage.group()) {
+      TaskSpec spec;
+      spec.name = group;
+      for (const auto& name : split_names(group)) {
+        const auto i = static_cast<size_t>(cascade_.writer_of(name));
+        spec.unit = spatial_unit(units_[i]);
+        spec.total_cycles += busy_cycles(i);
+      }
+      specs.push_back(spec);
+    }
+  }
+  const double analytical = std::max(stage_cycles(plan),
+                                     (read_bytes + write_bytes) / config_.dram_bytes_per_cycle());
+  const auto program = streamed_program(stages, round_count_for(phase_tiles(plan), analytical),
+                                        read_bytes, write_bytes, config_.dram_bytes_per_cycle());
+  return record_simulation(plan.phase->name(), program, fast_forward, result);
+}
+
+uint64_t PhaseEvaluator::record_simulation(const std::string& phase, const sim::RoundProgram& program,
+                                           bool fast_forward, sim::Result& result) {
+  const sim::RoundPipelineStats stats = sim::simulate_round_pipeline(program, {fast_forward});
+  result.stats[phase + ".rounds"] = static_cast<double>(stats.rounds);
+  result.stats[phase + ".rounds_simulated"] = static_cast<double>(stats.rounds_simulated);
+  result.stats[phase + ".tasks_simulated"] = static_cast<double>(stats.tasks_simulated);
+  return stats.cycles;
 }
 
 sim::Result PhaseEvaluator::start_result(const std::string& model, const std::string& fidelity) const {

@@ -1,11 +1,13 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "arch/ArchConfig.h"
 #include "arch/spatial/EnergyTable.h"
+#include "sim/engine/RoundProgram.h"
 #include "sim/result/Result.h"
 #include "workloads/analysis/OpCounts.h"
 #include "workloads/analysis/ShapeBinding.h"
@@ -69,10 +71,23 @@ class PhaseEvaluator {
   // Closes a phase: DRAM traffic and its energy, latency = ceil(max(compute, traffic /
   // bandwidth)), the phase's record (cycles, energy and per-unit utilization since `start`) and
   // the total cycles.
+  // With `simulated_cycles` (the cycle fidelity), the phase takes exactly those.
   uint64_t finish_phase(const std::string& name, double compute_cycles, double read_bytes,
-                        double write_bytes, const PhaseMark& start, sim::Result& result) const;
-  // A staged phase moving each boundary tensor once: accounts it and closes it.
-  uint64_t run_staged_phase(const PhasePlan& plan, sim::Result& result) const;
+                        double write_bytes, const PhaseMark& start, sim::Result& result,
+                        std::optional<uint64_t> simulated_cycles = std::nullopt) const;
+  // Tiles a staged phase is streamed in: the most any Einsum's output needs of its unit's PEs.
+  uint64_t phase_tiles(const PhasePlan& plan) const;
+  // Cycles of a staged phase simulated tile by tile (sim/engine), with its stages' work and DRAM
+  // traffic; records the engine's effort in `result.stats`.
+  uint64_t simulate_staged(const PhasePlan& plan, double read_bytes, double write_bytes,
+                           bool fast_forward, sim::Result& result) const;
+  // A staged phase moving each boundary tensor once: accounts it and closes it, analytically or
+  // simulated (`fidelity` "cycle").
+  uint64_t run_staged_phase(const PhasePlan& plan, sim::Result& result, bool cycle = false,
+                            bool fast_forward = true) const;
+  // Simulates a program of the phase and records the engine's effort; returns its cycles.
+  static uint64_t record_simulation(const std::string& phase, const sim::RoundProgram& program,
+                                    bool fast_forward, sim::Result& result);
   // A result with the run's identity filled in.
   sim::Result start_result(const std::string& model, const std::string& fidelity) const;
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "arch/spatial/AttentionShape.h"
+#include "arch/spatial/CyclePrograms.h"
 #include "arch/spatial/PhaseEvaluator.h"
 #include "arch/spatial/ThreePassAttention.h"
 
@@ -13,7 +14,8 @@ namespace {
 // DRAM (artifact unfused.py; docs/fusemax-model.md Sec. 5).
 void run_unfused_attention(const ArchConfig& config, const workloads::Cascade& cascade,
                            const workloads::RankSizes& sizes, const PhaseEvaluator& phases,
-                           const PhaseEvaluator::PhasePlan& plan, sim::Result& r) {
+                           const PhaseEvaluator::PhasePlan& plan, sim::Result& r, bool cycle,
+                           bool fast_forward) {
   const AttentionShape s = AttentionShape::from(config, cascade, sizes);
   const auto& a = config.proto();
   const double M = static_cast<double>(s.keys), P = static_cast<double>(s.queries),
@@ -22,42 +24,54 @@ void run_unfused_attention(const ArchConfig& config, const workloads::Cascade& c
   const double pes2d = static_cast<double>(a.array2d().rows()) * a.array2d().cols();
   const double bpc = config.dram_bytes_per_cycle();
   struct Step {
-    double read, write, compute;
+    const char* name;
+    int unit;
+    double read, write, compute, outputs;
   };
+  const double pes1d = static_cast<double>(a.array1d().rows()) * a.array1d().cols();
   const Step steps[] = {
-      {BH * (P * E + M * E) * word, BH * M * P * word, n * E / pes2d},           // QK
-      {BH * M * P * word, BH * M * P * word, three_pass_softmax_cycles(s, config)},  // softmax
-      {BH * (M * P + M * F) * word, BH * P * F * word, n * F / pes2d},           // AV
+      {"QK", kArray2d, BH * (P * E + M * E) * word, BH * M * P * word, n * E / pes2d, n / pes2d},
+      {"softmax", kArray1d, BH * M * P * word, BH * M * P * word,
+       three_pass_softmax_cycles(s, config), n / pes1d},
+      {"AV", kArray2d, BH * (M * P + M * F) * word, BH * P * F * word, n * F / pes2d, n / pes2d},
   };
   double cycles = 0, read = 0, write = 0;
+  uint64_t simulated_cycles = 0;
   for (const auto& step : steps) {
     cycles += std::max(step.compute, (step.read + step.write) / bpc);
     read += step.read;
     write += step.write;
+    if (cycle)
+      simulated_cycles += PhaseEvaluator::record_simulation(
+          plan.phase->name() + "." + step.name,
+          streamed_program({{{step.name, step.unit, step.compute}}},
+                           round_count_for(share(step.outputs, 1),
+                                           std::max(step.compute, (step.read + step.write) / bpc)),
+                           step.read, step.write, bpc),
+          fast_forward, r);
   }
   const PhaseEvaluator::PhaseMark start = PhaseEvaluator::mark(r);
   account_three_pass_attention(s, phases, config, r);
   r.busy_cycles["array2d"] += steps[0].compute + steps[2].compute;
   r.busy_cycles["array1d"] += steps[1].compute;
   // Each step is bounded on its own, so the phase's latency is their sum, not max(compute, memory).
-  phases.finish_phase(plan.phase->name(), cycles, read, write, start, r);
+  std::optional<uint64_t> simulated;
+  if (cycle) simulated = simulated_cycles;
+  phases.finish_phase(plan.phase->name(), cycles, read, write, start, r, simulated);
 }
 
 }  // namespace
 
 sim::Result UnfusedModel::evaluate(const workloads::Cascade& cascade,
                                    const workloads::RankSizes& sizes, Fidelity fidelity) const {
-  if (fidelity != Fidelity::Analytical)
-    throw workloads::InputError("--fidelity", {},
-                                "model unfused: the cycle fidelity is not available yet; use "
-                                "--fidelity analytical");
   const PhaseEvaluator phases(config_, cascade, sizes);
   sim::Result r = phases.start_result(name(), to_string(fidelity));
   for (const auto& plan : phases.plans()) {
+    const bool cycle = fidelity == Fidelity::Cycle;
     if (plan.phase->stage_size() > 0)
-      phases.run_staged_phase(plan, r);
+      phases.run_staged_phase(plan, r, cycle, fast_forward_);
     else
-      run_unfused_attention(config_, cascade, sizes, phases, plan, r);
+      run_unfused_attention(config_, cascade, sizes, phases, plan, r, cycle, fast_forward_);
   }
   return r;
 }

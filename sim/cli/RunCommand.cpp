@@ -24,6 +24,8 @@ int run_run_command(const std::vector<std::string>& args) {
       "set", po::value<std::vector<std::string>>()->composing(),
       "RANK=SIZE: bind a rank's size (repeatable), e.g. --set M=65536")(
       "fidelity", po::value<std::string>()->default_value("analytical"), "analytical or cycle")(
+      "no-fast-forward", "cycle fidelity: simulate every round instead of skipping periodic steady "
+                         "states (same cycles, slower)")(
       "output,o", po::value<std::string>(),
       "where to write the JSON record (default: <arch>.<workload>.json)");
   po::variables_map vm;
@@ -31,7 +33,8 @@ int run_run_command(const std::vector<std::string>& args) {
   po::notify(vm);
   if (vm.count("help")) {
     std::cout << "usage: cascade run --arch ARCH.pbtxt --workload W.pbtxt [--set RANK=SIZE]..."
-                 " [--fidelity analytical|cycle] [--output FILE.json]\n\n"
+                 " [--fidelity analytical|cycle] [--no-fast-forward]\n"
+                 "                  [--output FILE.json]\n\n"
                  "Evaluates the architecture's model (its `model` field: ";
     const auto names = arch::ModelRegistry::builtin().names();
     for (size_t i = 0; i < names.size(); ++i) std::cout << (i ? ", " : "") << names[i];
@@ -50,6 +53,7 @@ int run_run_command(const std::vector<std::string>& args) {
 
   const arch::ArchConfig config = arch::ArchConfig::load(vm["arch"].as<std::string>());
   const auto model = arch::ModelRegistry::builtin().create(config);
+  model->set_fast_forward(!vm.count("no-fast-forward"));
   const workloads::Cascade cascade = workloads::load_workload_file(vm["workload"].as<std::string>());
   const workloads::RankSizes sizes = workloads::bind_shapes(cascade, overrides);
   const Result result = model->evaluate(cascade, sizes, fidelity);

@@ -67,6 +67,8 @@ class Engine : public sc_module {
   static uint64_t now() { return static_cast<uint64_t>(sc_core::sc_time_stamp() / sc_time(1, SC_NS)); }
 
   void prepare() {
+    if (program_.rounds_in_flight == 0)
+      throw std::invalid_argument("RoundProgram rounds_in_flight must be at least 1");
     for (const auto& block : program_.blocks) {
       if (block.repeat == 0) throw std::invalid_argument("RoundProgram block repeat must be at least 1");
       uint64_t per_rep = 0;
@@ -168,9 +170,11 @@ class Engine : public sc_module {
       }
       const RoundPlace p = place(g);
       const PreparedTemplate& t = templates_[p.run];
-      // Bounded run-ahead: the queues and buffers between units hold `rounds_in_flight` rounds.
-      if (!t.by_unit[u].empty() && g >= options_.rounds_in_flight)
-        while (!round_done(g - options_.rounds_in_flight)) wait(task_done_);
+      // Bounded run-ahead: the queues and buffers between units hold `rounds_in_flight` rounds. A
+      // unit with nothing to do in a round still keeps pace, so that a skip finds it before the
+      // skipped rounds.
+      if (g >= program_.rounds_in_flight)
+        while (!round_done(g - program_.rounds_in_flight)) wait(task_done_);
       for (uint32_t i : t.by_unit[u]) {
         const RoundTask& task = (*t.tasks)[i];
         for (const auto& dep : task.deps) wait_for(g, dep);

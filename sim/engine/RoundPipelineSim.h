@@ -8,9 +8,6 @@ struct RoundPipelineOptions {
   // Detect that the pipeline's timing repeats round after round (or block after block) and skip
   // ahead exactly; off, every round is simulated.
   bool fast_forward = true;
-  // A unit starts a round's tasks only once the round this many before it has finished: the
-  // queues and buffers between units hold that many rounds (2: double buffering).
-  uint64_t rounds_in_flight = 2;
 };
 
 // Runs a program on SystemC: one clocked-time thread per unit, dependences through events, time

@@ -38,6 +38,9 @@ struct RoundBlock {
 struct RoundProgram {
   std::vector<std::string> units;
   std::vector<RoundBlock> blocks;
+  // A unit starts a round's tasks only once the round this many before it has finished: the
+  // queues and buffers between units hold that many rounds (2: double buffering).
+  uint64_t rounds_in_flight = 2;
 };
 
 // What a simulation of a program found.
