@@ -91,17 +91,13 @@ std::string Expr::to_string() const {
   return {};
 }
 
-std::set<std::string> Expr::variables() const {
-  std::set<std::string> vars;
-  if (kind == Kind::Access) {
-    for (const auto& idx : access.indices)
-      for (auto& v : idx.variables()) vars.insert(v);
-  }
-  for (const auto& a : args) {
-    auto sub = a->variables();
-    vars.insert(sub.begin(), sub.end());
-  }
-  return vars;
+ExprPtr Expr::seal(std::shared_ptr<Expr> node) {
+  node->vars.clear();
+  if (node->kind == Kind::Access)
+    for (const auto& idx : node->access.indices)
+      for (auto& v : idx.variables()) node->vars.insert(v);
+  for (const auto& a : node->args) node->vars.insert(a->vars.begin(), a->vars.end());
+  return node;
 }
 
 void Expr::collect_accesses(std::vector<const struct Access*>& out) const {
@@ -146,11 +142,10 @@ bool Einsum::equals(const Einsum& o) const {
   return output == o.output && reduction == o.reduction && rhs->equals(*o.rhs);
 }
 
-std::set<std::string> Einsum::variables() const {
-  std::set<std::string> vars = rhs->variables();
+void Einsum::seal() {
+  vars = rhs->variables();
   for (const auto& idx : output.indices)
     for (auto& v : idx.variables()) vars.insert(v);
-  return vars;
 }
 
 bool Einsum::is_recurrent() const {

@@ -57,9 +57,13 @@ struct Expr {
   std::vector<ExprPtr> args;   // Negate (1), Binary (2), Call (1 or 2)
   SourcePos pos;
 
+  std::set<std::string> vars;  // index variables used anywhere below this node (see seal)
+
   std::string to_string() const;
-  // Index variables used anywhere below this node.
-  std::set<std::string> variables() const;
+  const std::set<std::string>& variables() const { return vars; }
+  // Fills `vars` from the children (already sealed) and the access: every node is sealed once,
+  // when built, so analyses read the set instead of recomputing it.
+  static ExprPtr seal(std::shared_ptr<Expr> node);
   void collect_accesses(std::vector<const struct Access*>& out) const;
   bool equals(const Expr& o) const;
 };
@@ -84,10 +88,14 @@ struct Einsum {
   ExprPtr rhs;
   SourcePos pos;
 
+  std::set<std::string> vars;  // the iteration space's index variables (see seal)
+
   std::string to_string() const;
   bool equals(const Einsum& o) const;
   // All index variables of the iteration space (output's and right-hand side's).
-  std::set<std::string> variables() const;
+  const std::set<std::string>& variables() const { return vars; }
+  // Fills `vars` from the output and the (sealed) right-hand side.
+  void seal();
   // True if the output is written at a shifted index (X[m+1] = ...).
   bool is_recurrent() const;
   // True if the output is written at a shifted index of one of `ranks`.

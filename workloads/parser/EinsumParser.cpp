@@ -36,6 +36,7 @@ class Parser {
     }
     if (peek().kind != Token::Kind::End)
       fail(peek(), "expected an operator or end of expression, found " + peek().describe());
+    e.seal();
     return e;
   }
 
@@ -223,7 +224,7 @@ class Parser {
     e->op = op.text[0];
     e->pos = at(op.offset);
     e->args = {std::move(l), std::move(r)};
-    return e;
+    return Expr::seal(e);
   }
 
   ExprPtr parse_unary() {
@@ -237,13 +238,13 @@ class Parser {
         e->number = -n->number;
         e->number_text = "-" + n->number_text;
         e->pos = at(minus.offset);
-        return e;
+        return Expr::seal(e);
       }
       auto e = std::make_shared<Expr>();
       e->kind = Expr::Kind::Negate;
       e->pos = at(minus.offset);
       e->args = {parse_unary()};
-      return e;
+      return Expr::seal(e);
     }
     return parse_primary();
   }
@@ -257,7 +258,7 @@ class Parser {
       e->kind = Expr::Kind::Number;
       e->number_text = t.text;
       e->number = std::stod(t.text);
-      return e;
+      return Expr::seal(e);
     }
     if (at_punct("(")) {
       next();
@@ -272,7 +273,7 @@ class Parser {
       e->kind = Expr::Kind::Number;
       e->number_text = "inf";
       e->number = std::numeric_limits<double>::infinity();
-      return e;
+      return Expr::seal(e);
     }
     if (at_punct("(", 1)) {
       next();
@@ -289,14 +290,14 @@ class Parser {
         e->args.push_back(parse_expr());
       }
       expect(")", "')' closing " + t.text + "(");
-      return e;
+      return Expr::seal(e);
     }
     if (reduce_op_from_name(t.text) && at_punct("[", 1))
       fail(t, "a reduction " + t.text +
                   "[...] must be the whole right-hand side; give it an Einsum of its own");
     e->kind = Expr::Kind::Access;
     e->access = parse_access(/*output=*/false);
-    return e;
+    return Expr::seal(e);
   }
 
   std::string file_;
