@@ -27,6 +27,8 @@ struct ReproducedPoint {
   double e2e_energy_vs_flat() const { return fusemax.total_pj / flat.total_pj; }
   double attention_speedup_vs_unfused() const { return unfused.attention_seconds / fusemax.attention_seconds; }
   double attention_energy_vs_unfused() const { return fusemax.attention_pj / unfused.attention_pj; }
+  double e2e_speedup_vs_unfused() const { return unfused.total_seconds / fusemax.total_seconds; }
+  double e2e_energy_vs_unfused() const { return fusemax.total_pj / unfused.total_pj; }
   double paper_attention_speedup_vs_flat() const { return paper.flat_latency / paper.fusemax_latency; }
   double paper_attention_energy_vs_flat() const { return paper.fusemax_energy / paper.flat_energy; }
   double paper_e2e_speedup_vs_flat() const {
@@ -39,6 +41,15 @@ struct ReproducedPoint {
   }
   double paper_attention_speedup_vs_unfused() const { return paper.unfused_latency / paper.fusemax_latency; }
   double paper_attention_energy_vs_unfused() const { return paper.fusemax_energy / paper.unfused_energy; }
+  // The artifact runs the unfused baseline's rest of the model on FLAT's platform.
+  double paper_e2e_speedup_vs_unfused() const {
+    return (paper.unfused_latency + paper.rest_flat_latency) /
+           (paper.fusemax_latency + paper.rest_fusemax_latency);
+  }
+  double paper_e2e_energy_vs_unfused() const {
+    return (paper.fusemax_energy + paper.rest_fusemax_energy) /
+           (paper.unfused_energy + paper.rest_flat_energy);
+  }
 };
 
 // One headline average: the paper's, ours, and whether ours is within the tolerance.
