@@ -95,16 +95,13 @@ void run_flat_attention(const ArchConfig& config, const workloads::Cascade& casc
 
 sim::Result FlatModel::evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
                                 Fidelity fidelity) const {
-  const PhaseEvaluator phases(config_, cascade, sizes);
-  sim::Result r = phases.start_result(name(), to_string(fidelity));
-  for (const auto& plan : phases.plans()) {
-    const bool cycle = fidelity == Fidelity::Cycle;
-    if (plan.phase->stage_size() > 0)
-      phases.run_staged_phase(plan, r, cycle, fast_forward_);
-    else
-      run_flat_attention(config_, cascade, sizes, phases, plan, r, cycle, fast_forward_);
-  }
-  return r;
+  const bool cycle = fidelity == Fidelity::Cycle;
+  return evaluate_phases(
+      config_, cascade, sizes, name(), cycle, fast_forward_,
+      [](const auto& plan) { return plan.phase->stage_size() == 0; },
+      [&](const PhaseEvaluator& phases, const PhaseEvaluator::PhasePlan& plan, sim::Result& r) {
+        run_flat_attention(config_, cascade, sizes, phases, plan, r, cycle, fast_forward_);
+      });
 }
 
 }  // namespace cascade::arch

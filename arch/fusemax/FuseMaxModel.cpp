@@ -8,18 +8,17 @@ namespace cascade::arch {
 
 sim::Result FuseMaxModel::evaluate(const workloads::Cascade& cascade,
                                    const workloads::RankSizes& sizes, Fidelity fidelity) const {
-  const PhaseEvaluator phases(config_, cascade, sizes);
-  sim::Result r = phases.start_result(name(), to_string(fidelity));
+  const bool cycle = fidelity == Fidelity::Cycle;
   const auto& tiling = config_.proto().mapping().tiling();
-  for (const auto& plan : phases.plans()) {
+  const auto is_tiled = [&](const PhaseEvaluator::PhasePlan& plan) {
     if (plan.phase->stage_size() == 0)
       config_.fail({{"mapping"}}, "model fusemax: phase '" + plan.phase->name() +
                                       "' needs stages (the pipeline of its Einsums)");
-    const bool cycle = fidelity == Fidelity::Cycle;
-    if (plan.phase->name() != tiling.phase()) {
-      phases.run_staged_phase(plan, r, cycle, fast_forward_);
-      continue;
-    }
+    return plan.phase->name() == tiling.phase();
+  };
+  // The attention: its stages' compute, with the query-stationary tiling's DRAM traffic.
+  const auto run_tiled = [&](const PhaseEvaluator& phases, const PhaseEvaluator::PhasePlan& plan,
+                             sim::Result& r) {
     const PhaseEvaluator::PhaseMark start = PhaseEvaluator::mark(r);
     phases.account_staged(plan, r);
     const QueryTilingPlan t = plan_query_tiling(config_, cascade, sizes, phases, plan);
@@ -32,8 +31,8 @@ sim::Result FuseMaxModel::evaluate(const workloads::Cascade& cascade,
           fast_forward_, r);
     phases.finish_phase(plan.phase->name(), phases.stage_cycles(plan), t.read_bytes, t.write_bytes,
                         start, r, simulated);
-  }
-  return r;
+  };
+  return evaluate_phases(config_, cascade, sizes, name(), cycle, fast_forward_, is_tiled, run_tiled);
 }
 
 }  // namespace cascade::arch

@@ -310,4 +310,20 @@ sim::Result PhaseEvaluator::start_result(const std::string& model, const std::st
   return r;
 }
 
+sim::Result evaluate_phases(const ArchConfig& config, const workloads::Cascade& cascade,
+                            const workloads::RankSizes& sizes, const std::string& model,
+                            bool cycle, bool fast_forward,
+                            const std::function<bool(const PhaseEvaluator::PhasePlan&)>& is_own,
+                            const OwnPhase& own_phase) {
+  const PhaseEvaluator phases(config, cascade, sizes);
+  sim::Result r = phases.start_result(model, cycle ? "cycle" : "analytical");
+  for (const auto& plan : phases.plans()) {
+    if (is_own(plan))
+      own_phase(phases, plan, r);
+    else
+      phases.run_staged_phase(plan, r, cycle, fast_forward);
+  }
+  return r;
+}
+
 }  // namespace cascade::arch

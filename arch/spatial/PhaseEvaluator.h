@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -106,5 +107,15 @@ class PhaseEvaluator {
   std::vector<workloads::OpCounts> ops_;
   std::vector<double> points_;
 };
+
+// A model's evaluation: staged phases by the shared rules, the others (the attention of the
+// baselines, or FuseMax's tiled attention) by `own_phase`, in mapping order.
+using OwnPhase = std::function<void(const PhaseEvaluator& phases,
+                                    const PhaseEvaluator::PhasePlan& plan, sim::Result& result)>;
+sim::Result evaluate_phases(const ArchConfig& config, const workloads::Cascade& cascade,
+                            const workloads::RankSizes& sizes, const std::string& model,
+                            bool cycle, bool fast_forward,
+                            const std::function<bool(const PhaseEvaluator::PhasePlan&)>& is_own,
+                            const OwnPhase& own_phase);
 
 }  // namespace cascade::arch
