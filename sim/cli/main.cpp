@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/cli/ExitCodes.h"
+#include "sim/cli/GpuCommand.h"
 #include "sim/cli/ReproduceCommand.h"
 #include "sim/cli/RunCommand.h"
 #include "sim/cli/WorkloadCommand.h"
@@ -25,6 +26,7 @@ const char* kUsage =
     "  workload show FILE       analyse a cascade: operation counts, passes, data volume\n"
     "  run --arch A --workload W   evaluate a hardware model on a workload\n"
     "  reproduce fusemax        the FuseMax paper's comparison, paper's numbers beside ours\n"
+    "  gpu occupancy --arch G --block N --regs N   SM occupancy of a kernel (docs/gpu.md)\n"
     "\n"
     "options:\n"
     "  -h, --help               print this help\n"
@@ -50,6 +52,7 @@ int dispatch(const std::vector<std::string>& args) {
   if (args[0] == "workload") return run_workload_command({args.begin() + 1, args.end()});
   if (args[0] == "run") return run_run_command({args.begin() + 1, args.end()});
   if (args[0] == "reproduce") return run_reproduce_command({args.begin() + 1, args.end()});
+  if (args[0] == "gpu") return run_gpu_command({args.begin() + 1, args.end()});
   throw UsageError{"unknown command '" + args[0] + "' (run 'cascade --help')"};
 }
 

@@ -1,0 +1,169 @@
+#include "arch/gpu/GpuArchConfig.h"
+
+#include <set>
+
+namespace cascade::arch::gpu {
+namespace {
+
+using Step = workloads::TextProtoFile::Step;
+using Path = std::vector<Step>;
+
+Path join(Path path, Step step) {
+  path.push_back(step);
+  return path;
+}
+
+[[noreturn]] void fail_at(const workloads::TextProtoFile& file, const Path& path,
+                          const std::string& message) {
+  file.fail(file.locate(path), message);
+}
+
+}  // namespace
+
+std::string compute_capability_name(const config::ComputeCapability& cc) {
+  return std::to_string(cc.major()) + "." + std::to_string(cc.minor());
+}
+
+void validate_sm_limits(const config::SmLimits& l, const workloads::TextProtoFile& file,
+                        const Path& at) {
+  // Every count the calculator divides by or compares with must be given.
+  const std::pair<const char*, uint64_t> required[] = {
+      {"warp_size", l.warp_size()},
+      {"max_threads_per_sm", l.max_threads_per_sm()},
+      {"max_warps_per_sm", l.max_warps_per_sm()},
+      {"max_blocks_per_sm", l.max_blocks_per_sm()},
+      {"max_threads_per_block", l.max_threads_per_block()},
+      {"registers_per_sm", l.registers_per_sm()},
+      {"registers_per_block", l.registers_per_block()},
+      {"register_allocation_unit", l.register_allocation_unit()},
+      {"max_registers_per_thread", l.max_registers_per_thread()},
+      {"sub_partitions", l.sub_partitions()},
+      {"shared_memory_per_sm_bytes", l.shared_memory_per_sm_bytes()},
+      {"shared_memory_per_block_bytes", l.shared_memory_per_block_bytes()},
+      {"shared_memory_per_block_optin_bytes", l.shared_memory_per_block_optin_bytes()},
+      {"shared_memory_allocation_unit_bytes", l.shared_memory_allocation_unit_bytes()},
+      {"barriers_per_block_slot", l.barriers_per_block_slot()},
+      {"max_barriers_per_block", l.max_barriers_per_block()},
+  };
+  for (const auto& [field, value] : required)
+    if (value == 0) fail_at(file, at, std::string("limits: missing or zero field '") + field + "'");
+  if (l.max_warps_per_sm() * l.warp_size() != l.max_threads_per_sm())
+    fail_at(file, join(at, {"max_warps_per_sm"}),
+            "limits: max_warps_per_sm " + std::to_string(l.max_warps_per_sm()) +
+                " disagrees with max_threads_per_sm / warp_size = " +
+                std::to_string(l.max_threads_per_sm()) + " / " + std::to_string(l.warp_size()));
+  if (l.registers_per_sm() % l.sub_partitions() != 0)
+    fail_at(file, join(at, {"sub_partitions"}),
+            "limits: registers_per_sm " + std::to_string(l.registers_per_sm()) +
+                " does not divide among " + std::to_string(l.sub_partitions()) + " sub-partitions");
+  if (l.shared_memory_per_block_bytes() > l.shared_memory_per_block_optin_bytes())
+    fail_at(file, join(at, {"shared_memory_per_block_optin_bytes"}),
+            "limits: the opt-in per-block shared memory is below the default per-block limit");
+  if (l.carveout_kb_size() == 0) fail_at(file, at, "limits: missing field 'carveout_kb'");
+  for (int i = 1; i < l.carveout_kb_size(); ++i)
+    if (l.carveout_kb(i) <= l.carveout_kb(i - 1))
+      fail_at(file, join(at, {"carveout_kb"}), "limits: carveout_kb must be strictly ascending");
+  // The calculator rounds the SM's size and any allowed block up to a carveout: the largest must
+  // hold both (cuda_occupancy.h would return CUDA_OCC_ERROR_INVALID_INPUT).
+  const uint64_t largest = uint64_t{l.carveout_kb(l.carveout_kb_size() - 1)} * 1024;
+  const uint64_t largest_block =
+      l.shared_memory_per_block_optin_bytes() + l.reserved_shared_memory_per_block_bytes();
+  if (l.shared_memory_per_sm_bytes() > largest || largest_block > largest)
+    fail_at(file, join(at, {"carveout_kb"}),
+            "limits: the largest carveout, " + std::to_string(largest) +
+                " bytes, must hold shared_memory_per_sm_bytes (" +
+                std::to_string(l.shared_memory_per_sm_bytes()) +
+                ") and the opt-in block with its reservation (" + std::to_string(largest_block) + ")");
+}
+
+GpuArchConfig::GpuArchConfig(const std::string& text, const std::string& file)
+    : proto_(std::make_shared<config::GpuArch>()),
+      source_(std::make_shared<workloads::TextProtoFile>(text, file, *proto_)) {
+  validate();
+}
+
+GpuArchConfig GpuArchConfig::load(const std::string& path) {
+  return GpuArchConfig(workloads::TextProtoFile::read(path), path);
+}
+
+std::string GpuArchConfig::label() const {
+  return proto_->name() + " (cc " + compute_capability_name(proto_->compute_capability()) + ")";
+}
+
+void GpuArchConfig::validate() const {
+  const config::GpuArch& g = *proto_;
+  const workloads::TextProtoFile& f = *source_;
+  const auto missing = [&](const Path& at, const std::string& field) {
+    fail_at(f, at, "missing field '" + field + "'");
+  };
+  if (g.name().empty()) missing({}, "name");
+  if (!g.has_compute_capability() || g.compute_capability().major() == 0)
+    missing({}, "compute_capability");
+  if (g.sm_count() == 0) missing({}, "sm_count");
+  if (!g.has_limits()) missing({}, "limits");
+  validate_sm_limits(g.limits(), f, {{"limits"}});
+  if (!(g.clocks().sm_boost_mhz() > 0)) fail_at(f, {{"clocks"}}, "clocks: sm_boost_mhz must be positive");
+  if (g.clocks().sm_base_mhz() > g.clocks().sm_boost_mhz())
+    fail_at(f, {{"clocks"}, {"sm_base_mhz"}}, "clocks: sm_base_mhz exceeds sm_boost_mhz");
+  if (!(g.peak().fp32_fma_per_second() > 0))
+    fail_at(f, {{"peak"}}, "peak: fp32_fma_per_second must be positive");
+  const std::set<std::string> types = {"bf16", "fp16", "tf32", "fp8"};
+  for (const auto& [type, rate] : g.peak().tensor_flops_per_second()) {
+    if (!types.count(type))
+      fail_at(f, {{"peak"}, {"tensor_flops_per_second"}},
+              "peak: unknown tensor data type '" + type + "' (known: bf16, fp16, tf32, fp8)");
+    if (!(rate > 0))
+      fail_at(f, {{"peak"}, {"tensor_flops_per_second"}},
+              "peak: tensor_flops_per_second of '" + type + "' must be positive");
+  }
+  if (!(g.memory().dram_bandwidth_bytes_per_second() > 0))
+    fail_at(f, {{"memory"}}, "memory: dram_bandwidth_bytes_per_second must be positive");
+  if (!(g.memory().l2_bandwidth_bytes_per_second() > 0))
+    fail_at(f, {{"memory"}}, "memory: l2_bandwidth_bytes_per_second must be positive");
+  if (g.memory().l2_bytes() == 0) fail_at(f, {{"memory"}}, "memory: l2_bytes must be positive");
+  if (!(g.power().tdp_watts() > 0)) fail_at(f, {{"power"}}, "power: tdp_watts must be positive");
+  if (g.power().idle_watts() < 0 || g.power().idle_watts() > g.power().tdp_watts())
+    fail_at(f, {{"power"}, {"idle_watts"}}, "power: idle_watts must be between 0 and tdp_watts");
+}
+
+ComputeCapabilityTable::ComputeCapabilityTable(const std::string& text, const std::string& file)
+    : proto_(std::make_shared<config::ComputeCapabilityTable>()),
+      source_(std::make_shared<workloads::TextProtoFile>(text, file, *proto_)) {
+  std::set<std::string> seen;
+  for (int i = 0; i < proto_->entry_size(); ++i) {
+    const auto& e = proto_->entry(i);
+    const std::string name = compute_capability_name(e.compute_capability());
+    if (!e.has_compute_capability() || e.compute_capability().major() == 0)
+      fail_at(*source_, {{"entry", i}}, "entry: missing field 'compute_capability'");
+    if (!seen.insert(name).second)
+      fail_at(*source_, {{"entry", i}}, "compute capability " + name + " given twice");
+    validate_sm_limits(e.limits(), *source_, {{"entry", i}, {"limits"}});
+  }
+}
+
+ComputeCapabilityTable ComputeCapabilityTable::load(const std::string& path) {
+  return ComputeCapabilityTable(workloads::TextProtoFile::read(path), path);
+}
+
+std::vector<std::string> ComputeCapabilityTable::names() const {
+  std::vector<std::string> out;
+  for (const auto& e : proto_->entry()) out.push_back(compute_capability_name(e.compute_capability()));
+  return out;
+}
+
+const config::SmLimits& ComputeCapabilityTable::limits(uint32_t major, uint32_t minor) const {
+  for (const auto& e : proto_->entry())
+    if (e.compute_capability().major() == major && e.compute_capability().minor() == minor)
+      return e.limits();
+  std::string known;
+  for (const auto& n : names()) known += (known.empty() ? "" : ", ") + n;
+  throw workloads::InputError(source_->file(), {},
+                              "no compute capability " + std::to_string(major) + "." +
+                                  std::to_string(minor) + " (known: " + known + ")");
+}
+
+OccupancyCalculator ComputeCapabilityTable::occupancy_calculator(uint32_t major, uint32_t minor) const {
+  return {limits(major, minor), "cc " + std::to_string(major) + "." + std::to_string(minor)};
+}
+
+}  // namespace cascade::arch::gpu

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "arch/gpu/OccupancyCalculator.h"
+#include "configs/gpu.pb.h"
+#include "workloads/parser/TextProtoFile.h"
+
+namespace cascade::arch::gpu {
+
+// A GPU config (configs/arch/gpu/<name>.pbtxt) read and checked field by field; errors are
+// InputError "file:line:col: error: ..." at the field.
+class GpuArchConfig {
+ public:
+  GpuArchConfig(const std::string& text, const std::string& file);
+  static GpuArchConfig load(const std::string& path);
+
+  const config::GpuArch& proto() const { return *proto_; }
+  const std::string& file() const { return source_->file(); }
+  // "h100_sxm (cc 9.0)", for messages.
+  std::string label() const;
+  OccupancyCalculator occupancy_calculator() const { return {proto_->limits(), label()}; }
+
+ private:
+  void validate() const;
+
+  std::shared_ptr<config::GpuArch> proto_;
+  std::shared_ptr<workloads::TextProtoFile> source_;
+};
+
+// configs/arch/gpu/compute_capabilities.pbtxt: the SM limits of each supported compute capability,
+// checked like a GPU config's.
+class ComputeCapabilityTable {
+ public:
+  ComputeCapabilityTable(const std::string& text, const std::string& file);
+  static ComputeCapabilityTable load(const std::string& path);
+
+  const config::ComputeCapabilityTable& proto() const { return *proto_; }
+  // The row of compute capability major.minor; throws InputError naming the known ones if absent.
+  const config::SmLimits& limits(uint32_t major, uint32_t minor) const;
+  // "8.6", "9.0", ... in the file's order.
+  std::vector<std::string> names() const;
+  OccupancyCalculator occupancy_calculator(uint32_t major, uint32_t minor) const;
+
+ private:
+  std::shared_ptr<config::ComputeCapabilityTable> proto_;
+  std::shared_ptr<workloads::TextProtoFile> source_;
+};
+
+// Checks one SmLimits message found at `at` in `file` (the path of the `limits` field).
+void validate_sm_limits(const config::SmLimits& limits, const workloads::TextProtoFile& file,
+                        const std::vector<workloads::TextProtoFile::Step>& at);
+
+// "9.0".
+std::string compute_capability_name(const config::ComputeCapability& cc);
+
+}  // namespace cascade::arch::gpu

@@ -1,0 +1,128 @@
+#include "arch/gpu/GpuModel.h"
+
+#include <cmath>
+#include <optional>
+
+#include "workloads/ir/SourcePos.h"
+
+namespace cascade::arch::gpu {
+namespace {
+
+GpuTiming timing_of(const config::GpuArch& a) {
+  GpuTiming t;
+  t.sms = a.sm_count();
+  t.sm_clock_hz = a.clocks().sm_boost_mhz() * 1e6;
+  t.schedulers_per_sm = a.limits().sub_partitions();
+  t.fp32_flops_per_s = 2 * a.peak().fp32_fma_per_second();
+  for (const auto& [type, rate] : a.peak().tensor_flops_per_second()) t.tensor_flops_per_s[type] = rate;
+  t.dram_bytes_per_s = a.memory().dram_bandwidth_bytes_per_second();
+  t.l2_bytes_per_s = a.memory().l2_bandwidth_bytes_per_second();
+  t.dram_latency_s = a.timing().dram_latency_ns() * 1e-9;
+  t.fma_latency_cycles = a.timing().fma_latency_cycles();
+  t.tensor_warps_to_saturate = a.timing().tensor_warps_to_saturate();
+  t.launch_overhead_s = a.timing().launch_overhead_us() * 1e-6;
+  t.idle_power_w = a.power().idle_watts();
+  t.pj_per_fp32_flop = a.timing().pj_per_fp32_flop();
+  t.pj_per_tensor_flop = a.timing().pj_per_tensor_flop();
+  t.pj_per_dram_byte = a.timing().pj_per_dram_byte();
+  t.pj_per_l2_byte = a.timing().pj_per_l2_byte();
+  return t;
+}
+
+}  // namespace
+
+GpuModel::GpuModel(GpuArchConfig config)
+    : config_(std::move(config)), occupancy_(config_.occupancy_calculator()), timing_(timing_of(config_.proto())) {}
+
+GpuModel::Estimate GpuModel::estimate(const config::Kernel& kernel) const {
+  KernelResources r;
+  r.threads_per_block = block_threads(kernel);
+  r.registers_per_thread = kernel.registers_per_thread();
+  r.static_smem_bytes = kernel.static_smem_bytes();
+  r.dynamic_smem_bytes = kernel.dynamic_smem_bytes();
+  // A kernel with more than the default 48 KB of dynamic shared memory has opted in to it.
+  if (kernel.static_smem_bytes() + kernel.dynamic_smem_bytes() >
+      config_.proto().limits().shared_memory_per_block_bytes())
+    r.max_dynamic_smem_bytes = kernel.dynamic_smem_bytes();
+  Estimate e;
+  e.occupancy = occupancy_.compute(r);
+  if (e.occupancy.blocks_per_sm == 0)
+    throw workloads::InputError("kernel '" + kernel.name() + "'", {}, e.occupancy.cannot_launch);
+  e.timing = time_kernel(timing_, kernel, static_cast<uint32_t>(e.occupancy.blocks_per_sm),
+                         static_cast<uint32_t>(e.occupancy.max_warps_per_sm));
+  return e;
+}
+
+config::Kernel GpuModel::gemm_kernel_with(const config::GemmTile& tile, uint64_t m, uint64_t n,
+                                         uint64_t k, uint64_t batch, const std::string& dtype) const {
+  const double element = dtype == "fp32" || dtype == "tf32" ? 4 : dtype == "fp8" ? 1 : 2;
+  const uint64_t tiles_m = (m + tile.tile_m() - 1) / tile.tile_m();
+  const uint64_t tiles_n = (n + tile.tile_n() - 1) / tile.tile_n();
+  // Split-K, as the library does when the output tiles cannot fill the SMs: K is cut into slices
+  // (at least 256 deep) run by their own blocks, at most one block per SM in all, whose FP32
+  // partial results are then summed.
+  const uint64_t sms = config_.proto().sm_count();
+  const uint64_t output_blocks = tiles_m * tiles_n * batch;
+  const uint64_t split =
+      output_blocks < sms ? std::max<uint64_t>(1, std::min<uint64_t>(sms / output_blocks, k / 256)) : 1;
+  config::Kernel kernel;
+  kernel.set_name("gemm_" + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k) + "_" + dtype);
+  kernel.set_kind("gemm");
+  kernel.mutable_grid()->set_x(static_cast<uint32_t>(tiles_n));
+  kernel.mutable_grid()->set_y(static_cast<uint32_t>(tiles_m));
+  kernel.mutable_grid()->set_z(static_cast<uint32_t>(batch * split));
+  kernel.set_host_overhead_us(config_.proto().timing().library_call_overhead_us());
+  kernel.mutable_block()->set_x(tile.threads());
+  kernel.set_registers_per_thread(tile.registers_per_thread());
+  kernel.set_dynamic_smem_bytes(tile.smem_bytes());
+  auto* w = kernel.mutable_work();
+  // Partial edge tiles still run whole: the work is that of the padded problem.
+  const double padded_flops = 2.0 * static_cast<double>(tiles_m * tile.tile_m()) *
+                              static_cast<double>(tiles_n * tile.tile_n()) * static_cast<double>(k) *
+                              static_cast<double>(batch);
+  if (tile.tensor_cores())
+    (*w->mutable_tensor_flops())[dtype] = padded_flops;
+  else
+    w->set_fp32_flops(padded_flops);
+  const double a = static_cast<double>(m * k), b = static_cast<double>(k * n), c = static_cast<double>(m * n);
+  const double out_element = dtype == "fp32" || dtype == "tf32" ? 4 : element;
+  w->set_dram_bytes(static_cast<double>(batch) * ((a + b) * element + c * out_element +
+                                                  (split > 1 ? 2.0 * static_cast<double>(split) * c * 4 : 0)));
+  // Each tile row reads its A panel and each tile column its B panel: re-reads beyond the first
+  // come from L2.
+  w->set_l2_bytes(static_cast<double>(batch) *
+                  (a * element * static_cast<double>(tiles_n - 1) + b * element * static_cast<double>(tiles_m - 1)));
+  w->set_ilp(1);
+  // The shared-memory pipeline keeps its stages of operand tiles in flight.
+  w->set_bytes_in_flight_per_block(tile.smem_bytes());
+  w->set_peak_fraction(tile.peak_fraction());
+  return kernel;
+}
+
+config::Kernel GpuModel::gemm_kernel(uint64_t m, uint64_t n, uint64_t k, uint64_t batch,
+                                     const std::string& dtype) const {
+  // Aligned GEMMs use the tiles that need alignment where the type has any; the others the rest.
+  const bool aligned = m % 8 == 0 && n % 8 == 0 && k % 8 == 0;
+  bool type_has_aligned_tiles = false;
+  for (const auto& t : config_.proto().gemm_tile())
+    type_has_aligned_tiles = type_has_aligned_tiles || (t.dtype() == dtype && t.needs_alignment());
+  // The library picks the kernel its heuristics expect to be fastest; here: the fastest by this
+  // model among the config's tiles for the type.
+  std::optional<config::Kernel> best;
+  double best_seconds = 0;
+  for (const auto& t : config_.proto().gemm_tile()) {
+    if (t.dtype() != dtype || t.needs_alignment() != (aligned && type_has_aligned_tiles)) continue;
+    config::Kernel candidate = gemm_kernel_with(t, m, n, k, batch, dtype);
+    const double seconds = estimate(candidate).timing.seconds;
+    if (!best || seconds < best_seconds) {
+      best = std::move(candidate);
+      best_seconds = seconds;
+    }
+  }
+  if (!best)
+    throw workloads::InputError(config_.file(), {},
+                                "no gemm_tile for data type '" + dtype + "' (GEMMs of it cannot be mapped)");
+  return *best;
+}
+
+}  // namespace cascade::arch::gpu

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "arch/gpu/GpuArchConfig.h"
+#include "arch/gpu/KernelTimer.h"
+#include "arch/gpu/OccupancyCalculator.h"
+#include "configs/kernel.pb.h"
+
+namespace cascade::arch::gpu {
+
+// The GPU model of one part (configs/arch/gpu/<name>.pbtxt): a kernel's occupancy by NVIDIA's
+// rules, then its runtime and energy by the block scheduler and the timing model (KernelTimer.h).
+class GpuModel {
+ public:
+  explicit GpuModel(GpuArchConfig config);
+
+  struct Estimate {
+    Occupancy occupancy;
+    KernelTiming timing;
+  };
+  // Throws InputError for a bad kernel description (OccupancyCalculator) or one that cannot
+  // launch (no block fits an SM).
+  Estimate estimate(const config::Kernel& kernel) const;
+
+  // The GPU mapping of a GEMM C[m,n] = A[m,k] * B[k,n] (batched `batch` times) in `dtype`: one
+  // thread block per output tile (split along K when the tiles cannot fill the SMs); tensor-core
+  // or FP32 flops of the padded tiles; DRAM traffic each operand and the result once (L2 absorbs
+  // the re-reads), L2 traffic the operand re-reads across tiles. Of the config's gemm_tiles for the
+  // type, the one this model finds fastest, as the library's heuristics pick theirs.
+  config::Kernel gemm_kernel(uint64_t m, uint64_t n, uint64_t k, uint64_t batch,
+                             const std::string& dtype) const;
+  config::Kernel gemm_kernel_with(const config::GemmTile& tile, uint64_t m, uint64_t n, uint64_t k,
+                                  uint64_t batch, const std::string& dtype) const;
+
+  const GpuArchConfig& config() const { return config_; }
+  const GpuTiming& timing() const { return timing_; }
+
+ private:
+  GpuArchConfig config_;
+  OccupancyCalculator occupancy_;
+  GpuTiming timing_;
+};
+
+}  // namespace cascade::arch::gpu

@@ -1,0 +1,93 @@
+#include "arch/gpu/KernelTimer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace cascade::arch::gpu {
+namespace {
+
+uint64_t dim(uint32_t v) { return v == 0 ? 1 : v; }
+
+}  // namespace
+
+uint64_t grid_blocks(const config::Kernel& k) {
+  return dim(k.grid().x()) * dim(k.grid().y()) * dim(k.grid().z());
+}
+
+uint32_t block_threads(const config::Kernel& k) {
+  return static_cast<uint32_t>(dim(k.block().x()) * dim(k.block().y()) * dim(k.block().z()));
+}
+
+KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uint32_t blocks_per_sm,
+                         uint32_t max_warps_per_sm) {
+  KernelTiming t;
+  t.blocks = grid_blocks(kernel);
+  t.threads_per_block = block_threads(kernel);
+  t.blocks_per_sm = blocks_per_sm;
+  const auto& w = kernel.work();
+  const double blocks = static_cast<double>(t.blocks);
+  const double warps_per_block = std::ceil(t.threads_per_block / 32.0);
+  const double ilp = std::max<uint32_t>(1, w.ilp());
+  const double bytes_per_access = w.bytes_per_access() > 0 ? w.bytes_per_access() : 16.0;
+
+  // Compute work per block, in seconds of a whole SM, split into its FP32 and tensor parts.
+  const double sm_fp32 = gpu.fp32_flops_per_s / gpu.sms;
+  double fp32_part = sm_fp32 > 0 ? w.fp32_flops() / blocks / sm_fp32 : 0, tensor_part = 0;
+  for (const auto& [type, flops] : w.tensor_flops()) {
+    const auto rate = gpu.tensor_flops_per_s.find(type);
+    if (rate == gpu.tensor_flops_per_s.end() || rate->second <= 0)
+      throw std::invalid_argument("GPU has no tensor-core rate for data type '" + type + "'");
+    tensor_part += flops / blocks / (rate->second / gpu.sms);
+  }
+  const double peak_fraction = w.peak_fraction() > 0 ? w.peak_fraction() : 1.0;
+  fp32_part /= peak_fraction;
+  tensor_part /= peak_fraction;
+  const double compute = fp32_part + tensor_part;
+  // L2 traffic counted as the DRAM bytes that would take as long.
+  const double bytes = (w.dram_bytes() + (gpu.l2_bytes_per_s > 0
+                                              ? w.l2_bytes() * gpu.dram_bytes_per_s / gpu.l2_bytes_per_s
+                                              : 0)) /
+                       blocks;
+
+  const auto rates = [&](const Residency& r) {
+    const double warps = r.blocks_on_sm * warps_per_block;
+    // Each warp issues on one scheduler: fewer warps than schedulers leave schedulers idle, and a
+    // scheduler issues every cycle only with warps x ILP >= the FMA latency.
+    const double schedulers = gpu.schedulers_per_sm;
+    const double active = std::min(schedulers, warps);
+    const double fp32_efficiency =
+        active / schedulers * std::min(1.0, warps / active * ilp / static_cast<double>(gpu.fma_latency_cycles));
+    const double tensor_efficiency = std::min(1.0, warps / gpu.tensor_warps_to_saturate);
+    // The block's compute rate: its parts at their efficiencies, the SM shared by its blocks.
+    const double time_at_efficiency = (fp32_part > 0 ? fp32_part / fp32_efficiency : 0) +
+                                      (tensor_part > 0 ? tensor_part / tensor_efficiency : 0);
+    BlockRates br;
+    br.compute = compute > 0 ? compute / time_at_efficiency / r.blocks_on_sm : 1;
+    const double in_flight = w.bytes_in_flight_per_block() > 0
+                                 ? r.blocks_on_sm * w.bytes_in_flight_per_block()
+                                 : warps * ilp * 32.0 * bytes_per_access;
+    const double little = in_flight / gpu.dram_latency_s;
+    br.memory = std::min(gpu.dram_bytes_per_s / r.blocks_on_gpu, little / r.blocks_on_sm);
+    return br;
+  };
+  const ScheduleResult s =
+      schedule_blocks(t.blocks, gpu.sms, blocks_per_sm, compute, bytes, rates, w.seconds_per_block());
+  t.makespan_s = s.makespan_s;
+  t.waves = s.waves;
+  t.seconds = gpu.launch_overhead_s + kernel.host_overhead_us() * 1e-6 + s.makespan_s;
+  t.achieved_occupancy = s.average_resident_blocks * warps_per_block / max_warps_per_sm;
+  {
+    const BlockRates full = rates({blocks_per_sm, gpu.sms * blocks_per_sm});
+    const double tc = compute / full.compute, tm = bytes / full.memory;
+    t.compute_bound_fraction = std::max(tc, tm) > 0 ? tc / std::max(tc, tm) : 0;
+  }
+  double tensor_flops = 0;
+  for (const auto& [type, flops] : w.tensor_flops()) tensor_flops += flops;
+  t.energy_j = gpu.idle_power_w * t.seconds +
+               1e-12 * (w.fp32_flops() * gpu.pj_per_fp32_flop + tensor_flops * gpu.pj_per_tensor_flop +
+                        w.dram_bytes() * gpu.pj_per_dram_byte + w.l2_bytes() * gpu.pj_per_l2_byte);
+  return t;
+}
+
+}  // namespace cascade::arch::gpu

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "arch/gpu/BlockScheduler.h"
+#include "configs/kernel.pb.h"
+
+namespace cascade::arch::gpu {
+
+// The free parameters of the GPU runtime and energy model, uncalibrated: from datasheets and
+// first principles (each value's source is in the GPU config that fills this). Issue 5 fits them
+// on measured runs.
+struct GpuTiming {
+  uint32_t sms = 0;
+  double sm_clock_hz = 0;
+  uint32_t schedulers_per_sm = 4;          // warp schedulers (sub-partitions) per SM
+  double fp32_flops_per_s = 0;             // whole GPU, an FMA counting 2
+  std::map<std::string, double> tensor_flops_per_s;  // whole GPU, dense, by data type
+  double dram_bytes_per_s = 0;
+  double l2_bytes_per_s = 0;
+  double dram_latency_s = 0;               // a load's round trip, for Little's law
+  uint32_t fma_latency_cycles = 4;         // dependent FMA issue distance
+  double tensor_warps_to_saturate = 8;     // resident warps that keep the tensor cores busy
+  double launch_overhead_s = 0;            // launch to first block, and last block to completion
+  double idle_power_w = 0;
+  double pj_per_fp32_flop = 0, pj_per_tensor_flop = 0, pj_per_dram_byte = 0, pj_per_l2_byte = 0;
+};
+
+struct KernelTiming {
+  double seconds = 0;            // launch overhead + makespan
+  double makespan_s = 0;
+  uint64_t blocks = 0;
+  uint32_t threads_per_block = 0;
+  uint32_t blocks_per_sm = 0;
+  uint64_t waves = 0;
+  double achieved_occupancy = 0;  // time-averaged resident warps / maximum warps per SM
+  double energy_j = 0;            // idle power x time + per-action energies
+  double compute_bound_fraction = 0;  // of a full-wave block: compute time / max(compute, memory)
+};
+
+// Times one launch: per-block work is the kernel's work over its blocks; the block scheduler runs
+// them wave by wave with the rates of this model:
+//  - compute: a block alone would take its FP32 flops / (the SM's FP32 rate) plus its tensor flops
+//    / (the SM's tensor rate); resident warps hide latency, so the SM reaches full rate only with
+//    warps x ILP >= schedulers x FMA latency (FP32) or warps >= tensor_warps_to_saturate (tensor);
+//    an SM's rate is shared by its resident blocks;
+//  - memory: DRAM bandwidth shared by every resident block, capped per SM by Little's law
+//    (resident warps x ILP x 32 lanes x bytes per access / latency); L2 traffic counts at L2's
+//    bandwidth.
+KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uint32_t blocks_per_sm,
+                         uint32_t max_warps_per_sm);
+
+uint64_t grid_blocks(const config::Kernel& kernel);
+uint32_t block_threads(const config::Kernel& kernel);
+
+}  // namespace cascade::arch::gpu

@@ -1,0 +1,137 @@
+#include "sim/cli/GpuCommand.h"
+
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <set>
+
+#include "arch/gpu/GpuArchConfig.h"
+#include "sim/cli/ExitCodes.h"
+
+namespace cascade::sim {
+namespace {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+using arch::gpu::Limiter;
+
+constexpr const char* kGpuConfigDir = "configs/arch/gpu";
+
+// --arch is a path if it names a file or looks like one; otherwise a config name looked up as
+// <root>/configs/arch/gpu/<name>.pbtxt.
+std::string resolve_arch(const std::string& arch, const std::string& root) {
+  if (fs::is_regular_file(arch) || arch.find('/') != std::string::npos ||
+      arch.ends_with(".pbtxt"))
+    return arch;
+  const fs::path dir = fs::path(root) / kGpuConfigDir;
+  const fs::path path = dir / (arch + ".pbtxt");
+  if (fs::is_regular_file(path)) return path.string();
+  std::set<std::string> known;
+  if (fs::is_directory(dir))
+    for (const auto& entry : fs::directory_iterator(dir))
+      if (entry.path().extension() == ".pbtxt" && entry.path().stem() != "compute_capabilities")
+        known.insert(entry.path().stem().string());
+  std::string list;
+  for (const auto& name : known) list += (list.empty() ? "" : ", ") + name;
+  throw UsageError{"gpu occupancy: no GPU config '" + arch + "' (looked for " + path.string() +
+                   (list.empty() ? "; give --root DIR or a path" : "; known: " + list) + ")"};
+}
+
+std::string count(int blocks) {
+  return blocks == arch::gpu::kUnlimited ? "unlimited" : std::to_string(blocks);
+}
+
+std::string percent(double fraction) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f%%", fraction * 100);
+  return buffer;
+}
+
+void print(const arch::gpu::GpuArchConfig& gpu, const arch::gpu::KernelResources& k,
+           const arch::gpu::Occupancy& o) {
+  const auto& g = gpu.proto();
+  std::cout << "gpu: " << g.name() << " (" << g.part() << ", cc "
+            << arch::gpu::compute_capability_name(g.compute_capability()) << ", " << g.sm_count()
+            << " SMs)\n"
+            << "kernel: " << k.threads_per_block << " threads (" << o.warps_per_block << " warps), "
+            << k.registers_per_thread << " registers/thread, " << k.static_smem_bytes
+            << " B static + " << k.dynamic_smem_bytes << " B dynamic shared memory, carveout "
+            << (k.carveout_percent < 0 ? std::string("default") : std::to_string(k.carveout_percent) + "%")
+            << ", " << k.barriers_per_block << " barrier(s)";
+  if (k.max_dynamic_smem_bytes) std::cout << ", opt-in max dynamic " << *k.max_dynamic_smem_bytes << " B";
+  std::cout << "\n\nblocks per SM:  " << o.blocks_per_sm << "\n"
+            << "warps per SM:   " << o.warps_per_sm << " of " << o.max_warps_per_sm << "\n"
+            << "occupancy:      " << percent(o.occupancy) << " (theoretical)\n"
+            << "limited by:     ";
+  const auto limiters = o.limiters();
+  for (size_t i = 0; i < limiters.size(); ++i)
+    std::cout << (i ? ", " : "") << arch::gpu::limiter_name(limiters[i]);
+  std::cout << "\n\nblocks per SM each resource allows:\n";
+  for (Limiter l : arch::gpu::kAllLimiters) {
+    char line[64];
+    std::snprintf(line, sizeof line, "  %-14s %10s", arch::gpu::limiter_name(l), count(o.limit(l)).c_str());
+    std::cout << line << (o.limited_by(l) ? "  <- limiting" : "") << "\n";
+  }
+  std::cout << "\nallocated per block: " << o.registers_per_block << " registers, "
+            << o.shared_memory_per_block << " B shared memory; SM shared memory configured to "
+            << o.shared_memory_per_sm << " B\n"
+            << "one wave: " << static_cast<uint64_t>(o.blocks_per_sm) * g.sm_count() << " blocks ("
+            << g.sm_count() << " SMs x " << o.blocks_per_sm << ")\n";
+  if (!o.cannot_launch.empty()) std::cout << "\n" << o.cannot_launch << "\n";
+}
+
+}  // namespace
+
+int run_gpu_command(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] != "occupancy")
+    throw UsageError{args.empty() ? "gpu: give a subcommand: occupancy"
+                                  : "gpu: unknown subcommand '" + args[0] + "' (known: occupancy)"};
+  po::options_description named("options of 'cascade gpu occupancy'");
+  named.add_options()("help,h", "print this help")(
+      "arch", po::value<std::string>(), "GPU config: a name (configs/arch/gpu/NAME.pbtxt) or a path")(
+      "root", po::value<std::string>()->default_value("."), "where configs/ is, for --arch NAME")(
+      "block", po::value<int64_t>(), "threads per block")(
+      "regs", po::value<int64_t>(), "registers per thread (ptxas -v, cudaFuncGetAttributes)")(
+      "smem", po::value<int64_t>()->default_value(0), "dynamic shared memory per block, bytes")(
+      "static-smem", po::value<int64_t>()->default_value(0), "static shared memory per block, bytes")(
+      "carveout", po::value<int>()->default_value(-1),
+      "preferred shared-memory carveout, 0..100 % (default: none; write --carveout=-1 for none)")(
+      "max-dynamic-smem", po::value<int64_t>(),
+      "opt in to more than 48 KB per block: the kernel's maximum dynamic shared memory, bytes "
+      "(cudaFuncAttributeMaxDynamicSharedMemorySize)")(
+      "barriers", po::value<int64_t>()->default_value(1), "block barriers the kernel uses");
+  po::variables_map vm;
+  po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 1, args.end()))
+                .options(named)
+                .run(),
+            vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << "usage: cascade gpu occupancy --arch NAME|FILE --block N --regs N [--smem N]\n"
+                 "                             [--static-smem N] [--carveout P] [--max-dynamic-smem N]\n"
+                 "                             [--barriers N] [--root DIR]\n\n"
+                 "Blocks per SM, theoretical occupancy, warps and the limiting factors of a kernel,\n"
+                 "exactly as NVIDIA's occupancy calculator (cuda_occupancy.h) computes them.\n\n"
+              << named;
+    return kExitOk;
+  }
+  if (!vm.count("arch")) throw UsageError{"gpu occupancy: give --arch NAME or --arch FILE"};
+  if (!vm.count("block")) throw UsageError{"gpu occupancy: give --block THREADS"};
+  if (!vm.count("regs")) throw UsageError{"gpu occupancy: give --regs REGISTERS_PER_THREAD"};
+
+  const auto gpu = arch::gpu::GpuArchConfig::load(
+      resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>()));
+  arch::gpu::KernelResources k;
+  k.threads_per_block = vm["block"].as<int64_t>();
+  k.registers_per_thread = vm["regs"].as<int64_t>();
+  k.dynamic_smem_bytes = vm["smem"].as<int64_t>();
+  k.static_smem_bytes = vm["static-smem"].as<int64_t>();
+  k.carveout_percent = vm["carveout"].as<int>();
+  if (vm.count("max-dynamic-smem")) k.max_dynamic_smem_bytes = vm["max-dynamic-smem"].as<int64_t>();
+  k.barriers_per_block = vm["barriers"].as<int64_t>();
+  print(gpu, k, gpu.occupancy_calculator().compute(k));
+  return kExitOk;
+}
+
+}  // namespace cascade::sim

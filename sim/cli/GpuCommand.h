@@ -1,0 +1,13 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace cascade::sim {
+
+// `cascade gpu occupancy --arch NAME|FILE --block N --regs N [--smem N] [--static-smem N]
+// [--carveout P] [--max-dynamic-smem N] [--barriers N] [--root DIR]`: blocks per SM, occupancy,
+// warps and the limiting factors of a kernel on a GPU config (docs/gpu.md).
+int run_gpu_command(const std::vector<std::string>& args);
+
+}  // namespace cascade::sim

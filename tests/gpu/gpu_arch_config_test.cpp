@@ -1,0 +1,135 @@
+// The GPU configs: every shipped config loads, its SM limits are its compute capability's row of
+// compute_capabilities.pbtxt, and bad configs are reported at the field.
+#include <google/protobuf/util/message_differencer.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "GpuTestSupport.h"
+#include "workloads/ir/SourcePos.h"
+
+namespace cascade::arch::gpu {
+namespace {
+
+using testing_support::compute_capabilities;
+using testing_support::gpu_config;
+using testing_support::source_path;
+
+TEST(GpuArchConfig, ComputeCapabilityTableHasTheSupportedSix) {
+  EXPECT_EQ(compute_capabilities().names(),
+            (std::vector<std::string>{"7.0", "7.5", "8.0", "8.6", "8.9", "9.0"}));
+}
+
+TEST(GpuArchConfig, ShippedConfigsUseTheirComputeCapabilityRow) {
+  const std::pair<const char*, const char*> expected[] = {
+      {"h100_sxm", "9.0"}, {"h200", "9.0"}, {"a100_sxm", "8.0"}, {"rtx4090", "8.9"}};
+  for (const auto& [name, cc] : expected) {
+    SCOPED_TRACE(name);
+    const GpuArchConfig config = gpu_config(name);
+    EXPECT_EQ(config.proto().name(), name);
+    EXPECT_EQ(compute_capability_name(config.proto().compute_capability()), cc);
+    config::SmLimits mine = config.proto().limits();
+    config::SmLimits row = compute_capabilities().limits(config.proto().compute_capability().major(),
+                                                         config.proto().compute_capability().minor());
+    mine.clear_source();
+    row.clear_source();
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(mine, row))
+        << mine.DebugString() << "\nvs the table's\n" << row.DebugString();
+  }
+}
+
+TEST(GpuArchConfig, H100Numbers) {
+  const config::GpuArch& h100 = gpu_config("h100_sxm").proto();
+  EXPECT_EQ(h100.sm_count(), 132u);
+  EXPECT_EQ(h100.limits().shared_memory_per_sm_bytes(), 233472u);
+  EXPECT_EQ(h100.limits().shared_memory_per_block_optin_bytes(), 232448u);
+  EXPECT_DOUBLE_EQ(h100.power().tdp_watts(), 700);
+  // 132 SMs x 128 FP32 lanes x 1.98 GHz.
+  EXPECT_NEAR(h100.peak().fp32_fma_per_second(), 132 * 128 * 1.98e9, 1e10);
+  EXPECT_EQ(gpu_config("h100_sxm").label(), "h100_sxm (cc 9.0)");
+}
+
+TEST(GpuArchConfig, UnknownComputeCapability) {
+  try {
+    compute_capabilities().limits(6, 1);
+    ADD_FAILURE() << "accepted";
+  } catch (const workloads::InputError& e) {
+    EXPECT_EQ(e.message(), "no compute capability 6.1 (known: 7.0, 7.5, 8.0, 8.6, 8.9, 9.0)");
+  }
+}
+
+std::string h100_text() {
+  std::ifstream in(source_path("configs/arch/gpu/h100_sxm.pbtxt"));
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return text.replace(at, from.size(), to);
+}
+
+// "bad.pbtxt:LINE:COLUMN" of the first occurrence of `needle`.
+std::string where(const std::string& text, const std::string& needle) {
+  const size_t at = text.find(needle);
+  const size_t line_start = text.rfind('\n', at) + 1;
+  const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(at), '\n');
+  return "bad.pbtxt:" + std::to_string(line) + ":" + std::to_string(at - line_start + 1);
+}
+
+std::string error_of(const std::string& text) {
+  try {
+    GpuArchConfig config(text, "bad.pbtxt");
+  } catch (const workloads::InputError& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+TEST(GpuArchConfig, WarpsDisagreeWithThreads) {
+  const std::string text = replaced(h100_text(), "max_warps_per_sm: 64", "max_warps_per_sm: 60");
+  EXPECT_EQ(error_of(text), where(text, "max_warps_per_sm: 60") +
+                                ": error: limits: max_warps_per_sm 60 disagrees with "
+                                "max_threads_per_sm / warp_size = 2048 / 32");
+}
+
+TEST(GpuArchConfig, CarveoutsNotAscending) {
+  const std::string text = replaced(h100_text(), "[0, 8, 16, 32,", "[0, 16, 8, 32,");
+  EXPECT_EQ(error_of(text),
+            where(text, "carveout_kb") + ": error: limits: carveout_kb must be strictly ascending");
+}
+
+TEST(GpuArchConfig, LargestCarveoutTooSmall) {
+  const std::string text = replaced(h100_text(), "196, 228]", "196]");
+  EXPECT_EQ(error_of(text), where(text, "carveout_kb") +
+                                ": error: limits: the largest carveout, 200704 bytes, must hold "
+                                "shared_memory_per_sm_bytes (233472) and the opt-in block with its "
+                                "reservation (233472)");
+}
+
+TEST(GpuArchConfig, MissingLimit) {
+  const std::string text = replaced(h100_text(), "  sub_partitions: 4", "  sub_partitions: 0");
+  EXPECT_EQ(error_of(text),
+            where(text, "limits {") + ": error: limits: missing or zero field 'sub_partitions'");
+}
+
+TEST(GpuArchConfig, UnknownTensorType) {
+  const std::string text = replaced(h100_text(), "key: \"fp8\"", "key: \"fp4\"");
+  EXPECT_EQ(error_of(text), where(text, "tensor_flops_per_second") +
+                                ": error: peak: unknown tensor data type 'fp4' (known: bf16, fp16, "
+                                "tf32, fp8)");
+}
+
+TEST(GpuArchConfig, UnknownField) {
+  const std::string text = replaced(h100_text(), "sm_count: 132", "sm_counts: 132");
+  const std::string error = error_of(text);
+  EXPECT_EQ(error.substr(0, 13), where(text, "sm_counts").substr(0, 13)) << error;
+  EXPECT_NE(error.find("sm_counts"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace cascade::arch::gpu

@@ -1,0 +1,75 @@
+"""End-to-end tests of `cascade gpu occupancy`: the printed result, --arch by name (with --root or
+from the source tree as the working directory) or by path, and exit code 2 with the message for bad
+input.
+
+Environment (set by ctest): CASCADE_BIN, CASCADE_SOURCE_DIR.
+"""
+import os
+import subprocess
+import tempfile
+import unittest
+
+SOURCE = os.environ["CASCADE_SOURCE_DIR"]
+CLI = os.environ["CASCADE_BIN"]
+
+
+def occupancy(*args, cwd=SOURCE):
+    return subprocess.run([CLI, "gpu", "occupancy", *args], capture_output=True, text=True, cwd=cwd)
+
+
+class GpuOccupancy(unittest.TestCase):
+    def test_h100_worked_example(self):
+        r = occupancy("--arch", "h100_sxm", "--block", "256", "--regs", "64", "--smem", "49152")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("blocks per SM:  4\n", r.stdout)
+        self.assertIn("warps per SM:   32 of 64\n", r.stdout)
+        self.assertIn("occupancy:      50.0% (theoretical)\n", r.stdout)
+        self.assertIn("limited by:     registers, shared memory\n", r.stdout)
+        self.assertIn("  registers               4  <- limiting\n", r.stdout)
+        self.assertIn("  warps                   8\n", r.stdout)
+
+    def test_root_and_path(self):
+        with tempfile.TemporaryDirectory() as elsewhere:
+            by_root = occupancy("--arch", "a100_sxm", "--root", SOURCE, "--block", "128",
+                                "--regs", "32", "--smem", "20480", cwd=elsewhere)
+            by_path = occupancy("--arch", os.path.join(SOURCE, "configs/arch/gpu/a100_sxm.pbtxt"),
+                                "--block", "128", "--regs", "32", "--smem", "20480", cwd=elsewhere)
+        self.assertEqual(by_root.returncode, 0, by_root.stderr)
+        self.assertEqual(by_root.stdout, by_path.stdout)
+        self.assertIn("blocks per SM:  7\n", by_root.stdout)
+
+    def test_carveout_and_opt_in(self):
+        r = occupancy("--arch", "h100_sxm", "--block", "256", "--regs", "8", "--smem", "100000",
+                      "--max-dynamic-smem", "100000")
+        self.assertIn("blocks per SM:  2\n", r.stdout)
+        r = occupancy("--arch", "h100_sxm", "--block", "256", "--regs", "8", "--smem", "49152",
+                      "--carveout", "25")
+        self.assertIn("blocks per SM:  1\n", r.stdout)
+
+    def test_kernel_that_cannot_launch(self):
+        r = occupancy("--arch", "h100_sxm", "--block", "1024", "--regs", "72")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("blocks per SM:  0\n", r.stdout)
+        self.assertIn("cannot launch (too many resources requested)", r.stdout)
+
+    def test_bad_input(self):
+        cases = [
+            (["--arch", "h100_sxm", "--block", "0", "--regs", "32"],
+             "kernel: error: block of 0 threads: a block has 1 to 1024 threads on h100_sxm (cc 9.0)"),
+            (["--arch", "h100_sxm", "--block", "256", "--regs", "256"],
+             "kernel: error: 256 registers per thread"),
+            (["--arch", "h100_sxm", "--block", "256", "--regs", "32", "--smem", "60000"],
+             "exceeds the default per-block limit of 49152 bytes"),
+            (["--arch", "h100", "--block", "256", "--regs", "32"],
+             "no GPU config 'h100'"),
+            (["--block", "256", "--regs", "32"], "give --arch"),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args):
+                r = occupancy(*args)
+                self.assertEqual(r.returncode, 2, r.stdout)
+                self.assertIn(message, r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "arch/gpu/GpuModel.h"
+#include "configs/kernel.pb.h"
+#include "validation/gpu/TraceTable.h"
+
+namespace cascade::validation {
+
+// One timed kernel of the harness's kernels.csv with the Kernel description the model takes:
+// STREAM-like and FMA kernels from their launch configuration and work (their vector width and
+// independent loads read off the harness's kernels), cuBLAS GEMMs through the model's GEMM
+// mapping of (M, N, K, batch, dtype).
+struct MeasuredKernel {
+  std::string name, kind, dtype;
+  config::Kernel kernel;
+  double measured_s = 0;     // median of the timed runs
+  double energy_j = 0;       // per launch, 0 if not measured
+};
+
+// Rows of classes "stream", "fma" and "gemm"; other classes (idle, launch) are left out.
+std::vector<MeasuredKernel> measured_kernels(const TraceTable& table, const arch::gpu::GpuModel& model);
+
+}  // namespace cascade::validation
