@@ -76,7 +76,7 @@ struct Occupancy {
 };
 
 // NVIDIA's occupancy calculator (cuda_occupancy.h of CUDA 13.0, cudaOccMaxActiveBlocksPerMultiprocessor)
-// for one SM's limits, transcribed step by step (/work/shared/reference/gpu.md section 1.3). The
+// for one SM's limits, transcribed step by step (../shared/reference/gpu.md section 1.3). The
 // limits are data (configs/arch/gpu/*.pbtxt), already checked by GpuArchConfig or
 // ComputeCapabilityTable. Partitioned global caching (cc 5.2-6.x only) and virtual resources
 // (cc >= 10) are outside the supported range, 7.0-9.0.

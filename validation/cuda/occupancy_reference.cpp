@@ -29,7 +29,7 @@ struct Device {
   int sms;  // any positive count: the per-SM result does not depend on it
 };
 
-// /work/shared/reference/gpu.md section 1.2; the same values as compute_capabilities.pbtxt.
+// ../shared/reference/gpu.md section 1.2; the same values as compute_capabilities.pbtxt.
 const Device kDevices[] = {
     {7, 0, 2048, 98304, 98304, 0, 80},      {7, 5, 1024, 65536, 65536, 0, 40},
     {8, 0, 2048, 167936, 166912, 1024, 108}, {8, 6, 1536, 102400, 101376, 1024, 82},
