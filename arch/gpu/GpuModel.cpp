@@ -14,6 +14,7 @@ GpuTiming timing_of(const config::GpuArch& a) {
   t.sm_clock_hz = a.clocks().sm_boost_mhz() * 1e6;
   t.schedulers_per_sm = a.limits().sub_partitions();
   t.fp32_flops_per_s = 2 * a.peak().fp32_fma_per_second();
+  t.sfu_ops_per_s = a.peak().sfu_ops_per_second();
   for (const auto& [type, rate] : a.peak().tensor_flops_per_second()) t.tensor_flops_per_s[type] = rate;
   t.dram_bytes_per_s = a.memory().dram_bandwidth_bytes_per_second();
   t.l2_bytes_per_s = a.memory().l2_bandwidth_bytes_per_second();

@@ -40,6 +40,11 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
       throw std::invalid_argument("GPU has no tensor-core rate for data type '" + type + "'");
     tensor_part += flops / blocks / (rate->second / gpu.sms);
   }
+  if (w.sfu_ops() > 0) {
+    if (gpu.sfu_ops_per_s <= 0) throw std::invalid_argument("GPU has no special-function unit rate");
+    // Exponentials issue beside the FP32 work, on the same schedulers: counted with it.
+    fp32_part += w.sfu_ops() / blocks / (gpu.sfu_ops_per_s / gpu.sms);
+  }
   const double peak_fraction = w.peak_fraction() > 0 ? w.peak_fraction() : 1.0;
   fp32_part /= peak_fraction;
   tensor_part /= peak_fraction;
