@@ -15,6 +15,7 @@ GpuTiming timing_of(const config::GpuArch& a) {
   t.schedulers_per_sm = a.limits().sub_partitions();
   t.fp32_flops_per_s = 2 * a.peak().fp32_fma_per_second();
   t.sfu_ops_per_s = a.peak().sfu_ops_per_second();
+  t.smem_bytes_per_s_per_sm = a.timing().smem_bytes_per_clock_per_sm() * t.sm_clock_hz;
   for (const auto& [type, rate] : a.peak().tensor_flops_per_second()) t.tensor_flops_per_s[type] = rate;
   t.dram_bytes_per_s = a.memory().dram_bandwidth_bytes_per_second();
   t.l2_bytes_per_s = a.memory().l2_bandwidth_bytes_per_second();

@@ -19,6 +19,7 @@ struct GpuTiming {
   double fp32_flops_per_s = 0;             // whole GPU, an FMA counting 2
   std::map<std::string, double> tensor_flops_per_s;  // whole GPU, dense, by data type
   double sfu_ops_per_s = 0;                // whole GPU
+  double smem_bytes_per_s_per_sm = 0;
   double dram_bytes_per_s = 0;
   double l2_bytes_per_s = 0;
   double dram_latency_s = 0;               // a load's round trip, for Little's law
@@ -44,7 +45,8 @@ struct KernelTiming {
 // Times one launch: per-block work is the kernel's work over its blocks; the block scheduler runs
 // them wave by wave with the rates of this model:
 //  - compute: a block alone would take its FP32 flops / (the SM's FP32 rate) plus its tensor flops
-//    / (the SM's tensor rate) plus its special-function operations / (the SM's SFU rate); resident warps hide latency, so the SM reaches full rate only with
+//    / (the SM's tensor rate) plus its special-function operations / (the SM's SFU rate) plus its
+//    shared-memory bytes / (the SM's shared-memory bandwidth); resident warps hide latency, so the SM reaches full rate only with
 //    warps x ILP >= schedulers x FMA latency (FP32) or warps >= tensor_warps_to_saturate (tensor);
 //    an SM's rate is shared by its resident blocks;
 //  - memory: DRAM bandwidth shared by every resident block, capped per SM by Little's law
