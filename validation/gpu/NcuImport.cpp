@@ -1,0 +1,147 @@
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+
+#include "validation/gpu/TraceImport.h"
+#include "workloads/parser/TextProtoFile.h"
+
+namespace cascade::validation {
+namespace {
+
+// One CSV line into cells: quoted cells may hold commas ("9,824") and doubled quotes.
+std::vector<std::string> csv_cells(const std::string& line) {
+  std::vector<std::string> cells(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        cells.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cells.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      cells.emplace_back();
+    } else if (c != '\r') {
+      cells.back() += c;
+    }
+  }
+  return cells;
+}
+
+// A number as ncu prints it: thousands separators dropped. NaN if it is not one.
+double ncu_number(std::string s) {
+  std::string digits;
+  for (char c : s)
+    if (c != ',') digits += c;
+  char* end = nullptr;
+  const double v = std::strtod(digits.c_str(), &end);
+  return digits.empty() || *end != '\0' ? std::nan("") : v;
+}
+
+double seconds_per(const std::string& unit) {
+  if (unit == "ns" || unit == "nsecond") return 1e-9;
+  if (unit == "us" || unit == "usecond") return 1e-6;
+  if (unit == "ms" || unit == "msecond") return 1e-3;
+  if (unit == "s" || unit == "second") return 1;
+  return std::nan("");
+}
+
+}  // namespace
+
+ImportResult import_ncu_csv(const std::string& path) {
+  ImportResult result;
+  std::istringstream in(workloads::TextProtoFile::read(path));
+  std::string line;
+  std::vector<std::string> header, units;
+  int record = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] != '"') continue;  // ==PROF== and ==WARNING== chatter
+    auto cells = csv_cells(line);
+    if (header.empty()) {
+      header = cells;
+      continue;
+    }
+    if (units.empty()) {
+      units = cells;
+      continue;
+    }
+    ++record;
+    const std::string where = path + ": record " + std::to_string(record);
+    if (cells.size() != header.size()) {
+      result.problems.push_back(where + ": " + std::to_string(cells.size()) + " cells where the header has " +
+                                std::to_string(header.size()));
+      continue;
+    }
+    const auto column = [&](const std::string& name) -> int {
+      for (size_t i = 0; i < header.size(); ++i)
+        if (header[i] == name) return static_cast<int>(i);
+      return -1;
+    };
+    const int name_col = column("Kernel Name"), duration_col = column("gpu__time_duration.sum");
+    if (name_col < 0 || duration_col < 0) {
+      result.problems.push_back(path + ": missing column '" +
+                                std::string(name_col < 0 ? "Kernel Name" : "gpu__time_duration.sum") +
+                                "': no record can be read");
+      return result;
+    }
+    const double duration = ncu_number(cells[static_cast<size_t>(duration_col)]) *
+                            seconds_per(units[static_cast<size_t>(duration_col)]);
+    if (!std::isfinite(duration)) {
+      result.problems.push_back(where + ": kernel without a duration ('" +
+                                cells[static_cast<size_t>(duration_col)] + "')");
+      continue;
+    }
+    config::MeasuredRun& run = *result.traces.add_run();
+    run.set_name(cells[static_cast<size_t>(name_col)]);
+    run.set_duration_s(duration);
+    run.set_runs(1);
+    run.set_source(where);
+    config::Kernel& k = *run.mutable_kernel();
+    k.set_name(run.name());
+    const auto value = [&](const char* name) {
+      const int c = column(name);
+      return c < 0 ? 0.0 : ncu_number(cells[static_cast<size_t>(c)]);
+    };
+    const auto whole = [](double v) { return std::isfinite(v) ? static_cast<uint32_t>(v) : 0u; };
+    k.mutable_grid()->set_x(whole(value("launch__grid_size")));
+    k.mutable_block()->set_x(whole(value("launch__block_size")));
+    k.set_registers_per_thread(whole(value("launch__registers_per_thread")));
+    k.set_static_smem_bytes(whole(value("launch__shared_mem_per_block_static")));
+    k.set_dynamic_smem_bytes(whole(value("launch__shared_mem_per_block_dynamic")));
+  }
+  return result;
+}
+
+std::string trace_set_to_csv(const config::TraceSet& traces) {
+  std::ostringstream out;
+  out << "name,kind,dtype,grid,block,registers,static_smem,dynamic_smem,fp32_flops,dram_bytes,"
+         "duration_s,min_s,max_s,runs,energy_j,avg_power_w,operator,input_shapes,source\n";
+  const auto quote = [](const std::string& s) {
+    std::string q = "\"";
+    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  };
+  for (const auto& r : traces.run()) {
+    const auto& k = r.kernel();
+    const uint64_t grid = static_cast<uint64_t>(std::max(1u, k.grid().x())) * std::max(1u, k.grid().y()) *
+                          std::max(1u, k.grid().z());
+    const uint64_t block = static_cast<uint64_t>(std::max(1u, k.block().x())) * std::max(1u, k.block().y()) *
+                           std::max(1u, k.block().z());
+    out << quote(r.name()) << "," << r.kind() << "," << r.dtype() << "," << grid << "," << block << ","
+        << k.registers_per_thread() << "," << k.static_smem_bytes() << "," << k.dynamic_smem_bytes()
+        << "," << k.work().fp32_flops() << "," << k.work().dram_bytes() << "," << r.duration_s() << ","
+        << r.min_s() << "," << r.max_s() << "," << r.runs() << "," << r.energy_j() << ","
+        << r.avg_power_w() << "," << quote(r.operator_name()) << "," << quote(r.input_shapes()) << ","
+        << quote(r.source()) << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace cascade::validation
