@@ -4,9 +4,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <set>
 
 #include "arch/gpu/GpuArchConfig.h"
+#include "arch/gpu/GpuModel.h"
+#include "plots/ScatterPlot.h"
+#include "validation/gpu/GpuValidation.h"
 #include "sim/cli/ExitCodes.h"
 
 namespace cascade::sim {
@@ -83,10 +87,57 @@ void print(const arch::gpu::GpuArchConfig& gpu, const arch::gpu::KernelResources
 
 }  // namespace
 
+// `cascade gpu validate --arch NAME|FILE --traces FILE... [--out DIR]`: the model against measured
+// traces, per kernel and as MAPE per class, with a predicted-vs-measured plot.
+int run_validate(const std::vector<std::string>& args) {
+  po::options_description named("options of 'cascade gpu validate'");
+  named.add_options()("help,h", "print this help")(
+      "arch", po::value<std::string>(), "GPU config: a name (configs/arch/gpu/NAME.pbtxt) or a path")(
+      "root", po::value<std::string>()->default_value("."), "where configs/ is, for --arch NAME")(
+      "traces", po::value<std::vector<std::string>>()->multitoken(),
+      "measured traces: the harness's CSVs (validation/traces/h100/*.csv) or Kineto JSON")(
+      "out", po::value<std::string>(), "folder for validation.png and validation.svg");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(named).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << "usage: cascade gpu validate --arch NAME|FILE --traces FILE... [--out DIR] [--root DIR]\n\n"
+                 "Predicts every measured kernel of the traces and prints predicted against measured,\n"
+                 "the runtime and energy MAPE per kernel class, and each Kineto trace's whole pass.\n\n"
+              << named;
+    return kExitOk;
+  }
+  if (!vm.count("arch")) throw UsageError{"gpu validate: give --arch NAME or --arch FILE"};
+  if (!vm.count("traces")) throw UsageError{"gpu validate: give --traces FILE..."};
+  const arch::gpu::GpuModel model(arch::gpu::GpuArchConfig::load(
+      resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>())));
+  const auto report =
+      validation::validate_gpu_model(model, vm["traces"].as<std::vector<std::string>>());
+  std::cout << validation::format_validation(report);
+  if (vm.count("out")) {
+    const fs::path out = vm["out"].as<std::string>();
+    fs::create_directories(out);
+    std::map<std::string, plots::ScatterSeries> by_class;
+    for (const auto& k : report.kernels) {
+      auto& s = by_class[k.kind];
+      s.title = k.kind;
+      s.x.push_back(k.measured_s * 1e6);
+      s.y.push_back(k.predicted_s * 1e6);
+    }
+    std::vector<plots::ScatterSeries> series;
+    for (auto& [kind, s] : by_class) series.push_back(std::move(s));
+    plots::plot_predicted_vs_measured("GPU model: kernel runtime, " + model.config().proto().name(),
+                                      "us", series, (out / "validation").string());
+    std::cout << "wrote " << (out / "validation.png").string() << " and validation.svg\n";
+  }
+  return kExitOk;
+}
+
 int run_gpu_command(const std::vector<std::string>& args) {
+  if (!args.empty() && args[0] == "validate") return run_validate({args.begin() + 1, args.end()});
   if (args.empty() || args[0] != "occupancy")
-    throw UsageError{args.empty() ? "gpu: give a subcommand: occupancy"
-                                  : "gpu: unknown subcommand '" + args[0] + "' (known: occupancy)"};
+    throw UsageError{args.empty() ? "gpu: give a subcommand: occupancy or validate"
+                                  : "gpu: unknown subcommand '" + args[0] + "' (known: occupancy, validate)"};
   po::options_description named("options of 'cascade gpu occupancy'");
   named.add_options()("help,h", "print this help")(
       "arch", po::value<std::string>(), "GPU config: a name (configs/arch/gpu/NAME.pbtxt) or a path")(

@@ -71,5 +71,28 @@ class GpuOccupancy(unittest.TestCase):
                 self.assertIn(message, r.stderr)
 
 
+class GpuValidate(unittest.TestCase):
+    TRACES = os.path.join(SOURCE, "validation", "traces", "h100")
+
+    def test_validate_prints_mape_per_class_and_writes_the_plots(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            r = subprocess.run([CLI, "gpu", "validate", "--arch", "h100_sxm", "--traces",
+                                os.path.join(self.TRACES, "kernels.csv"),
+                                os.path.join(self.TRACES, "kineto_bert_base_bf16_seq512.json"),
+                                "--out", d], capture_output=True, text=True, cwd=SOURCE)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("runtime MAPE by class:  all", r.stdout)
+            self.assertIn("whole pass", r.stdout)
+            for ext in ("png", "svg"):
+                self.assertGreater(os.path.getsize(os.path.join(d, "validation." + ext)), 1000)
+
+    def test_missing_trace_is_bad_input(self):
+        r = subprocess.run([CLI, "gpu", "validate", "--arch", "h100_sxm", "--traces", "nope.csv"],
+                           capture_output=True, text=True, cwd=SOURCE)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("nope.csv: error: cannot open file", r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()

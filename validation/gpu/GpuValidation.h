@@ -1,0 +1,37 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "arch/gpu/GpuModel.h"
+
+namespace cascade::validation {
+
+// One measured kernel beside what the GPU model predicts for it.
+struct KernelComparison {
+  std::string name, kind, source;
+  double measured_s = 0, predicted_s = 0;
+  double measured_j = 0, predicted_j = 0;  // per launch; 0 when not measured
+};
+
+struct ValidationReport {
+  std::vector<KernelComparison> kernels;
+  std::vector<std::string> skipped;  // what could not be described, and why
+  // Mean absolute percentage error of runtime per class and overall (key "all").
+  std::map<std::string, double> runtime_mape, energy_mape;
+  // Per Kineto trace file: the whole pass, predicted against measured (sum of kernel times).
+  std::map<std::string, std::pair<double, double>> passes;
+};
+
+// Compares the model with traces: the harness's CSVs (kernels.csv: STREAM, FMA, cuBLAS GEMMs;
+// neural.csv: hash-grid encoding, fused MLPs, attention from torch) and Kineto chrome-trace JSON
+// (each kernel described from the operator that launched it: addmm as a GEMM, attention as a flash
+// kernel, add and layer norm as element-wise passes).
+ValidationReport validate_gpu_model(const arch::gpu::GpuModel& model,
+                                    const std::vector<std::string>& trace_files);
+
+// The report as a table with MAPE per class, and the whole passes.
+std::string format_validation(const ValidationReport& report);
+
+}  // namespace cascade::validation
