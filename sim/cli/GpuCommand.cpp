@@ -11,6 +11,7 @@
 #include "arch/gpu/GpuModel.h"
 #include "plots/ScatterPlot.h"
 #include "validation/gpu/GpuValidation.h"
+#include "workloads/parser/TextProtoFile.h"
 #include "sim/cli/ExitCodes.h"
 
 namespace cascade::sim {
@@ -133,11 +134,50 @@ int run_validate(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
+// `cascade gpu time --arch NAME|FILE --kernel KERNEL.pbtxt`: one kernel given directly
+// (configs/kernel.proto): occupancy, waves, time and energy.
+int run_time(const std::vector<std::string>& args) {
+  po::options_description named("options of 'cascade gpu time'");
+  named.add_options()("help,h", "print this help")(
+      "arch", po::value<std::string>(), "GPU config: a name (configs/arch/gpu/NAME.pbtxt) or a path")(
+      "root", po::value<std::string>()->default_value("."), "where configs/ is, for --arch NAME")(
+      "kernel", po::value<std::string>(), "a Kernel in protobuf text format (configs/kernel.proto)");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(named).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << "usage: cascade gpu time --arch NAME|FILE --kernel KERNEL.pbtxt [--root DIR]\n\n"
+                 "Occupancy, waves, runtime and energy of one kernel launch on the GPU model.\n\n"
+              << named;
+    return kExitOk;
+  }
+  if (!vm.count("arch")) throw UsageError{"gpu time: give --arch NAME or --arch FILE"};
+  if (!vm.count("kernel")) throw UsageError{"gpu time: give --kernel FILE"};
+  const arch::gpu::GpuModel model(arch::gpu::GpuArchConfig::load(
+      resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>())));
+  const std::string path = vm["kernel"].as<std::string>();
+  config::Kernel kernel;
+  const workloads::TextProtoFile file(workloads::TextProtoFile::read(path), path, kernel);
+  const auto e = model.estimate(kernel);
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "kernel %s on %s\nblocks per SM: %d (occupancy %.1f%%)\nblocks: %llu  waves: %llu\n"
+                "time: %.2f us (makespan %.2f us)\nachieved occupancy: %.1f%%\nenergy: %.6f J\n",
+                kernel.name().c_str(), model.config().proto().name().c_str(), e.occupancy.blocks_per_sm,
+                100 * e.occupancy.occupancy, static_cast<unsigned long long>(e.timing.blocks),
+                static_cast<unsigned long long>(e.timing.waves), e.timing.seconds * 1e6,
+                e.timing.makespan_s * 1e6, 100 * e.timing.achieved_occupancy, e.timing.energy_j);
+  std::cout << line;
+  return kExitOk;
+}
+
 int run_gpu_command(const std::vector<std::string>& args) {
   if (!args.empty() && args[0] == "validate") return run_validate({args.begin() + 1, args.end()});
+  if (!args.empty() && args[0] == "time") return run_time({args.begin() + 1, args.end()});
   if (args.empty() || args[0] != "occupancy")
-    throw UsageError{args.empty() ? "gpu: give a subcommand: occupancy or validate"
-                                  : "gpu: unknown subcommand '" + args[0] + "' (known: occupancy, validate)"};
+    throw UsageError{args.empty() ? "gpu: give a subcommand: occupancy, time or validate"
+                                  : "gpu: unknown subcommand '" + args[0] +
+                                        "' (known: occupancy, time, validate)"};
   po::options_description named("options of 'cascade gpu occupancy'");
   named.add_options()("help,h", "print this help")(
       "arch", po::value<std::string>(), "GPU config: a name (configs/arch/gpu/NAME.pbtxt) or a path")(

@@ -27,6 +27,7 @@ const char* kUsage =
     "  run --arch A --workload W   evaluate a hardware model on a workload\n"
     "  reproduce fusemax        the FuseMax paper's comparison, paper's numbers beside ours\n"
     "  gpu occupancy --arch G --block N --regs N   SM occupancy of a kernel (docs/gpu.md)\n"
+    "  gpu time --arch G --kernel FILE   runtime and energy of a kernel launch\n"
     "  gpu validate --arch G --traces FILE...   the GPU model against measured traces\n"
     "\n"
     "options:\n"

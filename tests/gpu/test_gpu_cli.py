@@ -71,11 +71,37 @@ class GpuOccupancy(unittest.TestCase):
                 self.assertIn(message, r.stderr)
 
 
+class GpuTime(unittest.TestCase):
+    def test_kernel_file_timed(self):
+        # 1056 blocks x 256 threads spinning 1 ms each: 8 blocks per SM on 132 SMs, one wave of
+        # 1 ms plus the 5 us launch overhead of the H100 config.
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "spin.pbtxt")
+            with open(path, "w") as f:
+                f.write('name: "spin" grid { x: 1056 } block { x: 256 } registers_per_thread: 16\n'
+                        'work { seconds_per_block: 0.001 }\n')
+            r = subprocess.run([CLI, "gpu", "time", "--arch", "h100_sxm", "--kernel", path],
+                               capture_output=True, text=True, cwd=SOURCE)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("blocks per SM: 8", r.stdout)
+            self.assertIn("waves: 1", r.stdout)
+            self.assertIn("time: 1005.00 us", r.stdout)
+
+    def test_bad_kernel_is_bad_input(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "bad.pbtxt")
+            with open(path, "w") as f:
+                f.write('name: "k" grid { x: 1 } block { x: 2048 }\n')
+            r = subprocess.run([CLI, "gpu", "time", "--arch", "h100_sxm", "--kernel", path],
+                               capture_output=True, text=True, cwd=SOURCE)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("2048", r.stderr)
+
+
 class GpuValidate(unittest.TestCase):
     TRACES = os.path.join(SOURCE, "validation", "traces", "h100")
 
     def test_validate_prints_mape_per_class_and_writes_the_plots(self):
-        import tempfile
         with tempfile.TemporaryDirectory() as d:
             r = subprocess.run([CLI, "gpu", "validate", "--arch", "h100_sxm", "--traces",
                                 os.path.join(self.TRACES, "kernels.csv"),
