@@ -13,17 +13,22 @@ GpuTiming timing_of(const config::GpuArch& a) {
   t.sms = a.sm_count();
   t.sm_clock_hz = a.clocks().sm_boost_mhz() * 1e6;
   t.schedulers_per_sm = a.limits().sub_partitions();
-  t.fp32_flops_per_s = 2 * a.peak().fp32_fma_per_second();
+  const auto fraction = [](double f) { return f > 0 ? f : 1.0; };
+  t.fp32_flops_per_s = 2 * a.peak().fp32_fma_per_second() * fraction(a.timing().fp32_efficiency());
   t.sfu_ops_per_s = a.peak().sfu_ops_per_second();
   t.smem_bytes_per_s_per_sm = a.timing().smem_bytes_per_clock_per_sm() * t.sm_clock_hz;
-  for (const auto& [type, rate] : a.peak().tensor_flops_per_second()) t.tensor_flops_per_s[type] = rate;
-  t.dram_bytes_per_s = a.memory().dram_bandwidth_bytes_per_second();
+  for (const auto& [type, rate] : a.peak().tensor_flops_per_second()) {
+    const auto it = a.timing().tensor_efficiency().find(type);
+    t.tensor_flops_per_s[type] = rate * fraction(it == a.timing().tensor_efficiency().end() ? 0 : it->second);
+  }
+  t.dram_bytes_per_s = a.memory().dram_bandwidth_bytes_per_second() * fraction(a.timing().dram_efficiency());
   t.l2_bytes_per_s = a.memory().l2_bandwidth_bytes_per_second();
   t.dram_latency_s = a.timing().dram_latency_ns() * 1e-9;
   t.fma_latency_cycles = a.timing().fma_latency_cycles();
   t.tensor_warps_to_saturate = a.timing().tensor_warps_to_saturate();
   t.launch_overhead_s = a.timing().launch_overhead_us() * 1e-6;
   t.idle_power_w = a.power().idle_watts();
+  t.busy_power_w = a.timing().busy_watts();
   t.pj_per_fp32_flop = a.timing().pj_per_fp32_flop();
   t.pj_per_tensor_flop = a.timing().pj_per_tensor_flop();
   t.pj_per_dram_byte = a.timing().pj_per_dram_byte();

@@ -94,7 +94,7 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   }
   double tensor_flops = 0;
   for (const auto& [type, flops] : w.tensor_flops()) tensor_flops += flops;
-  t.energy_j = gpu.idle_power_w * t.seconds +
+  t.energy_j = (gpu.idle_power_w + gpu.busy_power_w) * t.seconds +
                1e-12 * (w.fp32_flops() * gpu.pj_per_fp32_flop + tensor_flops * gpu.pj_per_tensor_flop +
                         w.dram_bytes() * gpu.pj_per_dram_byte + w.l2_bytes() * gpu.pj_per_l2_byte);
   return t;

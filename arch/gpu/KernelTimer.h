@@ -27,6 +27,7 @@ struct GpuTiming {
   double tensor_warps_to_saturate = 8;     // resident warps that keep the tensor cores busy
   double launch_overhead_s = 0;            // launch to first block, and last block to completion
   double idle_power_w = 0;
+  double busy_power_w = 0;                 // above idle, while the kernel runs
   double pj_per_fp32_flop = 0, pj_per_tensor_flop = 0, pj_per_dram_byte = 0, pj_per_l2_byte = 0;
 };
 
@@ -42,7 +43,7 @@ struct KernelTiming {
   double compute_bound_fraction = 0;  // of a full-wave block: compute time / max(compute, memory)
 };
 
-// Times one launch: per-block work is the kernel's work over its blocks; the block scheduler runs
+// Times one launch (energy: idle and busy power over the time, plus the actions): per-block work is the kernel's work over its blocks; the block scheduler runs
 // them wave by wave with the rates of this model:
 //  - compute: a block alone would take its FP32 flops / (the SM's FP32 rate) plus its tensor flops
 //    / (the SM's tensor rate) plus its special-function operations / (the SM's SFU rate) plus its

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <memory>
+#include <optional>
 #include <sstream>
 
 #include "arch/gpu/FusedKernels.h"
@@ -14,51 +16,44 @@
 namespace cascade::validation {
 namespace {
 
-void add(ValidationReport& r, const arch::gpu::GpuModel& model, const config::Kernel& kernel,
-         const std::string& name, const std::string& kind, double measured_s, double measured_j,
-         const std::string& source) {
-  const auto e = model.estimate(kernel);
-  r.kernels.push_back({name, kind, source, measured_s, e.timing.seconds, measured_j,
-                       measured_j > 0 ? e.timing.energy_j : 0});
-}
-
 // neural.csv rows: their own launch configuration, work from the harness's flops and bytes.
-void add_neural(ValidationReport& r, const arch::gpu::GpuModel& model, const TraceTable& t,
-                size_t row) {
+std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
   const std::string kind = t.at(row, "class");
-  const std::string name = t.at(row, "name");
-  config::Kernel k;
+  MeasuredCase c;
+  c.name = t.at(row, "name");
+  c.kind = kind;
+  c.source = t.file + ": line " + std::to_string(t.lines[row]);
+  c.measured_s = t.number(row, "median_ms") * 1e-3;
+  const std::string energy = t.at(row, "energy_j_per_launch");
+  c.measured_j = energy.empty() || energy == "nan" ? 0 : t.number(row, "energy_j_per_launch");
   if (kind == "attention_lib") {
     arch::gpu::AttentionDims d;
-    d.batch = 1;
     d.heads = static_cast<uint64_t>(t.number(row, "batch"));
     d.keys = d.queries = static_cast<uint64_t>(t.number(row, "M"));
     d.qk_embed = d.v_embed = static_cast<uint64_t>(t.number(row, "K"));
-    k = arch::gpu::flash_attention_kernel(d, "fp16");
-  } else if (kind == "hash_grid" || kind == "mlp" || kind == "attention") {
-    k.set_name(name);
-    k.mutable_grid()->set_x(static_cast<uint32_t>(t.number(row, "grid")));
-    k.mutable_block()->set_x(static_cast<uint32_t>(t.number(row, "block")));
-    k.set_registers_per_thread(static_cast<uint32_t>(t.number(row, "regs")));
-    k.set_dynamic_smem_bytes(static_cast<uint32_t>(t.number(row, "smem")));
-    auto* w = k.mutable_work();
-    if (kind == "hash_grid") {
-      w->set_fp32_flops(t.number(row, "flops"));
-      w->set_dram_bytes(t.number(row, "bytes"));
-      w->set_l2_bytes(t.number(row, "gather_bytes"));
-      w->set_ilp(8);
-      w->set_bytes_per_access(4);
-    } else {
-      (*w->mutable_tensor_flops())["fp16"] = t.number(row, "flops");
-      w->set_dram_bytes(t.number(row, "bytes"));
-    }
-  } else {
-    return;
+    c.describe = [d](const arch::gpu::GpuModel&) { return arch::gpu::flash_attention_kernel(d, "fp16"); };
+    return c;
   }
-  const std::string energy = t.at(row, "energy_j_per_launch");
-  add(r, model, k, name, kind, t.number(row, "median_ms") * 1e-3,
-      energy.empty() || energy == "nan" ? 0 : t.number(row, "energy_j_per_launch"),
-      t.file + ": line " + std::to_string(t.lines[row]));
+  if (kind != "hash_grid" && kind != "mlp" && kind != "attention") return std::nullopt;
+  config::Kernel k;
+  k.set_name(c.name);
+  k.mutable_grid()->set_x(static_cast<uint32_t>(t.number(row, "grid")));
+  k.mutable_block()->set_x(static_cast<uint32_t>(t.number(row, "block")));
+  k.set_registers_per_thread(static_cast<uint32_t>(t.number(row, "regs")));
+  k.set_dynamic_smem_bytes(static_cast<uint32_t>(t.number(row, "smem")));
+  auto* w = k.mutable_work();
+  if (kind == "hash_grid") {
+    w->set_fp32_flops(t.number(row, "flops"));
+    w->set_dram_bytes(t.number(row, "bytes"));
+    w->set_l2_bytes(t.number(row, "gather_bytes"));
+    w->set_ilp(8);
+    w->set_bytes_per_access(4);
+  } else {
+    (*w->mutable_tensor_flops())["fp16"] = t.number(row, "flops");
+    w->set_dram_bytes(t.number(row, "bytes"));
+  }
+  c.describe = [k](const arch::gpu::GpuModel&) { return k; };
+  return c;
 }
 
 // "[[2304], [4096, 768], [768, 2304], ...]" -> the numbers of each inner list.
@@ -91,73 +86,114 @@ double elements(const std::vector<double>& shape) {
   return n;
 }
 
-void add_kineto(ValidationReport& r, const arch::gpu::GpuModel& model, const std::string& file) {
+void kineto_cases(const std::string& file, std::vector<MeasuredCase>& cases,
+                  std::vector<std::string>& skipped) {
   const ImportResult imported = import_kineto_json(file);
-  for (const auto& p : imported.problems) r.skipped.push_back(p);
-  double measured = 0, predicted = 0;
+  for (const auto& p : imported.problems) skipped.push_back(p);
   for (const auto& run : imported.traces.run()) {
     const std::string op = run.operator_name();
     const auto d = dims(run.input_shapes());
-    config::Kernel k;
-    std::string kind;
+    MeasuredCase c;
+    c.name = run.name();
+    c.source = file;  // whole passes are summed per file
+    c.measured_s = run.duration_s();
     if ((op == "aten::addmm" || op == "aten::_addmm_activation") && d.size() >= 3 && d[1].size() == 2 &&
         d[2].size() == 2) {
-      k = model.gemm_kernel(static_cast<uint64_t>(d[1][0]), static_cast<uint64_t>(d[2][1]),
-                            static_cast<uint64_t>(d[1][1]), 1, "bf16");
-      kind = "gemm";
-    } else if (op.find("attention") != std::string::npos && !d.empty() && d[0].size() == 4) {
-      arch::gpu::AttentionDims a{static_cast<uint64_t>(d[0][0]), static_cast<uint64_t>(d[0][1]),
-                                 static_cast<uint64_t>(d[1][2]), static_cast<uint64_t>(d[0][2]),
-                                 static_cast<uint64_t>(d[0][3]), static_cast<uint64_t>(d[2][3])};
-      k = arch::gpu::flash_attention_kernel(a, "bf16");
-      kind = "attention";
+      const uint64_t m = static_cast<uint64_t>(d[1][0]), n = static_cast<uint64_t>(d[2][1]),
+                     k = static_cast<uint64_t>(d[1][1]);
+      c.kind = "gemm";
+      c.describe = [m, n, k](const arch::gpu::GpuModel& model) { return model.gemm_kernel(m, n, k, 1, "bf16"); };
+    } else if (op.find("attention") != std::string::npos && d.size() >= 3 && d[0].size() == 4 &&
+               d[1].size() == 4 && d[2].size() == 4) {
+      const arch::gpu::AttentionDims a{static_cast<uint64_t>(d[0][0]), static_cast<uint64_t>(d[0][1]),
+                                       static_cast<uint64_t>(d[1][2]), static_cast<uint64_t>(d[0][2]),
+                                       static_cast<uint64_t>(d[0][3]), static_cast<uint64_t>(d[2][3])};
+      c.kind = "attention";
+      c.describe = [a](const arch::gpu::GpuModel&) { return arch::gpu::flash_attention_kernel(a, "bf16"); };
     } else if ((op == "aten::add_" || op == "aten::native_layer_norm") && !d.empty()) {
       // One pass: each input read once and the output written once, in bf16; a few flops per element.
       const double n = elements(d[0]);
-      const double tensors = op == "aten::add_" ? 3 : 2;
+      config::Kernel k;
       k.set_name(op);
       k.mutable_grid()->set_x(static_cast<uint32_t>(std::ceil(n / 8 / 128)));
       k.mutable_block()->set_x(128);
       k.set_registers_per_thread(32);
-      k.mutable_work()->set_dram_bytes(tensors * n * 2);
+      k.mutable_work()->set_dram_bytes((op == "aten::add_" ? 3 : 2) * n * 2);
       k.mutable_work()->set_fp32_flops((op == "aten::add_" ? 1 : 8) * n);
       k.mutable_work()->set_bytes_per_access(16);
-      kind = "elementwise";
+      c.kind = "elementwise";
+      c.describe = [k](const arch::gpu::GpuModel&) { return k; };
     } else {
-      r.skipped.push_back(run.source() + ": no GPU description for operator '" + op + "'");
+      skipped.push_back(run.source() + ": no GPU description for operator '" + op + "'");
       continue;
     }
-    add(r, model, k, run.name(), kind, run.duration_s(), 0, run.source());
-    measured += run.duration_s();
-    predicted += r.kernels.back().predicted_s;
+    cases.push_back(std::move(c));
   }
-  r.passes[file] = {predicted, measured};
 }
 
 }  // namespace
 
-ValidationReport validate_gpu_model(const arch::gpu::GpuModel& model,
-                                    const std::vector<std::string>& files) {
-  ValidationReport r;
+std::vector<MeasuredCase> load_measured_cases(const std::vector<std::string>& files,
+                                              std::vector<std::string>& skipped) {
+  std::vector<MeasuredCase> cases;
   for (const auto& file : files) {
     if (file.size() > 5 && file.substr(file.size() - 5) == ".json") {
-      add_kineto(r, model, file);
+      kineto_cases(file, cases, skipped);
       continue;
     }
     const TraceTable t = read_trace_table(file);
-    const bool neural = std::find(t.columns.begin(), t.columns.end(), "table_size") != t.columns.end();
-    if (neural) {
-      for (size_t row = 0; row < t.rows.size(); ++row) add_neural(r, model, t, row);
+    if (std::find(t.columns.begin(), t.columns.end(), "table_size") != t.columns.end()) {
+      for (size_t row = 0; row < t.rows.size(); ++row)
+        if (auto c = neural_case(t, row)) cases.push_back(std::move(*c));
       continue;
     }
-    for (const auto& m : measured_kernels(t, model))
-      add(r, model, m.kernel, m.name, m.kind, m.measured_s, m.energy_j, file);
+    // kernels.csv: the same descriptions as MeasuredKernels, remade for each model.
+    for (size_t row = 0; row < t.rows.size(); ++row) {
+      const std::string kind = t.at(row, "class");
+      if (kind != "stream" && kind != "fma" && kind != "gemm") continue;
+      MeasuredCase c;
+      c.name = t.at(row, "name");
+      c.kind = kind;
+      c.source = file + ": line " + std::to_string(t.lines[row]);
+      c.measured_s = t.number(row, "median_ms") * 1e-3;
+      const std::string energy = t.at(row, "energy_j_per_launch");
+      c.measured_j = energy.empty() || energy == "nan" ? 0 : t.number(row, "energy_j_per_launch");
+      auto table = std::make_shared<TraceTable>();
+      table->file = t.file;
+      table->columns = t.columns;
+      table->rows = {t.rows[row]};
+      table->lines = {t.lines[row]};
+      c.describe = [table](const arch::gpu::GpuModel& model) {
+        return measured_kernels(*table, model).front().kernel;
+      };
+      cases.push_back(std::move(c));
+    }
+  }
+  return cases;
+}
+
+ValidationReport compare_with_model(const arch::gpu::GpuModel& model,
+                                    const std::vector<MeasuredCase>& cases,
+                                    const std::vector<size_t>* indices) {
+  ValidationReport r;
+  std::vector<size_t> all;
+  if (!indices) {
+    for (size_t i = 0; i < cases.size(); ++i) all.push_back(i);
+    indices = &all;
   }
   std::map<std::string, std::pair<double, int>> rt, en;
-  for (const auto& k : r.kernels) {
-    const double e = std::abs(k.predicted_s / k.measured_s - 1);
+  for (size_t i : *indices) {
+    const MeasuredCase& c = cases[i];
+    const auto e = model.estimate(c.describe(model));
+    r.kernels.push_back({c.name, c.kind, c.source, c.measured_s, e.timing.seconds, c.measured_j,
+                         c.measured_j > 0 ? e.timing.energy_j : 0});
+    const auto& k = r.kernels.back();
+    if (c.source.size() > 5 && c.source.substr(c.source.size() - 5) == ".json") {
+      r.passes[c.source].first += k.predicted_s;
+      r.passes[c.source].second += k.measured_s;
+    }
     for (const std::string& key : {k.kind, std::string("all")}) {
-      rt[key].first += e;
+      rt[key].first += std::abs(k.predicted_s / k.measured_s - 1);
       ++rt[key].second;
       if (k.measured_j > 0) {
         en[key].first += std::abs(k.predicted_j / k.measured_j - 1);
@@ -167,6 +203,15 @@ ValidationReport validate_gpu_model(const arch::gpu::GpuModel& model,
   }
   for (const auto& [key, v] : rt) r.runtime_mape[key] = 100 * v.first / v.second;
   for (const auto& [key, v] : en) r.energy_mape[key] = 100 * v.first / v.second;
+  return r;
+}
+
+ValidationReport validate_gpu_model(const arch::gpu::GpuModel& model,
+                                    const std::vector<std::string>& files) {
+  std::vector<std::string> skipped;
+  const auto cases = load_measured_cases(files, skipped);
+  ValidationReport r = compare_with_model(model, cases);
+  r.skipped = std::move(skipped);
   return r;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -15,6 +16,13 @@ struct KernelComparison {
   double measured_j = 0, predicted_j = 0;  // per launch; 0 when not measured
 };
 
+// A measured kernel and how to describe it to a model (a GEMM's tiles depend on the model).
+struct MeasuredCase {
+  std::string name, kind, source;
+  double measured_s = 0, measured_j = 0;
+  std::function<config::Kernel(const arch::gpu::GpuModel&)> describe;
+};
+
 struct ValidationReport {
   std::vector<KernelComparison> kernels;
   std::vector<std::string> skipped;  // what could not be described, and why
@@ -23,6 +31,18 @@ struct ValidationReport {
   // Per Kineto trace file: the whole pass, predicted against measured (sum of kernel times).
   std::map<std::string, std::pair<double, double>> passes;
 };
+
+// Reads the traces into cases: the harness's CSVs (kernels.csv: STREAM, FMA, cuBLAS GEMMs;
+// neural.csv: hash-grid encoding, fused MLPs, attention from torch) and Kineto chrome-trace JSON
+// (each kernel described from the operator that launched it: addmm as a GEMM, attention as a flash
+// kernel, add and layer norm as element-wise passes). `skipped` gets what cannot be described.
+std::vector<MeasuredCase> load_measured_cases(const std::vector<std::string>& trace_files,
+                                              std::vector<std::string>& skipped);
+
+// The model on the cases (all, or those at `indices`), with MAPE per class.
+ValidationReport compare_with_model(const arch::gpu::GpuModel& model,
+                                    const std::vector<MeasuredCase>& cases,
+                                    const std::vector<size_t>* indices = nullptr);
 
 // Compares the model with traces: the harness's CSVs (kernels.csv: STREAM, FMA, cuBLAS GEMMs;
 // neural.csv: hash-grid encoding, fused MLPs, attention from torch) and Kineto chrome-trace JSON
