@@ -1,6 +1,10 @@
 #include "sim/cli/GpuCommand.h"
 
+#include <google/protobuf/text_format.h>
+
 #include <boost/program_options.hpp>
+#include <algorithm>
+#include <fstream>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -10,7 +14,9 @@
 #include "arch/gpu/GpuArchConfig.h"
 #include "arch/gpu/GpuModel.h"
 #include "plots/ScatterPlot.h"
+#include "validation/gpu/Calibration.h"
 #include "validation/gpu/GpuValidation.h"
+#include "validation/gpu/TraceTable.h"
 #include "workloads/parser/TextProtoFile.h"
 #include "sim/cli/ExitCodes.h"
 
@@ -168,6 +174,85 @@ int run_time(const std::vector<std::string>& args) {
                 static_cast<unsigned long long>(e.timing.waves), e.timing.seconds * 1e6,
                 e.timing.makespan_s * 1e6, 100 * e.timing.achieved_occupancy, e.timing.energy_j);
   std::cout << line;
+  return kExitOk;
+}
+
+namespace {
+
+std::string mape_line(const char* label, const validation::ValidationReport& r) {
+  std::string s = label;
+  char buf[64];
+  for (const auto& [key, v] : r.runtime_mape) {
+    std::snprintf(buf, sizeof buf, "  %s %.1f%%", key.c_str(), v);
+    s += buf;
+  }
+  if (r.energy_mape.count("all")) {
+    std::snprintf(buf, sizeof buf, "  | energy %.1f%%", r.energy_mape.at("all"));
+    s += buf;
+  }
+  return s + "\n";
+}
+
+// Idle power measured by the harness (kernels.csv rows of class "idle"), 0 if none.
+double measured_idle_watts(const std::vector<std::string>& files) {
+  double sum = 0;
+  int n = 0;
+  for (const auto& f : files) {
+    if (f.size() > 5 && f.substr(f.size() - 5) == ".json") continue;
+    const auto t = validation::read_trace_table(f);
+    if (std::find(t.columns.begin(), t.columns.end(), "avg_power_w") == t.columns.end()) continue;
+    for (size_t r = 0; r < t.rows.size(); ++r)
+      if (t.at(r, "class") == "idle") {
+        sum += t.number(r, "avg_power_w");
+        ++n;
+      }
+  }
+  return n ? sum / n : 0;
+}
+
+}  // namespace
+
+// `cascade calibrate --arch NAME|FILE --traces FILE... [--seed N] -o OUT.pbtxt`.
+int run_calibrate(const std::vector<std::string>& args) {
+  po::options_description named("options of 'cascade calibrate'");
+  named.add_options()("help,h", "print this help")(
+      "arch", po::value<std::string>(), "GPU config: a name (configs/arch/gpu/NAME.pbtxt) or a path")(
+      "root", po::value<std::string>()->default_value("."), "where configs/ is, for --arch NAME")(
+      "traces", po::value<std::vector<std::string>>()->multitoken(), "measured traces (CSV, Kineto JSON)")(
+      "seed", po::value<uint64_t>()->default_value(1), "seed of the training/held-out split")(
+      "output,o", po::value<std::string>(), "where to write the calibrated config");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(named).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << "usage: cascade calibrate --arch NAME|FILE --traces FILE... [--seed N] -o OUT.pbtxt\n\n"
+                 "Fits the GPU model's free parameters on a training split of the measured kernels\n"
+                 "(70% of each class, chosen by the seed) and reports the held-out error.\n\n"
+              << named;
+    return kExitOk;
+  }
+  if (!vm.count("arch") || !vm.count("traces") || !vm.count("output"))
+    throw UsageError{"calibrate: give --arch, --traces and --output"};
+  const auto files = vm["traces"].as<std::vector<std::string>>();
+  const auto base = arch::gpu::GpuArchConfig::load(
+      resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>()));
+  std::vector<std::string> skipped;
+  const auto cases = validation::load_measured_cases(files, skipped);
+  const auto r = validation::calibrate_gpu(base, cases, vm["seed"].as<uint64_t>(), measured_idle_watts(files));
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(r.calibrated, &text);
+  const std::string out = vm["output"].as<std::string>();
+  std::ofstream file(out);
+  if (!file) throw UsageError{"calibrate: cannot write '" + out + "'"};
+  file << "# " << base.proto().name() << " calibrated by `cascade calibrate` (seed " << vm["seed"].as<uint64_t>()
+       << ") on " << cases.size() << " measured kernels (" << r.split.train.size() << " training, "
+       << r.split.test.size() << " held out).\n"
+       << text;
+  std::cout << "cases: " << cases.size() << " (" << r.split.train.size() << " training, " << r.split.test.size()
+            << " held out); skipped " << skipped.size() << "\n"
+            << mape_line("training, before:", r.train_before) << mape_line("training, after: ", r.train_after)
+            << mape_line("held out, before:", r.test_before) << mape_line("held out, after: ", r.test_after)
+            << "wrote " << out << "\n";
   return kExitOk;
 }
 

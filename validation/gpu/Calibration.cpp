@@ -1,0 +1,226 @@
+#include "validation/gpu/Calibration.h"
+
+#include <google/protobuf/text_format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+
+namespace cascade::validation {
+namespace {
+
+arch::gpu::GpuArchConfig config_of(const config::GpuArch& proto) {
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(proto, &text);
+  return arch::gpu::GpuArchConfig(text, proto.name() + " (calibrating)");
+}
+
+double training_mape(const config::GpuArch& proto, const std::vector<MeasuredCase>& cases,
+                     const std::vector<size_t>& train) {
+  const arch::gpu::GpuModel model(config_of(proto));
+  return compare_with_model(model, cases, &train).runtime_mape.at("all");
+}
+
+// Solves the normal equations of the columns in `passive` (Gaussian elimination, partial pivoting).
+std::vector<double> least_squares(const std::vector<double>& a, size_t rows, size_t cols,
+                                  const std::vector<double>& b, const std::vector<bool>& passive) {
+  std::vector<size_t> idx;
+  for (size_t j = 0; j < cols; ++j)
+    if (passive[j]) idx.push_back(j);
+  const size_t n = idx.size();
+  std::vector<double> m(n * (n + 1), 0);
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t i = 0; i < n; ++i) {
+      for (size_t j = 0; j < n; ++j) m[i * (n + 1) + j] += a[r * cols + idx[i]] * a[r * cols + idx[j]];
+      m[i * (n + 1) + n] += a[r * cols + idx[i]] * b[r];
+    }
+  for (size_t c = 0; c < n; ++c) {
+    size_t pivot = c;
+    for (size_t r = c + 1; r < n; ++r)
+      if (std::abs(m[r * (n + 1) + c]) > std::abs(m[pivot * (n + 1) + c])) pivot = r;
+    for (size_t k = 0; k <= n; ++k) std::swap(m[c * (n + 1) + k], m[pivot * (n + 1) + k]);
+    const double d = m[c * (n + 1) + c];
+    if (std::abs(d) < 1e-300) continue;
+    for (size_t r = 0; r < n; ++r) {
+      if (r == c) continue;
+      const double f = m[r * (n + 1) + c] / d;
+      for (size_t k = c; k <= n; ++k) m[r * (n + 1) + k] -= f * m[c * (n + 1) + k];
+    }
+  }
+  std::vector<double> x(cols, 0);
+  for (size_t i = 0; i < n; ++i) {
+    const double d = m[i * (n + 1) + i];
+    x[idx[i]] = std::abs(d) < 1e-300 ? 0 : m[i * (n + 1) + n] / d;
+  }
+  return x;
+}
+
+}  // namespace
+
+std::vector<double> nnls(const std::vector<double>& a, size_t rows, size_t cols, const std::vector<double>& b) {
+  std::vector<double> x(cols, 0);
+  std::vector<bool> passive(cols, false);
+  for (size_t iteration = 0; iteration < 3 * cols; ++iteration) {
+    // Gradient of the residual: w = A^T (b - A x).
+    std::vector<double> residual(rows);
+    for (size_t r = 0; r < rows; ++r) {
+      double s = b[r];
+      for (size_t j = 0; j < cols; ++j) s -= a[r * cols + j] * x[j];
+      residual[r] = s;
+    }
+    double best = 0;
+    size_t enter = cols;
+    for (size_t j = 0; j < cols; ++j) {
+      if (passive[j]) continue;
+      double w = 0;
+      for (size_t r = 0; r < rows; ++r) w += a[r * cols + j] * residual[r];
+      if (w > best * (1 + 1e-12) + 1e-18) {
+        best = w;
+        enter = j;
+      }
+    }
+    if (enter == cols) break;
+    passive[enter] = true;
+    while (true) {
+      const std::vector<double> z = least_squares(a, rows, cols, b, passive);
+      bool feasible = true;
+      for (size_t j = 0; j < cols; ++j) feasible = feasible && (!passive[j] || z[j] > 0);
+      if (feasible) {
+        x = z;
+        break;
+      }
+      // Step back to the boundary and drop the variables that reach zero.
+      double alpha = 1;
+      for (size_t j = 0; j < cols; ++j)
+        if (passive[j] && z[j] <= 0) alpha = std::min(alpha, x[j] / (x[j] - z[j]));
+      for (size_t j = 0; j < cols; ++j) {
+        x[j] += alpha * (z[j] - x[j]);
+        if (passive[j] && x[j] <= 1e-15) {
+          passive[j] = false;
+          x[j] = 0;
+        }
+      }
+    }
+  }
+  return x;
+}
+
+CalibrationSplit split_cases(const std::vector<MeasuredCase>& cases, uint64_t seed) {
+  std::map<std::string, std::vector<size_t>> by_class;
+  for (size_t i = 0; i < cases.size(); ++i) by_class[cases[i].kind].push_back(i);
+  std::mt19937_64 engine(seed);
+  CalibrationSplit s;
+  for (auto& [kind, idx] : by_class) {
+    for (size_t i = idx.size(); i > 1; --i) std::swap(idx[i - 1], idx[engine() % i]);
+    const size_t train = (idx.size() * 7 + 9) / 10;
+    s.train.insert(s.train.end(), idx.begin(), idx.begin() + static_cast<long>(train));
+    s.test.insert(s.test.end(), idx.begin() + static_cast<long>(train), idx.end());
+  }
+  std::sort(s.train.begin(), s.train.end());
+  std::sort(s.test.begin(), s.test.end());
+  return s;
+}
+
+CalibrationResult calibrate_gpu(const arch::gpu::GpuArchConfig& base, const std::vector<MeasuredCase>& cases,
+                                uint64_t seed, double idle_watts) {
+  CalibrationResult result;
+  result.split = split_cases(cases, seed);
+  config::GpuArch p = base.proto();
+  {
+    const arch::gpu::GpuModel before(config_of(p));
+    result.train_before = compare_with_model(before, cases, &result.split.train);
+    result.test_before = compare_with_model(before, cases, &result.split.test);
+  }
+  auto* t = p.mutable_timing();
+  // The runtime parameters, each with its bounds.
+  struct Parameter {
+    std::function<double&()> value;
+    double low, high;
+  };
+  std::vector<Parameter> params;
+  const auto field = [&](double (config::GpuTimingModel::*get)() const, void (config::GpuTimingModel::*set)(double),
+                         double low, double high, double start) {
+    if ((t->*get)() <= 0) (t->*set)(start);
+    auto holder = std::make_shared<double>((t->*get)());
+    params.push_back({[holder]() -> double& { return *holder; }, low, high});
+    return holder;
+  };
+  auto launch = field(&config::GpuTimingModel::launch_overhead_us, &config::GpuTimingModel::set_launch_overhead_us, 0.5, 20, 5);
+  auto library = field(&config::GpuTimingModel::library_call_overhead_us, &config::GpuTimingModel::set_library_call_overhead_us, 0, 20, 4);
+  auto latency = field(&config::GpuTimingModel::dram_latency_ns, &config::GpuTimingModel::set_dram_latency_ns, 100, 2000, 500);
+  auto dram = field(&config::GpuTimingModel::dram_efficiency, &config::GpuTimingModel::set_dram_efficiency, 0.3, 1, 1);
+  auto fp32 = field(&config::GpuTimingModel::fp32_efficiency, &config::GpuTimingModel::set_fp32_efficiency, 0.3, 1, 1);
+  std::map<std::string, std::shared_ptr<double>> tensor;
+  for (const auto& [type, rate] : p.peak().tensor_flops_per_second()) {
+    auto holder = std::make_shared<double>(t->tensor_efficiency().count(type) ? t->tensor_efficiency().at(type) : 1.0);
+    params.push_back({[holder]() -> double& { return *holder; }, 0.2, 1});
+    tensor[type] = holder;
+  }
+  const auto apply = [&]() {
+    t->set_launch_overhead_us(*launch);
+    t->set_library_call_overhead_us(*library);
+    t->set_dram_latency_ns(*latency);
+    t->set_dram_efficiency(*dram);
+    t->set_fp32_efficiency(*fp32);
+    for (const auto& [type, v] : tensor) (*t->mutable_tensor_efficiency())[type] = *v;
+  };
+  apply();
+  double best = training_mape(p, cases, result.split.train);
+  for (const double step : {2.0, 1.4, 1.15, 1.05}) {
+    for (auto& param : params) {
+      double& v = param.value();
+      for (const double factor : {step, 1 / step}) {
+        const double old = v;
+        v = std::clamp(old * factor, param.low, param.high);
+        if (v == old) continue;
+        apply();
+        const double mape = training_mape(p, cases, result.split.train);
+        if (mape < best) {
+          best = mape;
+        } else {
+          v = old;
+          apply();
+        }
+      }
+    }
+  }
+  // Energy: idle measured, the rest by NNLS on (time, FP32 flops, tensor flops, DRAM, L2 bytes).
+  if (idle_watts > 0) p.mutable_power()->set_idle_watts(idle_watts);
+  {
+    const arch::gpu::GpuModel model(config_of(p));
+    std::vector<double> a, b;
+    size_t rows = 0;
+    for (size_t i : result.split.train) {
+      const MeasuredCase& c = cases[i];
+      if (c.measured_j <= 0) continue;
+      const config::Kernel k = c.describe(model);
+      double tensor_flops = 0;
+      for (const auto& [type, f] : k.work().tensor_flops()) tensor_flops += f;
+      // Relative error is what MAPE weighs: each row scaled by 1 / measured energy.
+      const double w = 1 / c.measured_j;
+      a.insert(a.end(), {c.measured_s * w, k.work().fp32_flops() * 1e-12 * w, tensor_flops * 1e-12 * w,
+                         k.work().dram_bytes() * 1e-12 * w, k.work().l2_bytes() * 1e-12 * w});
+      b.push_back((c.measured_j - p.power().idle_watts() * c.measured_s) * w);
+      ++rows;
+    }
+    if (rows >= 5) {
+      const auto x = nnls(a, rows, 5, b);
+      t->set_busy_watts(x[0]);
+      t->set_pj_per_fp32_flop(x[1]);
+      t->set_pj_per_tensor_flop(x[2]);
+      t->set_pj_per_dram_byte(x[3]);
+      t->set_pj_per_l2_byte(x[4]);
+    }
+  }
+  t->set_source("fitted by cascade calibrate (seed " + std::to_string(seed) + ") on measured traces; " + t->source());
+  result.calibrated = p;
+  const arch::gpu::GpuModel after(config_of(p));
+  result.train_after = compare_with_model(after, cases, &result.split.train);
+  result.test_after = compare_with_model(after, cases, &result.split.test);
+  return result;
+}
+
+}  // namespace cascade::validation
