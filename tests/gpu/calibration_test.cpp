@@ -7,6 +7,7 @@
 #include <map>
 
 #include "GpuTestSupport.h"
+#include "arch/gpu/GpuModel.h"
 #include "validation/gpu/Calibration.h"
 
 namespace cascade::validation {
@@ -58,6 +59,43 @@ TEST(Calibration, SameSeedSameParametersToTheBit) {
   // The fit may only lower the training error.
   EXPECT_LE(first.train_after.runtime_mape.at("all"), first.train_before.runtime_mape.at("all"));
   EXPECT_LT(first.train_after.energy_mape.at("all"), first.train_before.energy_mape.at("all"));
+}
+
+// Expected values derived by hand from the harness's kernels (validation/cuda/neural.cu).
+TEST(MeasuredCases, NeuralKernelsDescribedFromTheHarnessCode) {
+  std::vector<std::string> skipped;
+  const auto cases = load_measured_cases({source_path("validation/traces/h100/neural.csv")}, skipped);
+  const arch::gpu::GpuModel h100(gpu_config("h100_sxm"));
+  const auto find = [&](const std::string& name) {
+    for (const auto& c : cases)
+      if (c.name == name) return c.describe(h100);
+    ADD_FAILURE() << "no case " << name;
+    return config::Kernel();
+  };
+  // mlp_fused_k of neural.cu, width 64, 2 hidden layers and a 16-wide output, 2^20 rows in 8192
+  // blocks of 128 rows and 8 warps. Per warp, a hidden layer: 4 A fragments (2048 B) and 4 output
+  // tiles of 4 B fragments (2048 B), an fp32 tile stored and read back (2048 B) and fp16 activations
+  // written (512 B): 20480 B; the output layer 2048 + 2048 + 2048 = 6144 B. Per block: 8 warps x
+  // (2 x 20480 + 6144) = 376832 B, weights staged 2 x 8192 + 2048 B, input 128 x 64 x 2 B:
+  // 411648 B.
+  EXPECT_DOUBLE_EQ(find("mlp_w64_l2_N2^20").work().smem_bytes(), 411648.0 * 8192);
+  // Hash grid, 16 levels of 2^19 two-feature fp16 entries = 32 MiB, within the H100's 50 MiB L2:
+  // every 4-byte corner gather (the harness's gather_bytes) costs a 32-byte sector from L2.
+  const auto fits = find("hashgrid_T2^19_b1.5_N2^20");
+  EXPECT_DOUBLE_EQ(fits.work().l2_bytes(), 1048576.0 * 16 * 8 * 32);
+  // 2^24 entries per level, 1 GiB: beyond L2, the sectors come from DRAM instead.
+  const auto spills = find("hashgrid_T2^24_b1.5_N2^20");
+  EXPECT_EQ(spills.work().l2_bytes(), 0);
+  EXPECT_GT(spills.work().dram_bytes(), 1048576.0 * 16 * 8 * 32);
+  // flash_attn_fwd_k of neural.cu, 96 heads of 512 queries and keys: 768 blocks of 64 queries and
+  // 4 warps, 8 key tiles each. Per tile: K and V staged (16 KiB), and per warp 8 KiB of K fragments,
+  // 4 KiB of scores stored, 8 KiB read back, 2 KiB of P, 8 KiB of output rescaled and 24 KiB for
+  // P V: 16 + 4 x 54 = 232 KiB. One exponential per score; K and V (2 x 512 x 64 x 2 B per head)
+  // re-read from L2 by the 7 other query tiles of each head.
+  const auto attention = find("flash_attn_fwd_bh96_s512_e64");
+  EXPECT_DOUBLE_EQ(attention.work().smem_bytes(), 232.0 * 1024 * 8 * 768);
+  EXPECT_DOUBLE_EQ(attention.work().sfu_ops(), 512.0 * 512 * 96);
+  EXPECT_DOUBLE_EQ(attention.work().l2_bytes(), 2.0 * 512 * 64 * 2 * 7 * 96);
 }
 
 }  // namespace

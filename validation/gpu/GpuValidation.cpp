@@ -16,6 +16,36 @@
 namespace cascade::validation {
 namespace {
 
+// Shared-memory bytes the harness's fully fused MLP (validation/cuda/neural.cu, mlp_fused_k) moves:
+// each block stages its 128 input rows and every layer's weights, and each of its 8 warps, per
+// layer of output width NO, loads its W/16 A fragments once, then for each of the NO/16 output
+// tiles loads W/16 B fragments (16x16 halves, 512 B each), stores the fp32 accumulator tile
+// (1 KiB), reads it back and, in hidden layers, writes the fp16 activations (512 B).
+double fused_mlp_smem_bytes(double width, double layers, double blocks) {
+  constexpr double kRows = 128, kWarps = 8, kOut = 16, kFragment = 512, kTile = 1024;
+  double per_block = kRows * width * 2;  // input tile
+  for (int l = 0; l <= static_cast<int>(layers); ++l) {
+    const bool last = l == static_cast<int>(layers);
+    const double out = last ? kOut : width;
+    const double per_warp = width / 16 * kFragment +
+                            out / 16 * (width / 16 * kFragment + 2 * kTile + (last ? 0 : kFragment));
+    per_block += width * out * 2 + kWarps * per_warp;
+  }
+  return per_block * blocks;
+}
+
+// Shared-memory bytes the harness's flash-style attention (neural.cu, flash_attn_fwd_k, head dim
+// 64, 64 queries and 4 warps per block) moves for each 64-key tile: the block stages K and V
+// (2 x 8 KiB); each warp loads 16 K fragments (8 KiB) and stores its 16 x 64 fp32 scores (4 KiB),
+// reads them twice in the softmax (8 KiB), writes P in fp16 (2 KiB), rescales its fp32 output
+// rows (read and write, 8 KiB), and per 16 output columns reloads the accumulator (1 KiB), loads
+// 4 P and 4 V fragments (4 KiB) and stores the accumulator (1 KiB): 24 KiB.
+double harness_attention_smem_bytes(double seq, double blocks) {
+  constexpr double kKiB = 1024, kWarps = 4, kKeysPerTile = 64;
+  const double per_tile = 16 * kKiB + kWarps * (8 + 4 + 8 + 2 + 8 + 24) * kKiB;
+  return per_tile * (seq / kKeysPerTile) * blocks;
+}
+
 // neural.csv rows: their own launch configuration, work from the harness's flops and bytes.
 std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
   const std::string kind = t.at(row, "class");
@@ -63,6 +93,16 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
   }
   (*w->mutable_tensor_flops())["fp16"] = t.number(row, "flops");
   w->set_dram_bytes(t.number(row, "bytes"));
+  if (kind == "mlp") w->set_smem_bytes(fused_mlp_smem_bytes(t.number(row, "width"), t.number(row, "layers"),
+                                                            t.number(row, "grid")));
+  if (kind == "attention") {
+    const double seq = t.number(row, "seq"), bh = t.number(row, "bh"), blocks = t.number(row, "grid");
+    w->set_smem_bytes(harness_attention_smem_bytes(seq, blocks));
+    // One exponential per score; every block reads all of its head's K and V (fp16, 64 wide),
+    // from DRAM once per head and from L2 for the other query tiles.
+    w->set_sfu_ops(seq * seq * bh);
+    w->set_l2_bytes(2 * seq * 64 * 2 * (blocks - bh));
+  }
   c.describe = [k](const arch::gpu::GpuModel&) { return k; };
   return c;
 }
