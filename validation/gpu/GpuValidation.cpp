@@ -46,7 +46,8 @@ double harness_attention_smem_bytes(double seq, double blocks) {
   return per_tile * (seq / kKeysPerTile) * blocks;
 }
 
-// neural.csv rows: their own launch configuration, work from the harness's flops and bytes.
+// neural.csv rows: their own launch configuration; work from the harness's flops and bytes, and the
+// traffic its kernels' code implies (above and below).
 std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
   const std::string kind = t.at(row, "class");
   MeasuredCase c;
