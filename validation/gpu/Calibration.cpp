@@ -223,6 +223,8 @@ CalibrationResult calibrate_gpu(const arch::gpu::GpuArchConfig& base, const std:
     }
   }
   t->set_source("fitted by cascade calibrate (seed " + std::to_string(seed) + ") on measured traces; " + t->source());
+  p.mutable_memory()->set_source(p.memory().source() + "; L2 bandwidth fitted by cascade calibrate (seed " +
+                                 std::to_string(seed) + ")");
   result.calibrated = p;
   const arch::gpu::GpuModel after(config_of(p));
   result.train_after = compare_with_model(after, cases, &result.split.train);
