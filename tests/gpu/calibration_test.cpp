@@ -4,6 +4,7 @@
 
 #include <google/protobuf/util/message_differencer.h>
 
+#include <algorithm>
 #include <map>
 
 #include "GpuTestSupport.h"
@@ -115,6 +116,27 @@ TEST(MeasuredCases, NeuralKernelsDescribedFromTheHarnessCode) {
   EXPECT_DOUBLE_EQ(attention.work().smem_bytes(), 232.0 * 1024 * 8 * 768);
   EXPECT_DOUBLE_EQ(attention.work().sfu_ops(), 512.0 * 512 * 96);
   EXPECT_DOUBLE_EQ(attention.work().l2_bytes(), 2.0 * 512 * 64 * 2 * 7 * 96);
+}
+
+// The BERT layer's layer norm in the seq-512 Kineto trace, input [8, 512, 768] bf16, described as
+// PyTorch's vectorized_layer_norm_kernel (hand-derived from layer_norm_kernel.cu): 4096 rows, one
+// block of 32 x 4 threads each (the launch the trace records); DRAM: X read and Y written,
+// 2 x 3145728 x 2 B, plus mean and rstd, 4096 x 8 B; L2: X read again, 6291456 B, and gamma and
+// beta per row, 4096 x 768 x 4 B.
+TEST(MeasuredCases, LayerNormDescribedAsPyTorchsKernel) {
+  std::vector<std::string> skipped;
+  const auto cases =
+      load_measured_cases({source_path("validation/traces/h100/kineto_bert_base_bf16_seq512.json")}, skipped);
+  const arch::gpu::GpuModel h100(gpu_config("h100_sxm"));
+  const auto it = std::find_if(cases.begin(), cases.end(),
+                               [](const MeasuredCase& c) { return c.name.find("layer_norm") != std::string::npos; });
+  ASSERT_NE(it, cases.end());
+  EXPECT_TRUE(it->device_time_only);
+  const config::Kernel k = it->describe(h100);
+  EXPECT_EQ(k.grid().x(), 4096u);
+  EXPECT_EQ(k.block().x() * k.block().y(), 128u);
+  EXPECT_DOUBLE_EQ(k.work().dram_bytes(), 2.0 * 3145728 * 2 + 4096 * 8);
+  EXPECT_DOUBLE_EQ(k.work().l2_bytes(), 6291456.0 + 4096.0 * 768 * 4);
 }
 
 }  // namespace

@@ -163,17 +163,37 @@ void kineto_cases(const std::string& file, std::vector<MeasuredCase>& cases,
                                        static_cast<uint64_t>(d[0][3]), static_cast<uint64_t>(d[2][3])};
       c.kind = "attention";
       c.describe = [a](const arch::gpu::GpuModel&) { return arch::gpu::flash_attention_kernel(a, "bf16"); };
-    } else if ((op == "aten::add_" || op == "aten::native_layer_norm") && !d.empty()) {
-      // One pass: each input read once and the output written once, in bf16; a few flops per element.
+    } else if (op == "aten::add_" && !d.empty()) {
+      // PyTorch's vectorized element-wise kernel: 8 elements per thread, 128 threads a block; both
+      // inputs read once and the output written once, in bf16.
       const double n = elements(d[0]);
       config::Kernel k;
       k.set_name(op);
       k.mutable_grid()->set_x(static_cast<uint32_t>(std::ceil(n / 8 / 128)));
       k.mutable_block()->set_x(128);
       k.set_registers_per_thread(32);
-      k.mutable_work()->set_dram_bytes((op == "aten::add_" ? 3 : 2) * n * 2);
-      k.mutable_work()->set_fp32_flops((op == "aten::add_" ? 1 : 8) * n);
+      k.mutable_work()->set_dram_bytes(3 * n * 2);
+      k.mutable_work()->set_fp32_flops(n);
       k.mutable_work()->set_bytes_per_access(16);
+      c.kind = "elementwise";
+      c.describe = [k](const arch::gpu::GpuModel&) { return k; };
+    } else if (op == "aten::native_layer_norm" && !d.empty() && !d[0].empty()) {
+      // PyTorch's vectorized_layer_norm_kernel (aten/src/ATen/native/cuda/layer_norm_kernel.cu):
+      // one block of 128 threads per row, 4-element vectors; the row is read for its Welford
+      // statistics, reduced across the block, then read again with gamma and beta (from L2) and
+      // normalised; mean and rstd (fp32) written per row. About 8 flops per element for the
+      // Welford update and 4 for the normalisation.
+      const double n = elements(d[0]), cols = d[0].back(), rows = n / cols;
+      config::Kernel k;
+      k.set_name(op);
+      k.mutable_grid()->set_x(static_cast<uint32_t>(rows));
+      k.mutable_block()->set_x(32);
+      k.mutable_block()->set_y(4);
+      k.set_registers_per_thread(32);
+      k.mutable_work()->set_dram_bytes(2 * n * 2 + rows * 8);
+      k.mutable_work()->set_l2_bytes(n * 2 + rows * cols * 2 * 2);
+      k.mutable_work()->set_fp32_flops(12 * n);
+      k.mutable_work()->set_bytes_per_access(8);
       c.kind = "elementwise";
       c.describe = [k](const arch::gpu::GpuModel&) { return k; };
     } else {
