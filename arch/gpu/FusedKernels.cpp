@@ -66,9 +66,12 @@ config::Kernel flash_attention_kernel(const workloads::Cascade& cascade,
   return flash_attention_kernel(d, dtype);
 }
 
+bool hash_tables_fit_l2(const GpuModel& model, double table_bytes) {
+  return table_bytes <= static_cast<double>(model.config().proto().memory().l2_bytes());
+}
+
 config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDims& d) {
   constexpr uint32_t kThreads = 128;
-  constexpr double kSector = 32;  // bytes a gathered entry costs the memory system
   const double lookups = static_cast<double>(d.points) * d.levels;
   const double corners = std::pow(2.0, d.dims);
   config::Kernel k;
@@ -82,13 +85,13 @@ config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDi
   // multiply per dimension) and an FMA per feature.
   w->set_fp32_flops(lookups * corners * (3.0 * d.dims + 2.0 * d.features));
   const double tables = static_cast<double>(d.levels) * static_cast<double>(d.table_size) * d.features * 2;
-  const double gathers = lookups * corners * kSector;
+  const double gathers = lookups * corners * kHashGatherSectorBytes;
   // Positions in (FP32), encoded features out (FP16).
   const double streamed = static_cast<double>(d.points) * (d.dims * 4.0 + d.levels * d.features * 2.0);
-  const bool fits_l2 = tables <= static_cast<double>(model.config().proto().memory().l2_bytes());
+  const bool fits_l2 = hash_tables_fit_l2(model, tables);
   w->set_dram_bytes(streamed + (fits_l2 ? tables : gathers));
   w->set_l2_bytes(fits_l2 ? gathers : 0);
-  w->set_bytes_per_access(static_cast<uint32_t>(kSector));
+  w->set_bytes_per_access(static_cast<uint32_t>(kHashGatherSectorBytes));
   w->set_ilp(static_cast<uint32_t>(corners));  // the corners' gathers are independent
   return k;
 }

@@ -40,4 +40,9 @@ struct HashGridDims {
 };
 config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDims& d);
 
+// Bytes one gathered hash-table entry costs the memory system: its whole 32-byte sector.
+inline constexpr double kHashGatherSectorBytes = 32;
+// Whether all of a hash encoding's tables fit the GPU's L2, which then serves the gathers.
+bool hash_tables_fit_l2(const GpuModel& model, double table_bytes);
+
 }  // namespace cascade::arch::gpu

@@ -246,8 +246,9 @@ int run_calibrate(const std::vector<std::string>& args) {
   if (!file) throw UsageError{"calibrate: cannot write '" + out + "'"};
   file << "# " << base.proto().name() << " calibrated by `cascade calibrate` (seed " << vm["seed"].as<uint64_t>()
        << ") on " << cases.size() << " measured kernels (" << r.split.train.size() << " training, "
-       << r.split.test.size() << " held out).\n"
-       << text;
+       << r.split.test.size() << " held out).\n# traces (each records its GPU, driver and date):";
+  for (const auto& f : files) file << " " << f;
+  file << "\n" << text;
   std::cout << "cases: " << cases.size() << " (" << r.split.train.size() << " training, " << r.split.test.size()
             << " held out); skipped " << skipped.size() << "\n"
             << mape_line("training, before:", r.train_before) << mape_line("training, after: ", r.train_after)

@@ -77,15 +77,15 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
     w->set_fp32_flops(t.number(row, "flops"));
     w->set_ilp(8);
     w->set_bytes_per_access(4);
-    // As FusedKernels' hash-grid description: each 4-byte corner gather costs a whole 32-byte
-    // sector, from L2 when all the tables fit it, else from DRAM. The harness's bytes already
-    // count positions, outputs and one read of the tables (neural.cu).
+    // As FusedKernels' hash-grid description: each corner gather (4 bytes in the harness's
+    // gather_bytes) costs a whole sector, from L2 when all the tables fit it, else from DRAM. The
+    // harness's bytes already count positions, outputs and one read of the tables (neural.cu).
     const double streamed = t.number(row, "bytes");
-    const double sectors = t.number(row, "gather_bytes") * 8;
+    const double sectors = t.number(row, "gather_bytes") / 4 * arch::gpu::kHashGatherSectorBytes;
     const double tables = t.number(row, "levels") * t.number(row, "table_size") * t.number(row, "features") * 2;
     c.describe = [k, streamed, sectors, tables](const arch::gpu::GpuModel& model) {
       config::Kernel out = k;
-      const bool fits_l2 = tables <= static_cast<double>(model.config().proto().memory().l2_bytes());
+      const bool fits_l2 = arch::gpu::hash_tables_fit_l2(model, tables);
       out.mutable_work()->set_dram_bytes(streamed + (fits_l2 ? 0 : sectors));
       out.mutable_work()->set_l2_bytes(fits_l2 ? sectors : 0);
       return out;
