@@ -1,9 +1,14 @@
 // The timing model's rates against hand derivations on the H100 config: FP32 latency hiding,
 // shared-memory bandwidth and the launch overhead.
+#include <google/protobuf/text_format.h>
 #include <gtest/gtest.h>
+
+#include <functional>
+#include <stdexcept>
 
 #include "GpuTestSupport.h"
 #include "arch/gpu/GpuModel.h"
+#include "workloads/ir/SourcePos.h"
 
 namespace cascade::arch::gpu {
 namespace {
@@ -40,6 +45,49 @@ TEST(KernelTimer, SharedMemoryAtItsBandwidth) {
   config::Kernel k = one_block(512, 0, 1);
   k.mutable_work()->set_smem_bytes(253.44e6);
   EXPECT_NEAR(model.estimate(k).timing.seconds, 1e-3 + 5e-6, 1e-9);
+}
+
+// The H100 config with `drop` applied: a GPU that lacks a rate some kernel needs.
+GpuModel h100_without(const std::function<void(config::GpuArch&)>& drop) {
+  config::GpuArch proto = gpu_config("h100_sxm").proto();
+  drop(proto);
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(proto, &text);
+  return GpuModel(GpuArchConfig(text, "no_rate.pbtxt"));
+}
+
+std::string timing_error(const GpuModel& model, const config::Kernel& k) {
+  try {
+    model.estimate(k);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(KernelTimer, WorkWithoutARateIsAnError) {
+  config::Kernel smem = one_block(128, 0, 1), sfu = one_block(128, 0, 1), tensor = one_block(128, 0, 1);
+  smem.mutable_work()->set_smem_bytes(1e6);
+  sfu.mutable_work()->set_sfu_ops(1e6);
+  (*tensor.mutable_work()->mutable_tensor_flops())["int4"] = 1e6;
+  const GpuModel no_smem = h100_without([](config::GpuArch& a) { a.mutable_timing()->clear_smem_bytes_per_clock_per_sm(); });
+  const GpuModel no_sfu = h100_without([](config::GpuArch& a) { a.mutable_peak()->clear_sfu_ops_per_second(); });
+  EXPECT_EQ(timing_error(no_smem, smem), "GPU has no shared-memory bandwidth");
+  EXPECT_EQ(timing_error(no_sfu, sfu), "GPU has no special-function unit rate");
+  EXPECT_EQ(timing_error(GpuModel(gpu_config("h100_sxm")), tensor),
+            "GPU has no tensor-core rate for data type 'int4'");
+}
+
+TEST(GpuModel, GemmOfATypeWithoutTilesIsAnError) {
+  const GpuModel model(gpu_config("h100_sxm"));
+  try {
+    model.gemm_kernel(128, 128, 128, 1, "int4");
+    FAIL() << "no error";
+  } catch (const workloads::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("no gemm_tile for data type 'int4' (GEMMs of it cannot be mapped)"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

@@ -120,5 +120,32 @@ class GpuValidate(unittest.TestCase):
         self.assertIn("nope.csv: error: cannot open file", r.stderr)
 
 
+class UsageErrors(unittest.TestCase):
+    def test_each_usage_error_names_what_is_missing(self):
+        cases = [
+            (["gpu"], "cascade: gpu: give a subcommand: occupancy, time or validate\n"),
+            (["gpu", "frob"], "cascade: gpu: unknown subcommand 'frob' (known: occupancy, time, validate)\n"),
+            (["gpu", "occupancy", "--arch", "h100_sxm", "--regs", "32"],
+             "cascade: gpu occupancy: give --block THREADS\n"),
+            (["gpu", "time", "--arch", "h100_sxm"], "cascade: gpu time: give --kernel FILE\n"),
+            (["gpu", "validate", "--arch", "h100_sxm"], "cascade: gpu validate: give --traces FILE...\n"),
+            (["calibrate", "--arch", "h100_sxm"], "cascade: calibrate: give --arch, --traces and --output\n"),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args):
+                r = subprocess.run([CLI, *args], capture_output=True, text=True, cwd=SOURCE)
+                self.assertEqual(r.returncode, 2, r.stdout)
+                self.assertTrue(r.stderr.startswith(message), r.stderr)
+
+    def test_calibrate_to_an_unwritable_file(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "missing", "out.pbtxt")
+            r = subprocess.run([CLI, "calibrate", "--arch", "h100_sxm", "--traces",
+                                os.path.join(SOURCE, "validation", "traces", "h100", "kernels.csv"),
+                                "-o", out], capture_output=True, text=True, cwd=SOURCE)
+        self.assertEqual(r.returncode, 2, r.stdout)
+        self.assertIn("cascade: calibrate: cannot write '" + out + "'", r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
