@@ -14,26 +14,60 @@ double element_bytes(const std::string& dtype) {
 
 }  // namespace
 
-config::Kernel flash_attention_kernel(const AttentionDims& d,
-                                      const std::string& dtype) {
-  constexpr uint64_t kQueryTile = 128, kKeyTile = 64, kThreads = 128;
+std::optional<AttentionKernel> attention_kernel_of(const std::string& name) {
+  if (name.find("flash_fwd_kernel") != std::string::npos) return AttentionKernel::kFlashAttention2;
+  if (name.find("sdpa_sm90_flash_fprop") != std::string::npos) return AttentionKernel::kFlashAttention3;
+  if (name.find("fmha_cutlassF") != std::string::npos) return AttentionKernel::kMemoryEfficient;
+  return std::nullopt;
+}
+
+std::string family_name(AttentionKernel family) {
+  switch (family) {
+    case AttentionKernel::kFlashAttention2: return "flash_attention_2";
+    case AttentionKernel::kFlashAttention3: return "flash_attention_3";
+    case AttentionKernel::kMemoryEfficient: return "memory_efficient_attention";
+  }
+  return "";
+}
+
+config::Kernel attention_kernel(const AttentionDims& d, const std::string& dtype, AttentionKernel family,
+                                uint32_t sms) {
+  // Tiles and launch shapes as the kernels measured on the H100 launch them
+  // (validation/traces/h100/kineto_sdpa_*_fp16.json: grid, block, registers, shared memory).
+  const bool fa3 = family == AttentionKernel::kFlashAttention3, me = family == AttentionKernel::kMemoryEfficient;
+  const uint64_t query_tile = me ? 64 : 128, key_tile = me ? 64 : 128;
   const double bh = static_cast<double>(d.batch * d.heads);
   const double scores = bh * static_cast<double>(d.keys) * static_cast<double>(d.queries);
-  const uint64_t query_tiles = (d.queries + kQueryTile - 1) / kQueryTile;
+  const uint64_t query_tiles = (d.queries + query_tile - 1) / query_tile;
+  const uint64_t tiles = query_tiles * d.batch * d.heads;
   const double e = element_bytes(dtype);
+  const uint64_t q_tile_bytes = query_tile * d.qk_embed * static_cast<uint64_t>(e),
+                 kv_tile_bytes = key_tile * (d.qk_embed + d.v_embed) * static_cast<uint64_t>(e),
+                 o_tile_bytes = query_tile * d.v_embed * static_cast<uint64_t>(e);
   config::Kernel k;
-  k.set_name("flash_attention_fwd");
+  k.set_name(family_name(family) + "_fwd");
   k.set_kind("attention");
-  k.mutable_grid()->set_x(static_cast<uint32_t>(query_tiles));
-  k.mutable_grid()->set_y(static_cast<uint32_t>(d.batch * d.heads));
-  k.mutable_block()->set_x(kThreads);
-  k.set_registers_per_thread(255);  // FlashAttention-2's forward kernels use the whole register file
-  // Q tile, and a double-buffered K and V tile.
-  k.set_dynamic_smem_bytes(static_cast<uint32_t>(
-      (kQueryTile * d.qk_embed + 2 * kKeyTile * (d.qk_embed + d.v_embed)) * static_cast<uint64_t>(e)));
+  if (fa3) {
+    // One block per SM (or per tile, if fewer), 3 warpgroups; Q, 3 stages of K and V and the
+    // output tile in shared memory (128 KiB at head dim 64: the trace's block has 131 KiB).
+    k.mutable_grid()->set_x(static_cast<uint32_t>(std::min<uint64_t>(tiles, sms)));
+    k.mutable_block()->set_x(384);
+    k.set_registers_per_thread(168);
+    k.set_dynamic_smem_bytes(static_cast<uint32_t>(q_tile_bytes + 3 * kv_tile_bytes + o_tile_bytes));
+  } else {
+    k.mutable_grid()->set_x(static_cast<uint32_t>(query_tiles));
+    k.mutable_grid()->set_y(static_cast<uint32_t>(d.batch * d.heads));
+    k.mutable_block()->set_x(128);
+    // FlashAttention-2 holds its tiles' accumulators in the whole register file; the CUTLASS
+    // kernel 128 registers a thread. Shared memory: the FlashAttention-2 kernel Q, K and V tiles;
+    // the CUTLASS kernel K and V tiles.
+    k.set_registers_per_thread(me ? 128 : 255);
+    k.set_dynamic_smem_bytes(static_cast<uint32_t>((me ? 0 : q_tile_bytes) + kv_tile_bytes));
+  }
   auto* w = k.mutable_work();
-  (*w->mutable_tensor_flops())[dtype] =
-      2.0 * scores * static_cast<double>(d.qk_embed + d.v_embed);
+  (*w->mutable_tensor_flops())[dtype] = 2.0 * scores * static_cast<double>(d.qk_embed + d.v_embed);
+  w->set_warp_mma(!fa3);
+  w->set_family(family_name(family));
   w->set_sfu_ops(scores);
   w->set_fp32_flops(4.0 * scores);  // scale and subtract the running max, max, sum, rescale
   const double q = bh * d.queries * d.qk_embed * e, kk = bh * d.keys * d.qk_embed * e,
@@ -41,8 +75,13 @@ config::Kernel flash_attention_kernel(const AttentionDims& d,
   w->set_dram_bytes(q + kk + v + o);
   w->set_l2_bytes((kk + v) * static_cast<double>(query_tiles - 1));
   w->set_bytes_in_flight_per_block(k.dynamic_smem_bytes());
-  w->set_ilp(1);
+  // A thread's softmax covers many independent scores of its rows.
+  w->set_ilp(4);
   return k;
+}
+
+config::Kernel flash_attention_kernel(const AttentionDims& d, const std::string& dtype) {
+  return attention_kernel(d, dtype, AttentionKernel::kFlashAttention2, 0);
 }
 
 config::Kernel flash_attention_kernel(const workloads::Cascade& cascade,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "arch/gpu/GpuModel.h"
@@ -16,11 +17,34 @@ struct AttentionDims {
   uint64_t batch = 1, heads = 1, keys = 0, queries = 0, qk_embed = 0, v_embed = 0;
 };
 
-// A FlashAttention-2 style forward kernel (Dao, 2023): one block of 4 warps per 128 queries of a
-// (batch, head), K and V streamed in 64-key tiles through shared memory; per score two
-// tensor-core MACs per embedding element (QK and AV), one exponential on the special-function
-// units and a handful of FP32 operations (scale, running max, rescale, sum); Q, K, V read and the
-// output written once from DRAM, the re-reads of K and V by the other query tiles from L2.
+// The attention forward kernels frameworks launch on Hopper, by family. They do the same work
+// (per score two tensor-core MACs per embedding element, one exponential, a few FP32 operations;
+// Q, K, V read and the output written once from DRAM, the other query tiles' re-reads of K and V
+// from L2) with different tiles, launch shapes and tensor-core instructions:
+enum class AttentionKernel {
+  // FlashAttention-2 (Dao, 2023), PyTorch's "flash" SDPA backend
+  // (pytorch_flash::flash_fwd_kernel<Flash_fwd_kernel_traits<64, 128, 128, 4, ...>>): a block of 4
+  // warps per 128 queries of a (batch, head), 128-key tiles of K and V in shared memory, mma.sync.
+  kFlashAttention2,
+  // FlashAttention-3 style (Shah et al., 2024), cuDNN's sm90 flash forward
+  // (cudnn_generated_fort_native_sdpa_sm90_flash_fprop_wgmma_*): persistent, one block of 3
+  // warpgroups (a TMA producer, two wgmma consumers) per SM walking 128-query tiles.
+  kFlashAttention3,
+  // xFormers' CUTLASS memory-efficient kernel (Rabe and Staats, 2021), PyTorch's "efficient"
+  // backend (fmha_cutlassF_*_64x64_rf_sm80): 4 warps per 64 queries, 64-key tiles, mma.sync.
+  kMemoryEfficient,
+};
+
+// The family of a kernel by its name as a profiler reports it; nothing for other kernels.
+std::optional<AttentionKernel> attention_kernel_of(const std::string& kernel_name);
+// The family's name: the key of GpuTimingModel.kernel_family_efficiency.
+std::string family_name(AttentionKernel family);
+
+// One attention forward launch of the family: its launch shape, resources and work.
+config::Kernel attention_kernel(const AttentionDims& d, const std::string& dtype, AttentionKernel family,
+                                uint32_t sms);
+
+// The FlashAttention-2 kernel (the family a cascade's attention maps to on the GPU).
 config::Kernel flash_attention_kernel(const AttentionDims& d,
                                       const std::string& dtype);
 

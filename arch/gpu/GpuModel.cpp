@@ -26,6 +26,9 @@ GpuTiming timing_of(const config::GpuArch& a) {
   t.dram_latency_s = a.timing().dram_latency_ns() * 1e-9;
   t.fma_latency_cycles = a.timing().fma_latency_cycles();
   t.tensor_warps_to_saturate = a.timing().tensor_warps_to_saturate();
+  t.warp_mma_efficiency = fraction(a.timing().warp_mma_efficiency());
+  for (const auto& [family, efficiency] : a.timing().kernel_family_efficiency())
+    t.family_efficiency[family] = efficiency;
   t.launch_overhead_s = a.timing().launch_overhead_us() * 1e-6;
   t.idle_power_w = a.power().idle_watts();
   t.busy_power_w = a.timing().busy_watts();
@@ -102,7 +105,10 @@ config::Kernel GpuModel::gemm_kernel_with(const config::GemmTile& tile, uint64_t
   w->set_ilp(1);
   // The shared-memory pipeline keeps its stages of operand tiles in flight.
   w->set_bytes_in_flight_per_block(tile.smem_bytes());
-  w->set_peak_fraction(tile.peak_fraction());
+  w->set_peak_fraction((tile.peak_fraction() > 0 ? tile.peak_fraction() : 1.0) *
+                       (tile.tensor_cores() || config_.proto().timing().simt_gemm_efficiency() <= 0
+                            ? 1.0
+                            : config_.proto().timing().simt_gemm_efficiency()));
   return kernel;
 }
 

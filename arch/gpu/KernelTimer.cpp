@@ -40,6 +40,7 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
       throw std::invalid_argument("GPU has no tensor-core rate for data type '" + type + "'");
     tensor_part += flops / blocks / (rate->second / gpu.sms);
   }
+  if (w.warp_mma()) tensor_part /= gpu.warp_mma_efficiency;
   if (w.sfu_ops() > 0) {
     if (gpu.sfu_ops_per_s <= 0) throw std::invalid_argument("GPU has no special-function unit rate");
     // Exponentials issue beside the FP32 work, on the same schedulers: counted with it.
@@ -50,7 +51,10 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
     // Shared-memory traffic goes through the SM's load/store pipeline beside the FP32 work.
     fp32_part += w.smem_bytes() / blocks / gpu.smem_bytes_per_s_per_sm;
   }
-  const double peak_fraction = w.peak_fraction() > 0 ? w.peak_fraction() : 1.0;
+  double peak_fraction = w.peak_fraction() > 0 ? w.peak_fraction() : 1.0;
+  if (const auto family = gpu.family_efficiency.find(w.family());
+      !w.family().empty() && family != gpu.family_efficiency.end() && family->second > 0)
+    peak_fraction *= family->second;
   fp32_part /= peak_fraction;
   tensor_part /= peak_fraction;
   const double compute = fp32_part + tensor_part;

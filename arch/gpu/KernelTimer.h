@@ -25,6 +25,8 @@ struct GpuTiming {
   double dram_latency_s = 0;               // a load's round trip, for Little's law
   uint32_t fma_latency_cycles = 4;         // dependent FMA issue distance
   double tensor_warps_to_saturate = 8;     // resident warps that keep the tensor cores busy
+  double warp_mma_efficiency = 1;          // of the tensor rate, for work issued as mma.sync
+  std::map<std::string, double> family_efficiency;  // of the compute rates, by kernel family
   double launch_overhead_s = 0;            // launch to first block, and last block to completion
   double idle_power_w = 0;
   double busy_power_w = 0;                 // above idle, while the kernel runs

@@ -23,6 +23,8 @@ struct MeasuredCase {
   // A profiler's kernel duration (Kineto) is the time on the GPU alone: compared with the model's
   // makespan, without the launch and host-side overheads that CUDA events around a launch include.
   bool device_time_only = false;
+  // Identical launches a trace holds (one case, its median duration); a whole pass counts each.
+  uint32_t launches = 1;
   std::function<config::Kernel(const arch::gpu::GpuModel&)> describe;
 };
 

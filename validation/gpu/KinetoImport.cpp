@@ -78,6 +78,16 @@ std::string dims_text(const pb::Value* v) {
   return json;
 }
 
+// The data type of an operator's first input ("Input type": ["c10::BFloat16", ...]).
+std::string dtype_of(const pb::Value* types) {
+  if (!types || types->kind_case() != pb::Value::kListValue || types->list_value().values().empty()) return "";
+  const std::string first = types->list_value().values(0).string_value();
+  if (first == "c10::BFloat16") return "bf16";
+  if (first == "c10::Half") return "fp16";
+  if (first == "float") return "fp32";
+  return "";
+}
+
 }  // namespace
 
 ImportResult import_kineto_json(const std::string& path) {
@@ -85,7 +95,10 @@ ImportResult import_kineto_json(const std::string& path) {
   const std::string text = workloads::TextProtoFile::read(path);
   bool truncated = false;
   const auto events = split_events(text, truncated);
-  std::map<double, std::pair<std::string, std::string>> operators;  // External id -> name, shapes
+  struct Operator {
+    std::string name, shapes, dtype;
+  };
+  std::map<double, Operator> operators;  // by External id
   std::vector<std::pair<size_t, pb::Struct>> kernels;
   for (size_t n = 0; n < events.size(); ++n) {
     pb::Struct event;
@@ -100,7 +113,8 @@ ImportResult import_kineto_json(const std::string& path) {
       const double id = number(field(args->struct_value(), "External id"), -1);
       if (id >= 0 && !operators.count(id)) {
         const pb::Value* name = field(event, "name");
-        operators[id] = {name ? name->string_value() : "", dims_text(field(args->struct_value(), "Input Dims"))};
+        operators[id] = {name ? name->string_value() : "", dims_text(field(args->struct_value(), "Input Dims")),
+                         dtype_of(field(args->struct_value(), "Input type"))};
       }
     } else if (category == "kernel") {
       kernels.emplace_back(n, std::move(event));
@@ -141,8 +155,9 @@ ImportResult import_kineto_json(const std::string& path) {
       k.set_dynamic_smem_bytes(static_cast<uint32_t>(number(field(a, "shared memory"))));
       const double id = number(field(a, "External id"), -1);
       if (const auto op = operators.find(id); op != operators.end()) {
-        run.set_operator_name(op->second.first);
-        run.set_input_shapes(op->second.second);
+        run.set_operator_name(op->second.name);
+        run.set_input_shapes(op->second.shapes);
+        run.set_dtype(op->second.dtype);
       }
     }
   }
