@@ -22,7 +22,7 @@ struct Cohort {
 ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_per_sm,
                                double compute_per_block, double bytes_per_block,
                                const std::function<BlockRates(const Residency&)>& rates,
-                               double seconds_per_block) {
+                               double seconds_per_block, bool serial_phases) {
   if (sms == 0 || blocks_per_sm == 0)
     throw std::invalid_argument("schedule_blocks: a kernel that fits no block on an SM cannot run");
   ScheduleResult result;
@@ -74,7 +74,7 @@ ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_pe
       r[i] = rates({cohorts[i].per_sm, static_cast<uint32_t>(on_gpu)});
       const double tc = cohorts[i].compute_left > 0 ? cohorts[i].compute_left / r[i].compute : 0;
       const double tm = cohorts[i].bytes_left > 0 ? cohorts[i].bytes_left / r[i].memory : 0;
-      step = std::min(step, std::max({tc, tm, cohorts[i].wait_left}));
+      step = std::min(step, std::max(serial_phases ? tc + tm : std::max(tc, tm), cohorts[i].wait_left));
     }
     now += step;
     resident_time += step * static_cast<double>(on_gpu) / sms;
@@ -83,8 +83,17 @@ ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_pe
     std::vector<Cohort> next;
     for (size_t i = 0; i < cohorts.size(); ++i) {
       Cohort c = cohorts[i];
-      c.compute_left = std::max(0.0, c.compute_left - r[i].compute * step);
-      c.bytes_left = std::max(0.0, c.bytes_left - r[i].memory * step);
+      if (serial_phases) {
+        // Both kinds of work advance in proportion, so that what is left still takes the sum.
+        const double tc = c.compute_left > 0 ? c.compute_left / r[i].compute : 0;
+        const double tm = c.bytes_left > 0 ? c.bytes_left / r[i].memory : 0;
+        const double left = tc + tm > 0 ? std::max(0.0, 1 - step / (tc + tm)) : 0;
+        c.compute_left *= left;
+        c.bytes_left *= left;
+      } else {
+        c.compute_left = std::max(0.0, c.compute_left - r[i].compute * step);
+        c.bytes_left = std::max(0.0, c.bytes_left - r[i].memory * step);
+      }
       c.wait_left = std::max(0.0, c.wait_left - step);
       const double tolerance = 1e-12;
       if (c.compute_left <= tolerance * std::max(1.0, compute_per_block) &&

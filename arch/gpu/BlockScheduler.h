@@ -31,10 +31,12 @@ struct ScheduleResult {
 };
 
 // `seconds_per_block` is a floor on each block's duration that no sharing changes (a block that
-// waits on a clock, or on latency it cannot hide).
+// waits on a clock, or on latency it cannot hide). With `serial_phases`, a block's memory and
+// compute work do not overlap (barriers separate its loads from the work on them, and a wave's
+// blocks pass the phases in step): it takes the sum of the two times, not the longer.
 ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_per_sm,
                                double compute_per_block, double bytes_per_block,
                                const std::function<BlockRates(const Residency&)>& rates,
-                               double seconds_per_block = 0);
+                               double seconds_per_block = 0, bool serial_phases = false);
 
 }  // namespace cascade::arch::gpu

@@ -105,8 +105,28 @@ config::Kernel flash_attention_kernel(const workloads::Cascade& cascade,
   return flash_attention_kernel(d, dtype);
 }
 
-bool hash_tables_fit_l2(const GpuModel& model, double table_bytes) {
-  return table_bytes <= static_cast<double>(model.config().proto().memory().l2_bytes());
+std::vector<double> hash_grid_level_entries(const HashGridDims& d) {
+  std::vector<double> entries;
+  const double corners = std::pow(2.0, d.dims);
+  for (uint32_t l = 0; l < d.levels; ++l) {
+    const double scale = d.base_resolution * std::pow(d.per_level_scale, l) - 1;
+    const double vertices = std::pow(std::ceil(scale) + 2, d.dims);
+    const double stored = vertices <= static_cast<double>(d.table_size) ? vertices : static_cast<double>(d.table_size);
+    entries.push_back(std::min(stored, corners * static_cast<double>(d.points)));
+  }
+  return entries;
+}
+
+std::vector<double> hash_grid_l2_hit_fractions(const GpuModel& model, const std::vector<double>& level_bytes) {
+  const double usable = model.config().proto().timing().l2_usable_fraction();
+  const double capacity = static_cast<double>(model.config().proto().memory().l2_bytes()) * (usable > 0 ? usable : 1.0);
+  std::vector<double> hits;
+  for (const double size : level_bytes) {
+    double distance = 0;
+    for (const double other : level_bytes) distance += std::min(other, size);
+    hits.push_back(distance > 0 ? std::min(1.0, capacity / distance) : 1.0);
+  }
+  return hits;
 }
 
 config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDims& d) {
@@ -123,13 +143,19 @@ config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDi
   // Per corner: the spatial hash (a multiply and xor per dimension), its trilinear weight (a
   // multiply per dimension) and an FMA per feature.
   w->set_fp32_flops(lookups * corners * (3.0 * d.dims + 2.0 * d.features));
-  const double tables = static_cast<double>(d.levels) * static_cast<double>(d.table_size) * d.features * 2;
-  const double gathers = lookups * corners * kHashGatherSectorBytes;
-  // Positions in (FP32), encoded features out (FP16).
-  const double streamed = static_cast<double>(d.points) * (d.dims * 4.0 + d.levels * d.features * 2.0);
-  const bool fits_l2 = hash_tables_fit_l2(model, tables);
-  w->set_dram_bytes(streamed + (fits_l2 ? tables : gathers));
-  w->set_l2_bytes(fits_l2 ? gathers : 0);
+  // Positions in (FP32), encoded features out (FP16), each level's touched entries read once; the
+  // gathers (a sector each) from L2 as far as it holds the level's table, else from DRAM (a burst).
+  double dram = static_cast<double>(d.points) * (d.dims * 4.0 + d.levels * d.features * 2.0), l2 = 0;
+  std::vector<double> level_bytes;
+  for (const double e : hash_grid_level_entries(d)) level_bytes.push_back(e * d.features * 2);
+  const auto hits = hash_grid_l2_hit_fractions(model, level_bytes);
+  const double gathers_per_level = static_cast<double>(d.points) * corners * kHashGatherSectorBytes;
+  for (size_t l = 0; l < level_bytes.size(); ++l) {
+    dram += level_bytes[l] + (1 - hits[l]) * gathers_per_level / kHashGatherSectorBytes * kHashMissDramBytes;
+    l2 += hits[l] * gathers_per_level;
+  }
+  w->set_dram_bytes(dram);
+  w->set_l2_bytes(l2);
   w->set_bytes_per_access(static_cast<uint32_t>(kHashGatherSectorBytes));
   w->set_ilp(static_cast<uint32_t>(corners));  // the corners' gathers are independent
   return k;

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "arch/gpu/GpuModel.h"
 #include "configs/kernel.pb.h"
@@ -56,17 +57,31 @@ config::Kernel flash_attention_kernel(const workloads::Cascade& cascade,
 // instant-ngp's multiresolution hash encoding (Mueller et al., SIGGRAPH 2022): for each point and
 // level, the 2^dims corners of its grid cell are hashed into the level's table of `table_size`
 // entries of `features` half-precision values and interpolated. One thread per (point, level);
-// each corner a 32-byte sector gathered from L2 when all tables fit it, else from DRAM.
+// each corner a 32-byte sector gathered from L2 or DRAM (hash_grid_l2_hit_fractions).
 struct HashGridDims {
   uint64_t points = 0;
   uint32_t levels = 16, features = 2, dims = 3;
   uint64_t table_size = 1u << 19;  // T
+  // Level l's grid scale is base_resolution x per_level_scale^l - 1 (instant-ngp's schedule).
+  double base_resolution = 16, per_level_scale = 1.5;
 };
 config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDims& d);
 
-// Bytes one gathered hash-table entry costs the memory system: its whole 32-byte sector.
+// The table entries each level's gathers can touch: a coarse level whose vertices
+// (ceil(scale) + 2 per axis) fit T entries is stored densely, the others hash into T entries; at
+// most 2^dims entries per point (as validation/cuda/neural.cu counts them).
+std::vector<double> hash_grid_level_entries(const HashGridDims& d);
+
+// Bytes one gathered hash-table entry costs L2: its whole 32-byte sector; and DRAM, when it misses:
+// a 64-byte access (HBM is read in 64-byte bursts, two sectors).
 inline constexpr double kHashGatherSectorBytes = 32;
-// Whether all of a hash encoding's tables fit the GPU's L2, which then serves the gathers.
-bool hash_tables_fit_l2(const GpuModel& model, double table_bytes);
+inline constexpr double kHashMissDramBytes = 64;
+
+// The fraction of each level's gathers that L2 serves. Every level gets the same number of
+// gathers, spread uniformly over its table: between two gathers into one entry of a level of S
+// bytes, the levels touch sum_j min(S_j, S) distinct bytes (the reuse distance), and the gather
+// hits where L2's usable capacity (l2_bytes x l2_usable_fraction) covers that distance:
+// hit = min(1, capacity / distance). Small (dense) levels hit; equal levels share L2 evenly.
+std::vector<double> hash_grid_l2_hit_fractions(const GpuModel& model, const std::vector<double>& level_bytes);
 
 }  // namespace cascade::arch::gpu

@@ -36,6 +36,9 @@ GpuTiming timing_of(const config::GpuArch& a) {
   t.pj_per_tensor_flop = a.timing().pj_per_tensor_flop();
   t.pj_per_dram_byte = a.timing().pj_per_dram_byte();
   t.pj_per_l2_byte = a.timing().pj_per_l2_byte();
+  t.pj_per_smem_byte = a.timing().pj_per_smem_byte();
+  t.pj_per_sfu_op = a.timing().pj_per_sfu_op();
+  t.back_to_back_gap_s = a.timing().back_to_back_gap_us() * 1e-6;
   return t;
 }
 
@@ -102,13 +105,12 @@ config::Kernel GpuModel::gemm_kernel_with(const config::GemmTile& tile, uint64_t
   // come from L2.
   w->set_l2_bytes(static_cast<double>(batch) *
                   (a * element * static_cast<double>(tiles_n - 1) + b * element * static_cast<double>(tiles_m - 1)));
-  w->set_ilp(1);
+  // Each thread accumulates its share of the tile's outputs, every one an independent chain.
+  w->set_ilp(static_cast<uint32_t>(std::max<uint64_t>(1, uint64_t{tile.tile_m()} * tile.tile_n() / tile.threads())));
   // The shared-memory pipeline keeps its stages of operand tiles in flight.
   w->set_bytes_in_flight_per_block(tile.smem_bytes());
-  w->set_peak_fraction((tile.peak_fraction() > 0 ? tile.peak_fraction() : 1.0) *
-                       (tile.tensor_cores() || config_.proto().timing().simt_gemm_efficiency() <= 0
-                            ? 1.0
-                            : config_.proto().timing().simt_gemm_efficiency()));
+  w->set_peak_fraction(tile.peak_fraction());
+  w->set_family(tile.family());
   return kernel;
 }
 

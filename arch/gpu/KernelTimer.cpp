@@ -58,11 +58,12 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   fp32_part /= peak_fraction;
   tensor_part /= peak_fraction;
   const double compute = fp32_part + tensor_part;
-  // L2 traffic counted as the DRAM bytes that would take as long.
-  const double bytes = (w.dram_bytes() + (gpu.l2_bytes_per_s > 0
-                                              ? w.l2_bytes() * gpu.dram_bytes_per_s / gpu.l2_bytes_per_s
-                                              : 0)) /
-                       blocks;
+  // Every access passes through L2 (hits and the misses DRAM fills), DRAM serves the misses alone,
+  // and the two work at once: the memory time is the longer of the two, counted here as the DRAM
+  // bytes that would take as long.
+  const double through_l2 =
+      gpu.l2_bytes_per_s > 0 ? (w.dram_bytes() + w.l2_bytes()) * gpu.dram_bytes_per_s / gpu.l2_bytes_per_s : 0;
+  const double bytes = std::max(w.dram_bytes(), through_l2) / blocks;
 
   const auto rates = [&](const Residency& r) {
     const double warps = r.blocks_on_sm * warps_per_block;
@@ -86,7 +87,7 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
     return br;
   };
   const ScheduleResult s =
-      schedule_blocks(t.blocks, gpu.sms, blocks_per_sm, compute, bytes, rates, w.seconds_per_block());
+      schedule_blocks(t.blocks, gpu.sms, blocks_per_sm, compute, bytes, rates, w.seconds_per_block(), w.serial_phases());
   t.makespan_s = s.makespan_s;
   t.waves = s.waves;
   t.seconds = gpu.launch_overhead_s + kernel.host_overhead_us() * 1e-6 + s.makespan_s;
@@ -98,9 +99,14 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   }
   double tensor_flops = 0;
   for (const auto& [type, flops] : w.tensor_flops()) tensor_flops += flops;
-  t.energy_j = (gpu.idle_power_w + gpu.busy_power_w) * t.seconds +
+  // Energy is what one launch costs among launches back to back (as NVML's counter measures it
+  // over a window of them): the launch latency a single timed launch sees overlaps the previous
+  // kernel there.
+  t.period_s = std::max(s.makespan_s, kernel.host_overhead_us() * 1e-6) + gpu.back_to_back_gap_s;
+  t.energy_j = (gpu.idle_power_w + gpu.busy_power_w) * t.period_s +
                1e-12 * (w.fp32_flops() * gpu.pj_per_fp32_flop + tensor_flops * gpu.pj_per_tensor_flop +
-                        w.dram_bytes() * gpu.pj_per_dram_byte + w.l2_bytes() * gpu.pj_per_l2_byte);
+                        w.dram_bytes() * gpu.pj_per_dram_byte + w.l2_bytes() * gpu.pj_per_l2_byte +
+                        w.smem_bytes() * gpu.pj_per_smem_byte + w.sfu_ops() * gpu.pj_per_sfu_op);
   return t;
 }
 

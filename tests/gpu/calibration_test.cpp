@@ -99,14 +99,26 @@ TEST(MeasuredCases, NeuralKernelsDescribedFromTheHarnessCode) {
   // (2 x 20480 + 6144) = 376832 B, weights staged 2 x 8192 + 2048 B, input 128 x 64 x 2 B:
   // 411648 B.
   EXPECT_DOUBLE_EQ(find("mlp_w64_l2_N2^20").work().smem_bytes(), 411648.0 * 8192);
-  // Hash grid, 16 levels of 2^19 two-feature fp16 entries = 32 MiB, within the H100's 50 MiB L2:
-  // every 4-byte corner gather (the harness's gather_bytes) costs a 32-byte sector from L2.
+  // Hash grid, 16 levels, 2 fp16 features (4 B an entry), base resolution 16, growth 1.5, 2^20
+  // points: level l's grid has ceil(16 x 1.5^l - 1) + 2 vertices per axis, so levels 0-3 (17^3,
+  // 25^3, 37^3, 55^3 entries) are dense within T = 2^19 and levels 4-15 hash into 2^19 entries.
+  // Reuse distance of a hashed level: the dense levels' 4 x (4913 + 15625 + 50653 + 166375) B
+  // = 950264 B plus 12 x 2 MiB = 26116088 B, within the 50 MiB L2: every 4-byte corner gather (the
+  // harness's gather_bytes) costs a 32-byte sector from L2, and DRAM only the harness's bytes.
   const auto fits = find("hashgrid_T2^19_b1.5_N2^20");
   EXPECT_DOUBLE_EQ(fits.work().l2_bytes(), 1048576.0 * 16 * 8 * 32);
-  // 2^24 entries per level, 1 GiB: beyond L2, the sectors come from DRAM instead.
+  EXPECT_DOUBLE_EQ(fits.work().dram_bytes(), 105807864.0);
+  // T = 2^24: levels 0-6 dense (level 4: 82^3, 5: 123^3, 6: 184^3 entries), levels 7-15 hashed,
+  // each touching at most 8 x 2^20 entries (32 MiB). Reuse distances: a hashed level 35517220 B
+  // (the dense levels) + 9 x 32 MiB = 337507108 B; level 6 (24918016 B): 10599204 B below it +
+  // 10 x 24918016 B; level 5 (7443468 B): 3155736 B + 11 x 7443468 B; level 4 and below fit.
+  // Hits = 50 MiB / distance; the misses cost a 64-byte DRAM burst.
   const auto spills = find("hashgrid_T2^24_b1.5_N2^20");
-  EXPECT_EQ(spills.work().l2_bytes(), 0);
-  EXPECT_GT(spills.work().dram_bytes(), 1048576.0 * 16 * 8 * 32);
+  const double l2 = 52428800, sectors = 1048576.0 * 8;
+  const double hits = 5 + l2 / (3155736.0 + 11 * 7443468.0) + l2 / (10599204.0 + 10 * 24918016.0) +
+                      9 * l2 / (35517220.0 + 9 * 33554432.0);
+  EXPECT_NEAR(spills.work().l2_bytes(), sectors * 32 * hits, 1);
+  EXPECT_NEAR(spills.work().dram_bytes(), 417198884.0 + sectors * 64 * (16 - hits), 1);
   // flash_attn_fwd_k of neural.cu, 96 heads of 512 queries and keys: 768 blocks of 64 queries and
   // 4 warps, 8 key tiles each. Per tile: K and V staged (16 KiB), and per warp 8 KiB of K fragments,
   // 4 KiB of scores stored, 8 KiB read back, 2 KiB of P, 8 KiB of output rescaled and 24 KiB for

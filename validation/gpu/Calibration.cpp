@@ -161,7 +161,7 @@ CalibrationResult calibrate_gpu(const arch::gpu::GpuArchConfig& base, const std:
   auto latency = field(&config::GpuTimingModel::dram_latency_ns, &config::GpuTimingModel::set_dram_latency_ns, 100, 2000, 500);
   auto dram = field(&config::GpuTimingModel::dram_efficiency, &config::GpuTimingModel::set_dram_efficiency, 0.3, 1, 1);
   auto fp32 = field(&config::GpuTimingModel::fp32_efficiency, &config::GpuTimingModel::set_fp32_efficiency, 0.3, 1, 1);
-  auto simt_gemm = field(&config::GpuTimingModel::simt_gemm_efficiency, &config::GpuTimingModel::set_simt_gemm_efficiency, 0.3, 1, 1);
+  auto l2_usable = field(&config::GpuTimingModel::l2_usable_fraction, &config::GpuTimingModel::set_l2_usable_fraction, 0.2, 1, 1);
   auto framework = field(&config::GpuTimingModel::framework_call_overhead_us,
                          &config::GpuTimingModel::set_framework_call_overhead_us, 0, 200, 20);
   // L2 bandwidth is not published (an [I] estimate in the configs): fitted between 2 and 30 TB/s,
@@ -195,7 +195,7 @@ CalibrationResult calibrate_gpu(const arch::gpu::GpuArchConfig& base, const std:
     t->set_dram_latency_ns(*latency);
     t->set_dram_efficiency(*dram);
     t->set_fp32_efficiency(*fp32);
-    t->set_simt_gemm_efficiency(*simt_gemm);
+    t->set_l2_usable_fraction(*l2_usable);
     t->set_framework_call_overhead_us(*framework);
     for (const auto& [name, v] : family) (*t->mutable_kernel_family_efficiency())[name] = *v;
     for (const auto& [type, v] : tensor) (*t->mutable_tensor_efficiency())[type] = *v;
@@ -226,7 +226,8 @@ CalibrationResult calibrate_gpu(const arch::gpu::GpuArchConfig& base, const std:
     if (best >= before_sweep) break;
     }
   }
-  // Energy: idle measured, the rest by NNLS on (time, FP32 flops, tensor flops, DRAM, L2 bytes).
+  // Energy: idle measured, the rest by NNLS on (period, FP32 flops, tensor flops, DRAM, L2, shared-
+  // memory bytes, SFU operations).
   if (idle_watts > 0) p.mutable_power()->set_idle_watts(idle_watts);
   {
     const arch::gpu::GpuModel model(config_of(p));
@@ -240,18 +241,23 @@ CalibrationResult calibrate_gpu(const arch::gpu::GpuArchConfig& base, const std:
       for (const auto& [type, f] : k.work().tensor_flops()) tensor_flops += f;
       // Relative error is what MAPE weighs: each row scaled by 1 / measured energy.
       const double w = 1 / c.measured_j;
-      a.insert(a.end(), {c.measured_s * w, k.work().fp32_flops() * 1e-12 * w, tensor_flops * 1e-12 * w,
-                         k.work().dram_bytes() * 1e-12 * w, k.work().l2_bytes() * 1e-12 * w});
-      b.push_back((c.measured_j - p.power().idle_watts() * c.measured_s) * w);
+      // The energy window's period per launch is the time the power is drawn for.
+      const double period = c.measured_period_s > 0 ? c.measured_period_s : c.measured_s;
+      a.insert(a.end(), {period * w, k.work().fp32_flops() * 1e-12 * w, tensor_flops * 1e-12 * w,
+                         k.work().dram_bytes() * 1e-12 * w, k.work().l2_bytes() * 1e-12 * w,
+                         k.work().smem_bytes() * 1e-12 * w, k.work().sfu_ops() * 1e-12 * w});
+      b.push_back((c.measured_j - p.power().idle_watts() * period) * w);
       ++rows;
     }
-    if (rows >= 5) {
-      const auto x = nnls(a, rows, 5, b);
+    if (rows >= 7) {
+      const auto x = nnls(a, rows, 7, b);
       t->set_busy_watts(x[0]);
       t->set_pj_per_fp32_flop(x[1]);
       t->set_pj_per_tensor_flop(x[2]);
       t->set_pj_per_dram_byte(x[3]);
       t->set_pj_per_l2_byte(x[4]);
+      t->set_pj_per_smem_byte(x[5]);
+      t->set_pj_per_sfu_op(x[6]);
     }
   }
   t->set_source("fitted by cascade calibrate (seed " + std::to_string(seed) + ") on measured traces; " + t->source());

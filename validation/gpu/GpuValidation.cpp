@@ -46,6 +46,13 @@ double harness_attention_smem_bytes(double seq, double blocks) {
   return per_tile * (seq / kKeysPerTile) * blocks;
 }
 
+// The energy window's time per launch, where the row has one.
+double window_period(const TraceTable& t, size_t row) {
+  const std::string window = t.at(row, "energy_window_s"), launches = t.at(row, "launches_in_window");
+  if (window.empty() || launches.empty() || window == "nan" || t.number(row, "launches_in_window") <= 0) return 0;
+  return t.number(row, "energy_window_s") / t.number(row, "launches_in_window");
+}
+
 // neural.csv rows: their own launch configuration; work from the harness's flops and bytes, and the
 // traffic its kernels' code implies (above and below).
 std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
@@ -57,6 +64,7 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
   c.measured_s = t.number(row, "median_ms") * 1e-3;
   const std::string energy = t.at(row, "energy_j_per_launch");
   c.measured_j = energy.empty() || energy == "nan" ? 0 : t.number(row, "energy_j_per_launch");
+  c.measured_period_s = window_period(t, row);
   if (kind == "attention_lib") {
     // torch SDPA with a backend forced (sdpa_timing.py): the backend's kernel family, as the
     // profiled calls show (validation/traces/h100/kineto_sdpa_*_fp16.json; "default" ran cuDNN's
@@ -88,17 +96,31 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
     w->set_fp32_flops(t.number(row, "flops"));
     w->set_ilp(8);
     w->set_bytes_per_access(4);
-    // As FusedKernels' hash-grid description: each corner gather (4 bytes in the harness's
-    // gather_bytes) costs a whole sector, from L2 when all the tables fit it, else from DRAM. The
-    // harness's bytes already count positions, outputs and one read of the tables (neural.cu).
-    const double streamed = t.number(row, "bytes");
-    const double sectors = t.number(row, "gather_bytes") / 4 * arch::gpu::kHashGatherSectorBytes;
-    const double tables = t.number(row, "levels") * t.number(row, "table_size") * t.number(row, "features") * 2;
-    c.describe = [k, streamed, sectors, tables](const arch::gpu::GpuModel& model) {
+    // As FusedKernels' hash-grid description, with the harness's own levels (neural.cu uses
+    // instant-ngp's resolution schedule, 3 dimensions): each corner gather a sector, from L2 as far
+    // as it holds the level's table, else a DRAM burst. The harness's bytes already count positions in, features
+    // out and one read of every level's touched entries.
+    arch::gpu::HashGridDims d;
+    d.points = static_cast<uint64_t>(t.number(row, "points"));
+    d.levels = static_cast<uint32_t>(t.number(row, "levels"));
+    d.features = static_cast<uint32_t>(t.number(row, "features"));
+    d.table_size = static_cast<uint64_t>(t.number(row, "table_size"));
+    d.base_resolution = t.number(row, "base_res");
+    d.per_level_scale = t.number(row, "growth");
+    const double bytes = t.number(row, "bytes");
+    c.describe = [k, d, bytes](const arch::gpu::GpuModel& model) {
       config::Kernel out = k;
-      const bool fits_l2 = arch::gpu::hash_tables_fit_l2(model, tables);
-      out.mutable_work()->set_dram_bytes(streamed + (fits_l2 ? 0 : sectors));
-      out.mutable_work()->set_l2_bytes(fits_l2 ? sectors : 0);
+      std::vector<double> level_bytes;
+      for (const double e : arch::gpu::hash_grid_level_entries(d)) level_bytes.push_back(e * d.features * 2);
+      const auto hits = arch::gpu::hash_grid_l2_hit_fractions(model, level_bytes);
+      const double sectors = static_cast<double>(d.points) * 8 * arch::gpu::kHashGatherSectorBytes;
+      double dram = bytes, l2 = 0;
+      for (const double hit : hits) {
+        dram += (1 - hit) * sectors / arch::gpu::kHashGatherSectorBytes * arch::gpu::kHashMissDramBytes;
+        l2 += hit * sectors;
+      }
+      out.mutable_work()->set_dram_bytes(dram);
+      out.mutable_work()->set_l2_bytes(l2);
       return out;
     };
     return c;
@@ -222,11 +244,18 @@ void kineto_cases(const std::string& file, std::vector<MeasuredCase>& cases,
       c.describe = [k](const arch::gpu::GpuModel&) { return k; };
     } else if (op == "aten::native_layer_norm" && !d.empty() && !d[0].empty()) {
       // PyTorch's vectorized_layer_norm_kernel (aten/src/ATen/native/cuda/layer_norm_kernel.cu):
-      // one block of 128 threads per row, 4-element vectors; the row is read for its Welford
-      // statistics, reduced across the block, then read again with gamma and beta (from L2) and
-      // normalised; mean and rstd (fp32) written per row. About 8 flops per element for the
-      // Welford update and 4 for the normalisation.
+      // one block of 128 threads per row, 4-element vectors. compute_stats reads the row and runs
+      // Welford's update per element (a subtract, an add, a reciprocal on the SFU, two FMAs, a
+      // subtract, and the bf16 -> fp32 conversion: 6 FP32 instructions), then combines the
+      // threads' sums over 5 warp-shuffle steps (each 3 shuffles and a cuWelfordCombine: about
+      // 10 instructions and a reciprocal) and across the 4 warps through shared memory with 5
+      // barriers; the row is then read again with gamma and beta (from L2) and normalised (a
+      // subtract, a multiply, an FMA and 2 conversions per element); mean and rstd (fp32) written
+      // per row. An instruction takes an FMA's issue slot (2 flops); the barriers keep the loads
+      // and the reductions from overlapping (serial phases).
       const double n = elements(d[0]), cols = d[0].back(), rows = n / cols;
+      constexpr double kThreads = 128, kShuffleSteps = 5;
+      const double per_row_reduction = kThreads * kShuffleSteps * (3 + 10);
       config::Kernel k;
       k.set_name(op);
       k.mutable_grid()->set_x(static_cast<uint32_t>(rows));
@@ -235,8 +264,10 @@ void kineto_cases(const std::string& file, std::vector<MeasuredCase>& cases,
       k.set_registers_per_thread(32);
       k.mutable_work()->set_dram_bytes(2 * n * 2 + rows * 8);
       k.mutable_work()->set_l2_bytes(n * 2 + rows * cols * 2 * 2);
-      k.mutable_work()->set_fp32_flops(12 * n);
+      k.mutable_work()->set_fp32_flops(2 * ((6 + 5) * n + rows * per_row_reduction));
+      k.mutable_work()->set_sfu_ops(n + rows * kThreads * kShuffleSteps);
       k.mutable_work()->set_bytes_per_access(8);
+      k.mutable_work()->set_serial_phases(true);
       c.kind = "elementwise";
       c.describe = [k](const arch::gpu::GpuModel&) { return k; };
     } else {
@@ -282,6 +313,7 @@ std::vector<MeasuredCase> load_measured_cases(const std::vector<std::string>& fi
       c.measured_s = t.number(row, "median_ms") * 1e-3;
       const std::string energy = t.at(row, "energy_j_per_launch");
       c.measured_j = energy.empty() || energy == "nan" ? 0 : t.number(row, "energy_j_per_launch");
+      c.measured_period_s = window_period(t, row);
       auto table = std::make_shared<TraceTable>();
       table->file = t.file;
       table->columns = t.columns;
@@ -343,11 +375,18 @@ ValidationReport validate_gpu_model(const arch::gpu::GpuModel& model,
 std::string format_validation(const ValidationReport& r) {
   std::ostringstream out;
   char line[512];
-  out << "kernel                                    class         measured_us  predicted_us  ratio\n";
+  out << "kernel                                    class         measured_us  predicted_us  ratio  measured_mJ  "
+         "predicted_mJ  ratio\n";
   for (const auto& k : r.kernels) {
-    std::snprintf(line, sizeof line, "%-41.41s %-12s %12.2f %13.2f %6.2f\n", k.name.c_str(), k.kind.c_str(),
+    std::snprintf(line, sizeof line, "%-41.41s %-12s %12.2f %13.2f %6.2f", k.name.c_str(), k.kind.c_str(),
                   k.measured_s * 1e6, k.predicted_s * 1e6, k.predicted_s / k.measured_s);
     out << line;
+    if (k.measured_j > 0) {
+      std::snprintf(line, sizeof line, " %12.4f %13.4f %6.2f", k.measured_j * 1e3, k.predicted_j * 1e3,
+                    k.predicted_j / k.measured_j);
+      out << line;
+    }
+    out << "\n";
   }
   out << "\nruntime MAPE by class:";
   for (const auto& [key, v] : r.runtime_mape) {

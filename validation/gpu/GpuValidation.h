@@ -20,6 +20,9 @@ struct KernelComparison {
 struct MeasuredCase {
   std::string name, kind, source;
   double measured_s = 0, measured_j = 0;
+  // The energy window's time per launch (launches back to back, so without the launch latency a
+  // single timed launch includes); 0 where no energy was measured.
+  double measured_period_s = 0;
   // A profiler's kernel duration (Kineto) is the time on the GPU alone: compared with the model's
   // makespan, without the launch and host-side overheads that CUDA events around a launch include.
   bool device_time_only = false;
