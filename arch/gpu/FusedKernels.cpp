@@ -129,6 +129,20 @@ std::vector<double> hash_grid_l2_hit_fractions(const GpuModel& model, const std:
   return hits;
 }
 
+HashGatherTraffic hash_grid_gather_traffic(const GpuModel& model, const HashGridDims& d) {
+  std::vector<double> level_bytes;
+  for (const double e : hash_grid_level_entries(d)) level_bytes.push_back(e * d.features * 2);
+  const auto hits = hash_grid_l2_hit_fractions(model, level_bytes);
+  const double gathers_per_level = static_cast<double>(d.points) * std::pow(2.0, d.dims);
+  HashGatherTraffic t;
+  for (const double hit : hits) {
+    t.l2_bytes += hit * gathers_per_level * kHashGatherSectorBytes;
+    t.dram_bytes += (1 - hit) * gathers_per_level * kHashMissDramBytes;
+    t.requests += gathers_per_level;
+  }
+  return t;
+}
+
 config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDims& d) {
   constexpr uint32_t kThreads = 128;
   const double lookups = static_cast<double>(d.points) * d.levels;
@@ -143,20 +157,16 @@ config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDi
   // Per corner: the spatial hash (a multiply and xor per dimension), its trilinear weight (a
   // multiply per dimension) and an FMA per feature.
   w->set_fp32_flops(lookups * corners * (3.0 * d.dims + 2.0 * d.features));
-  // Positions in (FP32), encoded features out (FP16), each level's touched entries read once; the
-  // gathers (a sector each) from L2 as far as it holds the level's table, else from DRAM (a burst).
-  double dram = static_cast<double>(d.points) * (d.dims * 4.0 + d.levels * d.features * 2.0), l2 = 0;
-  std::vector<double> level_bytes;
-  for (const double e : hash_grid_level_entries(d)) level_bytes.push_back(e * d.features * 2);
-  const auto hits = hash_grid_l2_hit_fractions(model, level_bytes);
-  const double gathers_per_level = static_cast<double>(d.points) * corners * kHashGatherSectorBytes;
-  for (size_t l = 0; l < level_bytes.size(); ++l) {
-    dram += level_bytes[l] + (1 - hits[l]) * gathers_per_level / kHashGatherSectorBytes * kHashMissDramBytes;
-    l2 += hits[l] * gathers_per_level;
-  }
-  w->set_dram_bytes(dram);
-  w->set_l2_bytes(l2);
-  w->set_bytes_per_access(static_cast<uint32_t>(kHashGatherSectorBytes));
+  // Positions in (FP32), encoded features out (FP16), each level's touched entries read once, and
+  // the gathers.
+  double tables = 0;
+  for (const double e : hash_grid_level_entries(d)) tables += e * d.features * 2;
+  const HashGatherTraffic gathers = hash_grid_gather_traffic(model, d);
+  w->set_dram_bytes(static_cast<double>(d.points) * (d.dims * 4.0 + d.levels * d.features * 2.0) + tables +
+                    gathers.dram_bytes);
+  w->set_l2_bytes(gathers.l2_bytes);
+  w->set_l2_sector_requests(gathers.requests);
+  w->set_bytes_per_access(32);  // a sector per gather
   w->set_ilp(static_cast<uint32_t>(corners));  // the corners' gathers are independent
   return k;
 }

@@ -72,10 +72,18 @@ config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDi
 // most 2^dims entries per point (as validation/cuda/neural.cu counts them).
 std::vector<double> hash_grid_level_entries(const HashGridDims& d);
 
-// Bytes one gathered hash-table entry costs L2: its whole 32-byte sector; and DRAM, when it misses:
-// a 64-byte access (HBM is read in 64-byte bursts, two sectors).
+// What one gathered hash-table entry costs: an L2 request for its 32-byte sector
+// (KernelWork.l2_sector_requests) and, when it misses, a 64-byte DRAM access (HBM is read in
+// 64-byte bursts, two sectors).
 inline constexpr double kHashGatherSectorBytes = 32;
 inline constexpr double kHashMissDramBytes = 64;
+
+// The gathers' traffic of a hash encoding: the hits' sectors from L2, the misses' DRAM bursts
+// (hash_grid_l2_hit_fractions over the levels' touched tables), and one L2 request per gather.
+struct HashGatherTraffic {
+  double l2_bytes = 0, dram_bytes = 0, requests = 0;
+};
+HashGatherTraffic hash_grid_gather_traffic(const GpuModel& model, const HashGridDims& d);
 
 // The fraction of each level's gathers that L2 serves. Every level gets the same number of
 // gathers, spread uniformly over its table: between two gathers into one entry of a level of S

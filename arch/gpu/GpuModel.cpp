@@ -39,6 +39,7 @@ GpuTiming timing_of(const config::GpuArch& a) {
   t.pj_per_smem_byte = a.timing().pj_per_smem_byte();
   t.pj_per_sfu_op = a.timing().pj_per_sfu_op();
   t.back_to_back_gap_s = a.timing().back_to_back_gap_us() * 1e-6;
+  t.launch_issue_s = a.timing().launch_issue_us() * 1e-6;
   return t;
 }
 

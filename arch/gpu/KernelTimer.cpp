@@ -61,8 +61,12 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   // Every access passes through L2 (hits and the misses DRAM fills), DRAM serves the misses alone,
   // and the two work at once: the memory time is the longer of the two, counted here as the DRAM
   // bytes that would take as long.
-  const double through_l2 =
-      gpu.l2_bytes_per_s > 0 ? (w.dram_bytes() + w.l2_bytes()) * gpu.dram_bytes_per_s / gpu.l2_bytes_per_s : 0;
+  // A lone sector's request takes an L2 slice's clock, as 64 bytes would: 32 bytes beyond its data.
+  constexpr double kSectorRequestOverheadBytes = 32;
+  const double through_l2 = gpu.l2_bytes_per_s > 0 ? (w.dram_bytes() + w.l2_bytes() +
+                                                       w.l2_sector_requests() * kSectorRequestOverheadBytes) *
+                                                          gpu.dram_bytes_per_s / gpu.l2_bytes_per_s
+                                                    : 0;
   const double bytes = std::max(w.dram_bytes(), through_l2) / blocks;
 
   const auto rates = [&](const Residency& r) {
@@ -102,7 +106,7 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   // Energy is what one launch costs among launches back to back (as NVML's counter measures it
   // over a window of them): the launch latency a single timed launch sees overlaps the previous
   // kernel there.
-  t.period_s = std::max(s.makespan_s, kernel.host_overhead_us() * 1e-6) + gpu.back_to_back_gap_s;
+  t.period_s = std::max(s.makespan_s + gpu.back_to_back_gap_s, kernel.host_overhead_us() * 1e-6 + gpu.launch_issue_s);
   t.energy_j = (gpu.idle_power_w + gpu.busy_power_w) * t.period_s +
                1e-12 * (w.fp32_flops() * gpu.pj_per_fp32_flop + tensor_flops * gpu.pj_per_tensor_flop +
                         w.dram_bytes() * gpu.pj_per_dram_byte + w.l2_bytes() * gpu.pj_per_l2_byte +

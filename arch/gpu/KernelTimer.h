@@ -33,6 +33,7 @@ struct GpuTiming {
   double pj_per_fp32_flop = 0, pj_per_tensor_flop = 0, pj_per_dram_byte = 0, pj_per_l2_byte = 0;
   double pj_per_smem_byte = 0, pj_per_sfu_op = 0;
   double back_to_back_gap_s = 0;           // between kernels launched back to back
+  double launch_issue_s = 0;               // the host's time to issue one launch
 };
 
 struct KernelTiming {
@@ -43,8 +44,9 @@ struct KernelTiming {
   uint32_t blocks_per_sm = 0;
   uint64_t waves = 0;
   double achieved_occupancy = 0;  // time-averaged resident warps / maximum warps per SM
-  // Launched back to back, one launch every period_s: the makespan, or the host's work per call
-  // where that is longer, plus the GPU's gap between kernels.
+  // Launched back to back, one launch every period_s: the makespan and the GPU's gap between
+  // kernels, or the host's work per call (library or framework work and issuing the launch) where
+  // that is longer.
   double period_s = 0;
   double energy_j = 0;            // per launch back to back: power x period + per-action energies
   double compute_bound_fraction = 0;  // of a full-wave block: compute time / max(compute, memory)

@@ -95,11 +95,11 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
   if (kind == "hash_grid") {
     w->set_fp32_flops(t.number(row, "flops"));
     w->set_ilp(8);
-    w->set_bytes_per_access(4);
+    w->set_bytes_per_access(32);  // a sector per gather
     // As FusedKernels' hash-grid description, with the harness's own levels (neural.cu uses
-    // instant-ngp's resolution schedule, 3 dimensions): each corner gather a sector, from L2 as far
-    // as it holds the level's table, else a DRAM burst. The harness's bytes already count positions in, features
-    // out and one read of every level's touched entries.
+    // instant-ngp's resolution schedule, 3 dimensions): each corner gather an L2 request, or a DRAM
+    // burst where it misses (hash_grid_gather_traffic). The harness's bytes already count
+    // positions in, features out and one read of every level's touched entries.
     arch::gpu::HashGridDims d;
     d.points = static_cast<uint64_t>(t.number(row, "points"));
     d.levels = static_cast<uint32_t>(t.number(row, "levels"));
@@ -110,17 +110,10 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
     const double bytes = t.number(row, "bytes");
     c.describe = [k, d, bytes](const arch::gpu::GpuModel& model) {
       config::Kernel out = k;
-      std::vector<double> level_bytes;
-      for (const double e : arch::gpu::hash_grid_level_entries(d)) level_bytes.push_back(e * d.features * 2);
-      const auto hits = arch::gpu::hash_grid_l2_hit_fractions(model, level_bytes);
-      const double sectors = static_cast<double>(d.points) * 8 * arch::gpu::kHashGatherSectorBytes;
-      double dram = bytes, l2 = 0;
-      for (const double hit : hits) {
-        dram += (1 - hit) * sectors / arch::gpu::kHashGatherSectorBytes * arch::gpu::kHashMissDramBytes;
-        l2 += hit * sectors;
-      }
-      out.mutable_work()->set_dram_bytes(dram);
-      out.mutable_work()->set_l2_bytes(l2);
+      const arch::gpu::HashGatherTraffic gathers = arch::gpu::hash_grid_gather_traffic(model, d);
+      out.mutable_work()->set_dram_bytes(bytes + gathers.dram_bytes);
+      out.mutable_work()->set_l2_bytes(gathers.l2_bytes);
+      out.mutable_work()->set_l2_sector_requests(gathers.requests);
       return out;
     };
     return c;
