@@ -29,6 +29,7 @@ GpuTiming timing_of(const config::GpuArch& a) {
   t.warp_mma_efficiency = fraction(a.timing().warp_mma_efficiency());
   for (const auto& [family, efficiency] : a.timing().kernel_family_efficiency())
     t.family_efficiency[family] = efficiency;
+  for (const auto& [family, watts] : a.timing().kernel_family_watts()) t.family_watts[family] = watts;
   t.launch_overhead_s = a.timing().launch_overhead_us() * 1e-6;
   t.idle_power_w = a.power().idle_watts();
   t.busy_power_w = a.timing().busy_watts();

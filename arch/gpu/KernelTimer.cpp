@@ -107,7 +107,9 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   // over a window of them): the launch latency a single timed launch sees overlaps the previous
   // kernel there.
   t.period_s = std::max(s.makespan_s + gpu.back_to_back_gap_s, kernel.host_overhead_us() * 1e-6 + gpu.launch_issue_s);
-  t.energy_j = (gpu.idle_power_w + gpu.busy_power_w) * t.period_s +
+  const auto family_watts = gpu.family_watts.find(w.family());
+  const double extra_watts = family_watts != gpu.family_watts.end() ? family_watts->second : 0;
+  t.energy_j = (gpu.idle_power_w + gpu.busy_power_w) * t.period_s + extra_watts * t.period_s +
                1e-12 * (w.fp32_flops() * gpu.pj_per_fp32_flop + tensor_flops * gpu.pj_per_tensor_flop +
                         w.dram_bytes() * gpu.pj_per_dram_byte + w.l2_bytes() * gpu.pj_per_l2_byte +
                         w.smem_bytes() * gpu.pj_per_smem_byte + w.sfu_ops() * gpu.pj_per_sfu_op);

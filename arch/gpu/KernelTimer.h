@@ -27,6 +27,7 @@ struct GpuTiming {
   double tensor_warps_to_saturate = 8;     // resident warps that keep the tensor cores busy
   double warp_mma_efficiency = 1;          // of the tensor rate, for work issued as mma.sync
   std::map<std::string, double> family_efficiency;  // of the compute rates, by kernel family
+  std::map<std::string, double> family_watts;       // power beside the actions, by kernel family
   double launch_overhead_s = 0;            // launch to first block, and last block to completion
   double idle_power_w = 0;
   double busy_power_w = 0;                 // above idle, while the kernel runs

@@ -227,10 +227,20 @@ CalibrationResult calibrate_gpu(const arch::gpu::GpuArchConfig& base, const std:
     }
   }
   // Energy: idle measured, the rest by NNLS on (period, FP32 flops, tensor flops, DRAM, L2, shared-
-  // memory bytes, SFU operations).
+  // memory bytes, SFU operations, and each kernel family's own power).
   if (idle_watts > 0) p.mutable_power()->set_idle_watts(idle_watts);
   {
     const arch::gpu::GpuModel model(config_of(p));
+    // A kernel family's own power beside the described actions (its instruction mix): one column
+    // per family in the training split.
+    std::vector<std::string> families;
+    for (size_t i : result.split.train) {
+      const std::string f = cases[i].describe(model).work().family();
+      if (cases[i].measured_j > 0 && !f.empty() && std::find(families.begin(), families.end(), f) == families.end())
+        families.push_back(f);
+    }
+    std::sort(families.begin(), families.end());
+    const size_t cols = 7 + families.size();
     std::vector<double> a, b;
     size_t rows = 0;
     for (size_t i : result.split.train) {
@@ -246,11 +256,12 @@ CalibrationResult calibrate_gpu(const arch::gpu::GpuArchConfig& base, const std:
       a.insert(a.end(), {period * w, k.work().fp32_flops() * 1e-12 * w, tensor_flops * 1e-12 * w,
                          k.work().dram_bytes() * 1e-12 * w, k.work().l2_bytes() * 1e-12 * w,
                          k.work().smem_bytes() * 1e-12 * w, k.work().sfu_ops() * 1e-12 * w});
+      for (const auto& f : families) a.push_back(k.work().family() == f ? period * w : 0);
       b.push_back((c.measured_j - p.power().idle_watts() * period) * w);
       ++rows;
     }
-    if (rows >= 7) {
-      const auto x = nnls(a, rows, 7, b);
+    if (rows >= cols) {
+      const auto x = nnls(a, rows, cols, b);
       t->set_busy_watts(x[0]);
       t->set_pj_per_fp32_flop(x[1]);
       t->set_pj_per_tensor_flop(x[2]);
@@ -258,6 +269,8 @@ CalibrationResult calibrate_gpu(const arch::gpu::GpuArchConfig& base, const std:
       t->set_pj_per_l2_byte(x[4]);
       t->set_pj_per_smem_byte(x[5]);
       t->set_pj_per_sfu_op(x[6]);
+      t->clear_kernel_family_watts();
+      for (size_t f = 0; f < families.size(); ++f) (*t->mutable_kernel_family_watts())[families[f]] = x[7 + f];
     }
   }
   // The host's issue time per launch bounds the period of short launches back to back (predicted
