@@ -15,6 +15,7 @@ struct Cohort {
   double compute_left = 0;   // per block
   double bytes_left = 0;     // per block
   double wait_left = 0;      // per block, wall-clock seconds
+  bool serial = false;       // memory and compute one after the other (a first wave in step)
 };
 
 }  // namespace
@@ -60,8 +61,11 @@ ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_pe
                          static_cast<uint32_t>(per_sm), compute_per_block, bytes_per_block, seconds_per_block});
     return extra_sms * (per_sm + 1 <= slots_per_sm ? per_sm + 1 : 0) + (sm_count - extra_sms) * per_sm;
   };
-  // At launch every SM is idle: blocks are spread round-robin.
+  // At launch every SM is idle: blocks are spread round-robin. The first wave starts in step, so
+  // with serial phases its blocks wait on memory together and compute together; later blocks
+  // start as others finish and overlap one another's phases.
   pending -= launch(pending, sms, blocks_per_sm, true);
+  for (auto& c : cohorts) c.serial = serial_phases;
 
   while (!cohorts.empty()) {
     ++result.events;
@@ -74,7 +78,7 @@ ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_pe
       r[i] = rates({cohorts[i].per_sm, static_cast<uint32_t>(on_gpu)});
       const double tc = cohorts[i].compute_left > 0 ? cohorts[i].compute_left / r[i].compute : 0;
       const double tm = cohorts[i].bytes_left > 0 ? cohorts[i].bytes_left / r[i].memory : 0;
-      step = std::min(step, std::max(serial_phases ? tc + tm : std::max(tc, tm), cohorts[i].wait_left));
+      step = std::min(step, std::max(cohorts[i].serial ? tc + tm : std::max(tc, tm), cohorts[i].wait_left));
     }
     now += step;
     resident_time += step * static_cast<double>(on_gpu) / sms;
@@ -83,7 +87,7 @@ ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_pe
     std::vector<Cohort> next;
     for (size_t i = 0; i < cohorts.size(); ++i) {
       Cohort c = cohorts[i];
-      if (serial_phases) {
+      if (c.serial) {
         // Both kinds of work advance in proportion, so that what is left still takes the sum.
         const double tc = c.compute_left > 0 ? c.compute_left / r[i].compute : 0;
         const double tm = c.bytes_left > 0 ? c.bytes_left / r[i].memory : 0;

@@ -31,9 +31,10 @@ struct ScheduleResult {
 };
 
 // `seconds_per_block` is a floor on each block's duration that no sharing changes (a block that
-// waits on a clock, or on latency it cannot hide). With `serial_phases`, a block's memory and
-// compute work do not overlap (barriers separate its loads from the work on them, and a wave's
-// blocks pass the phases in step): it takes the sum of the two times, not the longer.
+// waits on a clock, or on latency it cannot hide). With `serial_phases` (barriers separate a
+// block's loads from the work on them), the first wave's blocks, which start in step, pass the
+// phases in step: their memory and compute times add up instead of overlapping; later blocks
+// start as others finish and overlap one another's phases.
 ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_per_sm,
                                double compute_per_block, double bytes_per_block,
                                const std::function<BlockRates(const Residency&)>& rates,

@@ -41,6 +41,7 @@ GpuTiming timing_of(const config::GpuArch& a) {
   t.pj_per_sfu_op = a.timing().pj_per_sfu_op();
   t.back_to_back_gap_s = a.timing().back_to_back_gap_us() * 1e-6;
   t.launch_issue_s = a.timing().launch_issue_us() * 1e-6;
+  t.block_launch_s = a.timing().block_launch_ns() * 1e-9;
   return t;
 }
 
@@ -103,6 +104,8 @@ config::Kernel GpuModel::gemm_kernel_with(const config::GemmTile& tile, uint64_t
   const double out_element = dtype == "fp32" || dtype == "tf32" ? 4 : element;
   w->set_dram_bytes(static_cast<double>(batch) * ((a + b) * element + c * out_element +
                                                   (split > 1 ? 2.0 * static_cast<double>(split) * c * 4 : 0)));
+  w->set_dram_write_bytes(static_cast<double>(batch) *
+                          (c * out_element + (split > 1 ? static_cast<double>(split) * c * 4 : 0)));
   // Each tile row reads its A panel and each tile column its B panel: re-reads beyond the first
   // come from L2.
   w->set_l2_bytes(static_cast<double>(batch) *

@@ -86,15 +86,19 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
     const double in_flight = w.bytes_in_flight_per_block() > 0
                                  ? r.blocks_on_sm * w.bytes_in_flight_per_block()
                                  : warps * ilp * 32.0 * bytes_per_access;
-    const double little = in_flight / gpu.dram_latency_s;
+    // Loads in flight carry the read bytes; the writes stream out beside them.
+    const double read_fraction =
+        w.dram_bytes() > 0 ? std::clamp(1 - w.dram_write_bytes() / w.dram_bytes(), 0.05, 1.0) : 1.0;
+    const double little = in_flight / gpu.dram_latency_s / read_fraction;
     br.memory = std::min(gpu.dram_bytes_per_s / r.blocks_on_gpu, little / r.blocks_on_sm);
     return br;
   };
   const ScheduleResult s =
       schedule_blocks(t.blocks, gpu.sms, blocks_per_sm, compute, bytes, rates, w.seconds_per_block(), w.serial_phases());
-  t.makespan_s = s.makespan_s;
+  // The work distributor starts blocks one after another: many short blocks wait on it.
+  t.makespan_s = std::max(s.makespan_s, blocks * gpu.block_launch_s);
   t.waves = s.waves;
-  t.seconds = gpu.launch_overhead_s + kernel.host_overhead_us() * 1e-6 + s.makespan_s;
+  t.seconds = gpu.launch_overhead_s + kernel.host_overhead_us() * 1e-6 + t.makespan_s;
   t.achieved_occupancy = s.average_resident_blocks * warps_per_block / max_warps_per_sm;
   {
     const BlockRates full = rates({blocks_per_sm, gpu.sms * blocks_per_sm});
@@ -106,7 +110,7 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   // Energy is what one launch costs among launches back to back (as NVML's counter measures it
   // over a window of them): the launch latency a single timed launch sees overlaps the previous
   // kernel there.
-  t.period_s = std::max(s.makespan_s + gpu.back_to_back_gap_s, kernel.host_overhead_us() * 1e-6 + gpu.launch_issue_s);
+  t.period_s = std::max(t.makespan_s + gpu.back_to_back_gap_s, kernel.host_overhead_us() * 1e-6 + gpu.launch_issue_s);
   const auto family_watts = gpu.family_watts.find(w.family());
   const double extra_watts = family_watts != gpu.family_watts.end() ? family_watts->second : 0;
   t.energy_j = (gpu.idle_power_w + gpu.busy_power_w) * t.period_s + extra_watts * t.period_s +

@@ -35,6 +35,7 @@ struct GpuTiming {
   double pj_per_smem_byte = 0, pj_per_sfu_op = 0;
   double back_to_back_gap_s = 0;           // between kernels launched back to back
   double launch_issue_s = 0;               // the host's time to issue one launch
+  double block_launch_s = 0;               // the work distributor's interval between block starts
 };
 
 struct KernelTiming {

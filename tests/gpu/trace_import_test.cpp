@@ -85,6 +85,23 @@ TEST(NcuImport, ReadsRowsWithUnitsAndThousandsSeparators) {
   EXPECT_EQ(r.traces.run(1).name(), "triad_k(float *, const float *, const float *, float, unsigned long)");
 }
 
+// A real capture: `ncu --csv --page raw --set full -k regex:layer_norm` of PyTorch's layer norm on the
+// H100 (validation/cuda/ncu_layer_norm.py), with ncu's ==PROF== and ==WARNING== lines before the
+// header and 2238 metric columns; the values asserted are the file's own.
+TEST(NcuImport, ReadsARealCaptureFromTheH100) {
+  const auto r = import_ncu_csv(source_path("validation/traces/h100/ncu_layer_norm.csv"));
+  EXPECT_TRUE(r.problems.empty()) << r.problems.front();
+  ASSERT_EQ(r.traces.run_size(), 2);
+  for (const auto& run : r.traces.run()) {
+    EXPECT_NE(run.name().find("vectorized_layer_norm_kernel"), std::string::npos);
+    EXPECT_EQ(run.kernel().block().x(), 128u);  // launch__block_size: the (32, 4, 1) block's threads
+  }
+  EXPECT_EQ(r.traces.run(0).kernel().grid().x(), 2048u);
+  EXPECT_DOUBLE_EQ(r.traces.run(0).duration_s(), 9504e-9);  // "9,504" ns
+  EXPECT_EQ(r.traces.run(1).kernel().grid().x(), 32768u);
+  EXPECT_DOUBLE_EQ(r.traces.run(1).duration_s(), 85600e-9);
+}
+
 TEST(NcuImport, RowWithAMissingColumnIsReportedAndTheRestKept) {
   std::string text = read(source_path("tests/gpu/data/ncu_raw_sample.csv"));
   const size_t row = text.find("\"0\",\"4242\"");

@@ -1,8 +1,9 @@
 """Captures real Kineto (PyTorch profiler) traces of a BERT-Base encoder layer forward pass in bf16
 on the GPU, at sequence lengths 512 and 4096 (issue 5's trace import and validation).
 
-Usage (on the GPU machine): python3 validation/cuda/kineto_bert.py OUT_DIR
-Writes OUT_DIR/kineto_bert_base_bf16_seq{512,4096}.json (chrome-trace JSON with input shapes).
+Usage (on the GPU machine): python3 validation/cuda/kineto_bert.py OUT_DIR [SEQ ...]
+Writes OUT_DIR/kineto_bert_base_bf16_seq{SEQ}.json (chrome-trace JSON with input shapes), by default
+for SEQ = 512 and 4096.
 BERT-Base: d_model 768, 12 heads, FFN 3072, GELU, batch 8 (FuseMax paper's dimensions; batch chosen
 to keep the trace small).
 """
@@ -21,7 +22,7 @@ layer = torch.nn.TransformerEncoderLayer(
     d_model=768, nhead=12, dim_feedforward=3072, activation="gelu", batch_first=True,
     dropout=0.0).to(device=device, dtype=torch.bfloat16).eval()
 
-for seq in (512, 4096):
+for seq in [int(a) for a in sys.argv[2:]] or [512, 4096]:
     x = torch.randn(8, seq, 768, device=device, dtype=torch.bfloat16)
     with torch.no_grad():
         for _ in range(3):  # warm-up: cuBLAS handles, kernel selection

@@ -156,11 +156,11 @@ CalibrationResult calibrate_gpu(const arch::gpu::GpuArchConfig& base, const std:
     params.push_back({[holder]() -> double& { return *holder; }, low, high});
     return holder;
   };
-  auto launch = field(&config::GpuTimingModel::launch_overhead_us, &config::GpuTimingModel::set_launch_overhead_us, 0.5, 20, 5);
   auto library = field(&config::GpuTimingModel::library_call_overhead_us, &config::GpuTimingModel::set_library_call_overhead_us, 0, 20, 4);
   auto latency = field(&config::GpuTimingModel::dram_latency_ns, &config::GpuTimingModel::set_dram_latency_ns, 100, 2000, 500);
   auto dram = field(&config::GpuTimingModel::dram_efficiency, &config::GpuTimingModel::set_dram_efficiency, 0.3, 1, 1);
   auto fp32 = field(&config::GpuTimingModel::fp32_efficiency, &config::GpuTimingModel::set_fp32_efficiency, 0.3, 1, 1);
+  auto block_launch = field(&config::GpuTimingModel::block_launch_ns, &config::GpuTimingModel::set_block_launch_ns, 0.05, 5, 0.5);
   auto l2_usable = field(&config::GpuTimingModel::l2_usable_fraction, &config::GpuTimingModel::set_l2_usable_fraction, 0.2, 1, 1);
   auto framework = field(&config::GpuTimingModel::framework_call_overhead_us,
                          &config::GpuTimingModel::set_framework_call_overhead_us, 0, 200, 20);
@@ -190,12 +190,12 @@ CalibrationResult calibrate_gpu(const arch::gpu::GpuArchConfig& base, const std:
     }
   }
   const auto apply = [&]() {
-    t->set_launch_overhead_us(*launch);
     t->set_library_call_overhead_us(*library);
     t->set_dram_latency_ns(*latency);
     t->set_dram_efficiency(*dram);
     t->set_fp32_efficiency(*fp32);
     t->set_l2_usable_fraction(*l2_usable);
+    t->set_block_launch_ns(*block_launch);
     t->set_framework_call_overhead_us(*framework);
     for (const auto& [name, v] : family) (*t->mutable_kernel_family_efficiency())[name] = *v;
     for (const auto& [type, v] : tensor) (*t->mutable_tensor_efficiency())[type] = *v;
@@ -272,20 +272,6 @@ CalibrationResult calibrate_gpu(const arch::gpu::GpuArchConfig& base, const std:
       t->clear_kernel_family_watts();
       for (size_t f = 0; f < families.size(); ++f) (*t->mutable_kernel_family_watts())[families[f]] = x[7 + f];
     }
-  }
-  // The host's issue time per launch bounds the period of short launches back to back (predicted
-  // energy only; the fit above uses the measured period): the value, on a 0.5 us grid up to
-  // 10 us, with the least training energy error.
-  {
-    double best_issue = t->launch_issue_us(), best_energy = -1;
-    for (int step = 0; step <= 20; ++step) {
-      t->set_launch_issue_us(0.5 * step);
-      const arch::gpu::GpuModel model(config_of(p));
-      const auto mape = compare_with_model(model, cases, &result.split.train).energy_mape;
-      if (!mape.count("all")) break;
-      if (best_energy < 0 || mape.at("all") < best_energy) best_energy = mape.at("all"), best_issue = 0.5 * step;
-    }
-    t->set_launch_issue_us(best_issue);
   }
   t->set_source("fitted by cascade calibrate (seed " + std::to_string(seed) + ") on measured traces; " + t->source());
   p.mutable_memory()->set_source(p.memory().source() + "; L2 bandwidth fitted by cascade calibrate (seed " +

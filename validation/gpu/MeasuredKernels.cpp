@@ -40,7 +40,10 @@ std::vector<MeasuredKernel> measured_kernels(const TraceTable& t, const arch::gp
         // (validation/cuda/kernels.cu); triad loads two arrays at once.
         const bool vector4 = m.name.rfind("copy4", 0) == 0 || m.name.rfind("triad4", 0) == 0;
         w->set_bytes_per_access(vector4 ? 16 : 4);
-        w->set_ilp(m.name.rfind("triad", 0) == 0 ? 2 : 1);
+        const bool triad = m.name.rfind("triad", 0) == 0;
+        w->set_ilp(triad ? 2 : 1);
+        // One array written of the two (copy) or three (triad) moved.
+        w->set_dram_write_bytes(t.number(r, "bytes") / (triad ? 3 : 2));
       }
     }
     out.push_back(std::move(m));
