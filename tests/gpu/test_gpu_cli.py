@@ -74,7 +74,7 @@ class GpuOccupancy(unittest.TestCase):
 class GpuTime(unittest.TestCase):
     def test_kernel_file_timed(self):
         # 1056 blocks x 256 threads spinning 1 ms each: 8 blocks per SM on 132 SMs, one wave of
-        # 1 ms plus the 5 us launch overhead of the H100 config.
+        # 1 ms plus the 5.06 us launch overhead of the H100 config (measured: an empty kernel).
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "spin.pbtxt")
             with open(path, "w") as f:
@@ -85,7 +85,7 @@ class GpuTime(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertIn("blocks per SM: 8", r.stdout)
             self.assertIn("waves: 1", r.stdout)
-            self.assertIn("time: 1005.00 us", r.stdout)
+            self.assertIn("time: 1005.06 us", r.stdout)
 
     def test_bad_kernel_is_bad_input(self):
         with tempfile.TemporaryDirectory() as d:
