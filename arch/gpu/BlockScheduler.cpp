@@ -16,6 +16,7 @@ struct Cohort {
   double bytes_left = 0;     // per block
   double wait_left = 0;      // per block, wall-clock seconds
   bool serial = false;       // memory and compute one after the other (a first wave in step)
+  double delay_left = 0;     // per block, wall-clock seconds before its work proceeds
 };
 
 }  // namespace
@@ -23,7 +24,7 @@ struct Cohort {
 ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_per_sm,
                                double compute_per_block, double bytes_per_block,
                                const std::function<BlockRates(const Residency&)>& rates,
-                               double seconds_per_block, bool serial_phases) {
+                               double seconds_per_block, bool serial_phases, double latency_per_block) {
   if (sms == 0 || blocks_per_sm == 0)
     throw std::invalid_argument("schedule_blocks: a kernel that fits no block on an SM cannot run");
   ScheduleResult result;
@@ -66,9 +67,11 @@ ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_pe
   // start as others finish and overlap one another's phases.
   pending -= launch(pending, sms, blocks_per_sm, true);
   for (auto& c : cohorts) c.serial = serial_phases;
+  size_t started = 0;  // cohorts whose blocks' latency has been set
 
   while (!cohorts.empty()) {
     ++result.events;
+    for (; started < cohorts.size(); ++started) cohorts[started].delay_left = latency_per_block;
     uint64_t on_gpu = 0;
     for (const auto& c : cohorts) on_gpu += c.blocks;
     // Time to the next cohort's completion at the current rates.
@@ -78,7 +81,8 @@ ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_pe
       r[i] = rates({cohorts[i].per_sm, static_cast<uint32_t>(on_gpu)});
       const double tc = cohorts[i].compute_left > 0 ? cohorts[i].compute_left / r[i].compute : 0;
       const double tm = cohorts[i].bytes_left > 0 ? cohorts[i].bytes_left / r[i].memory : 0;
-      step = std::min(step, std::max(cohorts[i].serial ? tc + tm : std::max(tc, tm), cohorts[i].wait_left));
+      step = std::min(step, cohorts[i].delay_left +
+                                std::max(cohorts[i].serial ? tc + tm : std::max(tc, tm), cohorts[i].wait_left));
     }
     now += step;
     resident_time += step * static_cast<double>(on_gpu) / sms;
@@ -87,20 +91,25 @@ ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_pe
     std::vector<Cohort> next;
     for (size_t i = 0; i < cohorts.size(); ++i) {
       Cohort c = cohorts[i];
+      // The block's latency passes first; its work proceeds in the rest of the step.
+      const double delayed = std::min(step, c.delay_left);
+      c.delay_left -= delayed;
+      const double work_step = step - delayed;
       if (c.serial) {
         // Both kinds of work advance in proportion, so that what is left still takes the sum.
         const double tc = c.compute_left > 0 ? c.compute_left / r[i].compute : 0;
         const double tm = c.bytes_left > 0 ? c.bytes_left / r[i].memory : 0;
-        const double left = tc + tm > 0 ? std::max(0.0, 1 - step / (tc + tm)) : 0;
+        const double left = tc + tm > 0 ? std::max(0.0, 1 - work_step / (tc + tm)) : 0;
         c.compute_left *= left;
         c.bytes_left *= left;
       } else {
-        c.compute_left = std::max(0.0, c.compute_left - r[i].compute * step);
-        c.bytes_left = std::max(0.0, c.bytes_left - r[i].memory * step);
+        c.compute_left = std::max(0.0, c.compute_left - r[i].compute * work_step);
+        c.bytes_left = std::max(0.0, c.bytes_left - r[i].memory * work_step);
       }
-      c.wait_left = std::max(0.0, c.wait_left - step);
+      c.wait_left = std::max(0.0, c.wait_left - work_step);
       const double tolerance = 1e-12;
-      if (c.compute_left <= tolerance * std::max(1.0, compute_per_block) &&
+      if (c.delay_left <= tolerance * std::max(1.0, latency_per_block) &&
+          c.compute_left <= tolerance * std::max(1.0, compute_per_block) &&
           c.bytes_left <= tolerance * std::max(1.0, bytes_per_block) &&
           c.wait_left <= tolerance * std::max(1.0, seconds_per_block)) {
         freed_sms += c.sms;

@@ -34,10 +34,12 @@ struct ScheduleResult {
 // waits on a clock, or on latency it cannot hide). With `serial_phases` (barriers separate a
 // block's loads from the work on them), the first wave's blocks, which start in step, pass the
 // phases in step: their memory and compute times add up instead of overlapping; later blocks
-// start as others finish and overlap one another's phases.
+// start as others finish and overlap one another's phases. `latency_per_block` is time each
+// block waits before its work proceeds (a pipeline's fill and drain), holding its slot.
 ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_per_sm,
                                double compute_per_block, double bytes_per_block,
                                const std::function<BlockRates(const Residency&)>& rates,
-                               double seconds_per_block = 0, bool serial_phases = false);
+                               double seconds_per_block = 0, bool serial_phases = false,
+                               double latency_per_block = 0);
 
 }  // namespace cascade::arch::gpu

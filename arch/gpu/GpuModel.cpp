@@ -114,6 +114,8 @@ config::Kernel GpuModel::gemm_kernel_with(const config::GemmTile& tile, uint64_t
   w->set_ilp(static_cast<uint32_t>(std::max<uint64_t>(1, uint64_t{tile.tile_m()} * tile.tile_n() / tile.threads())));
   // The shared-memory pipeline keeps its stages of operand tiles in flight.
   w->set_bytes_in_flight_per_block(tile.smem_bytes());
+  // A tile's math starts when its first operand stages arrive, one DRAM round trip.
+  w->set_exposed_round_trips(1);
   w->set_peak_fraction(tile.peak_fraction());
   w->set_family(tile.family());
   return kernel;

@@ -94,7 +94,8 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
     return br;
   };
   const ScheduleResult s =
-      schedule_blocks(t.blocks, gpu.sms, blocks_per_sm, compute, bytes, rates, w.seconds_per_block(), w.serial_phases());
+      schedule_blocks(t.blocks, gpu.sms, blocks_per_sm, compute, bytes, rates, w.seconds_per_block(), w.serial_phases(),
+                      w.exposed_round_trips() * gpu.dram_latency_s);
   // The work distributor starts blocks one after another: many short blocks wait on it.
   t.makespan_s = std::max(s.makespan_s, blocks * gpu.block_launch_s);
   t.waves = s.waves;
