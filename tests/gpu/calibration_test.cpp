@@ -62,16 +62,25 @@ TEST(Calibration, SameSeedSameParametersToTheBit) {
   EXPECT_LT(first.train_after.energy_mape.at("all"), first.train_before.energy_mape.at("all"));
 }
 
-// configs/arch/gpu/h100_sxm.calibrated.pbtxt is `cascade calibrate --seed 1` on all the committed
-// H100 traces; on that seed's held-out kernels it must predict better than the uncalibrated config
-// (measured at fitting time: runtime MAPE 24.2% -> 21.1%, energy 54.6% -> 22.0%).
-TEST(Calibration, CommittedCalibratedConfigLowersHeldOutError) {
+// Every committed H100 trace the calibration uses (kineto_sdpa_default_fp16.json is left out: it
+// ran the same cuDNN kernel as kineto_sdpa_cudnn_fp16.json, and a kernel on both sides of the split
+// would flatter the held-out error).
+std::vector<std::string> all_traces() {
   const std::string dir = source_path("validation/traces/h100/");
+  std::vector<std::string> files = {dir + "kernels.csv", dir + "neural.csv", dir + "sdpa.csv"};
+  for (const int seq : {256, 512, 1024, 2048, 4096})
+    files.push_back(dir + "kineto_bert_base_bf16_seq" + std::to_string(seq) + ".json");
+  for (const char* backend : {"flash", "efficient", "cudnn"})
+    files.push_back(dir + "kineto_sdpa_" + backend + "_fp16.json");
+  return files;
+}
+
+// configs/arch/gpu/h100_sxm.calibrated.pbtxt is `cascade calibrate --seed 1` on all_traces(); on
+// that seed's held-out kernels it must predict better than the uncalibrated config (measured at
+// fitting time: runtime MAPE 20.3% -> 11.4%, energy 58.3% -> 11.6%).
+TEST(Calibration, CommittedCalibratedConfigLowersHeldOutError) {
   std::vector<std::string> skipped;
-  const auto cases = load_measured_cases({dir + "kernels.csv", dir + "neural.csv", dir + "sdpa.csv",
-                                          dir + "kineto_bert_base_bf16_seq512.json",
-                                          dir + "kineto_bert_base_bf16_seq4096.json"},
-                                         skipped);
+  const auto cases = load_measured_cases(all_traces(), skipped);
   EXPECT_TRUE(skipped.empty());
   const auto split = split_cases(cases, 1);
   const arch::gpu::GpuModel base(gpu_config("h100_sxm")), fitted(gpu_config("h100_sxm.calibrated"));
@@ -79,6 +88,22 @@ TEST(Calibration, CommittedCalibratedConfigLowersHeldOutError) {
   const auto after = compare_with_model(fitted, cases, &split.test);
   EXPECT_LT(after.runtime_mape.at("all"), before.runtime_mape.at("all"));
   EXPECT_LT(after.energy_mape.at("all"), before.energy_mape.at("all") / 2);
+}
+
+// Issue 5's held-out target per kernel class, runtime MAPE at most 15%, for the classes that meet it
+// with the committed calibration (seed 1). Not met, so not asserted here: "elementwise" (19.6%: two
+// of its three held-out kernels, the residual adds of the seq-256 and seq-1024 Kineto traces, are
+// 1.27-1.28x), the overall 10% (11.4%) and energy 10% (11.6%); docs/gpu.md lists them.
+TEST(Calibration, HeldOutClassesWithinFifteenPercent) {
+  std::vector<std::string> skipped;
+  const auto cases = load_measured_cases(all_traces(), skipped);
+  const auto split = split_cases(cases, 1);
+  const arch::gpu::GpuModel fitted(gpu_config("h100_sxm.calibrated"));
+  const auto held_out = compare_with_model(fitted, cases, &split.test);
+  for (const char* kind : {"attention", "attention_lib", "fma", "gemm", "hash_grid", "mlp", "stream"}) {
+    ASSERT_TRUE(held_out.runtime_mape.count(kind)) << kind;
+    EXPECT_LE(held_out.runtime_mape.at(kind), 15.0) << kind;
+  }
 }
 
 // Expected values derived by hand from the harness's kernels (validation/cuda/neural.cu).
