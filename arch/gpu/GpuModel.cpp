@@ -74,13 +74,21 @@ config::Kernel GpuModel::gemm_kernel_with(const config::GemmTile& tile, uint64_t
   const double element = dtype == "fp32" || dtype == "tf32" ? 4 : dtype == "fp8" ? 1 : 2;
   const uint64_t tiles_m = (m + tile.tile_m() - 1) / tile.tile_m();
   const uint64_t tiles_n = (n + tile.tile_n() - 1) / tile.tile_n();
-  // Split-K, as the library does when the output tiles cannot fill the SMs: K is cut into slices
-  // (at least 256 deep) run by their own blocks, at most one block per SM in all, whose FP32
-  // partial results are then summed.
-  const uint64_t sms = config_.proto().sm_count();
+  // Split-K, as the library does when the output tiles cannot fill the GPU: K is cut into slices
+  // (at least 256 deep) run by their own blocks, at most one wave of the tile's blocks in all (the
+  // SMs times the blocks of the tile an SM holds), whose FP32 partial results are then summed.
+  KernelResources resources;
+  resources.threads_per_block = tile.threads();
+  resources.registers_per_thread = tile.registers_per_thread();
+  resources.dynamic_smem_bytes = tile.smem_bytes();
+  if (tile.smem_bytes() > config_.proto().limits().shared_memory_per_block_bytes())
+    resources.max_dynamic_smem_bytes = tile.smem_bytes();
+  const uint64_t slots =
+      static_cast<uint64_t>(config_.proto().sm_count()) *
+      static_cast<uint64_t>(std::max(1, occupancy_.compute(resources).blocks_per_sm));
   const uint64_t output_blocks = tiles_m * tiles_n * batch;
   const uint64_t split =
-      output_blocks < sms ? std::max<uint64_t>(1, std::min<uint64_t>(sms / output_blocks, k / 256)) : 1;
+      output_blocks < slots ? std::max<uint64_t>(1, std::min<uint64_t>(slots / output_blocks, k / 256)) : 1;
   config::Kernel kernel;
   kernel.set_name("gemm_" + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k) + "_" + dtype);
   kernel.set_kind("gemm");
