@@ -77,7 +77,7 @@ std::vector<std::string> all_traces() {
 
 // configs/arch/gpu/h100_sxm.calibrated.pbtxt is `cascade calibrate --seed 1` on all_traces(); on
 // that seed's held-out kernels it must predict better than the uncalibrated config (measured at
-// fitting time: runtime MAPE 20.2% -> 10.3%, energy 58.5% -> 10.4%).
+// fitting time: runtime MAPE 19.0% -> 9.7%, energy 58.5% -> 10.3%).
 TEST(Calibration, CommittedCalibratedConfigLowersHeldOutError) {
   std::vector<std::string> skipped;
   const auto cases = load_measured_cases(all_traces(), skipped);
@@ -90,20 +90,23 @@ TEST(Calibration, CommittedCalibratedConfigLowersHeldOutError) {
   EXPECT_LT(after.energy_mape.at("all"), before.energy_mape.at("all") / 2);
 }
 
-// Issue 5's held-out target per kernel class, runtime MAPE at most 15%, for the classes that meet it
-// with the committed calibration (seed 1). Not met, so not asserted here: "elementwise" (15.6%: two
-// of its three held-out kernels, the residual adds of the seq-256 and seq-1024 Kineto traces, are
-// 1.21x), the overall 10% (10.3%) and energy 10% (10.4%); docs/gpu.md lists them.
-TEST(Calibration, HeldOutClassesWithinFifteenPercent) {
+// Issue 5's held-out runtime targets with the committed calibration (seed 1): MAPE at most 10%
+// overall and at most 15% in every class (measured at fitting time: 9.7% overall, the worst class
+// the harness's attention at 14.7%). The energy target, 10%, is not met (10.3%), so it is not
+// asserted here; docs/gpu.md says so, and how the errors spread over other seeds.
+TEST(Calibration, HeldOutRuntimeTargets) {
   std::vector<std::string> skipped;
   const auto cases = load_measured_cases(all_traces(), skipped);
   const auto split = split_cases(cases, 1);
   const arch::gpu::GpuModel fitted(gpu_config("h100_sxm.calibrated"));
   const auto held_out = compare_with_model(fitted, cases, &split.test);
-  for (const char* kind : {"attention", "attention_lib", "fma", "gemm", "hash_grid", "mlp", "stream"}) {
+  EXPECT_LE(held_out.runtime_mape.at("all"), 10.0);
+  for (const char* kind :
+       {"attention", "attention_lib", "elementwise", "fma", "gemm", "hash_grid", "mlp", "stream"}) {
     ASSERT_TRUE(held_out.runtime_mape.count(kind)) << kind;
     EXPECT_LE(held_out.runtime_mape.at(kind), 15.0) << kind;
   }
+  EXPECT_EQ(held_out.runtime_mape.size(), 9u);  // the 8 classes and "all": none left unchecked
 }
 
 // Expected values derived by hand from the harness's kernels (validation/cuda/neural.cu).
