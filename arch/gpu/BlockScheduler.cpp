@@ -36,6 +36,11 @@ ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_pe
 
   // A wave's blocks are spread round-robin: every SM gets floor(n / sms) and the first n % sms
   // one more. Cohorts are whole SMs, so a free SM gets a fresh cohort of its freed slots.
+  // A fresh cohort of `n` blocks on `on_sms` SMs, `per_sm` each, its work all ahead of it.
+  const auto fresh = [&](uint64_t n, uint64_t on_sms, uint64_t per_sm) {
+    cohorts.push_back({n, static_cast<uint32_t>(on_sms), static_cast<uint32_t>(per_sm), compute_per_block,
+                       bytes_per_block, seconds_per_block, false, latency_per_block});
+  };
   const auto launch = [&](uint64_t n, uint32_t sm_count, uint32_t slots_per_sm, bool spread) {
     if (!spread) {
       // Refills after a wave: SMs free one after another and each takes more than an even share,
@@ -44,22 +49,15 @@ ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_pe
       const uint64_t per_sm = std::min<uint64_t>(n / sm_count + 1, slots_per_sm);
       const uint64_t full = std::min<uint64_t>(n / per_sm, sm_count);
       const uint64_t rest = std::min<uint64_t>(n - full * per_sm, per_sm);
-      if (full > 0)
-        cohorts.push_back({full * per_sm, static_cast<uint32_t>(full), static_cast<uint32_t>(per_sm),
-                           compute_per_block, bytes_per_block, seconds_per_block});
-      if (rest > 0 && full < sm_count)
-        cohorts.push_back({rest, 1, static_cast<uint32_t>(rest), compute_per_block, bytes_per_block, seconds_per_block});
+      if (full > 0) fresh(full * per_sm, full, per_sm);
+      if (rest > 0 && full < sm_count) fresh(rest, 1, rest);
       return full * per_sm + (full < sm_count ? rest : 0);
     }
     const uint64_t per_sm = std::min<uint64_t>(n / sm_count, slots_per_sm);
     const uint64_t extra = per_sm < slots_per_sm ? n - per_sm * sm_count : 0;
     const uint64_t extra_sms = std::min<uint64_t>(extra, sm_count);
-    if (per_sm + 1 <= slots_per_sm && extra_sms > 0)
-      cohorts.push_back({extra_sms * (per_sm + 1), static_cast<uint32_t>(extra_sms),
-                         static_cast<uint32_t>(per_sm + 1), compute_per_block, bytes_per_block, seconds_per_block});
-    if (per_sm > 0 && sm_count > extra_sms)
-      cohorts.push_back({(sm_count - extra_sms) * per_sm, static_cast<uint32_t>(sm_count - extra_sms),
-                         static_cast<uint32_t>(per_sm), compute_per_block, bytes_per_block, seconds_per_block});
+    if (per_sm + 1 <= slots_per_sm && extra_sms > 0) fresh(extra_sms * (per_sm + 1), extra_sms, per_sm + 1);
+    if (per_sm > 0 && sm_count > extra_sms) fresh((sm_count - extra_sms) * per_sm, sm_count - extra_sms, per_sm);
     return extra_sms * (per_sm + 1 <= slots_per_sm ? per_sm + 1 : 0) + (sm_count - extra_sms) * per_sm;
   };
   // At launch every SM is idle: blocks are spread round-robin. The first wave starts in step, so
@@ -67,11 +65,9 @@ ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_pe
   // start as others finish and overlap one another's phases.
   pending -= launch(pending, sms, blocks_per_sm, true);
   for (auto& c : cohorts) c.serial = serial_phases;
-  size_t started = 0;  // cohorts whose blocks' latency has been set
 
   while (!cohorts.empty()) {
     ++result.events;
-    for (; started < cohorts.size(); ++started) cohorts[started].delay_left = latency_per_block;
     uint64_t on_gpu = 0;
     for (const auto& c : cohorts) on_gpu += c.blocks;
     // Time to the next cohort's completion at the current rates.

@@ -54,16 +54,24 @@ struct KernelTiming {
   double compute_bound_fraction = 0;  // of a full-wave block: compute time / max(compute, memory)
 };
 
-// Times one launch (energy: idle and busy power over the time, plus the actions): per-block work is the kernel's work over its blocks; the block scheduler runs
+// Times one launch: per-block work is the kernel's work over its blocks; the block scheduler runs
 // them wave by wave with the rates of this model:
-//  - compute: a block alone would take its FP32 flops / (the SM's FP32 rate) plus its tensor flops
-//    / (the SM's tensor rate) plus its special-function operations / (the SM's SFU rate) plus its
-//    shared-memory bytes / (the SM's shared-memory bandwidth); resident warps hide latency, so the SM reaches full rate only with
-//    warps x ILP >= schedulers x FMA latency (FP32) or warps >= tensor_warps_to_saturate (tensor);
-//    an SM's rate is shared by its resident blocks;
-//  - memory: DRAM bandwidth shared by every resident block, capped per SM by Little's law
-//    (resident warps x ILP x 32 lanes x bytes per access / latency); L2 traffic counts at L2's
-//    bandwidth.
+//  - compute: a block alone would take its FP32 flops / (the SM's FP32 rate) plus its SFU
+//    operations / (the SM's SFU rate) plus its shared-memory bytes / (the SM's shared-memory
+//    bandwidth) plus its tensor flops / (the SM's tensor rate, times warp_mma_efficiency for
+//    mma.sync work), over the peak fraction and the kernel family's efficiency; resident warps hide
+//    latency, so the SM reaches full rate only with warps x ILP >= schedulers x FMA latency (FP32)
+//    or warps >= tensor_warps_to_saturate (tensor); an SM's rate is shared by its resident blocks;
+//  - memory: every access passes through L2 and DRAM serves the misses, at once: the longer of the
+//    DRAM bytes at DRAM bandwidth and all bytes at L2 bandwidth (a lone sector's request counting
+//    as 64 bytes); DRAM bandwidth is shared by every resident block and capped per SM by Little's
+//    law on the reads (resident warps x ILP x 32 lanes x bytes per access / latency);
+//  - each block first waits its exposed DRAM round trips; with serial phases the first wave takes
+//    its memory time plus its compute time; the work distributor starts a block at most every
+//    block_launch_s.
+// Energy per launch among launches back to back: (idle + busy + the family's power) x period plus
+// the per-action energies (FP32 and tensor flops, DRAM, L2 and shared-memory bytes, SFU
+// operations).
 KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uint32_t blocks_per_sm,
                          uint32_t max_warps_per_sm);
 

@@ -50,5 +50,23 @@ TEST(BlockScheduler, RejectsAKernelThatFitsNoBlock) {
   EXPECT_THROW(schedule_blocks(1, 10, 0, 1.0, 0, shared_sm), std::invalid_argument);
 }
 
+TEST(BlockScheduler, SerialPhasesAddUpInTheFirstWaveOnly) {
+  // One block per SM on 10 SMs, each block 1 s of compute and 10 B of memory at 5 B/s per block
+  // (2 s): overlapped, a block takes 2 s; in step, the first wave takes 1 + 2 = 3 s. Two waves: the
+  // first 3 s, the second (started as the first finishes) overlaps its phases, 2 s: 5 s.
+  const auto rates = [](const Residency&) { return BlockRates{1.0, 5.0}; };
+  EXPECT_DOUBLE_EQ(schedule_blocks(10, 10, 1, 1.0, 10.0, rates).makespan_s, 2.0);
+  EXPECT_DOUBLE_EQ(schedule_blocks(10, 10, 1, 1.0, 10.0, rates, 0, true).makespan_s, 3.0);
+  EXPECT_DOUBLE_EQ(schedule_blocks(20, 10, 1, 1.0, 10.0, rates, 0, true).makespan_s, 5.0);
+}
+
+TEST(BlockScheduler, LatencyPerBlockHoldsItsSlot) {
+  // 10 SMs x 4 blocks, each 1 s of a whole SM (4 s when four share it), plus 0.5 s of latency
+  // before its work: a wave takes 4.5 s, two waves 9 s; a lone block of a second wave 1.5 s.
+  EXPECT_DOUBLE_EQ(schedule_blocks(40, 10, 4, 1.0, 0, shared_sm, 0, false, 0.5).makespan_s, 4.5);
+  EXPECT_DOUBLE_EQ(schedule_blocks(80, 10, 4, 1.0, 0, shared_sm, 0, false, 0.5).makespan_s, 9.0);
+  EXPECT_DOUBLE_EQ(schedule_blocks(41, 10, 4, 1.0, 0, shared_sm, 0, false, 0.5).makespan_s, 6.0);
+}
+
 }  // namespace
 }  // namespace cascade::arch::gpu

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "GpuTestSupport.h"
 #include "arch/gpu/GpuModel.h"
@@ -34,6 +35,30 @@ TEST(Nnls, SolvesByHand) {
   const auto y = nnls(a, 3, 2, {2, -2, 2});
   EXPECT_NEAR(y[0], 2, 1e-12);
   EXPECT_EQ(y[1], 0);
+}
+
+TEST(Nnls, LeastAbsoluteIsTheMedian) {
+  // One unknown against 1, 1, 1 and 10: least squares gives the mean, 13 / 4; least absolute
+  // deviations the median, 1 (the outlier is not pulled towards).
+  const std::vector<double> a = {1, 1, 1, 1};
+  EXPECT_NEAR(nnls(a, 4, 1, {1, 1, 1, 10})[0], 3.25, 1e-12);
+  EXPECT_NEAR(nnls_least_absolute(a, 4, 1, {1, 1, 1, 10}, 1e-6)[0], 1.0, 1e-3);
+  // Non-negativity still holds: against -1, -2, -3 the answer is 0.
+  EXPECT_EQ(nnls_least_absolute({1, 1, 1}, 3, 1, {-1, -2, -3}, 1e-6)[0], 0);
+}
+
+TEST(Calibration, SplitDoesNotDependOnTheFilesOrder) {
+  std::vector<std::string> skipped, files = traces();
+  const auto forward = load_measured_cases(files, skipped);
+  std::reverse(files.begin(), files.end());
+  const auto backward = load_measured_cases(files, skipped);
+  ASSERT_EQ(forward.size(), backward.size());
+  const auto names = [](const std::vector<MeasuredCase>& cases, const std::vector<size_t>& idx) {
+    std::multiset<std::string> out;
+    for (size_t i : idx) out.insert(cases[i].source + "|" + cases[i].name);
+    return out;
+  };
+  EXPECT_EQ(names(forward, split_cases(forward, 3).test), names(backward, split_cases(backward, 3).test));
 }
 
 TEST(Calibration, SplitIsStratifiedAndSeeded) {
@@ -77,7 +102,7 @@ std::vector<std::string> all_traces() {
 
 // configs/arch/gpu/h100_sxm.calibrated.pbtxt is `cascade calibrate --seed 1` on all_traces(); on
 // that seed's held-out kernels it must predict better than the uncalibrated config (measured at
-// fitting time: runtime MAPE 19.0% -> 9.7%, energy 58.5% -> 10.3%).
+// fitting time: runtime MAPE 18.9% -> 9.0%, energy 58.3% -> 9.5%).
 TEST(Calibration, CommittedCalibratedConfigLowersHeldOutError) {
   std::vector<std::string> skipped;
   const auto cases = load_measured_cases(all_traces(), skipped);
@@ -90,11 +115,10 @@ TEST(Calibration, CommittedCalibratedConfigLowersHeldOutError) {
   EXPECT_LT(after.energy_mape.at("all"), before.energy_mape.at("all") / 2);
 }
 
-// Issue 5's held-out runtime targets with the committed calibration (seed 1): MAPE at most 10%
-// overall and at most 15% in every class (measured at fitting time: 9.7% overall, the worst class
-// the harness's attention at 14.7%). The energy target, 10%, is not met (10.3%), so it is not
-// asserted here; docs/gpu.md says so, and how the errors spread over other seeds.
-TEST(Calibration, HeldOutRuntimeTargets) {
+// Issue 5's held-out targets with the committed calibration (seed 1): runtime MAPE at most 10%
+// overall and at most 15% in every class, energy per launch at most 10% (measured at fitting time:
+// runtime 9.0% overall, the worst class the harness's attention at 14.7%; energy 9.5%).
+TEST(Calibration, HeldOutTargets) {
   std::vector<std::string> skipped;
   const auto cases = load_measured_cases(all_traces(), skipped);
   const auto split = split_cases(cases, 1);
@@ -107,6 +131,57 @@ TEST(Calibration, HeldOutRuntimeTargets) {
     EXPECT_LE(held_out.runtime_mape.at(kind), 15.0) << kind;
   }
   EXPECT_EQ(held_out.runtime_mape.size(), 9u);  // the 8 classes and "all": none left unchecked
+  EXPECT_LE(held_out.energy_mape.at("all"), 10.0);
+}
+
+// A Kineto trace's whole pass sums its kernels (each repeated launch counted), and its per-kernel
+// MAPE is the mean of its kernels' absolute relative errors.
+TEST(Validation, WholePassAndPerKernelErrorOfAKinetoTrace) {
+  const std::string file = source_path("validation/traces/h100/kineto_bert_base_bf16_seq512.json");
+  const arch::gpu::GpuModel h100(gpu_config("h100_sxm"));
+  std::vector<std::string> skipped;
+  const auto cases = load_measured_cases({file}, skipped);
+  const auto r = compare_with_model(h100, cases);
+  double predicted = 0, measured = 0, error = 0;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    predicted += r.kernels[i].predicted_s * cases[i].launches;
+    measured += r.kernels[i].measured_s * cases[i].launches;
+    error += std::abs(r.kernels[i].predicted_s / r.kernels[i].measured_s - 1);
+  }
+  // The trace's 9 kernels: the two layer norms and the two adds each launch the same kernel on the
+  // same shapes, so 7 cases, two of them launched twice.
+  EXPECT_EQ(cases.size(), 7u);
+  EXPECT_DOUBLE_EQ(r.passes.at(file).first, predicted);
+  EXPECT_DOUBLE_EQ(r.passes.at(file).second, measured);
+  EXPECT_NEAR(measured, 151.0e-6, 0.1e-6);  // the trace's kernels sum to 151.0 us
+  EXPECT_EQ(r.pass_kernel_mape.at(file).second, 7);
+  EXPECT_NEAR(r.pass_kernel_mape.at(file).first, 100 * error / 7, 1e-9);
+}
+
+// The profiled flash backend (kineto_sdpa_flash_fp16.json): 5 launches at each of 4 sequence
+// lengths are 4 cases of 5 launches, each the median of its 5 durations; described as
+// FlashAttention-2 (mma.sync) on the operator's (batch, seq, heads, embed) inputs, with the launch
+// shape the trace recorded.
+TEST(MeasuredCases, KinetoAttentionByFamilyWithItsLaunchShape) {
+  std::vector<std::string> skipped;
+  const auto cases =
+      load_measured_cases({source_path("validation/traces/h100/kineto_sdpa_flash_fp16.json")}, skipped);
+  ASSERT_EQ(cases.size(), 4u);
+  const arch::gpu::GpuModel h100(gpu_config("h100_sxm"));
+  // The trace's 5 durations at sequence 512: 36.353, 34.529, 34.401, 34.208 and 34.592 us; the
+  // median is 34.529 us.
+  EXPECT_EQ(cases[0].launches, 5u);
+  EXPECT_NEAR(cases[0].measured_s, 34.529e-6, 1e-12);
+  EXPECT_EQ(cases[0].kind, "attention_lib");
+  const config::Kernel k = cases[0].describe(h100);
+  EXPECT_EQ(k.work().family(), "flash_attention_2");
+  EXPECT_TRUE(k.work().warp_mma());
+  EXPECT_EQ(k.grid().x() * k.grid().y() * k.grid().z(), 4u * 8 * 12);  // S / 128 query tiles x 96
+  EXPECT_EQ(k.block().x(), 128u);
+  EXPECT_EQ(k.registers_per_thread(), 255u);
+  EXPECT_EQ(k.dynamic_smem_bytes(), 49152u);
+  // 96 heads of 512 x 512 scores, head dim 64: 4 flops per score and embedding element.
+  EXPECT_DOUBLE_EQ(k.work().tensor_flops().at("fp16"), 4.0 * 96 * 512 * 512 * 64);
 }
 
 // Expected values derived by hand from the harness's kernels (validation/cuda/neural.cu).

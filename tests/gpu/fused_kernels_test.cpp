@@ -32,6 +32,42 @@ TEST(FusedKernels, FlashAttentionWithinTwoTimesOfTheMeasuredKernel) {
   }
 }
 
+TEST(FusedKernels, AttentionFamiliesByNameAndLaunchShape) {
+  // The kernel names the H100 profiles record (validation/traces/h100/kineto_sdpa_*_fp16.json).
+  EXPECT_EQ(attention_kernel_of("void pytorch_flash::flash_fwd_kernel<Flash_fwd_kernel_traits<64, 128, 128, 4"),
+            AttentionKernel::kFlashAttention2);
+  EXPECT_EQ(attention_kernel_of("cudnn_generated_fort_native_sdpa_sm90_flash_fprop_wgmma_f16_knob_7_64x128x64"),
+            AttentionKernel::kFlashAttention3);
+  EXPECT_EQ(attention_kernel_of("fmha_cutlassF_f16_aligned_64x64_rf_sm80(PyTorchMemEffAttention"),
+            AttentionKernel::kMemoryEfficient);
+  EXPECT_FALSE(attention_kernel_of("nvjet_sm90_tst_192x192_64x4_2x1_v_bz_coop").has_value());
+  // Batch 8 x 12 heads, 4096 queries and keys, head dim 64, fp16, on the H100's 132 SMs:
+  // FlashAttention-2: 32 x 96 blocks of 128 threads, Q, K and V tiles of 128 x 64 in shared
+  // memory (48 KiB); FlashAttention-3: 132 persistent blocks of 384 threads over 3072 tiles, Q, three
+  // stages of K and V and the output tile (128 KiB); CUTLASS: 64 x 96 blocks of 128 threads. The
+  // two mma.sync families are warp_mma; all do 4 x 96 x 4096^2 x 64 tensor flops.
+  const AttentionDims d{8, 12, 4096, 4096, 64, 64};
+  const auto fa2 = attention_kernel(d, "fp16", AttentionKernel::kFlashAttention2, 132);
+  const auto fa3 = attention_kernel(d, "fp16", AttentionKernel::kFlashAttention3, 132);
+  const auto me = attention_kernel(d, "fp16", AttentionKernel::kMemoryEfficient, 132);
+  EXPECT_EQ(fa2.grid().x() * fa2.grid().y(), 32u * 96);
+  EXPECT_EQ(fa2.block().x(), 128u);
+  EXPECT_EQ(fa2.dynamic_smem_bytes(), 3u * 128 * 64 * 2);
+  EXPECT_EQ(fa3.grid().x(), 132u);
+  EXPECT_EQ(fa3.block().x(), 384u);
+  EXPECT_EQ(fa3.dynamic_smem_bytes(), (1u + 3 * 2 + 1) * 128 * 64 * 2);
+  EXPECT_EQ(me.grid().x() * me.grid().y(), 64u * 96);
+  EXPECT_TRUE(fa2.work().warp_mma());
+  EXPECT_FALSE(fa3.work().warp_mma());
+  EXPECT_TRUE(me.work().warp_mma());
+  for (const auto* k : {&fa2, &fa3, &me})
+    EXPECT_DOUBLE_EQ(k->work().tensor_flops().at("fp16"), 4.0 * 96 * 4096 * 4096 * 64);
+  // K and V re-read from L2 by every query tile but the first: 31 (FlashAttention-2: 32 tiles of
+  // 128 queries) or 63 (CUTLASS: 64 tiles of 64) more reads of 2 x 96 x 4096 x 64 x 2 B.
+  EXPECT_DOUBLE_EQ(fa2.work().l2_bytes(), 2.0 * 96 * 4096 * 64 * 2 * 31);
+  EXPECT_DOUBLE_EQ(me.work().l2_bytes(), 2.0 * 96 * 4096 * 64 * 2 * 63);
+}
+
 TEST(FusedKernels, HashGridTrafficByHand) {
   // 2^20 points, 16 levels of at most 2^19 entries x 2 FP16 features (4 B), instant-ngp's schedule
   // from resolution 16, growth 1.5: levels 0-3 are dense (17^3, 25^3, 37^3 and 55^3 vertices,

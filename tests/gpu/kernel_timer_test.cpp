@@ -48,10 +48,11 @@ TEST(KernelTimer, SharedMemoryAtItsBandwidth) {
   EXPECT_NEAR(model.estimate(k).timing.seconds, 1e-3 + 5.06e-6, 1e-9);
 }
 
-// The H100 config with `drop` applied: a GPU that lacks a rate some kernel needs.
-GpuModel h100_without(const std::function<void(config::GpuArch&)>& drop) {
+// The H100 config with `change` applied (a GPU that lacks a rate some kernel needs, or has a
+// parameter set).
+GpuModel h100_with(const std::function<void(config::GpuArch&)>& change) {
   config::GpuArch proto = gpu_config("h100_sxm").proto();
-  drop(proto);
+  change(proto);
   std::string text;
   google::protobuf::TextFormat::PrintToString(proto, &text);
   return GpuModel(GpuArchConfig(text, "no_rate.pbtxt"));
@@ -71,12 +72,129 @@ TEST(KernelTimer, WorkWithoutARateIsAnError) {
   smem.mutable_work()->set_smem_bytes(1e6);
   sfu.mutable_work()->set_sfu_ops(1e6);
   (*tensor.mutable_work()->mutable_tensor_flops())["int4"] = 1e6;
-  const GpuModel no_smem = h100_without([](config::GpuArch& a) { a.mutable_timing()->clear_smem_bytes_per_clock_per_sm(); });
-  const GpuModel no_sfu = h100_without([](config::GpuArch& a) { a.mutable_peak()->clear_sfu_ops_per_second(); });
+  const GpuModel no_smem = h100_with([](config::GpuArch& a) { a.mutable_timing()->clear_smem_bytes_per_clock_per_sm(); });
+  const GpuModel no_sfu = h100_with([](config::GpuArch& a) { a.mutable_peak()->clear_sfu_ops_per_second(); });
   EXPECT_EQ(timing_error(no_smem, smem), "GPU has no shared-memory bandwidth");
   EXPECT_EQ(timing_error(no_sfu, sfu), "GPU has no special-function unit rate");
   EXPECT_EQ(timing_error(GpuModel(gpu_config("h100_sxm")), tensor),
             "GPU has no tensor-core rate for data type 'int4'");
+}
+
+// One block of 256 threads (8 warps: the tensor cores saturate) doing `flops` fp16 tensor flops.
+config::Kernel tensor_block(double flops) {
+  config::Kernel k = one_block(256, 0, 1);
+  (*k.mutable_work()->mutable_tensor_flops())["fp16"] = flops;
+  return k;
+}
+
+TEST(KernelTimer, WarpMmaAndFamilyEfficiencies) {
+  // The config's 989.4e12 fp16 tensor flop/s over 132 SMs: that many flops over 1000 take 1 ms on
+  // one SM. Issued as mma.sync they reach warp_mma_efficiency (0.5 in the H100 config): 2 ms. A
+  // family at efficiency 0.8 takes 1 / 0.8 as long again: 2.5 ms. Plus the launch overhead.
+  const double flops = 989.4e12 / 132 / 1000, launch = 5.06e-6;
+  const GpuModel h100 = h100_with([](config::GpuArch& a) {
+    (*a.mutable_timing()->mutable_kernel_family_efficiency())["slow_family"] = 0.8;
+  });
+  config::Kernel k = tensor_block(flops);
+  EXPECT_NEAR(h100.estimate(k).timing.seconds, 1e-3 + launch, 1e-9);
+  k.mutable_work()->set_warp_mma(true);
+  EXPECT_NEAR(h100.estimate(k).timing.seconds, 2e-3 + launch, 1e-9);
+  k.mutable_work()->set_family("slow_family");
+  EXPECT_NEAR(h100.estimate(k).timing.seconds, 2.5e-3 + launch, 1e-9);
+  k.mutable_work()->set_family("family_without_an_efficiency");
+  EXPECT_NEAR(h100.estimate(k).timing.seconds, 2e-3 + launch, 1e-9);
+}
+
+// Memory only: 132 x 8 blocks of 256 threads with float4 accesses and ILP 8 (enough in flight not
+// to be latency bound), moving `dram` DRAM bytes and `l2` L2 bytes, in one wave.
+config::Kernel memory_kernel(double dram, double l2, double requests = 0) {
+  config::Kernel k;
+  k.set_name("memory");
+  k.mutable_grid()->set_x(132 * 8);
+  k.mutable_block()->set_x(256);
+  k.set_registers_per_thread(32);
+  auto* w = k.mutable_work();
+  w->set_dram_bytes(dram);
+  w->set_l2_bytes(l2);
+  w->set_l2_sector_requests(requests);
+  w->set_ilp(8);
+  w->set_bytes_per_access(16);
+  return k;
+}
+
+TEST(KernelTimer, MemoryTimeIsTheLongerOfDramAndL2) {
+  // H100 config: DRAM 3.35e12 B/s, L2 7e12 B/s. 3.35 GB from DRAM alone: 1 ms. With 3.65 GB more
+  // from L2, all 7 GB pass through L2: 1 ms too (not 1 + 0.52 ms: the two work at once). With 7 GB
+  // more from L2, 10.35 GB through L2: 1.479 ms. A lone sector's request costs L2 64 bytes: 3.35 GB
+  // of DRAM plus 1e8 requests (3.2 GB of data counted as 6.4) through L2: 9.75 GB, 1.393 ms.
+  const GpuModel h100(gpu_config("h100_sxm"));
+  const double makespan_dram = h100.estimate(memory_kernel(3.35e9, 0)).timing.makespan_s;
+  EXPECT_NEAR(makespan_dram, 1e-3, 1e-9);
+  EXPECT_NEAR(h100.estimate(memory_kernel(3.35e9, 3.65e9)).timing.makespan_s, 1e-3, 1e-9);
+  EXPECT_NEAR(h100.estimate(memory_kernel(3.35e9, 7e9)).timing.makespan_s, 10.35e9 / 7e12, 1e-9);
+  EXPECT_NEAR(h100.estimate(memory_kernel(3.35e9, 3.2e9, 1e8)).timing.makespan_s, 9.75e9 / 7e12, 1e-9);
+}
+
+TEST(KernelTimer, LittlesLawBoundsTheReadsOnly) {
+  // One warp per SM (132 blocks of 32 threads), ILP 1, 4-byte accesses: 128 B in flight per SM over
+  // the config's 500 ns DRAM latency: 0.256 GB/s per SM, 33.792 GB/s in all. 33.792 MB of reads
+  // take 1 ms; if half of the bytes are writes, which need no round trip, the reads are half and
+  // the same bytes take 0.5 ms.
+  const GpuModel h100(gpu_config("h100_sxm"));
+  config::Kernel k;
+  k.set_name("latency_bound");
+  k.mutable_grid()->set_x(132);
+  k.mutable_block()->set_x(32);
+  k.set_registers_per_thread(32);
+  k.mutable_work()->set_dram_bytes(33.792e6);
+  k.mutable_work()->set_ilp(1);
+  k.mutable_work()->set_bytes_per_access(4);
+  EXPECT_NEAR(h100.estimate(k).timing.makespan_s, 1e-3, 1e-9);
+  k.mutable_work()->set_dram_write_bytes(33.792e6 / 2);
+  EXPECT_NEAR(h100.estimate(k).timing.makespan_s, 0.5e-3, 1e-9);
+}
+
+TEST(KernelTimer, WorkDistributorStartsBlocksOneAfterAnother) {
+  // 1e6 empty-handed blocks (1 flop each) with a block started every 2 ns: at least 2 ms.
+  const GpuModel h100 = h100_with([](config::GpuArch& a) { a.mutable_timing()->set_block_launch_ns(2); });
+  config::Kernel k = one_block(32, 1e6, 1);
+  k.mutable_grid()->set_x(1000000);
+  EXPECT_NEAR(h100.estimate(k).timing.makespan_s, 2e-3, 1e-12);
+}
+
+TEST(KernelTimer, EnergyPerLaunchBackToBack) {
+  // Energy = (idle + busy) x period + the actions; the period is the makespan plus the gap between
+  // kernels launched back to back (2 us in the H100 config), or the host's work per call plus its
+  // issue time (2.55 us) where that is longer. A 1 ms FP32 block: period 1.002 ms; with 0 W busy
+  // power and 1 pJ per FP32 flop: 130 W x 1.002 ms + flops x 1 pJ.
+  const GpuModel h100 = h100_with([](config::GpuArch& a) {
+    a.mutable_timing()->set_busy_watts(0);
+    a.mutable_timing()->set_pj_per_fp32_flop(1);
+  });
+  const double flops = 2 * 3.345e13 / 132 / 1000;
+  const auto t = h100.estimate(one_block(512, flops, 1)).timing;
+  EXPECT_NEAR(t.period_s, 1.002e-3, 1e-12);
+  EXPECT_NEAR(t.energy_j, 130 * 1.002e-3 + flops * 1e-12, 1e-12);
+  // A tiny kernel behind 50 us of a library's host work per call: one launch every 52.55 us.
+  config::Kernel tiny = one_block(32, 1, 1);
+  tiny.set_host_overhead_us(50);
+  EXPECT_NEAR(h100.estimate(tiny).timing.period_s, 52.55e-6, 1e-12);
+}
+
+TEST(GpuModel, GemmSplitKFillsAWaveOfTheTilesBlocks) {
+  // fp32 8192 x 64 x 8192 with the 64 x 64 SIMT tile (64 threads, 128 registers, 8 KB of shared
+  // memory: 8 blocks an SM by registers): 128 x 1 output tiles; one wave is 132 x 8 = 1056 blocks,
+  // so K is split 1056 / 128 = 8 ways (slices of 1024 >= 256): 1024 blocks.
+  const GpuModel h100(gpu_config("h100_sxm"));
+  const config::GemmTile* tile = nullptr;
+  for (const auto& t : h100.config().proto().gemm_tile())
+    if (t.dtype() == "fp32" && t.tile_m() == 64 && t.tile_n() == 64) tile = &t;
+  ASSERT_NE(tile, nullptr);
+  const config::Kernel k = h100.gemm_kernel_with(*tile, 8192, 64, 8192, 1, "fp32");
+  EXPECT_EQ(k.grid().x() * k.grid().y(), 128u);
+  EXPECT_EQ(k.grid().z(), 8u);
+  // Each thread accumulates 64 x 64 / 64 = 64 outputs: its independent chains.
+  EXPECT_EQ(k.work().ilp(), 64u);
 }
 
 TEST(GpuModel, GemmOfATypeWithoutTilesIsAnError) {

@@ -70,6 +70,16 @@ TEST(KinetoImport, KernelWithoutDurationIsReportedAndSkipped) {
   EXPECT_NE(r.problems[0].find("kernel without a duration"), std::string::npos);
 }
 
+TEST(KinetoImport, DataTypeFromTheOperatorsInputs) {
+  // The launching operator's "Input type": c10::BFloat16 in the BERT layer, c10::Half in SDPA.
+  const auto bert = import_kineto_json(source_path("validation/traces/h100/kineto_bert_base_bf16_seq512.json"));
+  const auto sdpa = import_kineto_json(source_path("validation/traces/h100/kineto_sdpa_cudnn_fp16.json"));
+  ASSERT_GT(bert.traces.run_size(), 0);
+  ASSERT_GT(sdpa.traces.run_size(), 0);
+  for (const auto& run : bert.traces.run()) EXPECT_EQ(run.dtype(), "bf16") << run.name();
+  for (const auto& run : sdpa.traces.run()) EXPECT_EQ(run.dtype(), "fp16") << run.name();
+}
+
 TEST(NcuImport, ReadsRowsWithUnitsAndThousandsSeparators) {
   const auto r = import_ncu_csv(source_path("tests/gpu/data/ncu_raw_sample.csv"));
   EXPECT_TRUE(r.problems.empty());

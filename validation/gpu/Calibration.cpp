@@ -116,6 +116,23 @@ std::vector<double> nnls(const std::vector<double>& a, size_t rows, size_t cols,
   return x;
 }
 
+std::vector<double> nnls_least_absolute(const std::vector<double>& a, size_t rows, size_t cols,
+                                        const std::vector<double>& b, double floor) {
+  std::vector<double> x = nnls(a, rows, cols, b);
+  for (int iteration = 0; iteration < 20; ++iteration) {
+    std::vector<double> wa(a.size()), wb(rows);
+    for (size_t r = 0; r < rows; ++r) {
+      double residual = b[r];
+      for (size_t j = 0; j < cols; ++j) residual -= a[r * cols + j] * x[j];
+      const double scale = 1 / std::sqrt(std::max(std::abs(residual), floor));
+      for (size_t j = 0; j < cols; ++j) wa[r * cols + j] = a[r * cols + j] * scale;
+      wb[r] = b[r] * scale;
+    }
+    x = nnls(wa, rows, cols, wb);
+  }
+  return x;
+}
+
 CalibrationSplit split_cases(const std::vector<MeasuredCase>& cases, uint64_t seed) {
   std::map<std::string, std::vector<size_t>> by_class;
   for (size_t i = 0; i < cases.size(); ++i) by_class[cases[i].kind].push_back(i);
@@ -266,21 +283,9 @@ CalibrationResult calibrate_gpu(const arch::gpu::GpuArchConfig& base, const std:
       ++rows;
     }
     if (rows >= cols) {
-      // MAPE weighs absolute relative errors: iteratively reweighted least squares (each row by
-      // 1 / sqrt(its last absolute residual), floored at 1%) turns the squared fit into the
-      // least-absolute one, keeping the non-negativity.
-      std::vector<double> x = nnls(a, rows, cols, b);
-      for (int iteration = 0; iteration < 20; ++iteration) {
-        std::vector<double> wa(a.size()), wb(rows);
-        for (size_t r = 0; r < rows; ++r) {
-          double residual = b[r];
-          for (size_t j = 0; j < cols; ++j) residual -= a[r * cols + j] * x[j];
-          const double scale = 1 / std::sqrt(std::max(std::abs(residual), 0.01));
-          for (size_t j = 0; j < cols; ++j) wa[r * cols + j] = a[r * cols + j] * scale;
-          wb[r] = b[r] * scale;
-        }
-        x = nnls(wa, rows, cols, wb);
-      }
+      // MAPE weighs absolute relative errors (the rows are relative): the least-absolute fit,
+      // residuals floored at 1%.
+      const std::vector<double> x = nnls_least_absolute(a, rows, cols, b, 0.01);
       t->set_busy_watts(x[0]);
       t->set_pj_per_fp32_flop(x[1]);
       t->set_pj_per_tensor_flop(x[2]);

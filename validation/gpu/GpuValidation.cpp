@@ -340,6 +340,8 @@ ValidationReport compare_with_model(const arch::gpu::GpuModel& model,
     if (c.source.size() > 5 && c.source.substr(c.source.size() - 5) == ".json") {
       r.passes[c.source].first += k.predicted_s * c.launches;
       r.passes[c.source].second += k.measured_s * c.launches;
+      r.pass_kernel_mape[c.source].first += std::abs(k.predicted_s / k.measured_s - 1);
+      ++r.pass_kernel_mape[c.source].second;
     }
     for (const std::string& key : {k.kind, std::string("all")}) {
       rt[key].first += std::abs(k.predicted_s / k.measured_s - 1);
@@ -350,6 +352,7 @@ ValidationReport compare_with_model(const arch::gpu::GpuModel& model,
       }
     }
   }
+  for (auto& [file, v] : r.pass_kernel_mape) v.first = 100 * v.first / v.second;
   for (const auto& [key, v] : rt) r.runtime_mape[key] = 100 * v.first / v.second;
   for (const auto& [key, v] : en) r.energy_mape[key] = 100 * v.first / v.second;
   return r;
@@ -392,8 +395,11 @@ std::string format_validation(const ValidationReport& r) {
   }
   out << "\n";
   for (const auto& [file, pass] : r.passes) {
-    std::snprintf(line, sizeof line, "whole pass %s: predicted %.1f us, measured %.1f us (%+.1f%%)\n",
-                  file.c_str(), pass.first * 1e6, pass.second * 1e6, 100 * (pass.first / pass.second - 1));
+    const auto& kernels = r.pass_kernel_mape.at(file);
+    std::snprintf(line, sizeof line,
+                  "whole pass %s: predicted %.1f us, measured %.1f us (%+.1f%%); per-kernel MAPE %.1f%% (%d kernels)\n",
+                  file.c_str(), pass.first * 1e6, pass.second * 1e6, 100 * (pass.first / pass.second - 1),
+                  kernels.first, kernels.second);
     out << line;
   }
   for (const auto& s : r.skipped) out << "skipped: " << s << "\n";

@@ -38,6 +38,8 @@ struct ValidationReport {
   std::map<std::string, double> runtime_mape, energy_mape;
   // Per Kineto trace file: the whole pass, predicted against measured (sum of kernel times).
   std::map<std::string, std::pair<double, double>> passes;
+  // Per Kineto trace file: its kernels' runtime MAPE and how many kernels (distinct launches).
+  std::map<std::string, std::pair<double, int>> pass_kernel_mape;
 };
 
 // Reads the traces into cases: the harness's CSVs (kernels.csv: STREAM, FMA, cuBLAS GEMMs;
