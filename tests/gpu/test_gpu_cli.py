@@ -86,6 +86,8 @@ class GpuTime(unittest.TestCase):
             self.assertIn("blocks per SM: 8", r.stdout)
             self.assertIn("waves: 1", r.stdout)
             self.assertIn("time: 1005.06 us", r.stdout)
+            # Back to back: the 1 ms makespan plus the config's 2 us gap between kernels.
+            self.assertIn("(one every 1002.00 us)", r.stdout)
 
     def test_bad_kernel_is_bad_input(self):
         with tempfile.TemporaryDirectory() as d:
