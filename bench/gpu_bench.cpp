@@ -1,0 +1,66 @@
+// Speed of the GPU model: one kernel's estimate (a GEMM, tile choice included), the validation of
+// every committed H100 trace, and a whole calibration (issue 5's `cascade calibrate`).
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+#include "arch/gpu/GpuModel.h"
+#include "validation/gpu/Calibration.h"
+
+namespace {
+
+using namespace cascade;
+
+std::string source(const std::string& relative) { return std::string(CASCADE_SOURCE_DIR) + "/" + relative; }
+
+struct Setup {
+  arch::gpu::GpuArchConfig config = arch::gpu::GpuArchConfig::load(source("configs/arch/gpu/h100_sxm.pbtxt"));
+  arch::gpu::GpuModel model{config};
+  std::vector<validation::MeasuredCase> cases;
+  Setup() {
+    std::vector<std::string> files = {source("validation/traces/h100/kernels.csv"),
+                                      source("validation/traces/h100/neural.csv"),
+                                      source("validation/traces/h100/sdpa.csv")};
+    for (const int seq : {256, 512, 1024, 2048, 4096})
+      files.push_back(source("validation/traces/h100/kineto_bert_base_bf16_seq" + std::to_string(seq) + ".json"));
+    for (const char* backend : {"flash", "efficient", "cudnn"})
+      files.push_back(source(std::string("validation/traces/h100/kineto_sdpa_") + backend + "_fp16.json"));
+    std::vector<std::string> skipped;
+    cases = validation::load_measured_cases(files, skipped);
+  }
+};
+
+const Setup& setup() {
+  static const Setup s;
+  return s;
+}
+
+// A 4096^3 bf16 GEMM: the tiles tried, the fastest's estimate.
+void BM_GpuGemmEstimate(benchmark::State& state) {
+  const auto& s = setup();
+  for (auto _ : state) {
+    const auto kernel = s.model.gemm_kernel(4096, 4096, 4096, 1, "bf16");
+    benchmark::DoNotOptimize(s.model.estimate(kernel).timing.seconds);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK(BM_GpuGemmEstimate);
+
+// Every measured case of the H100 traces described and predicted (items: kernels).
+void BM_GpuValidateH100Traces(benchmark::State& state) {
+  const auto& s = setup();
+  for (auto _ : state) benchmark::DoNotOptimize(validation::compare_with_model(s.model, s.cases).runtime_mape);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * s.cases.size()));
+  state.counters["kernels"] = static_cast<double>(s.cases.size());
+}
+BENCHMARK(BM_GpuValidateH100Traces)->Unit(benchmark::kMillisecond);
+
+// `cascade calibrate --seed 1` on the same cases, without reading the files.
+void BM_GpuCalibrate(benchmark::State& state) {
+  const auto& s = setup();
+  for (auto _ : state) benchmark::DoNotOptimize(validation::calibrate_gpu(s.config, s.cases, 1, 0).calibrated);
+}
+BENCHMARK(BM_GpuCalibrate)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+}  // namespace
