@@ -75,6 +75,9 @@ config::Kernel attention_kernel(const AttentionDims& d, const std::string& dtype
   w->set_dram_bytes(q + kk + v + o);
   w->set_l2_bytes((kk + v) * static_cast<double>(query_tiles - 1));
   w->set_bytes_in_flight_per_block(k.dynamic_smem_bytes());
+  // A block's pipeline fills before its math: Q and the first K tile before its first scores, the
+  // first V tile (behind them) before its first P V: two DRAM round trips.
+  w->set_exposed_round_trips(2);
   // A thread's softmax covers many independent scores of its rows.
   w->set_ilp(4);
   return k;

@@ -60,8 +60,10 @@ TEST(FusedKernels, AttentionFamiliesByNameAndLaunchShape) {
   EXPECT_TRUE(fa2.work().warp_mma());
   EXPECT_FALSE(fa3.work().warp_mma());
   EXPECT_TRUE(me.work().warp_mma());
-  for (const auto* k : {&fa2, &fa3, &me})
+  for (const auto* k : {&fa2, &fa3, &me}) {
     EXPECT_DOUBLE_EQ(k->work().tensor_flops().at("fp16"), 4.0 * 96 * 4096 * 4096 * 64);
+    EXPECT_EQ(k->work().exposed_round_trips(), 2u);  // Q and K, then V, before the math
+  }
   // K and V re-read from L2 by every query tile but the first: 31 (FlashAttention-2: 32 tiles of
   // 128 queries) or 63 (CUTLASS: 64 tiles of 64) more reads of 2 x 96 x 4096 x 64 x 2 B.
   EXPECT_DOUBLE_EQ(fa2.work().l2_bytes(), 2.0 * 96 * 4096 * 64 * 2 * 31);
