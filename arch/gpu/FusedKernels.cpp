@@ -8,6 +8,19 @@
 namespace cascade::arch::gpu {
 namespace {
 
+// Each level's table entries the gathers can touch (HashGatherTraffic), in bytes.
+std::vector<double> hash_grid_level_bytes(const HashGridDims& d) {
+  std::vector<double> bytes;
+  const double corners = std::pow(2.0, d.dims);
+  for (uint32_t l = 0; l < d.levels; ++l) {
+    const double scale = d.base_resolution * std::pow(d.per_level_scale, l) - 1;
+    const double vertices = std::pow(std::ceil(scale) + 2, d.dims);
+    const double stored = vertices <= static_cast<double>(d.table_size) ? vertices : static_cast<double>(d.table_size);
+    bytes.push_back(std::min(stored, corners * static_cast<double>(d.points)) * d.features * 2);
+  }
+  return bytes;
+}
+
 double element_bytes(const std::string& dtype) {
   return dtype == "fp32" || dtype == "tf32" ? 4 : dtype == "fp8" ? 1 : 2;
 }
@@ -108,18 +121,6 @@ config::Kernel flash_attention_kernel(const workloads::Cascade& cascade,
   return flash_attention_kernel(d, dtype);
 }
 
-std::vector<double> hash_grid_level_entries(const HashGridDims& d) {
-  std::vector<double> entries;
-  const double corners = std::pow(2.0, d.dims);
-  for (uint32_t l = 0; l < d.levels; ++l) {
-    const double scale = d.base_resolution * std::pow(d.per_level_scale, l) - 1;
-    const double vertices = std::pow(std::ceil(scale) + 2, d.dims);
-    const double stored = vertices <= static_cast<double>(d.table_size) ? vertices : static_cast<double>(d.table_size);
-    entries.push_back(std::min(stored, corners * static_cast<double>(d.points)));
-  }
-  return entries;
-}
-
 std::vector<double> hash_grid_l2_hit_fractions(const GpuModel& model, const std::vector<double>& level_bytes) {
   const double usable = model.config().proto().timing().l2_usable_fraction();
   const double capacity = static_cast<double>(model.config().proto().memory().l2_bytes()) * (usable > 0 ? usable : 1.0);
@@ -133,11 +134,11 @@ std::vector<double> hash_grid_l2_hit_fractions(const GpuModel& model, const std:
 }
 
 HashGatherTraffic hash_grid_gather_traffic(const GpuModel& model, const HashGridDims& d) {
-  std::vector<double> level_bytes;
-  for (const double e : hash_grid_level_entries(d)) level_bytes.push_back(e * d.features * 2);
+  const std::vector<double> level_bytes = hash_grid_level_bytes(d);
   const auto hits = hash_grid_l2_hit_fractions(model, level_bytes);
   const double gathers_per_level = static_cast<double>(d.points) * std::pow(2.0, d.dims);
   HashGatherTraffic t;
+  for (const double bytes : level_bytes) t.table_bytes += bytes;
   for (const double hit : hits) {
     t.l2_bytes += hit * gathers_per_level * kHashGatherSectorBytes;
     t.dram_bytes += (1 - hit) * gathers_per_level * kHashMissDramBytes;
@@ -162,14 +163,12 @@ config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDi
   w->set_fp32_flops(lookups * corners * (3.0 * d.dims + 2.0 * d.features));
   // Positions in (FP32), encoded features out (FP16), each level's touched entries read once, and
   // the gathers.
-  double tables = 0;
-  for (const double e : hash_grid_level_entries(d)) tables += e * d.features * 2;
   const HashGatherTraffic gathers = hash_grid_gather_traffic(model, d);
-  w->set_dram_bytes(static_cast<double>(d.points) * (d.dims * 4.0 + d.levels * d.features * 2.0) + tables +
-                    gathers.dram_bytes);
+  w->set_dram_bytes(static_cast<double>(d.points) * (d.dims * 4.0 + d.levels * d.features * 2.0) +
+                    gathers.table_bytes + gathers.dram_bytes);
   w->set_l2_bytes(gathers.l2_bytes);
   w->set_l2_sector_requests(gathers.requests);
-  w->set_bytes_per_access(32);  // a sector per gather
+  w->set_bytes_per_access(static_cast<uint32_t>(kHashGatherSectorBytes));  // a sector per gather
   w->set_ilp(static_cast<uint32_t>(corners));  // the corners' gathers are independent
   return k;
 }

@@ -67,11 +67,6 @@ struct HashGridDims {
 };
 config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDims& d);
 
-// The table entries each level's gathers can touch: a coarse level whose vertices
-// (ceil(scale) + 2 per axis) fit T entries is stored densely, the others hash into T entries; at
-// most 2^dims entries per point (as validation/cuda/neural.cu counts them).
-std::vector<double> hash_grid_level_entries(const HashGridDims& d);
-
 // What one gathered hash-table entry costs: an L2 request for its 32-byte sector
 // (KernelWork.l2_sector_requests) and, when it misses, a 64-byte DRAM access (HBM is read in
 // 64-byte bursts, two sectors).
@@ -80,8 +75,11 @@ inline constexpr double kHashMissDramBytes = 64;
 
 // The gathers' traffic of a hash encoding: the hits' sectors from L2, the misses' DRAM bursts
 // (hash_grid_l2_hit_fractions over the levels' touched tables), and one L2 request per gather.
+// The table entries a level's gathers can touch: a coarse level whose vertices (ceil(scale) + 2
+// per axis) fit T entries is stored densely, the others hash into T entries; at most 2^dims
+// entries per point (as validation/cuda/neural.cu counts them); `table_bytes` is all levels'.
 struct HashGatherTraffic {
-  double l2_bytes = 0, dram_bytes = 0, requests = 0;
+  double l2_bytes = 0, dram_bytes = 0, requests = 0, table_bytes = 0;
 };
 HashGatherTraffic hash_grid_gather_traffic(const GpuModel& model, const HashGridDims& d);
 

@@ -50,7 +50,7 @@ GpuTiming timing_of(const config::GpuArch& a) {
 GpuModel::GpuModel(GpuArchConfig config)
     : config_(std::move(config)), occupancy_(config_.occupancy_calculator()), timing_(timing_of(config_.proto())) {}
 
-GpuModel::Estimate GpuModel::estimate(const config::Kernel& kernel) const {
+Occupancy GpuModel::occupancy_of(const config::Kernel& kernel) const {
   KernelResources r;
   r.threads_per_block = block_threads(kernel);
   r.registers_per_thread = kernel.registers_per_thread();
@@ -60,8 +60,12 @@ GpuModel::Estimate GpuModel::estimate(const config::Kernel& kernel) const {
   if (kernel.static_smem_bytes() + kernel.dynamic_smem_bytes() >
       config_.proto().limits().shared_memory_per_block_bytes())
     r.max_dynamic_smem_bytes = kernel.dynamic_smem_bytes();
+  return occupancy_.compute(r);
+}
+
+GpuModel::Estimate GpuModel::estimate(const config::Kernel& kernel) const {
   Estimate e;
-  e.occupancy = occupancy_.compute(r);
+  e.occupancy = occupancy_of(kernel);
   if (e.occupancy.blocks_per_sm == 0)
     throw workloads::InputError("kernel '" + kernel.name() + "'", {}, e.occupancy.cannot_launch);
   e.timing = time_kernel(timing_, kernel, static_cast<uint32_t>(e.occupancy.blocks_per_sm),
@@ -74,31 +78,24 @@ config::Kernel GpuModel::gemm_kernel_with(const config::GemmTile& tile, uint64_t
   const double element = dtype == "fp32" || dtype == "tf32" ? 4 : dtype == "fp8" ? 1 : 2;
   const uint64_t tiles_m = (m + tile.tile_m() - 1) / tile.tile_m();
   const uint64_t tiles_n = (n + tile.tile_n() - 1) / tile.tile_n();
-  // Split-K, as the library does when the output tiles cannot fill the GPU: K is cut into slices
-  // (at least 256 deep) run by their own blocks, at most one wave of the tile's blocks in all (the
-  // SMs times the blocks of the tile an SM holds), whose FP32 partial results are then summed.
-  KernelResources resources;
-  resources.threads_per_block = tile.threads();
-  resources.registers_per_thread = tile.registers_per_thread();
-  resources.dynamic_smem_bytes = tile.smem_bytes();
-  if (tile.smem_bytes() > config_.proto().limits().shared_memory_per_block_bytes())
-    resources.max_dynamic_smem_bytes = tile.smem_bytes();
-  const uint64_t slots =
-      static_cast<uint64_t>(config_.proto().sm_count()) *
-      static_cast<uint64_t>(std::max(1, occupancy_.compute(resources).blocks_per_sm));
-  const uint64_t output_blocks = tiles_m * tiles_n * batch;
-  const uint64_t split =
-      output_blocks < slots ? std::max<uint64_t>(1, std::min<uint64_t>(slots / output_blocks, k / 256)) : 1;
   config::Kernel kernel;
   kernel.set_name("gemm_" + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k) + "_" + dtype);
   kernel.set_kind("gemm");
-  kernel.mutable_grid()->set_x(static_cast<uint32_t>(tiles_n));
-  kernel.mutable_grid()->set_y(static_cast<uint32_t>(tiles_m));
-  kernel.mutable_grid()->set_z(static_cast<uint32_t>(batch * split));
   kernel.set_host_overhead_us(config_.proto().timing().library_call_overhead_us());
   kernel.mutable_block()->set_x(tile.threads());
   kernel.set_registers_per_thread(tile.registers_per_thread());
   kernel.set_dynamic_smem_bytes(tile.smem_bytes());
+  // Split-K, as the library does when the output tiles cannot fill the GPU: K is cut into slices
+  // (at least 256 deep) run by their own blocks, at most one wave of the tile's blocks in all (the
+  // SMs times the blocks of the tile an SM holds), whose FP32 partial results are then summed.
+  const uint64_t slots = static_cast<uint64_t>(config_.proto().sm_count()) *
+                         static_cast<uint64_t>(std::max(1, occupancy_of(kernel).blocks_per_sm));
+  const uint64_t output_blocks = tiles_m * tiles_n * batch;
+  const uint64_t split =
+      output_blocks < slots ? std::max<uint64_t>(1, std::min<uint64_t>(slots / output_blocks, k / 256)) : 1;
+  kernel.mutable_grid()->set_x(static_cast<uint32_t>(tiles_n));
+  kernel.mutable_grid()->set_y(static_cast<uint32_t>(tiles_m));
+  kernel.mutable_grid()->set_z(static_cast<uint32_t>(batch * split));
   auto* w = kernel.mutable_work();
   // Partial edge tiles still run whole: the work is that of the padded problem.
   const double padded_flops = 2.0 * static_cast<double>(tiles_m * tile.tile_m()) *

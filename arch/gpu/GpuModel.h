@@ -25,7 +25,7 @@ class GpuModel {
   Estimate estimate(const config::Kernel& kernel) const;
 
   // The GPU mapping of a GEMM C[m,n] = A[m,k] * B[k,n] (batched `batch` times) in `dtype`: one
-  // thread block per output tile (split along K when the tiles cannot fill the SMs); tensor-core
+  // thread block per output tile (split along K when the tiles cannot fill a wave); tensor-core
   // or FP32 flops of the padded tiles; DRAM traffic each operand and the result once (L2 absorbs
   // the re-reads), L2 traffic the operand re-reads across tiles. Of the config's gemm_tiles for the
   // type, the one this model finds fastest, as the library's heuristics pick theirs.
@@ -38,6 +38,9 @@ class GpuModel {
   const GpuTiming& timing() const { return timing_; }
 
  private:
+  // The occupancy of a kernel's launch configuration and resources.
+  Occupancy occupancy_of(const config::Kernel& kernel) const;
+
   GpuArchConfig config_;
   OccupancyCalculator occupancy_;
   GpuTiming timing_;

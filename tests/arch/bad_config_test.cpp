@@ -2,10 +2,9 @@
 // in the test's own text) and what is wrong.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "ModelTestSupport.h"
+#include "../support/ConfigTextEdits.h"
 
 namespace cascade::arch {
 namespace {
@@ -13,25 +12,10 @@ namespace {
 using testing_support::source_path;
 
 std::string fusemax_text() {
-  std::ifstream in(source_path("configs/arch/fusemax_cloud.pbtxt"));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return cascade::testing_support::file_text(source_path("configs/arch/fusemax_cloud.pbtxt"));
 }
-
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-  const size_t at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  return text.replace(at, from.size(), to);
-}
-
-// "bad.pbtxt:LINE:COLUMN" of the first occurrence of `needle`.
-std::string where(const std::string& text, const std::string& needle) {
-  const size_t at = text.find(needle);
-  const size_t line_start = text.rfind('\n', at) + 1;
-  const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(at), '\n');
-  return "bad.pbtxt:" + std::to_string(line) + ":" + std::to_string(at - line_start + 1);
-}
+using cascade::testing_support::replaced;
+using cascade::testing_support::where;
 
 std::string error_of(const std::string& text, const std::string& workload = "") {
   try {

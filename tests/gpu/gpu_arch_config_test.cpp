@@ -4,10 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "GpuTestSupport.h"
+#include "../support/ConfigTextEdits.h"
 #include "workloads/ir/SourcePos.h"
 
 namespace cascade::arch::gpu {
@@ -61,25 +60,10 @@ TEST(GpuArchConfig, UnknownComputeCapability) {
 }
 
 std::string h100_text() {
-  std::ifstream in(source_path("configs/arch/gpu/h100_sxm.pbtxt"));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return cascade::testing_support::file_text(source_path("configs/arch/gpu/h100_sxm.pbtxt"));
 }
-
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-  const size_t at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  return text.replace(at, from.size(), to);
-}
-
-// "bad.pbtxt:LINE:COLUMN" of the first occurrence of `needle`.
-std::string where(const std::string& text, const std::string& needle) {
-  const size_t at = text.find(needle);
-  const size_t line_start = text.rfind('\n', at) + 1;
-  const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(at), '\n');
-  return "bad.pbtxt:" + std::to_string(line) + ":" + std::to_string(at - line_start + 1);
-}
+using cascade::testing_support::replaced;
+using cascade::testing_support::where;
 
 std::string error_of(const std::string& text) {
   try {

@@ -46,13 +46,6 @@ double harness_attention_smem_bytes(double seq, double blocks) {
   return per_tile * (seq / kKeysPerTile) * blocks;
 }
 
-// The energy window's time per launch, where the row has one.
-double window_period(const TraceTable& t, size_t row) {
-  const std::string window = t.at(row, "energy_window_s"), launches = t.at(row, "launches_in_window");
-  if (window.empty() || launches.empty() || window == "nan" || t.number(row, "launches_in_window") <= 0) return 0;
-  return t.number(row, "energy_window_s") / t.number(row, "launches_in_window");
-}
-
 // neural.csv rows: their own launch configuration; work from the harness's flops and bytes, and the
 // traffic its kernels' code implies (above and below).
 std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
@@ -61,10 +54,9 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
   c.name = t.at(row, "name");
   c.kind = kind;
   c.source = t.file + ": line " + std::to_string(t.lines[row]);
-  c.measured_s = t.number(row, "median_ms") * 1e-3;
-  const std::string energy = t.at(row, "energy_j_per_launch");
-  c.measured_j = energy.empty() || energy == "nan" ? 0 : t.number(row, "energy_j_per_launch");
-  c.measured_period_s = window_period(t, row);
+  c.measured_s = t.median_s(row);
+  c.measured_j = t.energy_j(row);
+  c.measured_period_s = t.window_period_s(row);
   if (kind == "attention_lib") {
     // torch SDPA with a backend forced (sdpa_timing.py): the backend's kernel family, as the
     // profiled calls show (validation/traces/h100/kineto_sdpa_*_fp16.json; "default" ran cuDNN's
@@ -95,7 +87,7 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
   if (kind == "hash_grid") {
     w->set_fp32_flops(t.number(row, "flops"));
     w->set_ilp(8);
-    w->set_bytes_per_access(32);  // a sector per gather
+    w->set_bytes_per_access(static_cast<uint32_t>(arch::gpu::kHashGatherSectorBytes));  // a sector per gather
     // As FusedKernels' hash-grid description, with the harness's own levels (neural.cu uses
     // instant-ngp's resolution schedule, 3 dimensions): each corner gather an L2 request, or a DRAM
     // burst where it misses (hash_grid_gather_traffic). The harness's bytes already count
@@ -302,10 +294,9 @@ std::vector<MeasuredCase> load_measured_cases(const std::vector<std::string>& fi
       c.name = t.at(row, "name");
       c.kind = kind;
       c.source = file + ": line " + std::to_string(t.lines[row]);
-      c.measured_s = t.number(row, "median_ms") * 1e-3;
-      const std::string energy = t.at(row, "energy_j_per_launch");
-      c.measured_j = energy.empty() || energy == "nan" ? 0 : t.number(row, "energy_j_per_launch");
-      c.measured_period_s = window_period(t, row);
+      c.measured_s = t.median_s(row);
+      c.measured_j = t.energy_j(row);
+      c.measured_period_s = t.window_period_s(row);
       auto table = std::make_shared<TraceTable>();
       table->file = t.file;
       table->columns = t.columns;

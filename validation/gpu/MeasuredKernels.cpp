@@ -13,9 +13,8 @@ std::vector<MeasuredKernel> measured_kernels(const TraceTable& t, const arch::gp
     m.name = t.at(r, "name");
     m.kind = kind;
     m.dtype = t.at(r, "dtype");
-    m.measured_s = t.number(r, "median_ms") * 1e-3;
-    if (!t.at(r, "energy_j_per_launch").empty() && t.at(r, "energy_j_per_launch") != "nan")
-      m.energy_j = t.number(r, "energy_j_per_launch");
+    m.measured_s = t.median_s(r);
+    m.energy_j = t.energy_j(r);
     if (kind == "gemm") {
       m.kernel = model.gemm_kernel(static_cast<uint64_t>(t.number(r, "M")),
                                    static_cast<uint64_t>(t.number(r, "N")),

@@ -36,6 +36,17 @@ double TraceTable::number(size_t row, const std::string& name) const {
   return v;
 }
 
+double TraceTable::energy_j(size_t row) const {
+  const std::string& cell = at(row, "energy_j_per_launch");
+  return cell.empty() || cell == "nan" ? 0 : number(row, "energy_j_per_launch");
+}
+
+double TraceTable::window_period_s(size_t row) const {
+  const std::string &window = at(row, "energy_window_s"), &launches = at(row, "launches_in_window");
+  if (window.empty() || launches.empty() || window == "nan" || number(row, "launches_in_window") <= 0) return 0;
+  return number(row, "energy_window_s") / number(row, "launches_in_window");
+}
+
 TraceTable read_trace_table(const std::string& path) {
   TraceTable t;
   t.file = path;
