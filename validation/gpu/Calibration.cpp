@@ -228,24 +228,24 @@ CalibrationResult calibrate_gpu(const arch::gpu::GpuArchConfig& base, const std:
   for (const double step : {2.0, 1.4, 1.15, 1.05}) {
     // Sweeps at this step until none improves the training error (at most 8).
     for (int sweep = 0; sweep < 8; ++sweep) {
-    const double before_sweep = best;
-    for (auto& param : params) {
-      double& v = param.value();
-      for (const double factor : {step, 1 / step}) {
-        const double old = v;
-        v = std::clamp(old * factor, param.low, param.high);
-        if (v == old) continue;
-        apply();
-        const double mape = training_mape(p, cases, result.split.train);
-        if (mape < best) {
-          best = mape;
-        } else {
-          v = old;
+      const double before_sweep = best;
+      for (auto& param : params) {
+        double& v = param.value();
+        for (const double factor : {step, 1 / step}) {
+          const double old = v;
+          v = std::clamp(old * factor, param.low, param.high);
+          if (v == old) continue;
           apply();
+          const double mape = training_mape(p, cases, result.split.train);
+          if (mape < best) {
+            best = mape;
+          } else {
+            v = old;
+            apply();
+          }
         }
       }
-    }
-    if (best >= before_sweep) break;
+      if (best >= before_sweep) break;
     }
   }
   // Energy: idle measured, the rest by NNLS on (period, FP32 flops, tensor flops, DRAM, L2, shared-
@@ -253,22 +253,22 @@ CalibrationResult calibrate_gpu(const arch::gpu::GpuArchConfig& base, const std:
   if (idle_watts > 0) p.mutable_power()->set_idle_watts(idle_watts);
   {
     const arch::gpu::GpuModel model(config_of(p));
+    // The training cases with a measured energy, each described once by the fitted model.
+    std::vector<std::pair<const MeasuredCase*, config::Kernel>> measured;
+    for (size_t i : result.split.train)
+      if (cases[i].measured_j > 0) measured.emplace_back(&cases[i], cases[i].describe(model));
     // A kernel family's own power beside the described actions (its instruction mix): one column
-    // per family in the training split.
+    // per family among them.
     std::vector<std::string> families;
-    for (size_t i : result.split.train) {
-      const std::string f = cases[i].describe(model).work().family();
-      if (cases[i].measured_j > 0 && !f.empty() && std::find(families.begin(), families.end(), f) == families.end())
-        families.push_back(f);
-    }
+    for (const auto& [c, k] : measured)
+      if (!k.work().family().empty() && std::find(families.begin(), families.end(), k.work().family()) == families.end())
+        families.push_back(k.work().family());
     std::sort(families.begin(), families.end());
     const size_t cols = 7 + families.size();
     std::vector<double> a, b;
     size_t rows = 0;
-    for (size_t i : result.split.train) {
-      const MeasuredCase& c = cases[i];
-      if (c.measured_j <= 0) continue;
-      const config::Kernel k = c.describe(model);
+    for (const auto& [case_ptr, k] : measured) {
+      const MeasuredCase& c = *case_ptr;
       double tensor_flops = 0;
       for (const auto& [type, f] : k.work().tensor_flops()) tensor_flops += f;
       // Relative error is what MAPE weighs: each row scaled by 1 / measured energy.
