@@ -9,12 +9,11 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libsystemc-dev                      # the cycle-level engine (sim/systemc)
   libboost-program-options-dev        # the CLI
-  libboost-iostreams-dev libboost-filesystem-dev libboost-system-dev  # gnuplot-iostream
   libprotobuf-dev protobuf-compiler   # schemas of workloads, configs and records (configs/)
   pybind11-dev python3 python3-dev    # the `cascade` Python module
   libgtest-dev libgmock-dev           # tests
   libbenchmark-dev                    # bench/
-  libgnuplot-iostream-dev gnuplot-nox # plots/
+  gnuplot-nox                         # plots/
   clang libclang-rt-14-dev            # the libFuzzer target (docs/fuzzing.md)
 )
 missing=()

@@ -4,16 +4,16 @@
 
 namespace cascade::arch {
 
-using Step = workloads::TextProtoFile::Step;
+using Step = base::TextProtoFile::Step;
 
 ArchConfig::ArchConfig(const std::string& text, const std::string& file)
     : proto_(std::make_shared<config::Arch>()),
-      source_(std::make_shared<workloads::TextProtoFile>(text, file, *proto_)) {
+      source_(std::make_shared<base::TextProtoFile>(text, file, *proto_)) {
   validate();
 }
 
 ArchConfig ArchConfig::load(const std::string& path) {
-  return ArchConfig(workloads::TextProtoFile::read(path), path);
+  return ArchConfig(base::TextProtoFile::read(path), path);
 }
 
 void ArchConfig::fail(std::initializer_list<Step> path, const std::string& message) const {

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "configs/arch.pb.h"
-#include "workloads/parser/TextProtoFile.h"
+#include "base/TextProtoFile.h"
 
 namespace cascade::arch {
 
@@ -18,7 +18,7 @@ class ArchConfig {
   const config::Arch& proto() const { return *proto_; }
   const std::string& file() const { return source_->file(); }
   // Throws InputError "file:line:col: error: <message>" at the field `path`.
-  [[noreturn]] void fail(std::initializer_list<workloads::TextProtoFile::Step> path,
+  [[noreturn]] void fail(std::initializer_list<base::TextProtoFile::Step> path,
                          const std::string& message) const;
 
   double cycle_seconds() const { return 1.0 / proto_->clock_hz(); }
@@ -31,7 +31,7 @@ class ArchConfig {
   void validate() const;
 
   std::shared_ptr<config::Arch> proto_;
-  std::shared_ptr<workloads::TextProtoFile> source_;
+  std::shared_ptr<base::TextProtoFile> source_;
 };
 
 }  // namespace cascade::arch

@@ -9,7 +9,7 @@ std::string to_string(Fidelity fidelity) {
 Fidelity parse_fidelity(const std::string& text) {
   if (text == "analytical") return Fidelity::Analytical;
   if (text == "cycle") return Fidelity::Cycle;
-  throw workloads::InputError("--fidelity", {},
+  throw base::InputError("--fidelity", {},
                               "'" + text + "': expected analytical or cycle");
 }
 

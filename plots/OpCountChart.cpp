@@ -1,13 +1,10 @@
 #include "plots/OpCountChart.h"
 
-#include <gnuplot-iostream.h>
-
 #include <algorithm>
-#include <filesystem>
 #include <stdexcept>
 #include <vector>
 
-#include "plots/GnuplotSupport.h"
+#include "plots/Gnuplot.h"
 
 namespace cascade::plots {
 
@@ -20,41 +17,36 @@ void plot_op_counts(const config::WorkloadReport& report, const std::string& png
   // Bars of one Einsum stand side by side (only the kinds it has), groups separated by a gap; the
   // Einsum's name labels the middle of its group.
   constexpr double kBarWidth = 0.8, kGap = 1.0;
-  std::vector<std::vector<std::pair<double, double>>> bars(kinds.size());
+  std::vector<std::vector<std::vector<double>>> bars(kinds.size());
   std::string xtics;
   double x = 0;
   for (const auto& e : report.einsum()) {
     const double start = x;
     for (const auto& o : e.ops()) {
       const auto k = static_cast<size_t>(std::find(kinds.begin(), kinds.end(), o.kind()) - kinds.begin());
-      bars[k].emplace_back(x, static_cast<double>(o.count()));
+      bars[k].push_back({x, static_cast<double>(o.count())});
       x += kBarWidth;
     }
     if (x == start) x += kBarWidth;  // an Einsum without operations (a reshape) keeps its slot
-    xtics += (xtics.empty() ? "" : ", ") + quoted(e.name()) + " " +
+    xtics += (xtics.empty() ? "" : ", ") + Gnuplot::text(e.name()) + " " +
              std::to_string((start + x - kBarWidth) / 2);
     x += kGap;
   }
 
-  require_gnuplot();
-  std::filesystem::remove(png_path);
-  {
-    const IgnoreSigpipe ignore_sigpipe;
-    Gnuplot gp("gnuplot");
-    gp << "set terminal pngcairo size 1200,700 noenhanced font 'sans,10'\n";
-    gp << "set output " << quoted(png_path) << "\n";
-    gp << "set title " << quoted("Operations per Einsum: " + report.name()) << "\n";
-    gp << "set style fill solid 0.8 border -1\nset boxwidth " << kBarWidth * 0.9 << "\n";
-    gp << "set logscale y\nset yrange [1:*]\nset xrange [" << -kBarWidth << ":" << x << "]\n";
-    gp << "set ylabel 'operations (log scale)'\nset xtics rotate by -30 (" << xtics << ")\n";
-    gp << "set key outside right\nset grid ytics\n";
-    gp << "plot ";
-    for (size_t k = 0; k < kinds.size(); ++k)
-      gp << (k ? ", " : "") << "'-' using 1:2 with boxes title " << quoted(kinds[k]);
-    gp << "\n";
-    for (const auto& series : bars) gp.send1d(series);
-  }
-  require_plot_written(png_path);
+  Gnuplot gp;
+  auto& s = gp.script();
+  s << "set terminal pngcairo size 1200,700 noenhanced font 'sans,10'\n";
+  s << "set output " << gp.output(png_path) << "\n";
+  s << "set title " << Gnuplot::text("Operations per Einsum: " + report.name()) << "\n";
+  s << "set style fill solid 0.8 border -1\nset boxwidth " << kBarWidth * 0.9 << "\n";
+  s << "set logscale y\nset yrange [1:*]\nset xrange [" << -kBarWidth << ":" << x << "]\n";
+  s << "set ylabel 'operations (log scale)'\nset xtics rotate by -30 (" << xtics << ")\n";
+  s << "set key outside right\nset grid ytics\n";
+  s << "plot ";
+  for (size_t k = 0; k < kinds.size(); ++k)
+    s << (k ? ", " : "") << gp.data(bars[k]) << " using 1:2 with boxes title " << Gnuplot::text(kinds[k]);
+  s << "\n";
+  gp.run();
 }
 
 }  // namespace cascade::plots

@@ -1,8 +1,14 @@
 #include "arch/gpu/BlockScheduler.h"
 
 #include <algorithm>
+#include <cmath>
+#include <deque>
 #include <limits>
 #include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "base/CheckedMath.h"
 
 namespace cascade::arch::gpu {
 namespace {
@@ -18,6 +24,36 @@ struct Cohort {
   bool serial = false;       // memory and compute one after the other (a first wave in step)
   double delay_left = 0;     // per block, wall-clock seconds before its work proceeds
 };
+
+// The cohorts as numbers, in order: two events with equal states (to a relative 1e-12, what the
+// completion test tolerates) evolve the same way while enough blocks are pending.
+std::vector<double> state_of(const std::vector<Cohort>& cohorts) {
+  std::vector<double> s;
+  for (const auto& c : cohorts)
+    s.insert(s.end(), {static_cast<double>(c.blocks), static_cast<double>(c.sms), static_cast<double>(c.per_sm),
+                       c.compute_left, c.bytes_left, c.wait_left, c.serial ? 1.0 : 0.0, c.delay_left});
+  return s;
+}
+
+bool same_state(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::abs(a[i] - b[i]) > 1e-12 * std::max(std::abs(a[i]), std::abs(b[i]))) return false;
+  return true;
+}
+
+// A past event, for finding a period.
+struct Seen {
+  std::vector<double> state;
+  double now, resident_time;
+  uint64_t pending, events;
+};
+
+// The states kept for matching: periods span a few waves, and each wave a few events.
+constexpr size_t kRememberedEvents = 64;
+// A schedule that has not repeated within this many events is not periodic in any sense this
+// model produces; stopping beats running for hours.
+constexpr uint64_t kMaxSimulatedEvents = 10'000'000;
 
 }  // namespace
 
@@ -66,8 +102,38 @@ ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_pe
   pending -= launch(pending, sms, blocks_per_sm, true);
   for (auto& c : cohorts) c.serial = serial_phases;
 
+  std::deque<Seen> seen;
+  bool fast_forwarded = false;
   while (!cohorts.empty()) {
-    ++result.events;
+    if (!fast_forwarded && pending > 0) {
+      std::vector<double> state = state_of(cohorts);
+      for (const Seen& past : seen) {
+        if (!same_state(past.state, state)) continue;
+        // One period moved `per_period` blocks from pending to running. Skip the periods the
+        // pending blocks fill while one is left to run as usual (the end is not periodic).
+        const uint64_t per_period = past.pending - pending;
+        if (per_period == 0 || pending / per_period < 2) break;
+        const uint64_t skipped = pending / per_period - 1;
+        const double periods = static_cast<double>(skipped);
+        now += periods * (now - past.now);
+        resident_time += periods * (resident_time - past.resident_time);
+        // Saturates rather than wraps: the count is reported, never computed with.
+        const auto more = base::checked_mul(skipped, result.events - past.events);
+        const auto total = more ? base::checked_add(result.events, *more) : std::nullopt;
+        result.events = total ? *total : std::numeric_limits<uint64_t>::max();
+        pending -= skipped * per_period;
+        fast_forwarded = true;
+        break;
+      }
+      if (!fast_forwarded) {
+        if (seen.size() == kRememberedEvents) seen.pop_front();
+        seen.push_back({std::move(state), now, resident_time, pending, result.events});
+      }
+    }
+    if (++result.simulated_events > kMaxSimulatedEvents)
+      throw std::runtime_error("schedule_blocks: no periodic schedule within " + std::to_string(kMaxSimulatedEvents) +
+                               " events");
+    if (result.events < std::numeric_limits<uint64_t>::max()) ++result.events;
     uint64_t on_gpu = 0;
     for (const auto& c : cohorts) on_gpu += c.blocks;
     // Time to the next cohort's completion at the current rates.
@@ -80,6 +146,8 @@ ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_pe
       step = std::min(step, cohorts[i].delay_left +
                                 std::max(cohorts[i].serial ? tc + tm : std::max(tc, tm), cohorts[i].wait_left));
     }
+    if (!std::isfinite(step))
+      throw std::invalid_argument("schedule_blocks: a block's work never completes (a zero or non-finite rate)");
     now += step;
     resident_time += step * static_cast<double>(on_gpu) / sms;
     // Advance every cohort; those done free their SMs' slots.

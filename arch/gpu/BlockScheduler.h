@@ -13,6 +13,10 @@ namespace cascade::arch::gpu {
 // blocks and DRAM bandwidth by all resident blocks, both as `Rates` says for the current residency.
 // A block finishes when both its compute and its memory work are done (they overlap). Identical
 // blocks that start together finish together, so events are few: one per wave and residency.
+// Once the resident cohorts repeat the state of an earlier event (the refills settle into a period
+// of one or a few waves), the whole periods that remaining blocks still fill are skipped at once:
+// their time, events and residency added as multiples of one period. CUDA's largest grid (about
+// 2^63 blocks) is scheduled in a few events that way.
 struct Residency {
   uint32_t blocks_on_sm = 0;    // resident blocks on this block's SM
   uint32_t blocks_on_gpu = 0;   // resident blocks on the whole GPU
@@ -25,7 +29,8 @@ struct BlockRates {
 
 struct ScheduleResult {
   double makespan_s = 0;       // first block start to last block end
-  uint64_t events = 0;
+  uint64_t events = 0;         // the schedule's events, those skipped by fast-forward included
+  uint64_t simulated_events = 0;  // the events actually stepped through
   double average_resident_blocks = 0;  // time-averaged over the makespan, per SM
   uint64_t waves = 0;          // ceil(blocks / (sms * blocks_per_sm))
 };

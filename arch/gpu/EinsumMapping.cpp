@@ -58,7 +58,7 @@ config::Kernel map_einsum_to_gpu(const GpuModel& model, const workloads::Cascade
       else if (in_b && in_c) n.insert(v);
       else if (in_a && in_b) k.insert(v);
       else
-        throw workloads::InputError(cascade.file, e.pos,
+        throw base::InputError(cascade.file, e.pos,
                                     "Einsum '" + name + "': rank '" + v +
                                         "' fits no GEMM role (batch, M, N or K)");
     }
@@ -80,11 +80,15 @@ config::Kernel map_einsum_to_gpu(const GpuModel& model, const workloads::Cascade
   bytes += outputs * element;
   const double iterations = static_cast<double>(workloads::iteration_points(e, cascade, sizes));
   const double per_thread = 8, threads_per_block = 128;
-  const auto blocks = static_cast<uint64_t>(std::ceil(iterations / per_thread / threads_per_block));
+  const double blocks = std::ceil(iterations / per_thread / threads_per_block);
+  if (blocks > (1u << 31) - 1)
+    throw base::InputError(cascade.file, e.pos, "Einsum '" + name + "': " + std::to_string(blocks) +
+                                                     " blocks of " + std::to_string(threads_per_block) +
+                                                     " threads, beyond CUDA's grid");
   config::Kernel kernel;
   kernel.set_name(name);
   kernel.set_kind(reduced.empty() ? "elementwise" : "reduction");
-  kernel.mutable_grid()->set_x(static_cast<uint32_t>(std::max<uint64_t>(1, blocks)));
+  kernel.mutable_grid()->set_x(static_cast<uint32_t>(std::max(1.0, blocks)));
   kernel.mutable_block()->set_x(static_cast<uint32_t>(threads_per_block));
   kernel.set_registers_per_thread(32);
   auto* w = kernel.mutable_work();

@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <cmath>
 
-#include "workloads/ir/SourcePos.h"
+#include "base/InputError.h"
 
 namespace cascade::arch::gpu {
 namespace {
 
 // Each level's table entries the gathers can touch (HashGatherTraffic), in bytes.
 std::vector<double> hash_grid_level_bytes(const HashGridDims& d) {
+  check_hash_grid(d);
   std::vector<double> bytes;
   const double corners = std::pow(2.0, d.dims);
   for (uint32_t l = 0; l < d.levels; ++l) {
@@ -26,6 +27,18 @@ double element_bytes(const std::string& dtype) {
 }
 
 }  // namespace
+
+void check_hash_grid(const HashGridDims& d) {
+  const auto fail = [](const std::string& message) { throw base::InputError("hash-grid encoding", {}, message); };
+  if (d.levels < 1 || d.levels > kMaxHashGridLevels)
+    fail(std::to_string(d.levels) + " levels: give 1 to " + std::to_string(kMaxHashGridLevels));
+  if (d.dims < 1 || d.dims > kMaxHashGridDims)
+    fail(std::to_string(d.dims) + " dimensions: give 1 to " + std::to_string(kMaxHashGridDims));
+  if (d.features == 0 || d.table_size == 0) fail("features and table_size must be at least 1");
+  if (!(std::isfinite(d.base_resolution) && d.base_resolution > 0 && std::isfinite(d.per_level_scale) &&
+        d.per_level_scale > 0))
+    fail("base resolution and per-level scale must be finite and above 0");
+}
 
 std::optional<AttentionKernel> attention_kernel_of(const std::string& name) {
   if (name.find("flash_fwd_kernel") != std::string::npos) return AttentionKernel::kFlashAttention2;
@@ -47,6 +60,15 @@ config::Kernel attention_kernel(const AttentionDims& d, const std::string& dtype
                                 uint32_t sms) {
   // Tiles and launch shapes as the kernels measured on the H100 launch them
   // (validation/traces/h100/kineto_sdpa_*_fp16.json: grid, block, registers, shared memory).
+  // Launchable shapes: a (batch, head) per grid row (65535 at most), head dimensions whose tiles
+  // fit shared memory, sequences short of the grid's limit.
+  const auto fail = [&](const std::string& message) { throw base::InputError("attention", {}, message); };
+  if (d.batch < 1 || d.heads < 1 || d.batch * d.heads > 65535 || d.batch > 65535 || d.heads > 65535)
+    fail("batch x heads must be 1 to 65535 (got " + std::to_string(d.batch) + " x " + std::to_string(d.heads) + ")");
+  if (d.keys < 1 || d.queries < 1 || d.keys > (uint64_t{1} << 32) || d.queries > (uint64_t{1} << 32))
+    fail("query and key lengths must be 1 to 2^32");
+  if (d.qk_embed < 1 || d.v_embed < 1 || d.qk_embed > 1024 || d.v_embed > 1024)
+    fail("head dimensions must be 1 to 1024");
   const bool fa3 = family == AttentionKernel::kFlashAttention3, me = family == AttentionKernel::kMemoryEfficient;
   const uint64_t query_tile = me ? 64 : 128, key_tile = me ? 64 : 128;
   const double bh = static_cast<double>(d.batch * d.heads);
@@ -106,7 +128,7 @@ config::Kernel flash_attention_kernel(const workloads::Cascade& cascade,
     const auto it = sizes.all().find(rank);
     if (it != sizes.all().end()) return it->second;
     if (required)
-      throw workloads::InputError(cascade.file, {},
+      throw base::InputError(cascade.file, {},
                                   std::string("flash attention needs the rank '") + rank +
                                       "' in workload '" + cascade.name + "'");
     return 1;
@@ -151,10 +173,15 @@ config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDi
   constexpr uint32_t kThreads = 128;
   const double lookups = static_cast<double>(d.points) * d.levels;
   const double corners = std::pow(2.0, d.dims);
+  check_hash_grid(d);
+  const double blocks = std::ceil(lookups / kThreads);
+  if (blocks > (1u << 31) - 1)
+    throw base::InputError("hash-grid encoding", {}, "one thread per point and level needs " +
+                                                         std::to_string(blocks) + " blocks, beyond CUDA's grid");
   config::Kernel k;
   k.set_name("hash_grid_encoding");
   k.set_kind("hash_grid");
-  k.mutable_grid()->set_x(static_cast<uint32_t>(std::ceil(lookups / kThreads)));
+  k.mutable_grid()->set_x(static_cast<uint32_t>(blocks));
   k.mutable_block()->set_x(kThreads);
   k.set_registers_per_thread(48);
   auto* w = k.mutable_work();

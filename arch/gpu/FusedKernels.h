@@ -65,6 +65,14 @@ struct HashGridDims {
   // Level l's grid scale is base_resolution x per_level_scale^l - 1 (instant-ngp's schedule).
   double base_resolution = 16, per_level_scale = 1.5;
 };
+// The most levels and grid dimensions an encoding may have (instant-ngp uses up to 32 levels in
+// 2 or 3 dimensions): the per-level tables are kept in memory.
+inline constexpr uint32_t kMaxHashGridLevels = 64;
+inline constexpr uint32_t kMaxHashGridDims = 8;
+// Throws InputError unless the dimensions are an encoding: 1 to kMaxHashGridLevels levels, 1 to
+// kMaxHashGridDims dimensions, features and a table, a finite base resolution and per-level scale
+// above 0.
+void check_hash_grid(const HashGridDims& d);
 config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDims& d);
 
 // What one gathered hash-table entry costs: an L2 request for its 32-byte sector

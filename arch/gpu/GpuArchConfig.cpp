@@ -1,11 +1,14 @@
 #include "arch/gpu/GpuArchConfig.h"
 
 #include <set>
+#include <tuple>
+
+#include "base/Text.h"
 
 namespace cascade::arch::gpu {
 namespace {
 
-using Step = workloads::TextProtoFile::Step;
+using Step = base::TextProtoFile::Step;
 using Path = std::vector<Step>;
 
 Path join(Path path, Step step) {
@@ -13,7 +16,7 @@ Path join(Path path, Step step) {
   return path;
 }
 
-[[noreturn]] void fail_at(const workloads::TextProtoFile& file, const Path& path,
+[[noreturn]] void fail_at(const base::TextProtoFile& file, const Path& path,
                           const std::string& message) {
   file.fail(file.locate(path), message);
 }
@@ -24,7 +27,7 @@ std::string compute_capability_name(const config::ComputeCapability& cc) {
   return std::to_string(cc.major()) + "." + std::to_string(cc.minor());
 }
 
-void validate_sm_limits(const config::SmLimits& l, const workloads::TextProtoFile& file,
+void validate_sm_limits(const config::SmLimits& l, const base::TextProtoFile& file,
                         const Path& at) {
   // Every count the calculator divides by or compares with must be given.
   const std::pair<const char*, uint64_t> required[] = {
@@ -47,6 +50,34 @@ void validate_sm_limits(const config::SmLimits& l, const workloads::TextProtoFil
   };
   for (const auto& [field, value] : required)
     if (value == 0) fail_at(file, at, std::string("limits: missing or zero field '") + field + "'");
+  // Upper bounds a few times beyond any GPU's, so that the occupancy calculator's arithmetic
+  // (64-bit, results in int) cannot overflow.
+  const std::tuple<const char*, uint64_t, uint64_t> bounded[] = {
+      {"warp_size", l.warp_size(), 128},
+      {"max_threads_per_sm", l.max_threads_per_sm(), 1 << 16},
+      {"max_warps_per_sm", l.max_warps_per_sm(), 1 << 16},
+      {"max_blocks_per_sm", l.max_blocks_per_sm(), 1 << 12},
+      {"max_threads_per_block", l.max_threads_per_block(), 1 << 16},
+      {"registers_per_sm", l.registers_per_sm(), 1 << 24},
+      {"registers_per_block", l.registers_per_block(), 1 << 24},
+      {"register_allocation_unit", l.register_allocation_unit(), 1 << 16},
+      {"max_registers_per_thread", l.max_registers_per_thread(), 1 << 12},
+      {"sub_partitions", l.sub_partitions(), 64},
+      {"shared_memory_per_sm_bytes", l.shared_memory_per_sm_bytes(), uint64_t{1} << 30},
+      {"shared_memory_per_block_bytes", l.shared_memory_per_block_bytes(), uint64_t{1} << 30},
+      {"shared_memory_per_block_optin_bytes", l.shared_memory_per_block_optin_bytes(), uint64_t{1} << 30},
+      {"reserved_shared_memory_per_block_bytes", l.reserved_shared_memory_per_block_bytes(), uint64_t{1} << 30},
+      {"shared_memory_allocation_unit_bytes", l.shared_memory_allocation_unit_bytes(), uint64_t{1} << 30},
+      {"barriers_per_block_slot", l.barriers_per_block_slot(), 1 << 12},
+      {"max_barriers_per_block", l.max_barriers_per_block(), 1 << 12},
+  };
+  for (const auto& [field, value, most] : bounded)
+    if (value > most)
+      fail_at(file, join(at, {field}),
+              std::string("limits: ") + field + " of " + std::to_string(value) + " is above " + std::to_string(most));
+  for (int i = 0; i < l.carveout_kb_size(); ++i)
+    if (l.carveout_kb(i) > (1u << 20))
+      fail_at(file, join(at, {"carveout_kb", i}), "limits: a carveout above 1 GiB (1048576 KB)");
   if (l.max_warps_per_sm() * l.warp_size() != l.max_threads_per_sm())
     fail_at(file, join(at, {"max_warps_per_sm"}),
             "limits: max_warps_per_sm " + std::to_string(l.max_warps_per_sm()) +
@@ -78,12 +109,12 @@ void validate_sm_limits(const config::SmLimits& l, const workloads::TextProtoFil
 
 GpuArchConfig::GpuArchConfig(const std::string& text, const std::string& file)
     : proto_(std::make_shared<config::GpuArch>()),
-      source_(std::make_shared<workloads::TextProtoFile>(text, file, *proto_)) {
+      source_(std::make_shared<base::TextProtoFile>(text, file, *proto_)) {
   validate();
 }
 
 GpuArchConfig GpuArchConfig::load(const std::string& path) {
-  return GpuArchConfig(workloads::TextProtoFile::read(path), path);
+  return GpuArchConfig(base::TextProtoFile::read(path), path);
 }
 
 std::string GpuArchConfig::label() const {
@@ -92,14 +123,18 @@ std::string GpuArchConfig::label() const {
 
 void GpuArchConfig::validate() const {
   const config::GpuArch& g = *proto_;
-  const workloads::TextProtoFile& f = *source_;
+  const base::TextProtoFile& f = *source_;
   const auto missing = [&](const Path& at, const std::string& field) {
     fail_at(f, at, "missing field '" + field + "'");
   };
+  f.require_finite_non_negative_numbers();
   if (g.name().empty()) missing({}, "name");
+  if (!base::is_printable(g.name())) fail_at(f, {{"name"}}, "the name has a control character (a newline?)");
   if (!g.has_compute_capability() || g.compute_capability().major() == 0)
     missing({}, "compute_capability");
   if (g.sm_count() == 0) missing({}, "sm_count");
+  if (g.sm_count() > kMaxSms)
+    fail_at(f, {{"sm_count"}}, "sm_count of " + std::to_string(g.sm_count()) + " is above " + std::to_string(kMaxSms));
   if (!g.has_limits()) missing({}, "limits");
   validate_sm_limits(g.limits(), f, {{"limits"}});
   if (!(g.clocks().sm_boost_mhz() > 0)) fail_at(f, {{"clocks"}}, "clocks: sm_boost_mhz must be positive");
@@ -124,11 +159,44 @@ void GpuArchConfig::validate() const {
   if (!(g.power().tdp_watts() > 0)) fail_at(f, {{"power"}}, "power: tdp_watts must be positive");
   if (g.power().idle_watts() < 0 || g.power().idle_watts() > g.power().tdp_watts())
     fail_at(f, {{"power"}, {"idle_watts"}}, "power: idle_watts must be between 0 and tdp_watts");
+  // Fractions of a datasheet rate (0 means 1, see gpu.proto); kernel_family_efficiency is relative
+  // to a tile's peak_fraction and may exceed 1.
+  const config::GpuTimingModel& t = g.timing();
+  const std::pair<const char*, double> fractions[] = {{"dram_efficiency", t.dram_efficiency()},
+                                                      {"fp32_efficiency", t.fp32_efficiency()},
+                                                      {"warp_mma_efficiency", t.warp_mma_efficiency()},
+                                                      {"l2_usable_fraction", t.l2_usable_fraction()}};
+  for (const auto& [field, value] : fractions)
+    if (value > 1) fail_at(f, {{"timing"}, {field}}, std::string("timing: ") + field + " is a fraction: at most 1");
+  for (const auto& [type, value] : t.tensor_efficiency()) {
+    if (!types.count(type))
+      fail_at(f, {{"timing"}, {"tensor_efficiency"}},
+              "timing: tensor_efficiency of unknown data type '" + type + "' (known: bf16, fp16, tf32, fp8)");
+    if (value > 1) fail_at(f, {{"timing"}, {"tensor_efficiency"}}, "timing: tensor_efficiency is a fraction: at most 1");
+  }
+  if (t.fma_latency_cycles() == 0) fail_at(f, {{"timing"}}, "timing: fma_latency_cycles must be at least 1");
+  if (!(t.tensor_warps_to_saturate() > 0))
+    fail_at(f, {{"timing"}}, "timing: tensor_warps_to_saturate must be positive");
+  if (!(t.dram_latency_ns() > 0)) fail_at(f, {{"timing"}}, "timing: dram_latency_ns must be positive");
+  for (int i = 0; i < g.gemm_tile_size(); ++i) {
+    const config::GemmTile& tile = g.gemm_tile(i);
+    const auto at = [&](const char* field) { return Path{{"gemm_tile", i}, {field}}; };
+    if (tile.dtype() != "fp32" && !types.count(tile.dtype()))
+      fail_at(f, at("dtype"), "gemm_tile: unknown dtype '" + tile.dtype() + "' (known: bf16, fp16, tf32, fp8, fp32)");
+    if (tile.tensor_cores() && !g.peak().tensor_flops_per_second().count(tile.dtype()))
+      fail_at(f, at("dtype"), "gemm_tile: a tensor-core tile of '" + tile.dtype() +
+                                  "', which peak.tensor_flops_per_second does not list");
+    if (tile.tile_m() == 0 || tile.tile_n() == 0 || tile.tile_m() > 4096 || tile.tile_n() > 4096)
+      fail_at(f, at("tile_m"), "gemm_tile: tile_m and tile_n must be 1 to 4096");
+    if (tile.threads() == 0 || tile.threads() > g.limits().max_threads_per_block())
+      fail_at(f, at("threads"), "gemm_tile: threads must be 1 to limits.max_threads_per_block");
+    if (tile.peak_fraction() > 1) fail_at(f, at("peak_fraction"), "gemm_tile: peak_fraction is a fraction: at most 1");
+  }
 }
 
 ComputeCapabilityTable::ComputeCapabilityTable(const std::string& text, const std::string& file)
     : proto_(std::make_shared<config::ComputeCapabilityTable>()),
-      source_(std::make_shared<workloads::TextProtoFile>(text, file, *proto_)) {
+      source_(std::make_shared<base::TextProtoFile>(text, file, *proto_)) {
   std::set<std::string> seen;
   for (int i = 0; i < proto_->entry_size(); ++i) {
     const auto& e = proto_->entry(i);
@@ -142,7 +210,7 @@ ComputeCapabilityTable::ComputeCapabilityTable(const std::string& text, const st
 }
 
 ComputeCapabilityTable ComputeCapabilityTable::load(const std::string& path) {
-  return ComputeCapabilityTable(workloads::TextProtoFile::read(path), path);
+  return ComputeCapabilityTable(base::TextProtoFile::read(path), path);
 }
 
 std::vector<std::string> ComputeCapabilityTable::names() const {
@@ -157,7 +225,7 @@ const config::SmLimits& ComputeCapabilityTable::limits(uint32_t major, uint32_t 
       return e.limits();
   std::string known;
   for (const auto& n : names()) known += (known.empty() ? "" : ", ") + n;
-  throw workloads::InputError(source_->file(), {},
+  throw base::InputError(source_->file(), {},
                               "no compute capability " + std::to_string(major) + "." +
                                   std::to_string(minor) + " (known: " + known + ")");
 }

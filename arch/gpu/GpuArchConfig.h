@@ -6,9 +6,12 @@
 
 #include "arch/gpu/OccupancyCalculator.h"
 #include "configs/gpu.pb.h"
-#include "workloads/parser/TextProtoFile.h"
+#include "base/TextProtoFile.h"
 
 namespace cascade::arch::gpu {
+
+// The most SMs a GPU config may have (today's largest parts have 144).
+inline constexpr uint32_t kMaxSms = 4096;
 
 // A GPU config (configs/arch/gpu/<name>.pbtxt) read and checked field by field; errors are
 // InputError "file:line:col: error: ..." at the field.
@@ -27,7 +30,7 @@ class GpuArchConfig {
   void validate() const;
 
   std::shared_ptr<config::GpuArch> proto_;
-  std::shared_ptr<workloads::TextProtoFile> source_;
+  std::shared_ptr<base::TextProtoFile> source_;
 };
 
 // configs/arch/gpu/compute_capabilities.pbtxt: the SM limits of each supported compute capability,
@@ -46,12 +49,12 @@ class ComputeCapabilityTable {
 
  private:
   std::shared_ptr<config::ComputeCapabilityTable> proto_;
-  std::shared_ptr<workloads::TextProtoFile> source_;
+  std::shared_ptr<base::TextProtoFile> source_;
 };
 
 // Checks one SmLimits message found at `at` in `file` (the path of the `limits` field).
-void validate_sm_limits(const config::SmLimits& limits, const workloads::TextProtoFile& file,
-                        const std::vector<workloads::TextProtoFile::Step>& at);
+void validate_sm_limits(const config::SmLimits& limits, const base::TextProtoFile& file,
+                        const std::vector<base::TextProtoFile::Step>& at);
 
 // "9.0".
 std::string compute_capability_name(const config::ComputeCapability& cc);

@@ -2,8 +2,9 @@
 
 #include <cmath>
 #include <optional>
+#include <tuple>
 
-#include "workloads/ir/SourcePos.h"
+#include "base/InputError.h"
 
 namespace cascade::arch::gpu {
 namespace {
@@ -63,11 +64,47 @@ Occupancy GpuModel::occupancy_of(const config::Kernel& kernel) const {
   return occupancy_.compute(r);
 }
 
+std::optional<GpuModel::Problem> GpuModel::problem(const config::Kernel& k) const {
+  using Path = std::vector<base::TextProtoFile::Step>;
+  if (const auto bad = base::find_bad_number(k)) return Problem{bad->path, bad->message()};
+  // CUDA's limits on a launch (cudaDeviceProp maxGridSize and maxThreadsDim on every part since
+  // compute capability 3.0).
+  const std::tuple<const char*, const char*, uint32_t, uint32_t> dims[] = {
+      {"grid", "x", k.grid().x(), (1u << 31) - 1}, {"grid", "y", k.grid().y(), 65535},
+      {"grid", "z", k.grid().z(), 65535},          {"block", "x", k.block().x(), 1024},
+      {"block", "y", k.block().y(), 1024},         {"block", "z", k.block().z(), 64}};
+  for (const auto& [which, axis, value, most] : dims)
+    if (value > most)
+      return Problem{Path{{which}, {axis}}, std::string(which) + "." + axis + " of " + std::to_string(value) +
+                                                " is above CUDA's limit of " + std::to_string(most)};
+  const config::KernelWork& w = k.work();
+  for (const auto& [type, flops] : w.tensor_flops()) {
+    const auto rate = timing_.tensor_flops_per_s.find(type);
+    if (flops > 0 && (rate == timing_.tensor_flops_per_s.end() || rate->second <= 0))
+      return Problem{Path{{"work"}, {"tensor_flops"}},
+                     "work.tensor_flops: " + config_.label() + " has no tensor-core rate for data type '" + type +
+                         "' (its peak.tensor_flops_per_second)"};
+  }
+  if (w.sfu_ops() > 0 && timing_.sfu_ops_per_s <= 0)
+    return Problem{Path{{"work"}, {"sfu_ops"}},
+                   "work.sfu_ops: " + config_.label() + " gives no special-function rate (peak.sfu_ops_per_second)"};
+  if (w.smem_bytes() > 0 && timing_.smem_bytes_per_s_per_sm <= 0)
+    return Problem{Path{{"work"}, {"smem_bytes"}}, "work.smem_bytes: " + config_.label() +
+                                                        " gives no shared-memory bandwidth "
+                                                        "(timing.smem_bytes_per_clock_per_sm)"};
+  if (w.peak_fraction() > 1)
+    return Problem{Path{{"work"}, {"peak_fraction"}}, "work.peak_fraction is a fraction: at most 1"};
+  if (w.exposed_round_trips() > 1e6)
+    return Problem{Path{{"work"}, {"exposed_round_trips"}}, "work.exposed_round_trips: more than 10^6"};
+  return std::nullopt;
+}
+
 GpuModel::Estimate GpuModel::estimate(const config::Kernel& kernel) const {
+  if (const auto p = problem(kernel)) throw base::InputError("kernel '" + kernel.name() + "'", {}, p->message);
   Estimate e;
   e.occupancy = occupancy_of(kernel);
   if (e.occupancy.blocks_per_sm == 0)
-    throw workloads::InputError("kernel '" + kernel.name() + "'", {}, e.occupancy.cannot_launch);
+    throw base::InputError("kernel '" + kernel.name() + "'", {}, e.occupancy.cannot_launch);
   e.timing = time_kernel(timing_, kernel, static_cast<uint32_t>(e.occupancy.blocks_per_sm),
                          static_cast<uint32_t>(e.occupancy.max_warps_per_sm));
   return e;
@@ -75,11 +112,25 @@ GpuModel::Estimate GpuModel::estimate(const config::Kernel& kernel) const {
 
 config::Kernel GpuModel::gemm_kernel_with(const config::GemmTile& tile, uint64_t m, uint64_t n,
                                          uint64_t k, uint64_t batch, const std::string& dtype) const {
+  const std::string name = "gemm_" + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k) + "_" + dtype;
+  if (m == 0 || n == 0 || k == 0 || batch == 0)
+    throw base::InputError(name, {}, "a GEMM needs M, N, K and the batch of at least 1 (M " + std::to_string(m) +
+                                         ", N " + std::to_string(n) + ", K " + std::to_string(k) + ", batch " +
+                                         std::to_string(batch) + ")");
+  // Beyond these the launch exceeds CUDA's grid (the checks below), and the products stay exact.
+  constexpr uint64_t kMaxDimension = uint64_t{1} << 40;
+  if (m > kMaxDimension || n > kMaxDimension || k > kMaxDimension || batch > kMaxDimension)
+    throw base::InputError(name, {}, "a GEMM dimension above 2^40");
   const double element = dtype == "fp32" || dtype == "tf32" ? 4 : dtype == "fp8" ? 1 : 2;
   const uint64_t tiles_m = (m + tile.tile_m() - 1) / tile.tile_m();
   const uint64_t tiles_n = (n + tile.tile_n() - 1) / tile.tile_n();
+  // The library's grid: tile columns along x, tile rows along y, batches (and K slices) along z.
+  if (tiles_n > (1u << 31) - 1 || tiles_m > 65535 || batch > 65535)
+    throw base::InputError(name, {}, "the GEMM needs a grid of " + std::to_string(tiles_n) + " x " +
+                                         std::to_string(tiles_m) + " x " + std::to_string(batch) +
+                                         " blocks, beyond CUDA's limits (2^31 - 1 x 65535 x 65535)");
   config::Kernel kernel;
-  kernel.set_name("gemm_" + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k) + "_" + dtype);
+  kernel.set_name(name);
   kernel.set_kind("gemm");
   kernel.set_host_overhead_us(config_.proto().timing().library_call_overhead_us());
   kernel.mutable_block()->set_x(tile.threads());
@@ -90,9 +141,12 @@ config::Kernel GpuModel::gemm_kernel_with(const config::GemmTile& tile, uint64_t
   // SMs times the blocks of the tile an SM holds), whose FP32 partial results are then summed.
   const uint64_t slots = static_cast<uint64_t>(config_.proto().sm_count()) *
                          static_cast<uint64_t>(std::max(1, occupancy_of(kernel).blocks_per_sm));
-  const uint64_t output_blocks = tiles_m * tiles_n * batch;
+  const uint64_t output_blocks = tiles_m * tiles_n * batch;  // below 2^63: the grid was checked
+  // The K slices share the grid's z with the batches.
   const uint64_t split =
-      output_blocks < slots ? std::max<uint64_t>(1, std::min<uint64_t>(slots / output_blocks, k / 256)) : 1;
+      output_blocks < slots
+          ? std::max<uint64_t>(1, std::min<uint64_t>({slots / output_blocks, k / 256, 65535 / batch}))
+          : 1;
   kernel.mutable_grid()->set_x(static_cast<uint32_t>(tiles_n));
   kernel.mutable_grid()->set_y(static_cast<uint32_t>(tiles_m));
   kernel.mutable_grid()->set_z(static_cast<uint32_t>(batch * split));
@@ -105,7 +159,8 @@ config::Kernel GpuModel::gemm_kernel_with(const config::GemmTile& tile, uint64_t
     (*w->mutable_tensor_flops())[dtype] = padded_flops;
   else
     w->set_fp32_flops(padded_flops);
-  const double a = static_cast<double>(m * k), b = static_cast<double>(k * n), c = static_cast<double>(m * n);
+  const double a = static_cast<double>(m) * static_cast<double>(k), b = static_cast<double>(k) * static_cast<double>(n),
+               c = static_cast<double>(m) * static_cast<double>(n);
   const double out_element = dtype == "fp32" || dtype == "tf32" ? 4 : element;
   w->set_dram_bytes(static_cast<double>(batch) * ((a + b) * element + c * out_element +
                                                   (split > 1 ? 2.0 * static_cast<double>(split) * c * 4 : 0)));
@@ -147,7 +202,7 @@ config::Kernel GpuModel::gemm_kernel(uint64_t m, uint64_t n, uint64_t k, uint64_
     }
   }
   if (!best)
-    throw workloads::InputError(config_.file(), {},
+    throw base::InputError(config_.file(), {},
                                 "no gemm_tile for data type '" + dtype + "' (GEMMs of it cannot be mapped)");
   return *best;
 }

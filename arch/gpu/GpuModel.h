@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "arch/gpu/GpuArchConfig.h"
 #include "arch/gpu/KernelTimer.h"
@@ -20,15 +22,27 @@ class GpuModel {
     Occupancy occupancy;
     KernelTiming timing;
   };
-  // Throws InputError for a bad kernel description (OccupancyCalculator) or one that cannot
-  // launch (no block fits an SM).
+  // Throws InputError for a bad kernel description (problem(), OccupancyCalculator) or one that
+  // cannot launch (no block fits an SM).
   Estimate estimate(const config::Kernel& kernel) const;
+
+  // What makes a kernel description meaningless on this GPU, if anything, with the field at fault:
+  // a number that is NaN, infinite or negative; a grid or block dimension beyond CUDA's
+  // (grid x < 2^31, y and z < 2^16; block x and y up to 1024, z up to 64); tensor work of a data
+  // type the GPU has no tensor rate for; exponentials or shared-memory traffic where the config
+  // gives no rate; a peak fraction above 1; more than 10^6 exposed round trips.
+  struct Problem {
+    std::vector<base::TextProtoFile::Step> path;
+    std::string message;
+  };
+  std::optional<Problem> problem(const config::Kernel& kernel) const;
 
   // The GPU mapping of a GEMM C[m,n] = A[m,k] * B[k,n] (batched `batch` times) in `dtype`: one
   // thread block per output tile (split along K when the tiles cannot fill a wave); tensor-core
   // or FP32 flops of the padded tiles; DRAM traffic each operand and the result once (L2 absorbs
   // the re-reads), L2 traffic the operand re-reads across tiles. Of the config's gemm_tiles for the
-  // type, the one this model finds fastest, as the library's heuristics pick theirs.
+  // type, the one this model finds fastest, as the library's heuristics pick theirs. Every
+  // dimension must be at least 1 and the grid within CUDA's limits (an InputError otherwise).
   config::Kernel gemm_kernel(uint64_t m, uint64_t n, uint64_t k, uint64_t batch,
                              const std::string& dtype) const;
   config::Kernel gemm_kernel_with(const config::GemmTile& tile, uint64_t m, uint64_t n, uint64_t k,

@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <utility>
 
-#include "workloads/ir/SourcePos.h"
+#include "base/InputError.h"
 
 namespace cascade::arch::gpu {
 namespace {
@@ -57,7 +57,7 @@ OccupancyCalculator::OccupancyCalculator(config::SmLimits limits, std::string la
     : limits_(std::move(limits)), label_(std::move(label)) {}
 
 void OccupancyCalculator::fail(const std::string& message) const {
-  throw workloads::InputError("kernel", {}, message);
+  throw base::InputError("kernel", {}, message);
 }
 
 int64_t OccupancyCalculator::align_up_to_carveout(int64_t size) const {

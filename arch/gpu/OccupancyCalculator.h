@@ -85,7 +85,7 @@ class OccupancyCalculator {
   // `label` names the GPU in messages, e.g. "h100_sxm (cc 9.0)".
   OccupancyCalculator(config::SmLimits limits, std::string label);
 
-  // Throws workloads::InputError for a kernel that is bad input: a block of 0 or too many threads,
+  // Throws base::InputError for a kernel that is bad input: a block of 0 or too many threads,
   // too many registers per thread, negative or over-limit shared memory (the message names the
   // limit), a carveout outside -1..100, too many barriers. A kernel that is well formed but fits no
   // block on an SM (e.g. 1024 threads x 72 registers) gives blocks_per_sm 0 and `cannot_launch`.

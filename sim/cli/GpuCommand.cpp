@@ -4,20 +4,23 @@
 
 #include <boost/program_options.hpp>
 #include <algorithm>
-#include <fstream>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "arch/gpu/GpuArchConfig.h"
 #include "arch/gpu/GpuModel.h"
+#include "base/Format.h"
+#include "base/OutputFile.h"
+#include "base/Text.h"
 #include "plots/ScatterPlot.h"
 #include "validation/gpu/Calibration.h"
 #include "validation/gpu/GpuValidation.h"
 #include "validation/gpu/TraceTable.h"
-#include "workloads/parser/TextProtoFile.h"
+#include "base/TextProtoFile.h"
 #include "sim/cli/ExitCodes.h"
 
 namespace cascade::sim {
@@ -118,12 +121,12 @@ int run_validate(const std::vector<std::string>& args) {
   if (!vm.count("traces")) throw UsageError{"gpu validate: give --traces FILE..."};
   const arch::gpu::GpuModel model(arch::gpu::GpuArchConfig::load(
       resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>())));
+  if (vm.count("out")) base::make_output_directory(vm["out"].as<std::string>());
   const auto report =
       validation::validate_gpu_model(model, vm["traces"].as<std::vector<std::string>>());
   std::cout << validation::format_validation(report);
   if (vm.count("out")) {
     const fs::path out = vm["out"].as<std::string>();
-    fs::create_directories(out);
     std::map<std::string, plots::ScatterSeries> by_class;
     for (const auto& k : report.kernels) {
       auto& s = by_class[k.kind];
@@ -163,10 +166,11 @@ int run_time(const std::vector<std::string>& args) {
       resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>())));
   const std::string path = vm["kernel"].as<std::string>();
   config::Kernel kernel;
-  const workloads::TextProtoFile file(workloads::TextProtoFile::read(path), path, kernel);
+  const base::TextProtoFile file(base::TextProtoFile::read(path), path, kernel);
+  if (const auto problem = model.problem(kernel)) file.fail(file.locate(problem->path), problem->message);
+  if (!base::is_printable(kernel.name())) file.fail(file.locate({{"name"}}), "the name has a control character");
   const auto e = model.estimate(kernel);
-  char line[256];
-  std::snprintf(line, sizeof line,
+  std::cout << base::format(
                 "kernel %s on %s\nblocks per SM: %d (occupancy %.1f%%)\nblocks: %llu  waves: %llu\n"
                 "time: %.2f us (makespan %.2f us)\nachieved occupancy: %.1f%%\n"
                 "energy: %.6f J per launch, launched back to back (one every %.2f us)\n",
@@ -175,7 +179,6 @@ int run_time(const std::vector<std::string>& args) {
                 static_cast<unsigned long long>(e.timing.waves), e.timing.seconds * 1e6,
                 e.timing.makespan_s * 1e6, 100 * e.timing.achieved_occupancy, e.timing.energy_j,
                 e.timing.period_s * 1e6);
-  std::cout << line;
   return kExitOk;
 }
 
@@ -183,15 +186,8 @@ namespace {
 
 std::string mape_line(const char* label, const validation::ValidationReport& r) {
   std::string s = label;
-  char buf[64];
-  for (const auto& [key, v] : r.runtime_mape) {
-    std::snprintf(buf, sizeof buf, "  %s %.1f%%", key.c_str(), v);
-    s += buf;
-  }
-  if (r.energy_mape.count("all")) {
-    std::snprintf(buf, sizeof buf, "  | energy %.1f%%", r.energy_mape.at("all"));
-    s += buf;
-  }
+  for (const auto& [key, v] : r.runtime_mape) s += base::format("  %s %.1f%%", key.c_str(), v);
+  if (r.energy_mape.count("all")) s += base::format("  | energy %.1f%%", r.energy_mape.at("all"));
   return s + "\n";
 }
 
@@ -236,21 +232,22 @@ int run_calibrate(const std::vector<std::string>& args) {
   if (!vm.count("arch") || !vm.count("traces") || !vm.count("output"))
     throw UsageError{"calibrate: give --arch, --traces and --output"};
   const auto files = vm["traces"].as<std::vector<std::string>>();
-  const auto base = arch::gpu::GpuArchConfig::load(
+  const std::string out = vm["output"].as<std::string>();
+  base::check_output_path(out);
+  const auto uncalibrated = arch::gpu::GpuArchConfig::load(
       resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>()));
   std::vector<std::string> skipped;
   const auto cases = validation::load_measured_cases(files, skipped);
-  const auto r = validation::calibrate_gpu(base, cases, vm["seed"].as<uint64_t>(), measured_idle_watts(files));
+  const auto r = validation::calibrate_gpu(uncalibrated, cases, vm["seed"].as<uint64_t>(), measured_idle_watts(files));
   std::string text;
   google::protobuf::TextFormat::PrintToString(r.calibrated, &text);
-  const std::string out = vm["output"].as<std::string>();
-  std::ofstream file(out);
-  if (!file) throw UsageError{"calibrate: cannot write '" + out + "'"};
-  file << "# " << base.proto().name() << " calibrated by `cascade calibrate` (seed " << vm["seed"].as<uint64_t>()
+  std::ostringstream file;
+  file << "# " << base::printable(uncalibrated.proto().name()) << " calibrated by `cascade calibrate` (seed " << vm["seed"].as<uint64_t>()
        << ") on " << cases.size() << " measured kernels (" << r.split.train.size() << " training, "
        << r.split.test.size() << " held out).\n# traces (each records its GPU, driver and date):";
-  for (const auto& f : files) file << " " << f;
+  for (const auto& f : files) file << " " << base::printable(f);
   file << "\n" << text;
+  base::write_output_file(out, file.str());
   std::cout << "cases: " << cases.size() << " (" << r.split.train.size() << " training, " << r.split.test.size()
             << " held out); skipped " << skipped.size() << "\n"
             << mape_line("training, before:", r.train_before) << mape_line("training, after: ", r.train_after)
@@ -260,6 +257,17 @@ int run_calibrate(const std::vector<std::string>& args) {
 }
 
 int run_gpu_command(const std::vector<std::string>& args) {
+  if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) {
+    std::cout << "usage: cascade gpu <command> [options]\n"
+                 "\n"
+                 "commands:\n"
+                 "  occupancy --arch G --block N --regs N   SM occupancy of a kernel\n"
+                 "  time --arch G --kernel FILE             runtime and energy of a kernel launch\n"
+                 "  validate --arch G --traces FILE...      the GPU model against measured traces\n"
+                 "\n"
+                 "Run 'cascade gpu <command> --help' for the options of a command (docs/gpu.md).\n";
+    return kExitOk;
+  }
   if (!args.empty() && args[0] == "validate") return run_validate({args.begin() + 1, args.end()});
   if (!args.empty() && args[0] == "time") return run_time({args.begin() + 1, args.end()});
   if (args.empty() || args[0] != "occupancy")

@@ -2,9 +2,9 @@
 
 #include <boost/program_options.hpp>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
+#include "base/OutputFile.h"
 #include "plots/GroupedBarChart.h"
 #include "sim/cli/ExitCodes.h"
 #include "validation/fusemax/FuseMaxReproduction.h"
@@ -12,16 +12,6 @@
 namespace cascade::sim {
 
 namespace po = boost::program_options;
-
-namespace {
-
-void write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path);
-  if (!out) throw UsageError{"reproduce: cannot write '" + path.string() + "'"};
-  out << text;
-}
-
-}  // namespace
 
 int run_reproduce_command(const std::vector<std::string>& args) {
   po::options_description named("options of 'cascade reproduce fusemax'");
@@ -51,16 +41,15 @@ int run_reproduce_command(const std::vector<std::string>& args) {
     throw UsageError{"reproduce: give the paper to reproduce: fusemax"};
   const auto fidelity = arch::parse_fidelity(vm["fidelity"].as<std::string>());
   const std::filesystem::path out = vm["out"].as<std::string>();
-  std::filesystem::create_directories(out);
+  base::make_output_directory(out.string());
 
   const auto r = validation::reproduce_fusemax(vm["root"].as<std::string>(), fidelity);
-  write_file(out / "fusemax.md", validation::reproduction_markdown(r));
-  write_file(out / "fusemax.csv", validation::reproduction_csv(r));
+  base::write_output_file((out / "fusemax.md").string(), validation::reproduction_markdown(r));
+  base::write_output_file((out / "fusemax.csv").string(), validation::reproduction_csv(r));
   std::vector<std::string> groups;
   plots::BarSeries ours{"attention, ours", {}}, paper{"attention, paper", {}},
       e2e_ours{"end to end, ours", {}}, e2e_paper{"end to end, paper", {}};
   for (const auto& p : r.points) {
-    // gnuplot splits data on blanks: the label is one word.
     const uint64_t k = p.paper.seq_len / 1024;
     groups.push_back(p.paper.workload + "/" + (k >= 1024 ? std::to_string(k / 1024) + "M" : std::to_string(k) + "K"));
     ours.values.push_back(p.attention_speedup_vs_flat());

@@ -1,11 +1,12 @@
 #include "sim/cli/RunCommand.h"
 
 #include <boost/program_options.hpp>
-#include <fstream>
+#include <cctype>
 #include <iostream>
 #include <map>
 
 #include "arch/ModelRegistry.h"
+#include "base/OutputFile.h"
 #include "sim/cli/ExitCodes.h"
 #include "sim/report/ProtoJson.h"
 #include "sim/report/RunSummary.h"
@@ -15,6 +16,19 @@
 namespace cascade::sim {
 
 namespace po = boost::program_options;
+
+namespace {
+
+// A default output name made of names from the configs: only letters, digits, '.', '-' and '_',
+// so that no name can point the file elsewhere ("../x", "/etc/x") or hide it (".x").
+std::string safe_file_name(const std::string& name) {
+  std::string s;
+  for (const char c : name.substr(0, 200))
+    s += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || (c == '.' && !s.empty()) ? c : '_';
+  return s;
+}
+
+}  // namespace
 
 int run_run_command(const std::vector<std::string>& args) {
   po::options_description named("options of 'cascade run'");
@@ -51,6 +65,7 @@ int run_run_command(const std::vector<std::string>& args) {
     for (const auto& s : vm["set"].as<std::vector<std::string>>())
       workloads::parse_size_override(s, overrides);
 
+  if (vm.count("output")) base::check_output_path(vm["output"].as<std::string>());
   const arch::ArchConfig config = arch::ArchConfig::load(vm["arch"].as<std::string>());
   const auto model = arch::ModelRegistry::builtin().create(config);
   model->set_fast_forward(!vm.count("no-fast-forward"));
@@ -59,10 +74,8 @@ int run_run_command(const std::vector<std::string>& args) {
   const Result result = model->evaluate(cascade, sizes, fidelity);
 
   const std::string output = vm.count("output") ? vm["output"].as<std::string>()
-                                                : config.proto().name() + "." + cascade.name + ".json";
-  std::ofstream out(output);
-  if (!out) throw UsageError{"run: cannot write '" + output + "'"};
-  out << proto_to_json(result.to_record());
+                                                : safe_file_name(config.proto().name() + "." + cascade.name) + ".json";
+  base::write_output_file(output, proto_to_json(result.to_record()));
   std::cout << format_run_summary(result) << "\nwrote " << output << "\n";
   return kExitOk;
 }

@@ -57,7 +57,7 @@ int check(const std::vector<std::string>& args) {
       const auto cascade = workloads::load_workload_file(file);
       std::cout << file << ": ok (" << cascade.name << ", " << cascade.einsums.size()
                 << " Einsums)\n";
-    } catch (const workloads::InputError& e) {
+    } catch (const base::InputError& e) {
       std::cerr << e.what() << "\n";
       code = kExitBadInput;
     }

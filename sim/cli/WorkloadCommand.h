@@ -7,7 +7,7 @@ namespace cascade::sim {
 
 // `cascade workload check FILE...` and `cascade workload show FILE [--set R=N]... [--format
 // text|json] [--plot FILE.png]`. `args` are the words after "workload". Returns the exit code;
-// throws UsageError or cascade::workloads::InputError on bad input.
+// throws UsageError or cascade::base::InputError on bad input.
 int run_workload_command(const std::vector<std::string>& args);
 
 }  // namespace cascade::sim

@@ -11,7 +11,7 @@
 #include "sim/cli/ReproduceCommand.h"
 #include "sim/cli/RunCommand.h"
 #include "sim/cli/WorkloadCommand.h"
-#include "workloads/ir/SourcePos.h"
+#include "base/InputError.h"
 
 namespace {
 
@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
   using namespace cascade::sim;
   try {
     return dispatch(std::vector<std::string>(argv + 1, argv + argc));
-  } catch (const cascade::workloads::InputError& e) {
+  } catch (const cascade::base::InputError& e) {
     std::cerr << e.what() << "\n";
     return kExitBadInput;
   } catch (const UsageError& e) {

@@ -88,12 +88,12 @@ PYBIND11_MODULE(cascade, m) {
   using cascade::sim::Workload;
   m.doc() = "Cascade: cycle-level simulation of accelerators; workloads as cascades of Einsums.";
 
-  static py::exception<cascade::workloads::InputError> input_error(m, "InputError",
+  static py::exception<cascade::base::InputError> input_error(m, "InputError",
                                                                           PyExc_ValueError);
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
-    } catch (const cascade::workloads::InputError& e) {
+    } catch (const cascade::base::InputError& e) {
       // Attributes let scripts point at the bad line: err.file, err.line, err.column.
       py::object err = py::handle(input_error.ptr())(e.what());
       err.attr("file") = e.file();

@@ -1,23 +1,15 @@
 #include "sim/report/RunSummary.h"
 
-#include <cstdio>
+#include "base/Format.h"
 #include <map>
 #include <sstream>
 
 namespace cascade::sim {
 namespace {
 
-std::string fixed(double v, int digits) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
+std::string fixed(double v, int digits) { return base::format("%.*f", digits, v); }
 
-std::string sci(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
+std::string sci(double v) { return base::format("%.4g", v); }
 
 }  // namespace
 

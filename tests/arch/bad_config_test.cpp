@@ -25,7 +25,7 @@ std::string error_of(const std::string& text, const std::string& workload = "") 
       const auto c = workloads::load_workload_file(source_path("workloads/library/" + workload));
       model->evaluate(c, workloads::bind_shapes(c, {}), Fidelity::Analytical);
     }
-  } catch (const workloads::InputError& e) {
+  } catch (const base::InputError& e) {
     return e.what();
   }
   return "(accepted)";

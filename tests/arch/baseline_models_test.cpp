@@ -39,7 +39,7 @@ TEST(FlatModel, NeedsADataflowChoiceForThePoint) {
   try {
     evaluate("flat_cloud", "transformers/bert_base.pbtxt", {{"M", 2048}});
     FAIL() << "evaluated a point without a FLAT choice";
-  } catch (const workloads::InputError& e) {
+  } catch (const base::InputError& e) {
     EXPECT_NE(std::string(e.what()).find("no flat_choice for workload 'bert_base' at M=2048"),
               std::string::npos)
         << e.what();

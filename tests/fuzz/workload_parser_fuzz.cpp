@@ -1,5 +1,5 @@
 // libFuzzer target on the workload front end (docs/fuzzing.md). Any input must either be rejected
-// with a InputError or load, analyse, and print back to an equal cascade; a crash, a sanitizer
+// with a base::InputError or load, analyse, and print back to an equal cascade; a crash, a sanitizer
 // report, a hang or a failed round trip is a bug.
 #include <cstdint>
 #include <cstdlib>
@@ -17,13 +17,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     const Einsum e = parse_einsum(text, "fuzz", {1, 1});
     if (!e.equals(parse_einsum(e.to_string(), "fuzz", {1, 1}))) std::abort();
-  } catch (const InputError&) {
+  } catch (const base::InputError&) {
   }
   try {
     const Cascade c = parse_workload_text(text, "fuzz");
     analyze_workload(c, {});
     if (!c.equals(parse_workload_text(print_workload(c), "printed"))) std::abort();
-  } catch (const InputError&) {
+  } catch (const base::InputError&) {
   }
   return 0;
 }

@@ -7,7 +7,7 @@
 
 #include "GpuTestSupport.h"
 #include "../support/ConfigTextEdits.h"
-#include "workloads/ir/SourcePos.h"
+#include "base/InputError.h"
 
 namespace cascade::arch::gpu {
 namespace {
@@ -54,7 +54,7 @@ TEST(GpuArchConfig, UnknownComputeCapability) {
   try {
     compute_capabilities().limits(6, 1);
     ADD_FAILURE() << "accepted";
-  } catch (const workloads::InputError& e) {
+  } catch (const base::InputError& e) {
     EXPECT_EQ(e.message(), "no compute capability 6.1 (known: 7.0, 7.5, 8.0, 8.6, 8.9, 9.0)");
   }
 }
@@ -68,7 +68,7 @@ using cascade::testing_support::where;
 std::string error_of(const std::string& text) {
   try {
     GpuArchConfig config(text, "bad.pbtxt");
-  } catch (const workloads::InputError& e) {
+  } catch (const base::InputError& e) {
     return e.what();
   }
   return "(accepted)";

@@ -57,7 +57,7 @@ TEST(H100Traces, OccupancyEqualsTheRuntimeOnEveryRow) {
     int predicted = 0;
     try {
       predicted = calculator.compute(k).blocks_per_sm;
-    } catch (const workloads::InputError&) {
+    } catch (const base::InputError&) {
       predicted = 0;  // a launch the runtime refuses: it reports 0 blocks
     }
     ++rows;

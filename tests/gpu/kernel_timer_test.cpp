@@ -8,7 +8,7 @@
 
 #include "GpuTestSupport.h"
 #include "arch/gpu/GpuModel.h"
-#include "workloads/ir/SourcePos.h"
+#include "base/InputError.h"
 
 namespace cascade::arch::gpu {
 namespace {
@@ -58,11 +58,12 @@ GpuModel h100_with(const std::function<void(config::GpuArch&)>& change) {
   return GpuModel(GpuArchConfig(text, "no_rate.pbtxt"));
 }
 
+// The model's refusal of a kernel, as the message of its InputError.
 std::string timing_error(const GpuModel& model, const config::Kernel& k) {
   try {
     model.estimate(k);
-  } catch (const std::invalid_argument& e) {
-    return e.what();
+  } catch (const base::InputError& e) {
+    return e.message();
   }
   return "no error";
 }
@@ -74,10 +75,13 @@ TEST(KernelTimer, WorkWithoutARateIsAnError) {
   (*tensor.mutable_work()->mutable_tensor_flops())["int4"] = 1e6;
   const GpuModel no_smem = h100_with([](config::GpuArch& a) { a.mutable_timing()->clear_smem_bytes_per_clock_per_sm(); });
   const GpuModel no_sfu = h100_with([](config::GpuArch& a) { a.mutable_peak()->clear_sfu_ops_per_second(); });
-  EXPECT_EQ(timing_error(no_smem, smem), "GPU has no shared-memory bandwidth");
-  EXPECT_EQ(timing_error(no_sfu, sfu), "GPU has no special-function unit rate");
+  EXPECT_EQ(timing_error(no_smem, smem),
+            "work.smem_bytes: h100_sxm (cc 9.0) gives no shared-memory bandwidth (timing.smem_bytes_per_clock_per_sm)");
+  EXPECT_EQ(timing_error(no_sfu, sfu),
+            "work.sfu_ops: h100_sxm (cc 9.0) gives no special-function rate (peak.sfu_ops_per_second)");
   EXPECT_EQ(timing_error(GpuModel(gpu_config("h100_sxm")), tensor),
-            "GPU has no tensor-core rate for data type 'int4'");
+            "work.tensor_flops: h100_sxm (cc 9.0) has no tensor-core rate for data type 'int4' "
+            "(its peak.tensor_flops_per_second)");
 }
 
 // One block of 256 threads (8 warps: the tensor cores saturate) doing `flops` fp16 tensor flops.
@@ -202,7 +206,7 @@ TEST(GpuModel, GemmOfATypeWithoutTilesIsAnError) {
   try {
     model.gemm_kernel(128, 128, 128, 1, "int4");
     FAIL() << "no error";
-  } catch (const workloads::InputError& e) {
+  } catch (const base::InputError& e) {
     EXPECT_NE(std::string(e.what()).find("no gemm_tile for data type 'int4' (GEMMs of it cannot be mapped)"),
               std::string::npos)
         << e.what();

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "GpuTestSupport.h"
-#include "workloads/ir/SourcePos.h"
+#include "base/InputError.h"
 
 namespace cascade::arch::gpu {
 namespace {
@@ -286,7 +286,7 @@ TEST_P(OccupancyReference, AgreesWithCudaOccupancyHeader) {
         calc.compute(k);
         ADD_FAILURE() << "accepted a kernel over the shared-memory limit: " << where.str();
         ++mismatches;
-      } catch (const workloads::InputError& e) {
+      } catch (const base::InputError& e) {
         EXPECT_NE(e.message().find("shared memory"), std::string::npos) << e.what();
       }
       continue;
@@ -328,7 +328,7 @@ INSTANTIATE_TEST_SUITE_P(AllComputeCapabilities, OccupancyReference,
 std::string error_of(const KernelResources& k, const std::string& gpu = "h100_sxm") {
   try {
     gpu_config(gpu).occupancy_calculator().compute(k);
-  } catch (const workloads::InputError& e) {
+  } catch (const base::InputError& e) {
     return e.what();
   }
   return "(accepted)";
@@ -383,7 +383,7 @@ TEST(OccupancyBadInput, SharedMemoryOnTuring) {
   try {
     calculator("7.5").compute(kernel(128, 32, 49153));
     ADD_FAILURE() << "accepted";
-  } catch (const workloads::InputError& e) {
+  } catch (const base::InputError& e) {
     EXPECT_EQ(std::string(e.what()),
               "kernel: error: shared memory per block of 49408 bytes (0 static + 49153 dynamic + 0 "
               "reserved, in 256-byte units) exceeds the default per-block limit of 49152 bytes + 0 "

@@ -146,7 +146,8 @@ class UsageErrors(unittest.TestCase):
                                 os.path.join(SOURCE, "validation", "traces", "h100", "kernels.csv"),
                                 "-o", out], capture_output=True, text=True, cwd=SOURCE)
         self.assertEqual(r.returncode, 2, r.stdout)
-        self.assertIn("cascade: calibrate: cannot write '" + out + "'", r.stderr)
+        self.assertIn(out + ": error: cannot write: folder '" + os.path.dirname(out) + "' does not exist",
+                      r.stderr)
 
 
 if __name__ == "__main__":

@@ -81,12 +81,12 @@ TEST(EinsumParser, ErrorsCarryFileAndPosition) {
   try {
     parse_einsum("A[m] = B[m] +", "w.pbtxt", {7, 10});
     FAIL() << "accepted an incomplete expression";
-  } catch (const InputError& e) {
+  } catch (const base::InputError& e) {
     // "A[m] = B[m] +" is 13 characters; the end is at offset 13, column 10 + 13.
     EXPECT_EQ(std::string(e.what()),
               "w.pbtxt:7:23: error: expected a tensor, number, function or '(', found end of "
               "expression");
-    EXPECT_EQ(e.pos(), (SourcePos{7, 23}));
+    EXPECT_EQ(e.pos(), (base::SourcePos{7, 23}));
   }
 }
 

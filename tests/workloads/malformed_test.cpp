@@ -32,7 +32,7 @@ std::string error_of(const Case& c) {
   try {
     const Cascade cascade = parse_workload_text(c.text, "bad.pbtxt");
     analyze_workload(cascade, c.sizes);
-  } catch (const InputError& e) {
+  } catch (const base::InputError& e) {
     return e.what();
   }
   return "(accepted)";
@@ -105,7 +105,7 @@ const Case kCases[] = {
      "bad.pbtxt:6:1: error: partition size M0=3 does not divide M=8"},
     {"PartitionOfZero",
      kHeader + "partition { rank: \"M\" outer: \"M1\" inner: \"M0\"\n  inner_size: 0 }\n",
-     "bad.pbtxt:7:3: error: partition of 'M': inner_size must be positive"},
+     "bad.pbtxt:7:3: error: partition of 'M': inner_size must be between 1 and 2^62"},
     {"PartitionWrongFlattening",
      kHeader + "partition { rank: \"M\" outer: \"M1\" inner: \"M0\" inner_size: 4 }\n"
                "tensor { name: \"C\" ranks: [\"M0\", \"M1\", \"P\"] type: FP32 }\n"

@@ -32,8 +32,8 @@ TEST(ShapeBinding, OverridesWin) {
 
 TEST(ShapeBinding, DerivedRankCannotBeSet) {
   const Cascade c = parse_workload_text(kText, "t");
-  EXPECT_THROW(bind_shapes(c, {{"M1", 2}}), InputError);
-  EXPECT_THROW(bind_shapes(c, {{"M", 0}}), InputError);
+  EXPECT_THROW(bind_shapes(c, {{"M1", 2}}), base::InputError);
+  EXPECT_THROW(bind_shapes(c, {{"M", 0}}), base::InputError);
 }
 
 TEST(ShapeBinding, ParsesSetOverrides) {
@@ -42,13 +42,13 @@ TEST(ShapeBinding, ParsesSetOverrides) {
   EXPECT_EQ(o.at("M"), 1048576u);
   for (const char* bad : {"M", "M=", "=4", "M=-4", "M=4k", "M=99999999999999999999"}) {
     SCOPED_TRACE(bad);
-    EXPECT_THROW(parse_size_override(bad, o), InputError);
+    EXPECT_THROW(parse_size_override(bad, o), base::InputError);
   }
 }
 
 TEST(ShapeBinding, OverflowIsAnErrorNotAWrap) {
   const Cascade c = parse_workload_text(kText, "t");
-  EXPECT_THROW(checked_mul(1ull << 40, 1ull << 30, c, "x", "y"), InputError);
+  EXPECT_THROW(checked_mul(1ull << 40, 1ull << 30, c, "x", "y"), base::InputError);
   EXPECT_EQ(checked_mul(1ull << 40, 1ull << 20, c, "x", "y"), 1ull << 60);
 }
 

@@ -3,13 +3,13 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "workloads/ir/SourcePos.h"
-#include "workloads/parser/TextProtoFile.h"
+#include "base/InputError.h"
+#include "base/TextProtoFile.h"
 
 namespace cascade::validation {
 
 std::vector<ArtifactPoint> load_artifact_points(const std::string& path) {
-  std::istringstream in(workloads::TextProtoFile::read(path));
+  std::istringstream in(base::TextProtoFile::read(path));
   std::vector<ArtifactPoint> points;
   std::string line;
   int number = 0;
@@ -25,14 +25,14 @@ std::vector<ArtifactPoint> load_artifact_points(const std::string& path) {
     std::istringstream row(line);
     for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
     if (cells.size() != 16)
-      throw workloads::InputError(path, {number, 0},
+      throw base::InputError(path, {number, 0},
                                   "expected 16 columns, found " + std::to_string(cells.size()));
     std::vector<double> v;
     for (size_t i = 1; i < cells.size(); ++i) {
       char* end = nullptr;
       v.push_back(std::strtod(cells[i].c_str(), &end));
       if (end == cells[i].c_str() || *end != '\0')
-        throw workloads::InputError(path, {number, 0}, "column " + std::to_string(i + 1) +
+        throw base::InputError(path, {number, 0}, "column " + std::to_string(i + 1) +
                                                            ": '" + cells[i] + "' is not a number");
     }
     ArtifactPoint p;

@@ -1,11 +1,11 @@
 #include "validation/fusemax/FuseMaxReproduction.h"
 
-#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <sstream>
 
 #include "arch/ModelRegistry.h"
+#include "base/Format.h"
 #include "workloads/analysis/ShapeBinding.h"
 #include "workloads/parser/WorkloadLoader.h"
 
@@ -27,11 +27,7 @@ DesignRun run(const arch::Model& model, const workloads::Cascade& cascade, uint6
   return d;
 }
 
-std::string num(double v, int digits) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
+std::string num(double v, int digits) { return base::format("%.*f", digits, v); }
 
 std::string seq_label(uint64_t seq) {
   return seq >= (1u << 20) ? std::to_string(seq >> 20) + "M" : std::to_string(seq >> 10) + "K";

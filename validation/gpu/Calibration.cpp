@@ -158,6 +158,11 @@ CalibrationResult calibrate_gpu(const arch::gpu::GpuArchConfig& base, const std:
                                 uint64_t seed, double idle_watts) {
   CalibrationResult result;
   result.split = split_cases(cases, seed);
+  if (result.split.train.empty() || result.split.test.empty())
+    throw base::InputError("--traces", {},
+                           "calibration needs measured kernels to fit and others to hold out; the traces give " +
+                               std::to_string(cases.size()) + " (" + std::to_string(result.split.train.size()) +
+                               " to fit, " + std::to_string(result.split.test.size()) + " held out)");
   config::GpuArch p = base.proto();
   {
     const arch::gpu::GpuModel before(config_of(p));

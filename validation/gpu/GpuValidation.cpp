@@ -9,6 +9,8 @@
 #include <sstream>
 
 #include "arch/gpu/FusedKernels.h"
+#include "base/Format.h"
+#include "base/Json.h"
 #include "validation/gpu/MeasuredKernels.h"
 #include "validation/gpu/TraceImport.h"
 #include "validation/gpu/TraceTable.h"
@@ -54,6 +56,8 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
   c.name = t.at(row, "name");
   c.kind = kind;
   c.source = t.file + ": line " + std::to_string(t.lines[row]);
+  c.file = t.file;
+  c.line = t.lines[row];
   c.measured_s = t.median_s(row);
   c.measured_j = t.energy_j(row);
   c.measured_period_s = t.window_period_s(row);
@@ -66,9 +70,9 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
                         : name.find("_efficient_") != std::string::npos ? arch::gpu::AttentionKernel::kMemoryEfficient
                                                                         : arch::gpu::AttentionKernel::kFlashAttention3;
     arch::gpu::AttentionDims d;
-    d.heads = static_cast<uint64_t>(t.number(row, "batch"));
-    d.keys = d.queries = static_cast<uint64_t>(t.number(row, "M"));
-    d.qk_embed = d.v_embed = static_cast<uint64_t>(t.number(row, "K"));
+    d.heads = t.whole(row, "batch", 1, 65535);
+    d.keys = d.queries = t.whole(row, "M", 1, kMaxGemmDimension);
+    d.qk_embed = d.v_embed = t.whole(row, "K", 1, 1024);
     c.describe = [d, family](const arch::gpu::GpuModel& model) {
       config::Kernel k = arch::gpu::attention_kernel(d, "fp16", family, model.config().proto().sm_count());
       k.set_host_overhead_us(model.config().proto().timing().framework_call_overhead_us());
@@ -79,27 +83,26 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
   if (kind != "hash_grid" && kind != "mlp" && kind != "attention") return std::nullopt;
   config::Kernel k;
   k.set_name(c.name);
-  k.mutable_grid()->set_x(static_cast<uint32_t>(t.number(row, "grid")));
-  k.mutable_block()->set_x(static_cast<uint32_t>(t.number(row, "block")));
-  k.set_registers_per_thread(static_cast<uint32_t>(t.number(row, "regs")));
-  k.set_dynamic_smem_bytes(static_cast<uint32_t>(t.number(row, "smem")));
+  set_launch(t, row, k);
   auto* w = k.mutable_work();
   if (kind == "hash_grid") {
-    w->set_fp32_flops(t.number(row, "flops"));
+    w->set_fp32_flops(t.non_negative(row, "flops"));
     w->set_ilp(8);
     w->set_bytes_per_access(static_cast<uint32_t>(arch::gpu::kHashGatherSectorBytes));  // a sector per gather
     // As FusedKernels' hash-grid description, with the harness's own levels (neural.cu uses
     // instant-ngp's resolution schedule, 3 dimensions): each corner gather an L2 request, or a DRAM
     // burst where it misses (hash_grid_gather_traffic). The harness's bytes already count
     // positions in, features out and one read of every level's touched entries.
+    // Bounds of instant-ngp's encodings, several times over (its levels are at most 32, its
+    // tables at most 2^24 entries, its features per level at most 8).
     arch::gpu::HashGridDims d;
-    d.points = static_cast<uint64_t>(t.number(row, "points"));
-    d.levels = static_cast<uint32_t>(t.number(row, "levels"));
-    d.features = static_cast<uint32_t>(t.number(row, "features"));
-    d.table_size = static_cast<uint64_t>(t.number(row, "table_size"));
-    d.base_resolution = t.number(row, "base_res");
-    d.per_level_scale = t.number(row, "growth");
-    const double bytes = t.number(row, "bytes");
+    d.points = t.whole(row, "points", 1, uint64_t{1} << 40);
+    d.levels = static_cast<uint32_t>(t.whole(row, "levels", 1, arch::gpu::kMaxHashGridLevels));
+    d.features = static_cast<uint32_t>(t.whole(row, "features", 1, 64));
+    d.table_size = t.whole(row, "table_size", 1, uint64_t{1} << 32);
+    d.base_resolution = t.positive(row, "base_res");
+    d.per_level_scale = t.positive(row, "growth");
+    const double bytes = t.non_negative(row, "bytes");
     c.describe = [k, d, bytes](const arch::gpu::GpuModel& model) {
       config::Kernel out = k;
       const arch::gpu::HashGatherTraffic gathers = arch::gpu::hash_grid_gather_traffic(model, d);
@@ -110,16 +113,19 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
     };
     return c;
   }
-  (*w->mutable_tensor_flops())["fp16"] = t.number(row, "flops");
+  (*w->mutable_tensor_flops())["fp16"] = t.non_negative(row, "flops");
   w->set_warp_mma(true);  // WMMA: warp-level mma.sync
   // What this description of the harness's code misses (dependent mma.sync chains, barriers
   // around each layer's or tile's loads) is fitted as the family's efficiency.
   w->set_family(kind == "mlp" ? "harness_fused_mlp" : "harness_flash_attention");
-  w->set_dram_bytes(t.number(row, "bytes"));
-  if (kind == "mlp") w->set_smem_bytes(fused_mlp_smem_bytes(t.number(row, "width"), t.number(row, "layers"),
-                                                            t.number(row, "grid")));
+  w->set_dram_bytes(t.non_negative(row, "bytes"));
+  const double blocks = static_cast<double>(k.grid().x());
+  if (kind == "mlp")
+    w->set_smem_bytes(fused_mlp_smem_bytes(static_cast<double>(t.whole(row, "width", 16, 1024)),
+                                           static_cast<double>(t.whole(row, "layers", 0, 64)), blocks));
   if (kind == "attention") {
-    const double seq = t.number(row, "seq"), bh = t.number(row, "bh"), blocks = t.number(row, "grid");
+    const double seq = static_cast<double>(t.whole(row, "seq", 1, uint64_t{1} << 32)),
+                 bh = static_cast<double>(t.whole(row, "bh", 1, k.grid().x()));
     w->set_smem_bytes(harness_attention_smem_bytes(seq, blocks));
     // One exponential per score; every block reads all of its head's K and V (fp16, 64 wide),
     // from DRAM once per head and from L2 for the other query tiles.
@@ -130,26 +136,34 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
   return c;
 }
 
-// "[[2304], [4096, 768], [768, 2304], ...]" -> the numbers of each inner list.
-std::vector<std::vector<double>> dims(const std::string& text) {
+// The largest tensor dimension read from a trace: beyond it products of dimensions lose integer
+// exactness in a double.
+constexpr double kMaxTraceDimension = static_cast<double>(uint64_t{1} << 40);
+
+// An operator's "Input Dims" ([[2304], [4096, 768], [768, 2304], ...]): the dimensions of each
+// input, every one a whole number from 1 to kMaxTraceDimension (an input of none, [], is a scalar).
+// Empty if the text is not such a list; `zero` is set where an input has a dimension of 0.
+std::vector<std::vector<double>> dims(const std::string& text, bool& zero) {
+  zero = false;
   std::vector<std::vector<double>> out;
-  std::vector<double> cur;
-  std::string num;
-  int depth = 0;
-  for (char c : text) {
-    if (c == '[') {
-      ++depth;
-      if (depth == 2) cur.clear();
-    } else if (c == ']') {
-      if (!num.empty()) cur.push_back(std::stod(num)), num.clear();
-      if (depth == 2) out.push_back(cur);
-      --depth;
-    } else if (std::isdigit(static_cast<unsigned char>(c))) {
-      num += c;
-    } else if (!num.empty()) {
-      cur.push_back(std::stod(num));
-      num.clear();
-    }
+  if (text.empty()) return out;
+  base::JsonValue v;
+  try {
+    v = base::parse_json(text, "Input Dims");
+  } catch (const base::InputError&) {
+    return {};
+  }
+  if (!v.is_array()) return {};
+  for (const auto& input : v.items) {
+    std::vector<double> shape;
+    if (input.is_array())
+      for (const auto& d : input.items) {
+        if (!d.is_number() || d.number != std::floor(d.number) || d.number < 0 || d.number > kMaxTraceDimension)
+          return {};
+        zero = zero || d.number == 0;
+        shape.push_back(d.number);
+      }
+    out.push_back(std::move(shape));
   }
   return out;
 }
@@ -179,10 +193,17 @@ void kineto_cases(const std::string& file, std::vector<MeasuredCase>& cases,
       ++cases[first + it->second].launches;
       continue;
     }
-    const auto d = dims(run.input_shapes());
+    bool zero = false;
+    const auto d = dims(run.input_shapes(), zero);
+    if (zero) {
+      skipped.push_back(run.source() + ": operator '" + op + "' has an input with a dimension of 0");
+      continue;
+    }
     MeasuredCase c;
     c.name = run.name();
     c.source = file;  // whole passes are summed per file
+    c.file = file;
+    c.line = static_cast<int>(run.line());
     c.device_time_only = true;
     c.measured_s = run.duration_s();
     if ((op == "aten::addmm" || op == "aten::_addmm_activation") && d.size() >= 3 && d[1].size() == 2 &&
@@ -213,9 +234,13 @@ void kineto_cases(const std::string& file, std::vector<MeasuredCase>& cases,
         k.set_dynamic_smem_bytes(launched.dynamic_smem_bytes());
         return k;
       };
+    } else if ((op == "aten::add_" || op == "aten::native_layer_norm") && !d.empty() &&
+               elements(d[0]) > kMaxTraceDimension) {
+      skipped.push_back(run.source() + ": operator '" + op + "' has an input of more than 2^40 elements");
+      continue;
     } else if (op == "aten::add_" && !d.empty()) {
       // PyTorch's vectorized element-wise kernel: 8 elements per thread, 128 threads a block; both
-      // inputs read once and the output written once, in bf16.
+      // inputs read once and the output written once, in bf16 (within the grid: n is below 2^40).
       const double n = elements(d[0]);
       config::Kernel k;
       k.set_name(op);
@@ -237,7 +262,12 @@ void kineto_cases(const std::string& file, std::vector<MeasuredCase>& cases,
       // (validation/traces/h100/ncu_layer_norm.csv, 768 columns) counts 1867 warp instructions a
       // row, 77.8 thread instructions an element, with the schedulers issuing 89% of the time: the
       // kernel is bound by instruction issue, each instruction an FMA's issue slot (2 flops).
+      // (Rows within the grid: n is below 2^40 and rows = n / cols, cols at least 1.)
       const double n = elements(d[0]), cols = d[0].back(), rows = n / cols;
+      if (rows > (1u << 31) - 1) {
+        skipped.push_back(run.source() + ": layer norm of " + std::to_string(rows) + " rows, beyond CUDA's grid");
+        continue;
+      }
       constexpr double kInstructionsPerElement = 1867.0 * 32 / 768;
       config::Kernel k;
       k.set_name(op);
@@ -270,43 +300,67 @@ void kineto_cases(const std::string& file, std::vector<MeasuredCase>& cases,
   }
 }
 
+// The cases of one trace file, appended to `cases`.
+void load_file(const std::string& file, std::vector<MeasuredCase>& cases, std::vector<std::string>& skipped) {
+  if (file.size() > 5 && file.substr(file.size() - 5) == ".json") {
+    kineto_cases(file, cases, skipped);
+    return;
+  }
+  const TraceTable t = read_trace_table(file);
+  if (t.has_column("table_size")) {
+    for (size_t row = 0; row < t.rows.size(); ++row)
+      if (auto c = neural_case(t, row)) cases.push_back(std::move(*c));
+    return;
+  }
+  // kernels.csv: the same descriptions as MeasuredKernels, remade for each model; each row's
+  // numbers checked now, so that a bad row is found before any model runs.
+  for (size_t row = 0; row < t.rows.size(); ++row) {
+    const std::string kind = t.at(row, "class");
+    if (kind != "stream" && kind != "fma" && kind != "gemm") continue;
+    if (kind == "gemm") {
+      for (const char* dim : {"M", "N", "K"}) t.whole(row, dim, 1, kMaxGemmDimension);
+      t.whole(row, "batch", 1, 65535);
+    } else {
+      config::Kernel launch;
+      set_launch(t, row, launch);
+      t.non_negative(row, "flops");
+      t.non_negative(row, "bytes");
+      if (kind == "fma") t.whole(row, "ilp", 1, 1 << 16);
+    }
+    MeasuredCase c;
+    c.name = t.at(row, "name");
+    c.kind = kind;
+    c.source = file + ": line " + std::to_string(t.lines[row]);
+    c.file = file;
+    c.line = t.lines[row];
+    c.measured_s = t.median_s(row);
+    c.measured_j = t.energy_j(row);
+    c.measured_period_s = t.window_period_s(row);
+    auto table = std::make_shared<TraceTable>();
+    table->file = t.file;
+    table->columns = t.columns;
+    table->rows = {t.rows[row]};
+    table->lines = {t.lines[row]};
+    c.describe = [table](const arch::gpu::GpuModel& model) {
+      return measured_kernels(*table, model).front().kernel;
+    };
+    cases.push_back(std::move(c));
+  }
+}
+
 }  // namespace
 
 std::vector<MeasuredCase> load_measured_cases(const std::vector<std::string>& files,
                                               std::vector<std::string>& skipped) {
   std::vector<MeasuredCase> cases;
   for (const auto& file : files) {
-    if (file.size() > 5 && file.substr(file.size() - 5) == ".json") {
-      kineto_cases(file, cases, skipped);
-      continue;
-    }
-    const TraceTable t = read_trace_table(file);
-    if (std::find(t.columns.begin(), t.columns.end(), "table_size") != t.columns.end()) {
-      for (size_t row = 0; row < t.rows.size(); ++row)
-        if (auto c = neural_case(t, row)) cases.push_back(std::move(*c));
-      continue;
-    }
-    // kernels.csv: the same descriptions as MeasuredKernels, remade for each model.
-    for (size_t row = 0; row < t.rows.size(); ++row) {
-      const std::string kind = t.at(row, "class");
-      if (kind != "stream" && kind != "fma" && kind != "gemm") continue;
-      MeasuredCase c;
-      c.name = t.at(row, "name");
-      c.kind = kind;
-      c.source = file + ": line " + std::to_string(t.lines[row]);
-      c.measured_s = t.median_s(row);
-      c.measured_j = t.energy_j(row);
-      c.measured_period_s = t.window_period_s(row);
-      auto table = std::make_shared<TraceTable>();
-      table->file = t.file;
-      table->columns = t.columns;
-      table->rows = {t.rows[row]};
-      table->lines = {t.lines[row]};
-      c.describe = [table](const arch::gpu::GpuModel& model) {
-        return measured_kernels(*table, model).front().kernel;
-      };
-      cases.push_back(std::move(c));
-    }
+    const size_t before = cases.size();
+    load_file(file, cases, skipped);
+    if (cases.size() == before)
+      throw base::InputError(file, {},
+                             "no measured kernel to compare: expected the harness's kernels.csv or neural.csv rows "
+                             "(classes stream, fma, gemm, hash_grid, mlp, attention, attention_lib) or Kineto "
+                             "kernel events launched by operators the model describes");
   }
   return cases;
 }
@@ -323,7 +377,14 @@ ValidationReport compare_with_model(const arch::gpu::GpuModel& model,
   std::map<std::string, std::pair<double, int>> rt, en;
   for (size_t i : *indices) {
     const MeasuredCase& c = cases[i];
-    const auto e = model.estimate(c.describe(model));
+    arch::gpu::GpuModel::Estimate e;
+    try {
+      e = model.estimate(c.describe(model));
+    } catch (const base::InputError& error) {
+      // The model refuses the kernel the row or event describes: the trace's fault, at its line.
+      if (error.pos().line > 0) throw;
+      throw base::InputError(c.file, {c.line, 0}, c.name + ": " + error.file() + ": " + error.message());
+    }
     r.kernels.push_back({c.name, c.kind, c.source, c.measured_s,
                          c.device_time_only ? e.timing.makespan_s : e.timing.seconds, c.measured_j,
                          c.measured_j > 0 ? e.timing.energy_j : 0});
@@ -360,38 +421,31 @@ ValidationReport validate_gpu_model(const arch::gpu::GpuModel& model,
 
 std::string format_validation(const ValidationReport& r) {
   std::ostringstream out;
-  char line[512];
   out << "kernel                                    class         measured_us  predicted_us  ratio  measured_mJ  "
          "predicted_mJ  ratio\n";
   for (const auto& k : r.kernels) {
-    std::snprintf(line, sizeof line, "%-41.41s %-12s %12.2f %13.2f %6.2f", k.name.c_str(), k.kind.c_str(),
+    out << base::format("%-41.41s %-12s %12.2f %13.2f %6.2f", k.name.c_str(), k.kind.c_str(),
                   k.measured_s * 1e6, k.predicted_s * 1e6, k.predicted_s / k.measured_s);
-    out << line;
     if (k.measured_j > 0) {
-      std::snprintf(line, sizeof line, " %12.4f %13.4f %6.2f", k.measured_j * 1e3, k.predicted_j * 1e3,
+      out << base::format(" %12.4f %13.4f %6.2f", k.measured_j * 1e3, k.predicted_j * 1e3,
                     k.predicted_j / k.measured_j);
-      out << line;
     }
     out << "\n";
   }
   out << "\nruntime MAPE by class:";
   for (const auto& [key, v] : r.runtime_mape) {
-    std::snprintf(line, sizeof line, "  %s %.1f%%", key.c_str(), v);
-    out << line;
+    out << base::format("  %s %.1f%%", key.c_str(), v);
   }
   out << "\nenergy-per-launch MAPE by class:";
   for (const auto& [key, v] : r.energy_mape) {
-    std::snprintf(line, sizeof line, "  %s %.1f%%", key.c_str(), v);
-    out << line;
+    out << base::format("  %s %.1f%%", key.c_str(), v);
   }
   out << "\n";
   for (const auto& [file, pass] : r.passes) {
     const auto& kernels = r.pass_kernel_mape.at(file);
-    std::snprintf(line, sizeof line,
-                  "whole pass %s: predicted %.1f us, measured %.1f us (%+.1f%%); per-kernel MAPE %.1f%% (%d kernels)\n",
+    out << base::format("whole pass %s: predicted %.1f us, measured %.1f us (%+.1f%%); per-kernel MAPE %.1f%% (%d kernels)\n",
                   file.c_str(), pass.first * 1e6, pass.second * 1e6, 100 * (pass.first / pass.second - 1),
                   kernels.first, kernels.second);
-    out << line;
   }
   for (const auto& s : r.skipped) out << "skipped: " << s << "\n";
   return out.str();

@@ -19,6 +19,8 @@ struct KernelComparison {
 // A measured kernel and how to describe it to a model (a GEMM's tiles depend on the model).
 struct MeasuredCase {
   std::string name, kind, source;
+  std::string file;  // the trace, and the line of its row or event (errors point there)
+  int line = 0;
   double measured_s = 0, measured_j = 0;
   // The energy window's time per launch (launches back to back, so without the launch latency a
   // single timed launch includes); 0 where no energy was measured.
@@ -46,10 +48,13 @@ struct ValidationReport {
 // neural.csv: hash-grid encoding, fused MLPs, attention from torch) and Kineto chrome-trace JSON
 // (each kernel described from the operator that launched it: addmm as a GEMM, attention as a flash
 // kernel, add and layer norm as element-wise passes). `skipped` gets what cannot be described.
+// A file that yields no measured kernel at all (empty, only a header, only other classes) is an
+// InputError naming it, as is a row whose numbers are not what its columns mean.
 std::vector<MeasuredCase> load_measured_cases(const std::vector<std::string>& trace_files,
                                               std::vector<std::string>& skipped);
 
-// The model on the cases (all, or those at `indices`), with MAPE per class.
+// The model on the cases (all, or those at `indices`), with MAPE per class. A case the model
+// refuses (a launch no SM can hold) is an InputError at the case's file and line.
 ValidationReport compare_with_model(const arch::gpu::GpuModel& model,
                                     const std::vector<MeasuredCase>& cases,
                                     const std::vector<size_t>* indices = nullptr);

@@ -1,90 +1,68 @@
-#include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
-
+#include <cmath>
 #include <map>
 
+#include "base/CheckedMath.h"
+#include "base/InputFile.h"
+#include "base/Json.h"
+#include "base/Text.h"
 #include "validation/gpu/TraceImport.h"
-#include "workloads/ir/SourcePos.h"
-#include "workloads/parser/TextProtoFile.h"
 
 namespace cascade::validation {
 namespace {
 
-namespace pb = google::protobuf;
+using base::JsonValue;
 
-// The top-level objects of the "traceEvents" array, each as its own text: brace matching outside
-// strings, so that one broken or cut-off event does not lose the others.
-std::vector<std::string> split_events(const std::string& text, bool& truncated) {
-  std::vector<std::string> events;
-  truncated = false;
-  const size_t key = text.find("\"traceEvents\"");
-  if (key == std::string::npos) return events;
-  size_t i = text.find('[', key);
-  if (i == std::string::npos) {
-    truncated = true;
-    return events;
-  }
-  ++i;
-  while (i < text.size()) {
-    while (i < text.size() && (text[i] == ' ' || text[i] == ',' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t')) ++i;
-    if (i >= text.size()) break;
-    if (text[i] == ']') return events;
-    if (text[i] != '{') {
-      truncated = true;
-      return events;
-    }
-    const size_t start = i;
-    int depth = 0;
-    bool in_string = false, escaped = false, closed = false;
-    for (; i < text.size(); ++i) {
-      const char c = text[i];
-      if (in_string) {
-        if (escaped) escaped = false;
-        else if (c == '\\') escaped = true;
-        else if (c == '"') in_string = false;
-        continue;
-      }
-      if (c == '"') in_string = true;
-      else if (c == '{') ++depth;
-      else if (c == '}' && --depth == 0) {
-        ++i;
-        closed = true;
-        break;
-      }
-    }
-    if (!closed) {
-      truncated = true;
-      return events;
-    }
-    events.push_back(text.substr(start, i - start));
-  }
-  truncated = true;  // no closing bracket
-  return events;
-}
+double number(const JsonValue* v, double fallback = 0) { return v && v->is_number() ? v->number : fallback; }
 
-const pb::Value* field(const pb::Struct& s, const std::string& name) {
-  const auto it = s.fields().find(name);
-  return it == s.fields().end() ? nullptr : &it->second;
-}
-
-double number(const pb::Value* v, double fallback = 0) {
-  return v && v->kind_case() == pb::Value::kNumberValue ? v->number_value() : fallback;
-}
-
-std::string dims_text(const pb::Value* v) {
-  if (!v) return "";
-  std::string json;
-  pb::util::MessageToJsonString(*v, &json);
-  return json;
-}
+std::string text(const JsonValue* v) { return v && v->is_string() ? base::printable(v->string) : ""; }
 
 // The data type of an operator's first input ("Input type": ["c10::BFloat16", ...]).
-std::string dtype_of(const pb::Value* types) {
-  if (!types || types->kind_case() != pb::Value::kListValue || types->list_value().values().empty()) return "";
-  const std::string first = types->list_value().values(0).string_value();
+std::string dtype_of(const JsonValue* types) {
+  if (!types || !types->is_array() || types->items.empty() || !types->items[0].is_string()) return "";
+  const std::string& first = types->items[0].string;
   if (first == "c10::BFloat16") return "bf16";
   if (first == "c10::Half") return "fp16";
   if (first == "float") return "fp32";
+  return "";
+}
+
+struct Operator {
+  std::string name, shapes, dtype;
+};
+
+// What one kernel event says of its launch, each number a whole one within CUDA's limits; the
+// first that is not, as a problem.
+std::string read_launch(const JsonValue& args, config::Kernel& k) {
+  const auto dim3 = [&](const char* key, config::Dim3* out, uint32_t max_x, uint32_t max_yz) -> std::string {
+    const JsonValue* v = args.find(key);
+    if (!v) return "";
+    if (!v->is_array() || v->items.size() > 3) return std::string("'") + key + "' is not a list of up to 3 numbers";
+    for (size_t i = 0; i < v->items.size(); ++i) {
+      const double d = number(&v->items[i], -1);
+      const uint32_t most = i == 0 ? max_x : max_yz;
+      if (!base::is_whole_in_range<uint32_t>(d) || d > most)
+        return std::string("'") + key + "' has a dimension that is not a whole number from 0 to " + std::to_string(most);
+      const auto u = static_cast<uint32_t>(d);
+      i == 0 ? out->set_x(u) : i == 1 ? out->set_y(u) : out->set_z(u);
+    }
+    return "";
+  };
+  // cudaDeviceProp maxGridSize and maxThreadsDim (every part since compute capability 3.0).
+  if (auto p = dim3("grid", k.mutable_grid(), (1u << 31) - 1, 65535); !p.empty()) return p;
+  if (auto p = dim3("block", k.mutable_block(), 1024, 1024); !p.empty()) return p;
+  const auto whole = [&](const char* key, uint32_t most, uint32_t& out) -> std::string {
+    const JsonValue* v = args.find(key);
+    if (!v) return "";
+    if (!v->is_number() || !base::is_whole_in_range<uint32_t>(v->number) || v->number > most)
+      return std::string("'") + key + "' is not a whole number from 0 to " + std::to_string(most);
+    out = static_cast<uint32_t>(v->number);
+    return "";
+  };
+  uint32_t registers = 0, smem = 0;
+  if (auto p = whole("registers per thread", 255, registers); !p.empty()) return p;
+  if (auto p = whole("shared memory", UINT32_MAX, smem); !p.empty()) return p;
+  k.set_registers_per_thread(registers);
+  k.set_dynamic_smem_bytes(smem);
   return "";
 }
 
@@ -92,85 +70,101 @@ std::string dtype_of(const pb::Value* types) {
 
 ImportResult import_kineto_json(const std::string& path) {
   ImportResult result;
-  const std::string text = workloads::TextProtoFile::read(path);
-  bool truncated = false;
-  const auto events = split_events(text, truncated);
-  struct Operator {
-    std::string name, shapes, dtype;
+  const std::string content = base::read_input_file(path, base::kMaxTraceBytes);
+  base::JsonReader reader(content, path);
+  // The trace is one object; its "traceEvents" array is read event by event, so that an event cut
+  // off or broken keeps the events before it (a profiler killed mid-write leaves such a file).
+  if (!reader.consume('{'))
+    throw base::InputError(path, reader.pos(), "not a Kineto trace: a chrome trace is a JSON object ('{')");
+  std::map<int64_t, Operator> operators;  // by External id
+  struct KernelEvent {
+    size_t record;
+    JsonValue event;
   };
-  std::map<double, Operator> operators;  // by External id
-  std::vector<std::pair<size_t, pb::Struct>> kernels;
-  for (size_t n = 0; n < events.size(); ++n) {
-    pb::Struct event;
-    if (!pb::util::JsonStringToMessage(events[n], &event).ok()) {
-      result.problems.push_back(path + ": record " + std::to_string(n) + ": not a JSON object");
-      continue;
-    }
-    const pb::Value* cat = field(event, "cat");
-    const std::string category = cat ? cat->string_value() : "";
-    const pb::Value* args = field(event, "args");
-    if (category == "cpu_op" && args) {
-      const double id = number(field(args->struct_value(), "External id"), -1);
-      if (id >= 0 && !operators.count(id)) {
-        const pb::Value* name = field(event, "name");
-        operators[id] = {name ? name->string_value() : "", dims_text(field(args->struct_value(), "Input Dims")),
-                         dtype_of(field(args->struct_value(), "Input type"))};
+  std::vector<KernelEvent> kernels;
+  bool has_events = false;
+  size_t records = 0;
+  try {
+    if (!reader.consume('}')) {
+      while (true) {
+        const std::string key = reader.string();
+        reader.expect(':', "':' after a member name");
+        if (key == "traceEvents") {
+          has_events = true;
+          reader.expect('[', "'[' opening traceEvents");
+          if (!reader.consume(']')) {
+            while (true) {
+              JsonValue event = reader.value();
+              const size_t record = records++;
+              if (const JsonValue* cat = event.find("cat"); cat && cat->is_string()) {
+                const JsonValue* args = event.find("args");
+                if (cat->string == "cpu_op" && args) {
+                  const double id = number(args->find("External id"), -1);
+                  if (base::is_whole_in_range<int64_t>(id) && id >= 0 && !operators.count(static_cast<int64_t>(id))) {
+                    const JsonValue* dims = args->find("Input Dims");
+                    operators[static_cast<int64_t>(id)] = {text(event.find("name")),
+                                                           dims ? base::to_json_text(*dims) : "",
+                                                           dtype_of(args->find("Input type"))};
+                  }
+                } else if (cat->string == "kernel") {
+                  kernels.push_back({record, std::move(event)});
+                }
+              }
+              if (reader.consume(',')) continue;
+              reader.expect(']', "',' or ']' after an event");
+              break;
+            }
+          }
+        } else if (key == "cascade") {
+          // Device and date recorded beside the trace (validation/cuda/kineto_bert.py).
+          const JsonValue meta = reader.value();
+          for (const auto& [name, value] : meta.members)
+            (*result.traces.mutable_meta())[base::printable(name)] =
+                value.is_string() ? base::printable(value.string) : base::printable(base::to_json_text(value));
+        } else {
+          reader.value();
+        }
+        if (reader.consume(',')) continue;
+        reader.expect('}', "',' or '}' after a member");
+        break;
       }
-    } else if (category == "kernel") {
-      kernels.emplace_back(n, std::move(event));
     }
+  } catch (const base::InputError& e) {
+    if (!has_events) throw;
+    result.problems.push_back(path + ":" + std::to_string(e.pos().line) + ": record " + std::to_string(records) +
+                              ": " + e.message() + "; the " + std::to_string(records) + " events before it are used");
   }
-  if (truncated)
-    result.problems.push_back(path + ": record " + std::to_string(events.size()) +
-                              ": the file ends inside an event (truncated); the " +
-                              std::to_string(events.size()) + " events before it are used");
+  if (!has_events) throw base::InputError(path, {}, "not a Kineto trace: no \"traceEvents\" array");
+
   for (auto& [n, event] : kernels) {
-    const std::string where = path + ": record " + std::to_string(n);
-    const pb::Value* dur = field(event, "dur");
-    if (!dur || dur->kind_case() != pb::Value::kNumberValue) {
-      result.problems.push_back(where + ": kernel without a duration");
+    const std::string where = path + ":" + std::to_string(event.pos.line) + ": record " + std::to_string(n);
+    const JsonValue* dur = event.find("dur");
+    if (!dur || !dur->is_number() || !(dur->number > 0)) {
+      result.problems.push_back(where + ": kernel without a duration above 0");
       continue;
     }
-    config::MeasuredRun& run = *result.traces.add_run();
-    const pb::Value* name = field(event, "name");
-    run.set_name(name ? name->string_value() : "");
-    run.set_duration_s(dur->number_value() * 1e-6);  // chrome traces count microseconds
+    config::MeasuredRun run;
+    run.set_name(text(event.find("name")));
+    run.set_duration_s(dur->number * 1e-6);  // chrome traces count microseconds
     run.set_runs(1);
     run.set_source(where);
+    run.set_line(static_cast<uint32_t>(event.pos.line));
     config::Kernel& k = *run.mutable_kernel();
     k.set_name(run.name());
-    if (const pb::Value* args = field(event, "args")) {
-      const pb::Struct& a = args->struct_value();
-      const auto dim3 = [&](const char* key, config::Dim3* out) {
-        const pb::Value* v = field(a, key);
-        if (!v || v->kind_case() != pb::Value::kListValue) return;
-        const auto& l = v->list_value().values();
-        if (l.size() > 0) out->set_x(static_cast<uint32_t>(l[0].number_value()));
-        if (l.size() > 1) out->set_y(static_cast<uint32_t>(l[1].number_value()));
-        if (l.size() > 2) out->set_z(static_cast<uint32_t>(l[2].number_value()));
-      };
-      dim3("grid", k.mutable_grid());
-      dim3("block", k.mutable_block());
-      k.set_registers_per_thread(static_cast<uint32_t>(number(field(a, "registers per thread"))));
-      k.set_dynamic_smem_bytes(static_cast<uint32_t>(number(field(a, "shared memory"))));
-      const double id = number(field(a, "External id"), -1);
-      if (const auto op = operators.find(id); op != operators.end()) {
-        run.set_operator_name(op->second.name);
-        run.set_input_shapes(op->second.shapes);
-        run.set_dtype(op->second.dtype);
+    if (const JsonValue* args = event.find("args"); args && args->is_object()) {
+      if (const std::string problem = read_launch(*args, k); !problem.empty()) {
+        result.problems.push_back(where + ": " + problem);
+        continue;
       }
+      const double id = number(args->find("External id"), -1);
+      if (base::is_whole_in_range<int64_t>(id))
+        if (const auto op = operators.find(static_cast<int64_t>(id)); op != operators.end()) {
+          run.set_operator_name(op->second.name);
+          run.set_input_shapes(op->second.shapes);
+          run.set_dtype(op->second.dtype);
+        }
     }
-  }
-  // Device and date recorded beside the trace (validation/cuda/kineto_bert.py) and by Kineto.
-  const size_t meta = text.find("\"cascade\"");
-  if (meta != std::string::npos) {
-    const size_t open = text.find('{', meta), close = text.find('}', meta);
-    pb::Struct s;
-    if (open != std::string::npos && close != std::string::npos &&
-        pb::util::JsonStringToMessage(text.substr(open, close - open + 1), &s).ok())
-      for (const auto& [key, value] : s.fields())
-        (*result.traces.mutable_meta())[key] =
-            value.kind_case() == pb::Value::kStringValue ? value.string_value() : dims_text(&value);
+    *result.traces.add_run() = std::move(run);
   }
   return result;
 }

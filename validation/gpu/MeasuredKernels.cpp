@@ -1,8 +1,19 @@
 #include "validation/gpu/MeasuredKernels.h"
 
+#include <cstdint>
 #include <cstdlib>
 
+#include "base/InputError.h"
+
 namespace cascade::validation {
+
+void set_launch(const TraceTable& t, size_t row, config::Kernel& k) {
+  // CUDA's limits: grid x below 2^31, blocks of at most 1024 threads, 255 registers a thread.
+  k.mutable_grid()->set_x(static_cast<uint32_t>(t.whole(row, "grid", 1, (1u << 31) - 1)));
+  k.mutable_block()->set_x(static_cast<uint32_t>(t.whole(row, "block", 1, 1024)));
+  k.set_registers_per_thread(static_cast<uint32_t>(t.whole(row, "regs", 0, 255)));
+  k.set_dynamic_smem_bytes(static_cast<uint32_t>(t.whole(row, "smem", 0, UINT32_MAX)));
+}
 
 std::vector<MeasuredKernel> measured_kernels(const TraceTable& t, const arch::gpu::GpuModel& model) {
   std::vector<MeasuredKernel> out;
@@ -16,24 +27,25 @@ std::vector<MeasuredKernel> measured_kernels(const TraceTable& t, const arch::gp
     m.measured_s = t.median_s(r);
     m.energy_j = t.energy_j(r);
     if (kind == "gemm") {
-      m.kernel = model.gemm_kernel(static_cast<uint64_t>(t.number(r, "M")),
-                                   static_cast<uint64_t>(t.number(r, "N")),
-                                   static_cast<uint64_t>(t.number(r, "K")),
-                                   static_cast<uint64_t>(t.number(r, "batch")), m.dtype);
+      try {
+        m.kernel = model.gemm_kernel(t.whole(r, "M", 1, kMaxGemmDimension), t.whole(r, "N", 1, kMaxGemmDimension),
+                                     t.whole(r, "K", 1, kMaxGemmDimension), t.whole(r, "batch", 1, 65535), m.dtype);
+      } catch (const base::InputError& e) {
+        // The model's refusal (a data type without tiles, a grid beyond CUDA's) is the row's fault.
+        if (e.pos().line > 0) throw;
+        throw base::InputError(t.file, {t.lines[r], 0}, e.message());
+      }
       m.kernel.set_name(m.name);
     } else {
       config::Kernel& k = m.kernel;
       k.set_name(m.name);
       k.set_kind(kind);
-      k.mutable_grid()->set_x(static_cast<uint32_t>(t.number(r, "grid")));
-      k.mutable_block()->set_x(static_cast<uint32_t>(t.number(r, "block")));
-      k.set_registers_per_thread(static_cast<uint32_t>(t.number(r, "regs")));
-      k.set_dynamic_smem_bytes(static_cast<uint32_t>(t.number(r, "smem")));
+      set_launch(t, r, k);
       auto* w = k.mutable_work();
-      w->set_fp32_flops(t.number(r, "flops"));
-      w->set_dram_bytes(t.number(r, "bytes"));
+      w->set_fp32_flops(t.non_negative(r, "flops"));
+      w->set_dram_bytes(t.non_negative(r, "bytes"));
       if (kind == "fma") {
-        w->set_ilp(static_cast<uint32_t>(t.number(r, "ilp")));
+        w->set_ilp(static_cast<uint32_t>(t.whole(r, "ilp", 1, 1 << 16)));
       } else {
         // The harness's copy/triad kernels: one element per thread, float4 in the "4" variants
         // (validation/cuda/kernels.cu); triad loads two arrays at once.
@@ -42,7 +54,7 @@ std::vector<MeasuredKernel> measured_kernels(const TraceTable& t, const arch::gp
         const bool triad = m.name.rfind("triad", 0) == 0;
         w->set_ilp(triad ? 2 : 1);
         // One array written of the two (copy) or three (triad) moved.
-        w->set_dram_write_bytes(t.number(r, "bytes") / (triad ? 3 : 2));
+        w->set_dram_write_bytes(t.non_negative(r, "bytes") / (triad ? 3 : 2));
       }
     }
     out.push_back(std::move(m));

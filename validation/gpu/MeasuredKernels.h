@@ -20,7 +20,15 @@ struct MeasuredKernel {
   double energy_j = 0;       // per launch, 0 if not measured
 };
 
-// Rows of classes "stream", "fma" and "gemm"; other classes (idle, launch) are left out.
+// The largest GEMM dimension a trace row may give (M, N, K): far beyond any measured GEMM.
+inline constexpr uint64_t kMaxGemmDimension = uint64_t{1} << 32;
+
+// A row's launch: its grid, block, regs and smem columns, each within CUDA's limits (an InputError
+// at the row's line otherwise).
+void set_launch(const TraceTable& table, size_t row, config::Kernel& kernel);
+
+// Rows of classes "stream", "fma" and "gemm"; other classes (idle, launch) are left out. A row
+// whose numbers are not what its columns mean is an InputError at its line.
 std::vector<MeasuredKernel> measured_kernels(const TraceTable& table, const arch::gpu::GpuModel& model);
 
 }  // namespace cascade::validation

@@ -3,8 +3,11 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "base/CheckedMath.h"
+#include "base/InputError.h"
+#include "base/InputFile.h"
+#include "base/Text.h"
 #include "validation/gpu/TraceImport.h"
-#include "workloads/parser/TextProtoFile.h"
 
 namespace cascade::validation {
 namespace {
@@ -57,11 +60,15 @@ double seconds_per(const std::string& unit) {
 
 ImportResult import_ncu_csv(const std::string& path) {
   ImportResult result;
-  std::istringstream in(workloads::TextProtoFile::read(path));
+  const std::string text = base::read_input_file(path, base::kMaxTraceBytes);
+  if (text.find('\0') != std::string::npos)
+    throw base::InputError(path, {}, "binary data: not an Nsight Compute CSV export (ncu --csv --page raw)");
+  std::istringstream in(text);
   std::string line;
   std::vector<std::string> header, units;
-  int record = 0;
+  int record = 0, number = 0;
   while (std::getline(in, line)) {
+    ++number;
     if (line.empty() || line[0] != '"') continue;  // ==PROF== and ==WARNING== chatter
     auto cells = csv_cells(line);
     if (header.empty()) {
@@ -73,7 +80,7 @@ ImportResult import_ncu_csv(const std::string& path) {
       continue;
     }
     ++record;
-    const std::string where = path + ": record " + std::to_string(record);
+    const std::string where = path + ":" + std::to_string(number) + ": record " + std::to_string(record);
     if (cells.size() != header.size()) {
       result.problems.push_back(where + ": " + std::to_string(cells.size()) + " cells where the header has " +
                                 std::to_string(header.size()));
@@ -86,36 +93,51 @@ ImportResult import_ncu_csv(const std::string& path) {
     };
     const int name_col = column("Kernel Name"), duration_col = column("gpu__time_duration.sum");
     if (name_col < 0 || duration_col < 0) {
-      result.problems.push_back(path + ": missing column '" +
-                                std::string(name_col < 0 ? "Kernel Name" : "gpu__time_duration.sum") +
-                                "': no record can be read");
-      return result;
+      throw base::InputError(path, {number, 0},
+                             "no column '" + std::string(name_col < 0 ? "Kernel Name" : "gpu__time_duration.sum") +
+                                 "': not an Nsight Compute export (ncu --csv --page raw)");
     }
     const double duration = ncu_number(cells[static_cast<size_t>(duration_col)]) *
                             seconds_per(units[static_cast<size_t>(duration_col)]);
-    if (!std::isfinite(duration)) {
+    if (!std::isfinite(duration) || !(duration > 0)) {
       result.problems.push_back(where + ": kernel without a duration ('" +
                                 cells[static_cast<size_t>(duration_col)] + "')");
       continue;
     }
-    config::MeasuredRun& run = *result.traces.add_run();
-    run.set_name(cells[static_cast<size_t>(name_col)]);
+    config::MeasuredRun run;
+    run.set_name(base::printable(cells[static_cast<size_t>(name_col)]));
     run.set_duration_s(duration);
     run.set_runs(1);
     run.set_source(where);
+    run.set_line(static_cast<uint32_t>(number));
     config::Kernel& k = *run.mutable_kernel();
     k.set_name(run.name());
-    const auto value = [&](const char* name) {
+    // Each launch number whole and within CUDA's limits (a missing column counts 0); the first
+    // that is not makes the record a problem.
+    std::string bad;
+    const auto whole = [&](const char* name, uint32_t most) -> uint32_t {
       const int c = column(name);
-      return c < 0 ? 0.0 : ncu_number(cells[static_cast<size_t>(c)]);
+      if (c < 0 || !bad.empty()) return 0;
+      const double v = ncu_number(cells[static_cast<size_t>(c)]);
+      if (!base::is_whole_in_range<uint32_t>(v) || v > most) {
+        bad = std::string(name) + " '" + cells[static_cast<size_t>(c)] + "' is not a whole number from 0 to " +
+              std::to_string(most);
+        return 0;
+      }
+      return static_cast<uint32_t>(v);
     };
-    const auto whole = [](double v) { return std::isfinite(v) ? static_cast<uint32_t>(v) : 0u; };
-    k.mutable_grid()->set_x(whole(value("launch__grid_size")));
-    k.mutable_block()->set_x(whole(value("launch__block_size")));
-    k.set_registers_per_thread(whole(value("launch__registers_per_thread")));
-    k.set_static_smem_bytes(whole(value("launch__shared_mem_per_block_static")));
-    k.set_dynamic_smem_bytes(whole(value("launch__shared_mem_per_block_dynamic")));
+    k.mutable_grid()->set_x(whole("launch__grid_size", (1u << 31) - 1));
+    k.mutable_block()->set_x(whole("launch__block_size", 1024));
+    k.set_registers_per_thread(whole("launch__registers_per_thread", 255));
+    k.set_static_smem_bytes(whole("launch__shared_mem_per_block_static", UINT32_MAX));
+    k.set_dynamic_smem_bytes(whole("launch__shared_mem_per_block_dynamic", UINT32_MAX));
+    if (!bad.empty()) {
+      result.problems.push_back(where + ": " + bad);
+      continue;
+    }
+    *result.traces.add_run() = std::move(run);
   }
+  if (header.empty()) throw base::InputError(path, {}, "no header row: not an Nsight Compute CSV export (ncu --csv --page raw)");
   return result;
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "base/CheckedMath.h"
+
 namespace cascade::workloads {
 namespace {
 
@@ -49,7 +51,10 @@ void count_node(const Expr& e, const Cascade& c, const RankSizes& sizes, const s
 void OpCounts::add(const std::string& kind, uint64_t count) {
   auto it = std::find_if(entries_.begin(), entries_.end(), [&](auto& p) { return p.first == kind; });
   if (it != entries_.end()) {
-    it->second += count;
+    const auto sum = base::checked_add(it->second, count);
+    if (!sum)
+      throw base::InputError(file_, {}, "the count of '" + kind + "' operations overflows 64 bits at these rank sizes");
+    it->second = *sum;
     return;
   }
   auto pos = std::find_if(entries_.begin(), entries_.end(), [&](auto& p) {
@@ -66,7 +71,11 @@ uint64_t OpCounts::of(const std::string& kind) const {
 
 uint64_t OpCounts::total() const {
   uint64_t t = 0;
-  for (const auto& [k, v] : entries_) t += v;
+  for (const auto& [k, v] : entries_) {
+    const auto sum = base::checked_add(t, v);
+    if (!sum) throw base::InputError(file_, {}, "the total operation count overflows 64 bits at these rank sizes");
+    t = *sum;
+  }
   return t;
 }
 
@@ -80,7 +89,7 @@ uint64_t iteration_points(const Einsum& e, const Cascade& c, const RankSizes& si
 }
 
 OpCounts count_ops(const Einsum& e, const Cascade& c, const RankSizes& sizes) {
-  OpCounts ops;
+  OpCounts ops(c.file);
   const std::string& what = e.output.tensor;
   const uint64_t points = iteration_points(e, c, sizes);
   std::set<std::string> out_vars;

@@ -12,8 +12,11 @@ namespace cascade::workloads {
 
 // Operation counts by kind ("mac", "add", "sub", "mul", "div", "max", "min", "exp", ...), kept in
 // one fixed order so reports and comparisons do not depend on insertion order.
+// Counts never wrap: a sum past 2^64 is an InputError naming `file` (the workload's, whose rank
+// sizes made it so).
 class OpCounts {
  public:
+  explicit OpCounts(std::string file = {}) : file_(std::move(file)) {}
   void add(const std::string& kind, uint64_t count);
   uint64_t of(const std::string& kind) const;
   uint64_t total() const;
@@ -21,6 +24,7 @@ class OpCounts {
   OpCounts& operator+=(const OpCounts& o);
 
  private:
+  std::string file_;
   std::vector<std::pair<std::string, uint64_t>> entries_;
 };
 

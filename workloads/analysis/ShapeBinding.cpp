@@ -5,8 +5,8 @@
 namespace cascade::workloads {
 namespace {
 
-[[noreturn]] void fail(const Cascade& c, SourcePos pos, const std::string& message) {
-  throw InputError(c.file, pos, message);
+[[noreturn]] void fail(const Cascade& c, base::SourcePos pos, const std::string& message) {
+  throw base::InputError(c.file, pos, message);
 }
 
 
@@ -49,8 +49,13 @@ void parse_size_override(const std::string& text, std::map<std::string, uint64_t
   const bool digits = !value.empty() && value.size() <= 19 &&
                       value.find_first_not_of("0123456789") == std::string::npos;
   if (name.empty() || !digits)
-    throw InputError("--set", {}, "'" + text + "': expected RANK=SIZE, e.g. M=4096");
-  overrides[name] = std::stoull(value);
+    throw base::InputError("--set", {}, "'" + text + "': expected RANK=SIZE, e.g. M=4096");
+  const uint64_t size = std::stoull(value);  // at most 19 digits: below 2^64
+  if (size == 0 || size > kMaxRankSize)
+    throw base::InputError("--set", {}, "'" + text + "': a rank size must be between 1 and 2^62");
+  if (!overrides.emplace(name, size).second)
+    throw base::InputError("--set", {}, "'" + text + "': rank " + name + " is already set to " +
+                                             std::to_string(overrides.at(name)));
 }
 
 RankSizes bind_shapes(const Cascade& c, const std::map<std::string, uint64_t>& overrides) {
@@ -65,7 +70,8 @@ RankSizes bind_shapes(const Cascade& c, const std::map<std::string, uint64_t>& o
       fail(c, {}, "--set " + name + "=" + std::to_string(value) + ": rank " + name +
                       " is derived as " + part->rank + " / " + part->inner + "; set " +
                       part->rank + " or " + part->inner + " instead");
-    if (value == 0) fail(c, {}, "--set " + name + "=0: a rank size must be positive");
+    if (value == 0 || value > kMaxRankSize)
+      fail(c, {}, "--set " + name + "=" + std::to_string(value) + ": a rank size must be between 1 and 2^62");
   }
   // Declared ranks: override, own size, then equal_to (validated to end in a rank with a size).
   for (const auto& r : c.ranks) {

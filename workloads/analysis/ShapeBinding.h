@@ -8,6 +8,10 @@
 
 namespace cascade::workloads {
 
+// The largest size a rank may have (2^62, in a file or with --set): a recurrent rank of this size
+// still has room for its initial position, and every product of sizes is checked.
+inline constexpr uint64_t kMaxRankSize = uint64_t{1} << 62;
+
 // Sizes of every rank of a cascade, the partition parts included.
 class RankSizes {
  public:
@@ -22,14 +26,15 @@ class RankSizes {
 
 // Gives every rank a size: `overrides` (from --set R=N) first, then the file's size, then
 // equal_to; partition parts from inner_size (or an override of the inner rank) and
-// outer = rank / inner. Throws InputError for an unknown or derived rank in `overrides`, an
+// outer = rank / inner. Throws base::InputError for an unknown or derived rank in `overrides`, an
 // unbound rank, a partition size that does not divide, and a constant index past its rank's end.
 RankSizes bind_shapes(const Cascade& cascade, const std::map<std::string, uint64_t>& overrides);
 
-// Parses "M=4096" into overrides; throws InputError naming the bad text.
+// Parses "M=4096" into overrides; throws base::InputError naming the bad text, a size of 0 or
+// above kMaxRankSize, or a rank given twice.
 void parse_size_override(const std::string& text, std::map<std::string, uint64_t>& overrides);
 
-// a * b, or a InputError ("<what> <name> overflows 64 bits ...") if it does not fit 64 bits.
+// a * b, or a base::InputError ("<what> <name> overflows 64 bits ...") if it does not fit 64 bits.
 uint64_t checked_mul(uint64_t a, uint64_t b, const Cascade& cascade, const char* what,
                      const std::string& name);
 

@@ -1,5 +1,6 @@
 #include "workloads/analysis/WorkloadAnalysis.h"
 
+#include "base/CheckedMath.h"
 #include "workloads/analysis/DependenceGraph.h"
 #include "workloads/analysis/OpCounts.h"
 #include "workloads/analysis/PassAnalysis.h"
@@ -34,7 +35,7 @@ config::WorkloadReport analyze_workload(const Cascade& c,
   for (const auto& r : passes.ranks)
     if (r.rank == passes.pass_rank) pass_rank = &r;
 
-  OpCounts total;
+  OpCounts total(c.file);
   for (size_t i = 0; i < c.einsums.size(); ++i) {
     const Einsum& e = c.einsums[i];
     auto* er = report.add_einsum();
@@ -70,8 +71,14 @@ config::WorkloadReport analyze_workload(const Cascade& c,
     const uint64_t bytes = checked_mul(elements, static_cast<uint64_t>(element_bytes(t.type)), c,
                                        "the size of tensor", t.name);
     tr->set_bytes(bytes);
-    (role == "input" ? in_bytes : role == "output" ? out_bytes : mid_bytes) += bytes;
+    uint64_t& sum = role == "input" ? in_bytes : role == "output" ? out_bytes : mid_bytes;
+    const auto added = base::checked_add(sum, bytes);
+    if (!added) throw base::InputError(c.file, {}, "the bytes of the " + role + " tensors overflow 64 bits at these rank sizes");
+    sum = *added;
   }
+  // The report's minimum data volume is their sum.
+  if (!base::checked_add(in_bytes, out_bytes))
+    throw base::InputError(c.file, {}, "the minimum data volume overflows 64 bits at these rank sizes");
   report.set_input_bytes(in_bytes);
   report.set_output_bytes(out_bytes);
   report.set_intermediate_bytes(mid_bytes);

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "workloads/ir/Expr.h"
-#include "workloads/ir/SourcePos.h"
+#include "base/InputError.h"
 
 namespace cascade::workloads {
 
@@ -19,7 +19,7 @@ struct Rank {
   std::string name;
   std::optional<uint64_t> size;  // unset: must come from equal_to or --set
   std::string equal_to;
-  SourcePos pos;
+  base::SourcePos pos;
   bool operator==(const Rank& o) const {
     return name == o.name && size == o.size && equal_to == o.equal_to;
   }
@@ -29,7 +29,7 @@ struct Rank {
 struct Partition {
   std::string rank, outer, inner;
   std::optional<uint64_t> inner_size;
-  SourcePos pos;
+  base::SourcePos pos;
   bool operator==(const Partition& o) const {
     return rank == o.rank && outer == o.outer && inner == o.inner && inner_size == o.inner_size;
   }
@@ -41,7 +41,7 @@ struct Tensor {
   ElementType type = ElementType::FP32;
   std::optional<double> initial;  // value at position 0 of a recurrent rank
   std::string initial_text;       // as written
-  SourcePos pos;
+  base::SourcePos pos;
   bool operator==(const Tensor& o) const {
     return name == o.name && ranks == o.ranks && type == o.type && initial == o.initial;
   }

@@ -1,5 +1,6 @@
 #include "workloads/ir/Expr.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace cascade::workloads {
@@ -96,7 +97,11 @@ ExprPtr Expr::seal(std::shared_ptr<Expr> node) {
   if (node->kind == Kind::Access)
     for (const auto& idx : node->access.indices)
       for (auto& v : idx.variables()) node->vars.insert(v);
-  for (const auto& a : node->args) node->vars.insert(a->vars.begin(), a->vars.end());
+  node->depth = 1;
+  for (const auto& a : node->args) {
+    node->vars.insert(a->vars.begin(), a->vars.end());
+    node->depth = std::max(node->depth, a->depth + 1);
+  }
   return node;
 }
 

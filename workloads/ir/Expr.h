@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "workloads/ir/SourcePos.h"
+#include "base/InputError.h"
 
 namespace cascade::workloads {
 
@@ -26,7 +26,7 @@ struct IndexExpr {
   std::string inner_var;   // Flattened: the inner variable (m0)
   std::string const_rank;  // Constant: a rank whose size is the position, or empty
   int64_t const_value = 0; // Constant: the literal position when const_rank is empty
-  SourcePos pos;
+  base::SourcePos pos;
 
   std::vector<std::string> variables() const;
   std::string to_string() const;
@@ -36,7 +36,7 @@ struct IndexExpr {
 struct Access {
   std::string tensor;
   std::vector<IndexExpr> indices;
-  SourcePos pos;
+  base::SourcePos pos;
 
   std::string to_string() const;
   bool operator==(const Access& o) const;
@@ -55,14 +55,15 @@ struct Expr {
   char op = 0;                 // Binary: + - * /
   std::string function;        // Call: exp, max, min, ...
   std::vector<ExprPtr> args;   // Negate (1), Binary (2), Call (1 or 2)
-  SourcePos pos;
+  base::SourcePos pos;
 
   std::set<std::string> vars;  // index variables used anywhere below this node (see seal)
+  int depth = 1;               // levels of the tree below and including this node (see seal)
 
   std::string to_string() const;
   const std::set<std::string>& variables() const { return vars; }
-  // Fills `vars` from the children (already sealed) and the access: every node is sealed once,
-  // when built, so analyses read the set instead of recomputing it.
+  // Fills `vars` and `depth` from the children (already sealed) and the access: every node is
+  // sealed once, when built, so analyses read them instead of recomputing them.
   static ExprPtr seal(std::shared_ptr<Expr> node);
   void collect_accesses(std::vector<const struct Access*>& out) const;
   bool equals(const Expr& o) const;
@@ -76,7 +77,7 @@ struct Reduction {
   ReduceOp op = ReduceOp::Sum;
   std::vector<std::string> vars;  // the reduced index variables
   bool written = false;           // spelled out as op[vars](...) rather than implied (sum)
-  SourcePos pos;
+  base::SourcePos pos;
   bool operator==(const Reduction& o) const {
     return op == o.op && vars == o.vars && written == o.written;
   }
@@ -86,7 +87,7 @@ struct Einsum {
   Access output;
   Reduction reduction;  // vars empty: no reduction
   ExprPtr rhs;
-  SourcePos pos;
+  base::SourcePos pos;
 
   std::set<std::string> vars;  // the iteration space's index variables (see seal)
 

@@ -46,13 +46,13 @@ class Validator {
   }
 
  private:
-  [[noreturn]] void fail(SourcePos pos, const std::string& message) const {
-    throw InputError(c_.file, pos, message);
+  [[noreturn]] void fail(base::SourcePos pos, const std::string& message) const {
+    throw base::InputError(c_.file, pos, message);
   }
 
   bool has_rank(const std::string& name) const { return ranks_.count(name) != 0; }
 
-  void add_rank(const std::string& name, SourcePos pos) {
+  void add_rank(const std::string& name, base::SourcePos pos) {
     if (!is_rank_name(name))
       fail(pos, "rank name '" + name + "' must be upper case letters and digits, starting with a letter");
     if (!ranks_.insert(name).second) fail(pos, "rank '" + name + "' is declared twice");
@@ -114,7 +114,7 @@ class Validator {
     return *t;
   }
 
-  void check_variable(const std::string& var, SourcePos pos) const {
+  void check_variable(const std::string& var, base::SourcePos pos) const {
     if (!has_rank(rank_of_variable(var)))
       fail(pos, "index variable '" + var + "' names undeclared rank '" + rank_of_variable(var) + "'");
   }

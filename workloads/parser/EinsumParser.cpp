@@ -1,6 +1,7 @@
 #include "workloads/parser/EinsumParser.h"
 
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -12,11 +13,11 @@ namespace {
 
 class Parser {
  public:
-  Parser(const std::string& text, const std::string& file, SourcePos start)
+  Parser(const std::string& text, const std::string& file, base::SourcePos start)
       : file_(file), start_(start) {
     int bad = 0;
     if (!tokenize_einsum(text, tokens_, bad))
-      throw InputError(file_, at(bad),
+      throw base::InputError(file_, at(bad),
                           std::string("unexpected character '") + text[static_cast<size_t>(bad)] +
                               "' in Einsum");
   }
@@ -41,7 +42,7 @@ class Parser {
   }
 
  private:
-  SourcePos at(int offset) const { return {start_.line, start_.column + offset}; }
+  base::SourcePos at(int offset) const { return {start_.line, start_.column + offset}; }
   const Token& peek(size_t ahead = 0) const {
     return tokens_[std::min(pos_ + ahead, tokens_.size() - 1)];
   }
@@ -54,7 +55,7 @@ class Parser {
     return peek(ahead).kind == Token::Kind::Punct && peek(ahead).text == p;
   }
   [[noreturn]] void fail(const Token& t, const std::string& message) const {
-    throw InputError(file_, at(t.offset), message);
+    throw base::InputError(file_, at(t.offset), message);
   }
   void expect(const char* punct, const std::string& what) {
     if (!at_punct(punct)) fail(peek(), "expected " + what + ", found " + peek().describe());
@@ -188,7 +189,7 @@ class Parser {
   }
 
   [[noreturn]] void unsupported_index(int offset, bool output) const {
-    throw InputError(file_, at(offset),
+    throw base::InputError(file_, at(offset),
                         output ? "an output index must be a variable (m) or a recurrence step (m+1)"
                                : "unsupported index: expected m, m+1, m1*M0+m0, a number or a "
                                  "rank name");
@@ -200,7 +201,49 @@ class Parser {
     return std::stoll(t.text);
   }
 
+  // Every recursive descent passes here or through a unary minus: the nesting of parentheses,
+  // function arguments and minus signs is bounded, so the parser's stack is.
+  class Nesting {
+   public:
+    Nesting(Parser& p, const Token& at) : p_(p) {
+      if (++p_.nesting_ > kMaxExpressionDepth)
+        p_.fail(at, "the expression nests deeper than " + std::to_string(kMaxExpressionDepth) +
+                        " levels (parentheses, function calls, minus signs)");
+    }
+    ~Nesting() { --p_.nesting_; }
+    Nesting(const Nesting&) = delete;
+    Nesting& operator=(const Nesting&) = delete;
+
+   private:
+    Parser& p_;
+  };
+
+  // Seals a node and bounds the depth of the tree every analysis walks: a long sum a + b + c + ...
+  // is a chain one level deeper per term.
+  ExprPtr sealed(std::shared_ptr<Expr> e) {
+    ExprPtr node = Expr::seal(std::move(e));
+    if (node->depth > kMaxExpressionDepth)
+      throw base::InputError(file_, node->pos,
+                             "the expression is deeper than " + std::to_string(kMaxExpressionDepth) +
+                                 " levels (each term of a sum or product adds one): split it into "
+                                 "Einsums of their own");
+    return node;
+  }
+
+  // A number as written (digits, a fraction, an exponent): one a double holds exactly or nearly;
+  // 1e999 (beyond the largest double) and 1e-999 (below the smallest) are errors, not inf or 0.
+  double parse_real(const Token& t) const {
+    double v = 0;
+    const auto [end, error] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), v);
+    if (error == std::errc::result_out_of_range)
+      fail(t, "number '" + t.text + "' is out of the range of a double (about 1e-308 to 1e308)");
+    if (error != std::errc() || end != t.text.data() + t.text.size())
+      fail(t, "malformed number '" + t.text + "'");
+    return v;
+  }
+
   ExprPtr parse_expr() {
+    const Nesting nesting(*this, peek());
     ExprPtr left = parse_term();
     while (at_punct("+") || at_punct("-")) {
       const Token& op = next();
@@ -224,7 +267,7 @@ class Parser {
     e->op = op.text[0];
     e->pos = at(op.offset);
     e->args = {std::move(l), std::move(r)};
-    return Expr::seal(e);
+    return sealed(e);
   }
 
   ExprPtr parse_unary() {
@@ -238,13 +281,14 @@ class Parser {
         e->number = -n->number;
         e->number_text = "-" + n->number_text;
         e->pos = at(minus.offset);
-        return Expr::seal(e);
+        return sealed(e);
       }
+      const Nesting nesting(*this, minus);
       auto e = std::make_shared<Expr>();
       e->kind = Expr::Kind::Negate;
       e->pos = at(minus.offset);
       e->args = {parse_unary()};
-      return Expr::seal(e);
+      return sealed(e);
     }
     return parse_primary();
   }
@@ -257,8 +301,8 @@ class Parser {
       next();
       e->kind = Expr::Kind::Number;
       e->number_text = t.text;
-      e->number = std::stod(t.text);
-      return Expr::seal(e);
+      e->number = parse_real(t);
+      return sealed(e);
     }
     if (at_punct("(")) {
       next();
@@ -273,7 +317,7 @@ class Parser {
       e->kind = Expr::Kind::Number;
       e->number_text = "inf";
       e->number = std::numeric_limits<double>::infinity();
-      return Expr::seal(e);
+      return sealed(e);
     }
     if (at_punct("(", 1)) {
       next();
@@ -290,25 +334,26 @@ class Parser {
         e->args.push_back(parse_expr());
       }
       expect(")", "')' closing " + t.text + "(");
-      return Expr::seal(e);
+      return sealed(e);
     }
     if (reduce_op_from_name(t.text) && at_punct("[", 1))
       fail(t, "a reduction " + t.text +
                   "[...] must be the whole right-hand side; give it an Einsum of its own");
     e->kind = Expr::Kind::Access;
     e->access = parse_access(/*output=*/false);
-    return Expr::seal(e);
+    return sealed(e);
   }
 
   std::string file_;
-  SourcePos start_;
+  base::SourcePos start_;
   std::vector<Token> tokens_;
   size_t pos_ = 0;
+  int nesting_ = 0;
 };
 
 }  // namespace
 
-Einsum parse_einsum(const std::string& text, const std::string& file, SourcePos start) {
+Einsum parse_einsum(const std::string& text, const std::string& file, base::SourcePos start) {
   return Parser(text, file, start).parse();
 }
 

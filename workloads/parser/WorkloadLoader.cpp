@@ -4,10 +4,12 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "base/Text.h"
 #include "configs/workload.pb.h"
+#include "workloads/analysis/ShapeBinding.h"
 #include "workloads/parser/CascadeValidator.h"
 #include "workloads/parser/EinsumParser.h"
-#include "workloads/parser/TextProtoFile.h"
+#include "base/TextProtoFile.h"
 
 namespace cascade::workloads {
 namespace {
@@ -15,24 +17,39 @@ namespace {
 
 class Converter {
  public:
-  explicit Converter(const TextProtoFile& source) : file_(source.file()), source_(source) {}
+  explicit Converter(const base::TextProtoFile& source) : file_(source.file()), source_(source) {}
 
   Cascade convert(const config::Workload& w) {
     Cascade c;
     c.file = file_;
     c.name = w.name();
     c.description = w.description();
-    if (c.name.empty()) throw InputError(file_, {1, 0}, "workload: missing field 'name'");
+    if (c.name.empty()) throw base::InputError(file_, {1, 0}, "workload: missing field 'name'");
+    if (!base::is_printable(c.name))
+      throw base::InputError(file_, source_.locate({{"name"}}), "workload: the name has a control character (a newline?)");
+    if (!base::is_printable(c.description))
+      throw base::InputError(file_, source_.locate({{"description"}}),
+                             "workload: the description has a control character (a newline?)");
+    const std::pair<const char*, int> counts[] = {{"rank", w.rank_size()},
+                                                  {"partition", w.partition_size()},
+                                                  {"tensor", w.tensor_size()},
+                                                  {"einsum", w.einsum_size()}};
+    for (const auto& [field, n] : counts) {
+      const int limit = field == std::string("rank") || field == std::string("partition") ? kMaxRanks : kMaxEinsums;
+      if (n > limit)
+        throw base::InputError(file_, source_.locate({{field, limit}}),
+                               "workload: more than " + std::to_string(limit) + " '" + field + "' entries");
+    }
     for (int i = 0; i < w.rank_size(); ++i) {
       const auto& r = w.rank(i);
       Rank rank;
       rank.pos = source_.locate({{"rank", i}});
-      if (r.name().empty()) throw InputError(file_, rank.pos, "rank: missing field 'name'");
+      if (r.name().empty()) throw base::InputError(file_, rank.pos, "rank: missing field 'name'");
       rank.name = r.name();
       if (r.has_size()) {
-        if (r.size() == 0)
-          throw InputError(file_, source_.locate({{"rank", i}, {"size"}}),
-                              "rank '" + r.name() + "': size must be positive");
+        if (r.size() == 0 || r.size() > kMaxRankSize)
+          throw base::InputError(file_, source_.locate({{"rank", i}, {"size"}}),
+                              "rank '" + r.name() + "': size must be between 1 and 2^62");
         rank.size = r.size();
       }
       rank.equal_to = r.equal_to();
@@ -45,15 +62,15 @@ class Converter {
       for (const auto& [field, value] : {std::pair{"rank", &p.rank()}, {"outer", &p.outer()},
                                          {"inner", &p.inner()}})
         if (value->empty())
-          throw InputError(file_, part.pos,
+          throw base::InputError(file_, part.pos,
                               std::string("partition: missing field '") + field + "'");
       part.rank = p.rank();
       part.outer = p.outer();
       part.inner = p.inner();
       if (p.has_inner_size()) {
-        if (p.inner_size() == 0)
-          throw InputError(file_, source_.locate({{"partition", i}, {"inner_size"}}),
-                              "partition of '" + p.rank() + "': inner_size must be positive");
+        if (p.inner_size() == 0 || p.inner_size() > kMaxRankSize)
+          throw base::InputError(file_, source_.locate({{"partition", i}, {"inner_size"}}),
+                              "partition of '" + p.rank() + "': inner_size must be between 1 and 2^62");
         part.inner_size = p.inner_size();
       }
       c.partitions.push_back(part);
@@ -62,7 +79,7 @@ class Converter {
       const auto& t = w.tensor(i);
       Tensor tensor;
       tensor.pos = source_.locate({{"tensor", i}});
-      if (t.name().empty()) throw InputError(file_, tensor.pos, "tensor: missing field 'name'");
+      if (t.name().empty()) throw base::InputError(file_, tensor.pos, "tensor: missing field 'name'");
       tensor.name = t.name();
       tensor.ranks.assign(t.ranks().begin(), t.ranks().end());
       tensor.type = element_type(t, tensor.pos);
@@ -75,14 +92,14 @@ class Converter {
       c.tensors.push_back(tensor);
     }
     for (int i = 0; i < w.einsum_size(); ++i) {
-      const SourcePos field = source_.locate({{"einsum", i}});
+      const base::SourcePos field = source_.locate({{"einsum", i}});
       c.einsums.push_back(parse_einsum(w.einsum(i), file_, source_.literal_start(field)));
     }
     return c;
   }
 
  private:
-  ElementType element_type(const config::Tensor& t, SourcePos pos) const {
+  ElementType element_type(const config::Tensor& t, base::SourcePos pos) const {
     switch (t.type()) {
       case config::FP32: return ElementType::FP32;
       case config::FP16: return ElementType::FP16;
@@ -93,38 +110,40 @@ class Converter {
       case config::INT32: return ElementType::INT32;
       case config::FP64: return ElementType::FP64;
       default:
-        throw InputError(file_, pos,
-                            "tensor '" + t.name() +
-                                "': missing field 'type' (one of FP32, FP16, BF16, FP8, INT8, "
-                                "INT16, INT32, FP64)");
+        throw base::InputError(file_, pos,
+                               "tensor '" + t.name() + "': " +
+                                   (t.type() == config::ELEMENT_TYPE_UNSPECIFIED
+                                        ? std::string("missing field 'type'")
+                                        : "unknown type " + std::to_string(static_cast<int>(t.type()))) +
+                                   " (one of FP32, FP16, BF16, FP8, INT8, INT16, INT32, FP64)");
     }
   }
 
-  double parse_number(const std::string& text, SourcePos pos, const std::string& what) const {
+  double parse_number(const std::string& text, base::SourcePos pos, const std::string& what) const {
     errno = 0;
     char* end = nullptr;
     const double v = std::strtod(text.c_str(), &end);
     const bool ok = end && *end == '\0' && end != text.c_str() && errno == 0 && !std::isnan(v);
-    if (!ok) throw InputError(file_, pos, what + " '" + text + "' is not a number (e.g. 0, 1.5, -inf)");
+    if (!ok) throw base::InputError(file_, pos, what + " '" + text + "' is not a number (e.g. 0, 1.5, -inf)");
     return v;
   }
 
   const std::string& file_;
-  const TextProtoFile& source_;
+  const base::TextProtoFile& source_;
 };
 
 }  // namespace
 
 Cascade parse_workload_text(const std::string& text, const std::string& file) {
   config::Workload proto;
-  const TextProtoFile source(text, file, proto);
+  const base::TextProtoFile source(text, file, proto);
   Cascade cascade = Converter(source).convert(proto);
   validate_cascade(cascade);
   return cascade;
 }
 
 Cascade load_workload_file(const std::string& path) {
-  return parse_workload_text(TextProtoFile::read(path), path);
+  return parse_workload_text(base::TextProtoFile::read(path), path);
 }
 
 }  // namespace cascade::workloads

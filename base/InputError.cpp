@@ -1,6 +1,6 @@
-#include "workloads/ir/SourcePos.h"
+#include "base/InputError.h"
 
-namespace cascade::workloads {
+namespace cascade::base {
 namespace {
 
 std::string format_error(const std::string& file, SourcePos pos, const std::string& message) {
@@ -20,4 +20,4 @@ InputError::InputError(std::string file, SourcePos pos, std::string message)
       pos_(pos),
       message_(std::move(message)) {}
 
-}  // namespace cascade::workloads
+}  // namespace cascade::base

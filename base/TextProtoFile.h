@@ -4,13 +4,14 @@
 #include <google/protobuf/text_format.h>
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "workloads/ir/SourcePos.h"
+#include "base/InputError.h"
 
-namespace cascade::workloads {
+namespace cascade::base {
 
 // A protobuf text-format file (workloads, architecture configs) parsed with the position of every
 // field kept, so later checks can say "file:line:column: error: <field> ...".
@@ -40,6 +41,13 @@ class TextProtoFile {
 
   [[noreturn]] void fail(SourcePos pos, const std::string& message) const;
 
+  // Every floating-point number set in the parsed message (fields, repeated fields, map values)
+  // must be finite and no smaller than zero: each number of the project's configs is a count, a
+  // size, a rate, a time, an energy or a fraction, and a NaN, an infinity or a negative one only
+  // yields meaningless results (or loops that never end). Throws InputError at the first that is
+  // not, naming its field.
+  void require_finite_non_negative_numbers() const;
+
  private:
   SourcePos pos(int line0, int tab_column) const;
 
@@ -49,4 +57,17 @@ class TextProtoFile {
   google::protobuf::TextFormat::ParseInfoTree tree_;
 };
 
-}  // namespace cascade::workloads
+// A floating-point number of a message that is NaN, infinite or negative (find_bad_number).
+struct BadNumber {
+  std::vector<TextProtoFile::Step> path;  // for TextProtoFile::locate
+  std::string field;                      // "timing.dram_latency_ns", "work.tensor_flops[\"bf16\"]"
+  double value = 0;
+  std::string message() const;            // "<field>: <value> is not a finite number of at least 0"
+};
+
+// The first floating-point number set in `message` (fields, repeated fields, map values, depth
+// first) that is not finite and at least 0, if any: the check of every config and kernel, whether
+// read from a file or built from a trace.
+std::optional<BadNumber> find_bad_number(const google::protobuf::Message& message);
+
+}  // namespace cascade::base

@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace cascade::workloads {
+namespace cascade::base {
 
 // A position in a workload file, 1-based; line 0 means "not from a file" (built in code).
 struct SourcePos {
@@ -28,4 +28,4 @@ class InputError : public std::runtime_error {
   std::string message_;
 };
 
-}  // namespace cascade::workloads
+}  // namespace cascade::base

@@ -1,13 +1,13 @@
-#include "workloads/parser/TextProtoFile.h"
+#include "base/TextProtoFile.h"
 
 #include <google/protobuf/io/tokenizer.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
+#include <cmath>
 #include <sstream>
 
-namespace cascade::workloads {
+#include "base/InputFile.h"
+
+namespace cascade::base {
 namespace {
 
 namespace pb = google::protobuf;
@@ -59,13 +59,7 @@ TextProtoFile::TextProtoFile(const std::string& text, std::string file, pb::Mess
   }
 }
 
-std::string TextProtoFile::read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, {}, std::string("cannot open file: ") + std::strerror(errno));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+std::string TextProtoFile::read(const std::string& path) { return read_input_file(path, kMaxConfigBytes); }
 
 SourcePos TextProtoFile::pos(int line0, int tab_column) const {
   if (line0 < 0) return {};
@@ -107,4 +101,66 @@ void TextProtoFile::fail(SourcePos pos, const std::string& message) const {
   throw InputError(file_, pos, message);
 }
 
-}  // namespace cascade::workloads
+namespace {
+
+// Depth-first over the set fields; the depth is that of the schema (text format's parser refuses
+// nesting deeper than 100).
+bool find_in(const pb::Message& m, const std::string& prefix, BadNumber& bad) {
+  const pb::Reflection* r = m.GetReflection();
+  std::vector<const pb::FieldDescriptor*> fields;
+  r->ListFields(m, &fields);
+  for (const pb::FieldDescriptor* f : fields) {
+    const std::string name = prefix + f->name();
+    const int n = f->is_repeated() ? r->FieldSize(m, f) : 1;
+    for (int i = 0; i < n; ++i) {
+      bad.path.push_back({f->name().c_str(), f->is_repeated() ? i : -1});
+      if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE) {
+        const pb::Message& child = f->is_repeated() ? r->GetRepeatedMessage(m, f, i) : r->GetMessage(m, f);
+        // A map's entries are messages of a key and a value: name the entry by its key.
+        std::string child_prefix = name + ".";
+        if (f->is_map()) {
+          const pb::FieldDescriptor* key = f->message_type()->map_key();
+          child_prefix = name + "[" +
+                         (key->cpp_type() == pb::FieldDescriptor::CPPTYPE_STRING
+                              ? "\"" + child.GetReflection()->GetString(child, key) + "\""
+                              : std::string("...")) +
+                         "].";
+        }
+        if (find_in(child, child_prefix, bad)) return true;
+      } else if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_DOUBLE ||
+                 f->cpp_type() == pb::FieldDescriptor::CPPTYPE_FLOAT) {
+        const double v = f->cpp_type() == pb::FieldDescriptor::CPPTYPE_DOUBLE
+                             ? (f->is_repeated() ? r->GetRepeatedDouble(m, f, i) : r->GetDouble(m, f))
+                             : (f->is_repeated() ? r->GetRepeatedFloat(m, f, i) : r->GetFloat(m, f));
+        if (!std::isfinite(v) || v < 0) {
+          // A map entry's value is named by its entry ("...[\"bf16\"]"), not as ".value".
+          bad.field = m.GetDescriptor()->map_key() != nullptr ? prefix.substr(0, prefix.size() - 1) : name;
+          bad.value = v;
+          return true;
+        }
+      }
+      bad.path.pop_back();
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string BadNumber::message() const {
+  std::ostringstream shown;
+  shown << value;
+  return field + ": " + shown.str() + " is not a finite number of at least 0";
+}
+
+std::optional<BadNumber> find_bad_number(const pb::Message& message) {
+  BadNumber bad;
+  if (find_in(message, "", bad)) return bad;
+  return std::nullopt;
+}
+
+void TextProtoFile::require_finite_non_negative_numbers() const {
+  if (const auto bad = find_bad_number(*root_)) fail(locate(bad->path), bad->message());
+}
+
+}  // namespace cascade::base
