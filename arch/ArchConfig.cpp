@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "base/Text.h"
+
 namespace cascade::arch {
 
 using Step = base::TextProtoFile::Step;
@@ -26,17 +28,33 @@ void ArchConfig::validate() const {
   const auto missing = [&](std::initializer_list<Step> path, const std::string& field) {
     fail(path, "missing field '" + field + "'");
   };
+  source_->require_finite_non_negative_numbers();
   if (a.name().empty()) missing({}, "name");
+  if (!base::is_printable(a.name())) fail({{"name"}}, "the name has a control character (a newline?)");
   if (a.model().empty()) missing({}, "model");
   if (!(a.clock_hz() > 0)) {
     if (a.clock_hz() == 0) missing({}, "clock_hz");
     fail({{"clock_hz"}}, "clock_hz must be positive");
   }
   if (a.word_bytes() == 0) missing({}, "word_bytes");
+  // Upper bounds far beyond any accelerator's, so that every product of them stays exact.
+  const auto at_most = [&](std::initializer_list<Step> path, const std::string& field, uint64_t value, uint64_t most) {
+    if (value > most) fail(path, field + " of " + std::to_string(value) + " is above " + std::to_string(most));
+  };
+  at_most({{"word_bytes"}}, "word_bytes", a.word_bytes(), 64);
+  at_most({{"global_buffer"}, {"capacity_bytes"}}, "global_buffer: capacity_bytes", a.global_buffer().capacity_bytes(),
+          uint64_t{1} << 50);
+  at_most({{"global_buffer"}, {"line_bytes"}}, "global_buffer: line_bytes", a.global_buffer().line_bytes(), 1 << 20);
+  at_most({{"global_buffer"}, {"banks"}}, "global_buffer: banks", a.global_buffer().banks(), 1 << 16);
+  at_most({{"dram"}, {"latency_cycles"}}, "dram: latency_cycles", a.dram().latency_cycles(), 1 << 24);
   for (const char* array : {"array2d", "array1d"}) {
     const auto& pe = array == std::string("array2d") ? a.array2d() : a.array1d();
     if (pe.rows() == 0 || pe.cols() == 0)
       fail({{array}}, std::string(array) + " has 0 PEs: give rows and cols of at least 1");
+    at_most({{array}, {"rows"}}, std::string(array) + ": rows", pe.rows(), 1 << 16);
+    at_most({{array}, {"cols"}}, std::string(array) + ": cols", pe.cols(), 1 << 16);
+    at_most({{array}, {"register_file_depth"}}, std::string(array) + ": register_file_depth", pe.register_file_depth(),
+            1 << 24);
     std::set<std::string> ops;
     for (int i = 0; i < pe.op_cost_size(); ++i) {
       const auto& cost = pe.op_cost(i);
@@ -44,6 +62,11 @@ void ArchConfig::validate() const {
         fail({{array}, {"op_cost", i}}, std::string(array) + ": op_cost for '" + cost.op() + "' given twice");
       if (cost.cycles() == 0)
         fail({{array}, {"op_cost", i}}, std::string(array) + ": op_cost '" + cost.op() + "' needs cycles of at least 1");
+      at_most({{array}, {"op_cost", i}}, std::string(array) + ": op_cost '" + cost.op() + "' cycles", cost.cycles(),
+              1 << 20);
+      for (const auto& action : cost.actions())
+        at_most({{array}, {"op_cost", i}}, std::string(array) + ": op_cost '" + cost.op() + "' action count",
+                action.count(), 1 << 20);
     }
   }
   if (a.global_buffer().capacity_bytes() == 0)
@@ -58,8 +81,27 @@ void ArchConfig::validate() const {
       fail({{"energy", i}}, "energy: give both component and action");
     if (!(e.picojoules() >= 0)) fail({{"energy", i}, {"picojoules"}}, "energy: picojoules must be >= 0");
   }
+  std::set<std::string> bound, phases;
+  for (int i = 0; i < a.mapping().phase_size(); ++i)
+    if (!phases.insert(a.mapping().phase(i).name()).second)
+      fail({{"mapping"}, {"phase", i}}, "mapping: phase '" + a.mapping().phase(i).name() + "' given twice");
+  if (a.mapping().has_tiling() && !phases.count(a.mapping().tiling().phase()))
+    fail({{"mapping"}, {"tiling"}, {"phase"}},
+         "mapping tiling: phase '" + a.mapping().tiling().phase() + "' is not one of the mapping's phases");
+  for (int i = 0; i < a.flat_choice_size(); ++i) {
+    const auto& c = a.flat_choice(i);
+    if (c.stationarity() != "output" && c.stationarity() != "weight")
+      fail({{"flat_choice", i}, {"stationarity"}},
+           "flat_choice: stationarity '" + c.stationarity() + "': expected output or weight");
+    if (c.stationarity() == "weight" && c.p1() == 0)
+      fail({{"flat_choice", i}, {"p1"}}, "flat_choice: weight stationarity needs p1 of at least 1");
+    if (c.proportion_spilled() > 1)
+      fail({{"flat_choice", i}, {"proportion_spilled"}}, "flat_choice: proportion_spilled is a fraction: at most 1");
+  }
   for (int i = 0; i < a.mapping().binding_size(); ++i) {
     const auto& b = a.mapping().binding(i);
+    if (!bound.insert(b.einsum()).second)
+      fail({{"mapping"}, {"binding", i}}, "mapping binds Einsum '" + b.einsum() + "' twice");
     if (b.unit() != "array2d" && b.unit() != "array1d")
       fail({{"mapping"}, {"binding", i}, {"unit"}},
            "mapping binds Einsum '" + b.einsum() + "' to unit '" + b.unit() +

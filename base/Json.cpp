@@ -77,7 +77,7 @@ JsonValue JsonReader::parse(int depth) {
         }
         std::string key = string();
         expect(':', "':' after a member name");
-        v.members.emplace_back(std::move(key), parse(depth + 1));
+        v.members.push_back({std::move(key), parse(depth + 1)});
       } else {
         v.items.push_back(parse(depth + 1));
       }
@@ -274,9 +274,9 @@ void append(std::string& out, const JsonValue& v) {
       out += '{';
       for (size_t i = 0; i < v.members.size(); ++i) {
         if (i) out += ',';
-        append_string(out, v.members[i].first);
+        append_string(out, v.members[i].name);
         out += ':';
-        append(out, v.members[i].second);
+        append(out, v.members[i].value);
       }
       out += '}';
       return;

@@ -10,6 +10,8 @@
 
 namespace cascade::base {
 
+struct JsonMember;
+
 // A JSON value (RFC 8259) as read from a file, with the position where it starts. Objects keep
 // their members in file order; find() returns the first member of a name.
 struct JsonValue {
@@ -19,7 +21,7 @@ struct JsonValue {
   double number = 0;
   std::string string;
   std::vector<JsonValue> items;                             // Array
-  std::vector<std::pair<std::string, JsonValue>> members;  // Object
+  std::vector<JsonMember> members;  // Object
   SourcePos pos;
 
   bool is_number() const { return kind == Kind::Number; }
@@ -28,6 +30,11 @@ struct JsonValue {
   bool is_object() const { return kind == Kind::Object; }
   // The member's value, or nullptr if this is not an object or has no such member.
   const JsonValue* find(std::string_view name) const;
+};
+
+struct JsonMember {
+  std::string name;
+  JsonValue value;
 };
 
 // Reads JSON text value by value, so that a caller can walk a large array one element at a time

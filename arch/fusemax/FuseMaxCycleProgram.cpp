@@ -52,6 +52,14 @@ sim::RoundProgram fusemax_attention_program(const ArchConfig& config,
   const RoundTask load_kv{"load_kv", kDram, share(tiling.chunk_bytes / bpc, 1), {}};
   const uint64_t store_cycles = share(tiling.write_bytes / bpc, groups);
 
+  // Every tile on chip has its own tasks each round: bounded, so a round fits in memory.
+  constexpr uint64_t kMaxTasksPerRound = uint64_t{1} << 20;
+  if (tiling.p1 * order.size() > kMaxTasksPerRound)
+    config.fail({{"global_buffer"}, {"capacity_bytes"}},
+                "model fusemax: " + std::to_string(tiling.p1) + " query tiles fit on chip at once; the cycle fidelity "
+                "simulates at most " + std::to_string(kMaxTasksPerRound) + " tasks a round (" +
+                std::to_string(order.size()) + " Einsums per tile): use a smaller global buffer or the analytical "
+                "fidelity");
   std::vector<RoundTask> chunk_tasks, tile_tasks;
   for (uint64_t t = 0; t < tiling.p1; ++t) {
     for (size_t i : order) {

@@ -1,6 +1,7 @@
 #include "arch/fusemax/QueryTilingTraffic.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "arch/spatial/AttentionShape.h"
@@ -29,6 +30,27 @@ double values_per(const workloads::Cascade& cascade, const workloads::RankSizes&
 }
 
 }  // namespace
+
+uint64_t largest_divisor_at_most(uint64_t n, uint64_t limit) {
+  if (limit >= n) return n;
+  // Either the divisor d <= limit itself is small (d <= sqrt(n): try limit, limit - 1, ...) or its
+  // cofactor n / d is (try the cofactors upward from n / limit): whichever side is shorter, at
+  // most sqrt(n) steps.
+  uint64_t root = static_cast<uint64_t>(std::sqrt(static_cast<double>(n)));
+  while (root > 0 && root > n / root) --root;
+  while ((root + 1) <= n / (root + 1)) ++root;
+  if (limit <= root) {
+    for (uint64_t d = limit; d > 1; --d)
+      if (n % d == 0) return d;
+    return 1;
+  }
+  for (uint64_t k = (n + limit - 1) / limit; k <= root; ++k)
+    if (n % k == 0) return n / k;
+  // No cofactor up to sqrt(n): the divisor is at most sqrt(n) <= limit.
+  for (uint64_t d = root; d > 1; --d)
+    if (n % d == 0) return d;
+  return 1;
+}
 
 QueryTilingPlan plan_query_tiling(const ArchConfig& config, const workloads::Cascade& cascade,
                                   const workloads::RankSizes& sizes, const PhaseEvaluator& phases,
@@ -71,10 +93,11 @@ QueryTilingPlan plan_query_tiling(const ArchConfig& config, const workloads::Cas
   QueryTilingPlan p;
   p.chunk_bytes = chunk_bytes;
   p.query_tiles = shape.queries / tiling.query_tile();
-  const auto fit = static_cast<uint64_t>((capacity - chunk_bytes) / tile_bytes);
+  // At least one tile fits (checked above); at most all of them are wanted.
+  const double fit = std::floor((capacity - chunk_bytes) / tile_bytes);
   // "Do not use improper factorization" (artifact): P1 divides the number of query tiles.
-  p.p1 = std::min(fit, p.query_tiles);
-  while (p.query_tiles % p.p1 != 0) --p.p1;
+  p.p1 = largest_divisor_at_most(p.query_tiles,
+                                 fit >= static_cast<double>(p.query_tiles) ? p.query_tiles : static_cast<uint64_t>(fit));
   p.groups = p.query_tiles / p.p1;
 
   for (const auto& t : tiling.dram()) {

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "FuzzSupport.h"
 #include "workloads/analysis/WorkloadAnalysis.h"
 #include "workloads/parser/EinsumParser.h"
 #include "workloads/parser/WorkloadLoader.h"
@@ -13,7 +14,7 @@
 using namespace cascade::workloads;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string text(reinterpret_cast<const char*>(data), size);
+  const std::string text = cascade::fuzz::text_of(data, size);
   try {
     const Einsum e = parse_einsum(text, "fuzz", {1, 1});
     if (!e.equals(parse_einsum(e.to_string(), "fuzz", {1, 1}))) std::abort();

@@ -40,14 +40,15 @@ TEST(GpuArchConfig, ShippedConfigsUseTheirComputeCapabilityRow) {
 }
 
 TEST(GpuArchConfig, H100Numbers) {
-  const config::GpuArch& h100 = gpu_config("h100_sxm").proto();
+  const GpuArchConfig config = gpu_config("h100_sxm");  // kept alive: proto() refers into it
+  const config::GpuArch& h100 = config.proto();
   EXPECT_EQ(h100.sm_count(), 132u);
   EXPECT_EQ(h100.limits().shared_memory_per_sm_bytes(), 233472u);
   EXPECT_EQ(h100.limits().shared_memory_per_block_optin_bytes(), 232448u);
   EXPECT_DOUBLE_EQ(h100.power().tdp_watts(), 700);
   // 132 SMs x 128 FP32 lanes x 1.98 GHz.
   EXPECT_NEAR(h100.peak().fp32_fma_per_second(), 132 * 128 * 1.98e9, 1e10);
-  EXPECT_EQ(gpu_config("h100_sxm").label(), "h100_sxm (cc 9.0)");
+  EXPECT_EQ(config.label(), "h100_sxm (cc 9.0)");
 }
 
 TEST(GpuArchConfig, UnknownComputeCapability) {

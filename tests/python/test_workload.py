@@ -6,6 +6,7 @@ the source tree.
 import json
 import os
 import subprocess
+import tempfile
 import unittest
 
 import cascade
@@ -76,6 +77,33 @@ class LoadWorkload(unittest.TestCase):
         with self.assertRaises(cascade.InputError) as ctx:
             cascade.load_workload(os.path.join(SOURCE, "no-such-file.pbtxt"))
         self.assertIn("cannot open file", str(ctx.exception))
+
+    def test_to_json_is_the_same_bytes_every_time(self):
+        # Map fields (rank sizes) in key order, not hash order.
+        texts = {cascade.load_workload(library("transformers/bert_base.pbtxt"), {"M": 4096}).to_json()
+                 for _ in range(5)}
+        self.assertEqual(len(texts), 1)
+
+    def test_hostile_input_raises_input_error(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "w.pbtxt")
+            for einsum, message in [("B[m] = 1e999 * A[m]", "number '1e999' is out of the range of a double"),
+                                    ("B[m] = " + "(" * 5000 + "A[m]" + ")" * 5000, "nests deeper than 256 levels")]:
+                with self.subTest(einsum=einsum[:12]):
+                    with open(path, "w") as f:
+                        f.write('name: "x"\nrank { name: "M" size: 4 }\n'
+                                'tensor { name: "A" ranks: ["M"] type: FP32 }\n'
+                                'tensor { name: "B" ranks: ["M"] type: FP32 }\n'
+                                f'einsum: "{einsum}"\n')
+                    with self.assertRaises(cascade.InputError) as ctx:
+                        cascade.load_workload(path)
+                    self.assertIn(message, ctx.exception.message)
+                    self.assertEqual(ctx.exception.line, 5)
+        with self.assertRaises(cascade.InputError) as ctx:
+            cascade.load_workload(library("transformers/bert_base.pbtxt"), {"M": 2**24})
+        self.assertIn("overflows 64 bits", str(ctx.exception))
+        with self.assertRaises(cascade.InputError):
+            cascade.load_workload(library("attention/attention_3pass.pbtxt"), {"M": 2**63})
 
 
 if __name__ == "__main__":

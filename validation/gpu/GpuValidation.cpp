@@ -174,9 +174,10 @@ double elements(const std::vector<double>& shape) {
   return n;
 }
 
-void kineto_cases(const std::string& file, std::vector<MeasuredCase>& cases,
-                  std::vector<std::string>& skipped) {
-  const ImportResult imported = import_kineto_json(file);
+}  // namespace
+
+void cases_from_kineto(const ImportResult& imported, const std::string& file, std::vector<MeasuredCase>& cases,
+                       std::vector<std::string>& skipped) {
   for (const auto& p : imported.problems) skipped.push_back(p);
   // Repeated launches of one kernel on the same inputs are one case (its median duration), so
   // that a calibration split cannot put copies of a kernel on both sides.
@@ -300,13 +301,8 @@ void kineto_cases(const std::string& file, std::vector<MeasuredCase>& cases,
   }
 }
 
-// The cases of one trace file, appended to `cases`.
-void load_file(const std::string& file, std::vector<MeasuredCase>& cases, std::vector<std::string>& skipped) {
-  if (file.size() > 5 && file.substr(file.size() - 5) == ".json") {
-    kineto_cases(file, cases, skipped);
-    return;
-  }
-  const TraceTable t = read_trace_table(file);
+void cases_from_table(const TraceTable& t, std::vector<MeasuredCase>& cases) {
+  const std::string& file = t.file;
   if (t.has_column("table_size")) {
     for (size_t row = 0; row < t.rows.size(); ++row)
       if (auto c = neural_case(t, row)) cases.push_back(std::move(*c));
@@ -348,19 +344,35 @@ void load_file(const std::string& file, std::vector<MeasuredCase>& cases, std::v
   }
 }
 
+namespace {
+
+// The cases of one trace file, appended to `cases`.
+void load_file(const std::string& file, std::vector<MeasuredCase>& cases, std::vector<std::string>& skipped) {
+  if (file.size() > 5 && file.substr(file.size() - 5) == ".json") {
+    const ImportResult imported = import_kineto_json(file);
+    cases_from_kineto(imported, file, cases, skipped);
+  } else {
+    cases_from_table(read_trace_table(file), cases);
+  }
+}
+
 }  // namespace
 
 std::vector<MeasuredCase> load_measured_cases(const std::vector<std::string>& files,
                                               std::vector<std::string>& skipped) {
   std::vector<MeasuredCase> cases;
   for (const auto& file : files) {
-    const size_t before = cases.size();
+    const size_t before = cases.size(), skipped_before = skipped.size();
     load_file(file, cases, skipped);
     if (cases.size() == before)
       throw base::InputError(file, {},
                              "no measured kernel to compare: expected the harness's kernels.csv or neural.csv rows "
                              "(classes stream, fma, gemm, hash_grid, mlp, attention, attention_lib) or Kineto "
-                             "kernel events launched by operators the model describes");
+                             "kernel events launched by operators the model describes" +
+                                 (skipped.size() > skipped_before
+                                      ? "; " + std::to_string(skipped.size() - skipped_before) +
+                                            " skipped, the first: " + skipped[skipped_before]
+                                      : std::string()));
   }
   return cases;
 }

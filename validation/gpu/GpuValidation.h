@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "arch/gpu/GpuModel.h"
+#include "validation/gpu/TraceImport.h"
+#include "validation/gpu/TraceTable.h"
 
 namespace cascade::validation {
 
@@ -52,6 +54,12 @@ struct ValidationReport {
 // InputError naming it, as is a row whose numbers are not what its columns mean.
 std::vector<MeasuredCase> load_measured_cases(const std::vector<std::string>& trace_files,
                                               std::vector<std::string>& skipped);
+
+// The cases of one harness table (kernels.csv or neural.csv rows), or of one imported Kineto trace
+// (`file` names the pass its kernels are summed in), appended to `cases`.
+void cases_from_table(const TraceTable& table, std::vector<MeasuredCase>& cases);
+void cases_from_kineto(const ImportResult& imported, const std::string& file, std::vector<MeasuredCase>& cases,
+                       std::vector<std::string>& skipped);
 
 // The model on the cases (all, or those at `indices`), with MAPE per class. A case the model
 // refuses (a launch no SM can hold) is an InputError at the case's file and line.

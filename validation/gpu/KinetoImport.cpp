@@ -69,8 +69,11 @@ std::string read_launch(const JsonValue& args, config::Kernel& k) {
 }  // namespace
 
 ImportResult import_kineto_json(const std::string& path) {
+  return parse_kineto_json(base::read_input_file(path, base::kMaxTraceBytes), path);
+}
+
+ImportResult parse_kineto_json(const std::string& content, const std::string& path) {
   ImportResult result;
-  const std::string content = base::read_input_file(path, base::kMaxTraceBytes);
   base::JsonReader reader(content, path);
   // The trace is one object; its "traceEvents" array is read event by event, so that an event cut
   // off or broken keeps the events before it (a profiler killed mid-write leaves such a file).
@@ -130,7 +133,8 @@ ImportResult import_kineto_json(const std::string& path) {
       }
     }
   } catch (const base::InputError& e) {
-    if (!has_events) throw;
+    // Broken before its first event: not a trace cut short but no trace.
+    if (!has_events || records == 0) throw;
     result.problems.push_back(path + ":" + std::to_string(e.pos().line) + ": record " + std::to_string(records) +
                               ": " + e.message() + "; the " + std::to_string(records) + " events before it are used");
   }

@@ -59,8 +59,11 @@ double seconds_per(const std::string& unit) {
 }  // namespace
 
 ImportResult import_ncu_csv(const std::string& path) {
+  return parse_ncu_csv(base::read_input_file(path, base::kMaxTraceBytes), path);
+}
+
+ImportResult parse_ncu_csv(const std::string& text, const std::string& path) {
   ImportResult result;
-  const std::string text = base::read_input_file(path, base::kMaxTraceBytes);
   if (text.find('\0') != std::string::npos)
     throw base::InputError(path, {}, "binary data: not an Nsight Compute CSV export (ncu --csv --page raw)");
   std::istringstream in(text);

@@ -21,6 +21,8 @@ struct ImportResult {
 // launch number beyond CUDA's limits is a problem, not a run; a file that is no such trace
 // (not JSON, no "traceEvents", a syntax error before the events) is an InputError.
 ImportResult import_kineto_json(const std::string& path);
+// The same from text in memory; `file` is the name records and errors carry.
+ImportResult parse_kineto_json(const std::string& text, const std::string& file);
 
 // Nsight Compute's `ncu --csv --page raw` export: preamble lines (==PROF==, ==WARNING==) skipped,
 // a header row, a units row, one row per profiled kernel; numbers may carry thousands separators.
@@ -29,6 +31,7 @@ ImportResult import_kineto_json(const std::string& path);
 // A record without a duration above 0 or with a launch number beyond CUDA's limits is a problem; a
 // file without the header or its name and duration columns is an InputError.
 ImportResult import_ncu_csv(const std::string& path);
+ImportResult parse_ncu_csv(const std::string& text, const std::string& file);
 
 // The runs as CSV, one row each (name, kind, dtype, grid, block, registers, shared memory, the
 // work's flops and bytes, durations, energy, operator, input shapes, source).

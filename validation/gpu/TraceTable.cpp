@@ -77,9 +77,12 @@ double TraceTable::window_period_s(size_t row) const {
 }
 
 TraceTable read_trace_table(const std::string& path) {
+  return parse_trace_table(base::read_input_file(path, base::kMaxTraceBytes), path);
+}
+
+TraceTable parse_trace_table(const std::string& text, const std::string& path) {
   TraceTable t;
   t.file = path;
-  const std::string text = base::read_input_file(path, base::kMaxTraceBytes);
   if (text.find('\0') != std::string::npos)
     throw base::InputError(path, {}, "binary data: not a CSV trace of the harness (validation/cuda/README.md)");
   std::istringstream in(text);

@@ -41,5 +41,7 @@ struct TraceTable {
 // naming it: binary data, no header row, a column named twice, a row with the wrong number of
 // cells (at its line). A table without rows is read as one; its callers decide what it lacks.
 TraceTable read_trace_table(const std::string& path);
+// The same from text in memory; `file` is the name errors carry.
+TraceTable parse_trace_table(const std::string& text, const std::string& file);
 
 }  // namespace cascade::validation

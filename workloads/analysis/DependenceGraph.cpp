@@ -49,26 +49,31 @@ bool DependenceGraph::is_loop_carried(const Einsum& writer, const Access& read) 
 std::vector<size_t> DependenceGraph::find_cycle() const {
   enum class Mark { New, Open, Done };
   std::vector<Mark> mark(size(), Mark::New);
-  std::vector<size_t> stack;
   std::vector<size_t> cycle;
-  // Iterative DFS would do as well; cascades have tens of Einsums, so recursion depth is small.
-  auto visit = [&](auto&& self, size_t n) -> bool {
-    mark[n] = Mark::Open;
-    stack.push_back(n);
-    for (size_t s : succs_[n]) {
-      if (mark[s] == Mark::Open) {
-        auto it = std::find(stack.begin(), stack.end(), s);
-        cycle.assign(it, stack.end());
-        return true;
+  // Depth-first with an explicit stack (a chain of thousands of Einsums must not exhaust the call
+  // stack): each entry is an open node and the index of its next successor to visit.
+  std::vector<std::pair<size_t, size_t>> stack;
+  for (size_t i = 0; i < size() && cycle.empty(); ++i) {
+    if (mark[i] != Mark::New) continue;
+    mark[i] = Mark::Open;
+    stack.push_back({i, 0});
+    while (!stack.empty() && cycle.empty()) {
+      auto& [n, next] = stack.back();
+      if (next == succs_[n].size()) {
+        mark[n] = Mark::Done;
+        stack.pop_back();
+        continue;
       }
-      if (mark[s] == Mark::New && self(self, s)) return true;
+      const size_t s = succs_[n][next++];
+      if (mark[s] == Mark::Open) {
+        const auto it = std::find_if(stack.begin(), stack.end(), [&](const auto& e) { return e.first == s; });
+        for (auto at = it; at != stack.end(); ++at) cycle.push_back(at->first);
+      } else if (mark[s] == Mark::New) {
+        mark[s] = Mark::Open;
+        stack.push_back({s, 0});
+      }
     }
-    stack.pop_back();
-    mark[n] = Mark::Done;
-    return false;
-  };
-  for (size_t i = 0; i < size() && cycle.empty(); ++i)
-    if (mark[i] == Mark::New) visit(visit, i);
+  }
   if (!cycle.empty())
     std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
   return cycle;
