@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 
 namespace cascade::base {
 
@@ -136,8 +138,10 @@ double JsonReader::number() {
   double v = 0;
   const auto [end, error] = std::from_chars(text_.data() + start, text_.data() + at_, v);
   if (error == std::errc::result_out_of_range) {
-    // Underflow to zero is harmless; overflow is not a number a trace can mean.
-    if (std::fabs(v) > 1) fail("number " + std::string(text_.substr(start, at_ - start)) + " is out of range");
+    // (from_chars leaves v as it was.) Underflow to zero is harmless; overflow is not a number a
+    // trace can mean.
+    if (std::isinf(std::strtod(std::string(text_.substr(start, at_ - start)).c_str(), nullptr)))
+      fail("number " + std::string(text_.substr(start, at_ - start)) + " is out of range");
     v = 0;
   } else if (error != std::errc() || end != text_.data() + at_) {
     fail("malformed number");

@@ -1,12 +1,15 @@
-// Speed of the GPU model: one kernel's estimate (a GEMM, tile choice included), the validation of
-// every committed H100 trace, and a whole calibration (issue 5's `cascade calibrate`).
+// Speed of the GPU model: one kernel's estimate (a GEMM, tile choice included), CUDA's largest grid
+// (the block scheduler's fast-forward), reading the Kineto traces, the validation of every
+// committed H100 trace, and a whole calibration (`cascade calibrate`).
 #include <benchmark/benchmark.h>
 
 #include <string>
 #include <vector>
 
 #include "arch/gpu/GpuModel.h"
+#include "base/InputFile.h"
 #include "validation/gpu/Calibration.h"
+#include "validation/gpu/TraceImport.h"
 
 namespace {
 
@@ -46,6 +49,31 @@ void BM_GpuGemmEstimate(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 BENCHMARK(BM_GpuGemmEstimate);
+
+// CUDA's largest grid, 2^31 - 1 x 65535 x 65535 blocks of 128 threads: about 4.4e15 waves, which
+// the block scheduler steps through for a few events and skips the rest of as whole periods.
+void BM_GpuLargestGrid(benchmark::State& state) {
+  const auto& s = setup();
+  config::Kernel k;
+  k.mutable_grid()->set_x((1u << 31) - 1);
+  k.mutable_grid()->set_y(65535);
+  k.mutable_grid()->set_z(65535);
+  k.mutable_block()->set_x(128);
+  k.set_registers_per_thread(32);
+  k.mutable_work()->set_fp32_flops(1e22);
+  k.mutable_work()->set_dram_bytes(1e20);
+  for (auto _ : state) benchmark::DoNotOptimize(s.model.estimate(k).timing.seconds);
+}
+BENCHMARK(BM_GpuLargestGrid)->Unit(benchmark::kMicrosecond);
+
+// The BERT-Base layer's Kineto trace at sequence 4096 (55 KB) read and imported (items: bytes).
+void BM_KinetoImport(benchmark::State& state) {
+  const std::string path = source("validation/traces/h100/kineto_bert_base_bf16_seq4096.json");
+  const std::string text = base::read_input_file(path, base::kMaxTraceBytes);
+  for (auto _ : state) benchmark::DoNotOptimize(validation::parse_kineto_json(text, path).traces.run_size());
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_KinetoImport)->Unit(benchmark::kMicrosecond);
 
 // Every measured case of the H100 traces described and predicted (items: kernels).
 void BM_GpuValidateH100Traces(benchmark::State& state) {

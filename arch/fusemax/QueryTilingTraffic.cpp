@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <string>
 
 #include "arch/spatial/AttentionShape.h"
@@ -32,6 +33,8 @@ double values_per(const workloads::Cascade& cascade, const workloads::RankSizes&
 }  // namespace
 
 uint64_t largest_divisor_at_most(uint64_t n, uint64_t limit) {
+  if (n < 1 || n > kMaxQueryTiles || limit < 1)
+    throw std::invalid_argument("largest_divisor_at_most: n must be 1 to 2^40 and the limit at least 1");
   if (limit >= n) return n;
   // Either the divisor d <= limit itself is small (d <= sqrt(n): try limit, limit - 1, ...) or its
   // cofactor n / d is (try the cofactors upward from n / limit): whichever side is shorter, at
@@ -93,6 +96,9 @@ QueryTilingPlan plan_query_tiling(const ArchConfig& config, const workloads::Cas
   QueryTilingPlan p;
   p.chunk_bytes = chunk_bytes;
   p.query_tiles = shape.queries / tiling.query_tile();
+  if (p.query_tiles > kMaxQueryTiles)
+    config.fail({{"mapping"}, {"tiling"}, {"query_tile"}},
+                "mapping tiling: " + std::to_string(p.query_tiles) + " query tiles, more than 2^40: raise query_tile");
   // At least one tile fits (checked above); at most all of them are wanted.
   const double fit = std::floor((capacity - chunk_bytes) / tile_bytes);
   // "Do not use improper factorization" (artifact): P1 divides the number of query tiles.

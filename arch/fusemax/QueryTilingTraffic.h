@@ -19,7 +19,9 @@ struct QueryTilingPlan {
 // key chunk of every streamed tensor, and the per-query state of P1 query tiles, P1 the largest
 // divisor of P / query_tile that fits. Streamed tensors are re-read once per group of P1 tiles.
 // Throws InputError at global_buffer.capacity_bytes if not even one query tile fits.
-// The largest divisor of n (n >= 1) that is at most `limit` (>= 1), in at most about sqrt(n) steps.
+// The largest divisor of n that is at most `limit` (>= 1), in at most about sqrt(n) steps: n is
+// 1 to kMaxQueryTiles (std::invalid_argument otherwise), so that is at most 2^20 steps.
+inline constexpr uint64_t kMaxQueryTiles = uint64_t{1} << 40;
 uint64_t largest_divisor_at_most(uint64_t n, uint64_t limit);
 
 QueryTilingPlan plan_query_tiling(const ArchConfig& config, const workloads::Cascade& cascade,

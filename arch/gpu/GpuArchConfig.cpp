@@ -174,10 +174,12 @@ void GpuArchConfig::validate() const {
               "timing: tensor_efficiency of unknown data type '" + type + "' (known: bf16, fp16, tf32, fp8)");
     if (value > 1) fail_at(f, {{"timing"}, {"tensor_efficiency"}}, "timing: tensor_efficiency is a fraction: at most 1");
   }
-  if (t.fma_latency_cycles() == 0) fail_at(f, {{"timing"}}, "timing: fma_latency_cycles must be at least 1");
+  if (t.fma_latency_cycles() == 0)
+    fail_at(f, {{"timing"}, {"fma_latency_cycles"}}, "timing: fma_latency_cycles must be at least 1");
   if (!(t.tensor_warps_to_saturate() > 0))
-    fail_at(f, {{"timing"}}, "timing: tensor_warps_to_saturate must be positive");
-  if (!(t.dram_latency_ns() > 0)) fail_at(f, {{"timing"}}, "timing: dram_latency_ns must be positive");
+    fail_at(f, {{"timing"}, {"tensor_warps_to_saturate"}}, "timing: tensor_warps_to_saturate must be positive");
+  if (!(t.dram_latency_ns() > 0))
+    fail_at(f, {{"timing"}, {"dram_latency_ns"}}, "timing: dram_latency_ns must be positive");
   for (int i = 0; i < g.gemm_tile_size(); ++i) {
     const config::GemmTile& tile = g.gemm_tile(i);
     const auto at = [&](const char* field) { return Path{{"gemm_tile", i}, {field}}; };

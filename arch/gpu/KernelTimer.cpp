@@ -35,6 +35,7 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   const double sm_fp32 = gpu.fp32_flops_per_s / gpu.sms;
   double fp32_part = sm_fp32 > 0 ? w.fp32_flops() / blocks / sm_fp32 : 0, tensor_part = 0;
   for (const auto& [type, flops] : w.tensor_flops()) {
+    if (flops <= 0) continue;  // no work of that type, whatever its name (GpuModel::problem agrees)
     const auto rate = gpu.tensor_flops_per_s.find(type);
     if (rate == gpu.tensor_flops_per_s.end() || rate->second <= 0)
       throw std::invalid_argument("GPU has no tensor-core rate for data type '" + type + "'");

@@ -2,8 +2,11 @@
 // in the test's own text) and what is wrong.
 #include <gtest/gtest.h>
 
+#include <tuple>
+#include <vector>
 
 #include "ModelTestSupport.h"
+#include "arch/fusemax/QueryTilingTraffic.h"
 #include "../support/ConfigTextEdits.h"
 
 namespace cascade::arch {
@@ -53,6 +56,51 @@ TEST(BadArchConfig, MappingToAUnitThatDoesNotExist) {
   EXPECT_EQ(error_of(text), where(text, "unit: \"array3d\"") +
                                 ": error: mapping binds Einsum 'SLD' to unit 'array3d', which does "
                                 "not exist (units: array2d, array1d)");
+}
+
+TEST(BadArchConfig, MeaninglessNumbers) {
+  // Every number is a count, size, rate, time or energy: NaN, infinite and negative ones are
+  // refused where they stand, before any model runs.
+  for (const auto& [from, to, field] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"clock_hz: 940e6", "clock_hz: inf", "clock_hz: inf"},
+           {"clock_hz: 940e6", "clock_hz: nan", "clock_hz: nan"},
+           {"picojoules: 17.1645", "picojoules: -1", "energy.picojoules: -1"}}) {
+    const std::string text = replaced(fusemax_text(), from, to);
+    EXPECT_EQ(error_of(text), where(text, to) + ": error: " + field + " is not a finite number of at least 0");
+  }
+  const std::string huge = replaced(fusemax_text(), "  rows: 256\n", "  rows: 4294967295\n");
+  EXPECT_EQ(error_of(huge), where(huge, "rows: 4294967295") + ": error: array2d: rows of 4294967295 is above 65536");
+}
+
+TEST(BadArchConfig, TilingOfAPhaseThatDoesNotExist) {
+  const std::string text = replaced(fusemax_text(), "    phase: \"attention\"", "    phase: \"atention\"");
+  EXPECT_EQ(error_of(text), where(text, "phase: \"atention\"") +
+                                ": error: mapping tiling: phase 'atention' is not one of the mapping's phases");
+}
+
+TEST(BadArchConfig, AnEinsumBoundTwice) {
+  const std::string text = replaced(fusemax_text(), R"(binding { einsum: "BK" unit: "array2d" })",
+                                    R"(binding { einsum: "Q" unit: "array1d" })");
+  EXPECT_EQ(error_of(text), where(text, R"(binding { einsum: "Q" unit: "array1d" })") +
+                                ": error: mapping binds Einsum 'Q' twice");
+}
+
+TEST(QueryTiling, LargestDivisorAtMost) {
+  // By hand: 360 = 2^3 3^2 5; its divisors up to 50 end ..., 36, 40, 45.
+  EXPECT_EQ(largest_divisor_at_most(360, 50), 45u);
+  EXPECT_EQ(largest_divisor_at_most(360, 7), 6u);
+  EXPECT_EQ(largest_divisor_at_most(360, 400), 360u);
+  EXPECT_EQ(largest_divisor_at_most(360, 1), 1u);
+  EXPECT_EQ(largest_divisor_at_most(97, 96), 1u);  // a prime
+  // At the largest n, primes (checked with sympy): 2^40 - 87 has no divisor but itself and 1; the
+  // square of 2^20 - 3 has one more, 2^20 - 3. Each search is at most 2^20 steps.
+  EXPECT_EQ(largest_divisor_at_most(kMaxQueryTiles - 87, kMaxQueryTiles - 88), 1u);
+  EXPECT_EQ(largest_divisor_at_most(kMaxQueryTiles - 87, uint64_t{1} << 19), 1u);
+  const uint64_t p = (uint64_t{1} << 20) - 3;
+  EXPECT_EQ(largest_divisor_at_most(p * p, p * p - 1), p);
+  EXPECT_EQ(largest_divisor_at_most(p * p, p - 1), 1u);
+  EXPECT_THROW(largest_divisor_at_most(kMaxQueryTiles + 1, 2), std::invalid_argument);
 }
 
 TEST(BadArchConfig, UnknownModelName) {

@@ -79,6 +79,18 @@ class Base(unittest.TestCase):
     def assert_ok(self, r):
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
+    def one_row_edited(self, trace, kind, column, value):
+        """The trace's preamble and header with its first row of class `kind` (None: its first row),
+        `column` set to `value`; the path and the line of that row."""
+        with open(os.path.join(TRACES, trace)) as f:
+            lines = f.read().splitlines(keepends=True)
+        header = next(i for i, line in enumerate(lines) if line.startswith("name,"))
+        row = header + 1 if kind is None else next(i for i, line in enumerate(lines) if f",{kind}," in line)
+        cells = lines[row].rstrip("\n").split(",")
+        cells[lines[header].rstrip("\n").split(",").index(column)] = value
+        path = write(self.path(trace), "".join(lines[:header + 1]) + ",".join(cells) + "\n")
+        return path, header + 2
+
     def assert_no_shell_ran(self):
         self.assertFalse(os.path.exists(self.path("PWNED")), "a shell command ran")
 
@@ -194,17 +206,10 @@ class Crashes(Base):
         self.assert_bad_input(run("workload", "check", w), w + ":5:", "deeper than 256 levels")
 
     def test_a_gemm_row_of_zero_size(self):
-        with open(os.path.join(TRACES, "kernels.csv")) as f:
-            lines = f.read().splitlines(keepends=True)
-        header = next(i for i, line in enumerate(lines) if line.startswith("name,"))
-        row = next(i for i, line in enumerate(lines) if ",gemm," in line)
-        columns = lines[header].rstrip("\n").split(",")
         for column in ("M", "N", "batch"):
             with self.subTest(column=column):
-                cells = lines[row].rstrip("\n").split(",")
-                cells[columns.index(column)] = "0"
-                bad = write(self.path("k.csv"), "".join(lines[:header + 1]) + ",".join(cells) + "\n")
-                message = f"{bad}:{header + 2}: error: column '{column}': 0 is not a whole number from 1 to"
+                bad, line = self.one_row_edited("kernels.csv", "gemm", column, "0")
+                message = f"{bad}:{line}: error: column '{column}': 0 is not a whole number from 1 to"
                 self.assert_bad_input(run("gpu", "validate", "--arch", H100, "--traces", bad), message)
                 self.assert_bad_input(run("calibrate", "--arch", H100, "--traces", bad, "-o", self.path("c.pbtxt")), message)
                 self.assertFalse(os.path.exists(self.path("c.pbtxt")))
@@ -244,16 +249,9 @@ class HangsAndMemory(Base):
         self.assertIn("operator 'aten::native_layer_norm' has an input with a dimension of 0", r.stdout)
 
     def test_a_hash_grid_of_4e9_levels(self):
-        with open(os.path.join(TRACES, "neural.csv")) as f:
-            lines = f.read().splitlines(keepends=True)
-        header = next(i for i, line in enumerate(lines) if line.startswith("name,"))
-        row = next(i for i, line in enumerate(lines) if ",hash_grid," in line)
-        columns = lines[header].rstrip("\n").split(",")
-        cells = lines[row].rstrip("\n").split(",")
-        cells[columns.index("levels")] = "4000000000"
-        bad = write(self.path("n.csv"), "".join(lines[:header + 1]) + ",".join(cells) + "\n")
+        bad, line = self.one_row_edited("neural.csv", "hash_grid", "levels", "4000000000")
         self.assert_bad_input(run("gpu", "validate", "--arch", H100, "--traces", bad, bounded_memory=True),
-                              f"{bad}:{header + 2}: error: column 'levels': 4000000000 is not a whole number from 1 to 64")
+                              f"{bad}:{line}: error: column 'levels': 4000000000 is not a whole number from 1 to 64")
 
     def test_devices_fifos_and_folders_are_not_read(self):
         fifo = self.path("fifo")
@@ -310,17 +308,11 @@ class BadInputIsExit2(Base):
                               kernel + ":2:", "no tensor-core rate for data type 'int4'")
 
     def test_zero_and_negative_durations_name_their_line(self):
-        with open(os.path.join(TRACES, "sdpa.csv")) as f:
-            lines = f.read().splitlines(keepends=True)
-        header = next(i for i, line in enumerate(lines) if line.startswith("name,"))
-        columns = lines[header].rstrip("\n").split(",")
         for value in ("0", "-1", "nan", "inf"):
             with self.subTest(value=value):
-                cells = lines[header + 1].rstrip("\n").split(",")
-                cells[columns.index("median_ms")] = value
-                bad = write(self.path("s.csv"), "".join(lines[:header + 1]) + ",".join(cells) + "\n")
+                bad, line = self.one_row_edited("sdpa.csv", None, "median_ms", value)
                 self.assert_bad_input(run("gpu", "validate", "--arch", H100, "--traces", bad, "--out", self.dir),
-                                      f"{bad}:{header + 2}: error: column 'median_ms'")
+                                      f"{bad}:{line}: error: column 'median_ms'")
                 self.assertFalse(os.path.exists(self.path("validation.png")))
 
 
@@ -396,16 +388,9 @@ class Messages(Base):
         self.assertIn("usage: cascade gpu <command>", r.stdout)
 
     def test_a_bad_trace_row_names_file_and_line(self):
-        with open(os.path.join(TRACES, "kernels.csv")) as f:
-            lines = f.read().splitlines(keepends=True)
-        header = next(i for i, line in enumerate(lines) if line.startswith("name,"))
-        row = next(i for i, line in enumerate(lines) if ",stream," in line)
-        columns = lines[header].rstrip("\n").split(",")
-        cells = lines[row].rstrip("\n").split(",")
-        cells[columns.index("grid")] = "1e12"
-        bad = write(self.path("k.csv"), "".join(lines[:header + 1]) + ",".join(cells) + "\n")
+        bad, line = self.one_row_edited("kernels.csv", "stream", "grid", "1e12")
         self.assert_bad_input(run("gpu", "validate", "--arch", H100, "--traces", bad),
-                              f"{bad}:{header + 2}: error: column 'grid': 1e12 is not a whole number from 1 to 2147483647")
+                              f"{bad}:{line}: error: column 'grid': 1e12 is not a whole number from 1 to 2147483647")
 
 
 class Concurrency(Base):

@@ -3,16 +3,13 @@
 // base::InputError or give measured cases the calibrated H100 model is compared with. A crash, a
 // sanitizer report or a hang is a bug.
 #include "FuzzSupport.h"
-#include "arch/gpu/GpuArchConfig.h"
-#include "arch/gpu/GpuModel.h"
 #include "validation/gpu/GpuValidation.h"
 #include "validation/gpu/TraceTable.h"
 
 using namespace cascade;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const arch::gpu::GpuModel model(
-      arch::gpu::GpuArchConfig::load(fuzz::source_path("configs/arch/gpu/h100_sxm.calibrated.pbtxt")));
+  const arch::gpu::GpuModel& model = fuzz::calibrated_h100();
   try {
     const validation::TraceTable table = validation::parse_trace_table(fuzz::text_of(data, size), "fuzz.csv");
     std::vector<validation::MeasuredCase> cases;

@@ -2,16 +2,13 @@
 // gpu time --kernel` reads it: any input must either be rejected with a base::InputError or be
 // timed on the calibrated H100. A crash, a sanitizer report or a hang is a bug.
 #include "FuzzSupport.h"
-#include "arch/gpu/GpuArchConfig.h"
-#include "arch/gpu/GpuModel.h"
 #include "base/TextProtoFile.h"
 #include "configs/kernel.pb.h"
 
 using namespace cascade;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const arch::gpu::GpuModel model(
-      arch::gpu::GpuArchConfig::load(fuzz::source_path("configs/arch/gpu/h100_sxm.calibrated.pbtxt")));
+  const arch::gpu::GpuModel& model = fuzz::calibrated_h100();
   try {
     config::Kernel kernel;
     const base::TextProtoFile file(fuzz::text_of(data, size), "fuzz", kernel);

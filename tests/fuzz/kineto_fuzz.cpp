@@ -3,16 +3,13 @@
 // rest as problems) into cases the calibrated H100 model is compared with. A crash, a sanitizer
 // report or a hang is a bug.
 #include "FuzzSupport.h"
-#include "arch/gpu/GpuArchConfig.h"
-#include "arch/gpu/GpuModel.h"
 #include "validation/gpu/GpuValidation.h"
 #include "validation/gpu/TraceImport.h"
 
 using namespace cascade;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const arch::gpu::GpuModel model(
-      arch::gpu::GpuArchConfig::load(fuzz::source_path("configs/arch/gpu/h100_sxm.calibrated.pbtxt")));
+  const arch::gpu::GpuModel& model = fuzz::calibrated_h100();
   try {
     const validation::ImportResult imported = validation::parse_kineto_json(fuzz::text_of(data, size), "fuzz.json");
     std::vector<validation::MeasuredCase> cases;

@@ -3,15 +3,12 @@
 // the calibrated H100 model checks and times (or refuses with an InputError). A crash, a sanitizer
 // report or a hang is a bug.
 #include "FuzzSupport.h"
-#include "arch/gpu/GpuArchConfig.h"
-#include "arch/gpu/GpuModel.h"
 #include "validation/gpu/TraceImport.h"
 
 using namespace cascade;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const arch::gpu::GpuModel model(
-      arch::gpu::GpuArchConfig::load(fuzz::source_path("configs/arch/gpu/h100_sxm.calibrated.pbtxt")));
+  const arch::gpu::GpuModel& model = fuzz::calibrated_h100();
   try {
     const validation::ImportResult imported = validation::parse_ncu_csv(fuzz::text_of(data, size), "fuzz.csv");
     validation::trace_set_to_csv(imported.traces);

@@ -18,13 +18,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     const Einsum e = parse_einsum(text, "fuzz", {1, 1});
     if (!e.equals(parse_einsum(e.to_string(), "fuzz", {1, 1}))) std::abort();
-  } catch (const base::InputError&) {
+  } catch (const cascade::base::InputError&) {
   }
   try {
     const Cascade c = parse_workload_text(text, "fuzz");
     analyze_workload(c, {});
     if (!c.equals(parse_workload_text(print_workload(c), "printed"))) std::abort();
-  } catch (const base::InputError&) {
+  } catch (const cascade::base::InputError&) {
   }
   return 0;
 }

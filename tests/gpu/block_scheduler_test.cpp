@@ -46,6 +46,38 @@ TEST(BlockScheduler, FewEventsForManyIdenticalBlocks) {
   EXPECT_EQ(r.events, 10000u);
 }
 
+TEST(BlockScheduler, PeriodicWavesAreSkippedExactly) {
+  // The same 10000 waves: fast-forward steps through a few events and skips the rest as whole
+  // periods, with the same makespan and event count as stepping through all of them.
+  const auto r = schedule_blocks(400000, 10, 4, 1.0, 0, shared_sm);
+  EXPECT_LT(r.simulated_events, 10u);
+  // CUDA's largest grid (2^31 - 1) x 65535 x 65535 blocks, 16 a SM on 132 SMs, 1 s of an SM each:
+  // 16 s per full wave of 2112 blocks; the last wave is partial (remainder 1983 blocks: 15 or 16
+  // on each SM, all finishing at 16 s).
+  const uint64_t blocks = uint64_t{2147483647} * 65535 * 65535;
+  const auto max = schedule_blocks(blocks, 132, 16, 1.0, 0, shared_sm);
+  EXPECT_LT(max.simulated_events, 20u);
+  EXPECT_EQ(max.waves, (blocks + 2111) / 2112);
+  EXPECT_DOUBLE_EQ(max.makespan_s, 16.0 * static_cast<double>(max.waves));
+}
+
+TEST(BlockScheduler, FastForwardIsLinearInTheWaves) {
+  // A staircase that does not repeat wave by wave (refills of 15 blocks per SM leave cohorts of
+  // different sizes, with memory sharing across the GPU and a block latency): its makespan grows by
+  // the same period for every further group of waves, whether stepped through or skipped.
+  const auto mixed = [](const Residency& r) {
+    return BlockRates{1.0 / r.blocks_on_sm, 1000.0 / r.blocks_on_gpu};
+  };
+  const auto makespan = [&](uint64_t blocks) {
+    return schedule_blocks(blocks, 7, 3, 1.0, 50.0, mixed, 0, true, 0.25).makespan_s;
+  };
+  const double a = makespan(1000 * 21 + 5), b = makespan(2000 * 21 + 5), c = makespan(4000 * 21 + 5);
+  EXPECT_NEAR(c - b, 2 * (b - a), 1e-9 * c);
+  // And a schedule too short to skip anything lies on the same line.
+  const double short_one = makespan(20 * 21 + 5);
+  EXPECT_NEAR(a - short_one, 980 * (b - a) / 1000, 1e-9 * a);
+}
+
 TEST(BlockScheduler, RejectsAKernelThatFitsNoBlock) {
   EXPECT_THROW(schedule_blocks(1, 10, 0, 1.0, 0, shared_sm), std::invalid_argument);
 }

@@ -3,6 +3,9 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
+#include <tuple>
+#include <vector>
+
 #include <algorithm>
 
 #include "GpuTestSupport.h"
@@ -107,6 +110,22 @@ TEST(GpuArchConfig, UnknownTensorType) {
   EXPECT_EQ(error_of(text), where(text, "tensor_flops_per_second") +
                                 ": error: peak: unknown tensor data type 'fp4' (known: bf16, fp16, "
                                 "tf32, fp8)");
+}
+
+TEST(GpuArchConfig, MeaninglessNumbers) {
+  // NaN, infinities and negative numbers where they stand; counts beyond any GPU's (the occupancy
+  // calculator's int arithmetic would overflow); fractions of a peak above 1.
+  for (const auto& [from, to, message] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"dram_latency_ns: 500", "dram_latency_ns: inf", "timing.dram_latency_ns: inf is not a finite number of at least 0"},
+           {"dram_latency_ns: 500", "dram_latency_ns: 0", "timing: dram_latency_ns must be positive"},
+           {"launch_overhead_us: 5.06", "launch_overhead_us: -5", "timing.launch_overhead_us: -5 is not a finite number of at least 0"},
+           {"sm_count: 132", "sm_count: 4294967295", "sm_count of 4294967295 is above 4096"},
+           {"max_blocks_per_sm: 32", "max_blocks_per_sm: 2147483648", "limits: max_blocks_per_sm of 2147483648 is above 4096"},
+           {"name: \"h100_sxm\"", "name: \"h100\\n!sh\"", "the name has a control character (a newline?)"},
+       }) {
+    const std::string text = replaced(h100_text(), from, to);
+    EXPECT_EQ(error_of(text), where(text, to) + ": error: " + message);
+  }
 }
 
 TEST(GpuArchConfig, UnknownField) {

@@ -84,6 +84,16 @@ TEST(KernelTimer, WorkWithoutARateIsAnError) {
             "(its peak.tensor_flops_per_second)");
 }
 
+TEST(KernelTimer, ZeroWorkOfAnUnknownTypeIsNoWork) {
+  // Found by kernel_fuzz: tensor_flops { key: "fp15" value: 0 } passed the model's check (no work
+  // of a type without a rate) but the timer still looked the type up and threw.
+  config::Kernel k = one_block(128, 0, 1);
+  (*k.mutable_work()->mutable_tensor_flops())["fp15"] = 0;
+  const GpuModel h100(gpu_config("h100_sxm"));
+  EXPECT_FALSE(h100.problem(k));
+  EXPECT_EQ(timing_error(h100, k), "no error");
+}
+
 // One block of 256 threads (8 warps: the tensor cores saturate) doing `flops` fp16 tensor flops.
 config::Kernel tensor_block(double flops) {
   config::Kernel k = one_block(256, 0, 1);

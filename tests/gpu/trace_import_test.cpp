@@ -137,6 +137,22 @@ TEST(NcuImport, KernelWithNoDuration) {
   EXPECT_EQ(r.problems[0], path + ":8: record 1: kernel without a duration ('')");
 }
 
+TEST(NcuImport, UnitsRowShorterThanTheHeader) {
+  // Found by ncu_fuzz: a units row with fewer cells than the header was read past its end.
+  std::string text = read(source_path("tests/gpu/data/ncu_raw_sample.csv"));
+  const size_t units = text.find('\n', text.find("\"ID\"")) + 1;
+  const size_t end = text.find('\n', units);
+  text.replace(units, end - units, "\"\",\"\"");
+  const std::string path = temp_file("short_units_ncu.csv", text);
+  try {
+    import_ncu_csv(path);
+    ADD_FAILURE() << "accepted";
+  } catch (const base::InputError& e) {
+    EXPECT_EQ(e.message(), "the units row has 2 cells where the header has 17");
+    EXPECT_EQ(e.pos().line, 7);
+  }
+}
+
 TEST(TraceCsv, ExportsOneRowPerRun) {
   const auto r = import_ncu_csv(source_path("tests/gpu/data/ncu_raw_sample.csv"));
   const std::string csv = trace_set_to_csv(r.traces);

@@ -125,6 +125,7 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
                                            static_cast<double>(t.whole(row, "layers", 0, 64)), blocks));
   if (kind == "attention") {
     const double seq = static_cast<double>(t.whole(row, "seq", 1, uint64_t{1} << 32)),
+                 // Every (batch, head) has blocks of its own: the others' re-reads come from L2.
                  bh = static_cast<double>(t.whole(row, "bh", 1, k.grid().x()));
     w->set_smem_bytes(harness_attention_smem_bytes(seq, blocks));
     // One exponential per score; every block reads all of its head's K and V (fp16, 64 wide),
@@ -141,7 +142,7 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
 constexpr double kMaxTraceDimension = static_cast<double>(uint64_t{1} << 40);
 
 // An operator's "Input Dims" ([[2304], [4096, 768], [768, 2304], ...]): the dimensions of each
-// input, every one a whole number from 1 to kMaxTraceDimension (an input of none, [], is a scalar).
+// input, every one a whole number from 0 to kMaxTraceDimension (an input of none, [], is a scalar).
 // Empty if the text is not such a list; `zero` is set where an input has a dimension of 0.
 std::vector<std::vector<double>> dims(const std::string& text, bool& zero) {
   zero = false;

@@ -80,6 +80,10 @@ ImportResult parse_ncu_csv(const std::string& text, const std::string& path) {
     }
     if (units.empty()) {
       units = cells;
+      if (units.size() != header.size())
+        throw base::InputError(path, {number, 0},
+                               "the units row has " + std::to_string(units.size()) + " cells where the header has " +
+                                   std::to_string(header.size()));
       continue;
     }
     ++record;
