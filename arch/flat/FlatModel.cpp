@@ -75,6 +75,7 @@ void run_flat_attention(const ArchConfig& config, const workloads::Cascade& casc
   r.stats[name + ".av_cycles"] = av_cycles;
   r.stats[name + ".softmax_cycles"] = softmax_cycles;
   std::optional<uint64_t> simulated;
+  phases.check_phase_cycles(name, std::max(qk_cycles + av_cycles, softmax_cycles), BH * read * word, BH * write * word);
   if (cycle) {
     // One fusion unit per round: a head, or a group of P1 query rows of a head.
     FusedAttentionSpec spec;

@@ -25,6 +25,7 @@ sim::Result FuseMaxModel::evaluate(const workloads::Cascade& cascade,
     r.stats[plan.phase->name() + ".p1"] = static_cast<double>(t.p1);
     r.stats[plan.phase->name() + ".kv_rereads"] = static_cast<double>(t.groups);
     std::optional<uint64_t> simulated;
+    phases.check_phase_cycles(plan.phase->name(), phases.stage_cycles(plan), t.read_bytes, t.write_bytes);
     if (cycle)
       simulated = PhaseEvaluator::record_simulation(
           plan.phase->name(), fusemax_attention_program(config_, cascade, sizes, phases, plan, t),

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "arch/spatial/AttentionShape.h"
+#include "base/Format.h"
 
 namespace cascade::arch {
 namespace {
@@ -90,8 +91,7 @@ QueryTilingPlan plan_query_tiling(const ArchConfig& config, const workloads::Cas
     config.fail({{"global_buffer"}, {"capacity_bytes"}},
                 "global_buffer of " + std::to_string(a.global_buffer().capacity_bytes()) +
                     " bytes is too small for the chosen tile: one key chunk needs " +
-                    std::to_string(static_cast<uint64_t>(chunk_bytes)) +
-                    " bytes and one query tile " + std::to_string(static_cast<uint64_t>(tile_bytes)));
+                    base::format("%.0f", chunk_bytes) + " bytes and one query tile " + base::format("%.0f", tile_bytes));
 
   QueryTilingPlan p;
   p.chunk_bytes = chunk_bytes;

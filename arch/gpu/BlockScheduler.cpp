@@ -147,7 +147,7 @@ ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_pe
                                 std::max(cohorts[i].serial ? tc + tm : std::max(tc, tm), cohorts[i].wait_left));
     }
     if (!std::isfinite(step))
-      throw std::invalid_argument("schedule_blocks: a block's work never completes (a zero or non-finite rate)");
+      throw std::domain_error("schedule_blocks: a block's work never completes (a zero or non-finite rate)");
     now += step;
     resident_time += step * static_cast<double>(on_gpu) / sms;
     // Advance every cohort; those done free their SMs' slots.

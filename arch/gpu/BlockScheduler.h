@@ -41,6 +41,8 @@ struct ScheduleResult {
 // phases in step: their memory and compute times add up instead of overlapping; later blocks
 // start as others finish and overlap one another's phases. `latency_per_block` is time each
 // block waits before its work proceeds (a pipeline's fill and drain), holding its slot.
+// Throws std::invalid_argument if no block fits an SM, std::domain_error if a block's work never
+// completes (a rate of 0, or work that takes longer than a double holds).
 ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_per_sm,
                                double compute_per_block, double bytes_per_block,
                                const std::function<BlockRates(const Residency&)>& rates,

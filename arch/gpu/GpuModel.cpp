@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <optional>
+#include <stdexcept>
 #include <tuple>
 
 #include "base/InputError.h"
@@ -105,8 +106,21 @@ GpuModel::Estimate GpuModel::estimate(const config::Kernel& kernel) const {
   e.occupancy = occupancy_of(kernel);
   if (e.occupancy.blocks_per_sm == 0)
     throw base::InputError("kernel '" + kernel.name() + "'", {}, e.occupancy.cannot_launch);
-  e.timing = time_kernel(timing_, kernel, static_cast<uint32_t>(e.occupancy.blocks_per_sm),
-                         static_cast<uint32_t>(e.occupancy.max_warps_per_sm));
+  // Rates that are positive but far too low for the work (1e-300 bytes a second) give times
+  // beyond a double: the config's fault, not a number to print.
+  const auto never = [&] {
+    return base::InputError(config_.file(), {},
+                            "kernel '" + kernel.name() + "' would take longer than any finite time at " +
+                                config_.label() + "'s rates (a rate of the config is far too low)");
+  };
+  try {
+    e.timing = time_kernel(timing_, kernel, static_cast<uint32_t>(e.occupancy.blocks_per_sm),
+                           static_cast<uint32_t>(e.occupancy.max_warps_per_sm));
+  } catch (const std::domain_error&) {
+    throw never();
+  }
+  if (!std::isfinite(e.timing.seconds) || !std::isfinite(e.timing.energy_j) || !std::isfinite(e.timing.period_s))
+    throw never();
   return e;
 }
 

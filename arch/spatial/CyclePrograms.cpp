@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 namespace cascade::arch {
 
@@ -10,12 +11,24 @@ using sim::RoundTask;
 
 int spatial_unit(const std::string& unit) { return unit == "array1d" ? kArray1d : kArray2d; }
 
+namespace {
+
+// Callers bound their totals first (PhaseEvaluator::check_phase_cycles): a value past 2^62 here is
+// a bug, never a cast out of range.
+uint64_t whole(double v, const char* what) {
+  if (!(v >= 0 && v <= static_cast<double>(uint64_t{1} << 62)))
+    throw std::logic_error(std::string(what) + ": " + std::to_string(v) + " is not a count of at most 2^62");
+  return static_cast<uint64_t>(v);
+}
+
+}  // namespace
+
 uint64_t share(double total, uint64_t parts) {
-  return static_cast<uint64_t>(std::ceil(total / static_cast<double>(parts)));
+  return whole(std::ceil(total / static_cast<double>(parts)), "share");
 }
 
 uint64_t round_count_for(uint64_t natural_tiles, double phase_cycles) {
-  const auto longest = static_cast<uint64_t>(phase_cycles / kMinRoundCycles);
+  const auto longest = whole(phase_cycles / kMinRoundCycles, "round_count_for");
   return std::max<uint64_t>(1, std::min(natural_tiles, longest));
 }
 

@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-
-#include "arch/spatial/CyclePrograms.h"
-#include "sim/engine/RoundPipelineSim.h"
 #include <map>
 #include <sstream>
+
+#include "arch/spatial/CyclePrograms.h"
+#include "base/Format.h"
+#include "sim/engine/RoundPipelineSim.h"
 
 namespace cascade::arch {
 namespace {
@@ -221,10 +222,22 @@ void PhaseEvaluator::account_staged(const PhasePlan& plan, sim::Result& result) 
   for (size_t i : plan.einsums) account_einsum(i, plan, result);
 }
 
+void PhaseEvaluator::check_phase_cycles(const std::string& name, double compute_cycles, double read_bytes,
+                                        double write_bytes) const {
+  const double memory_cycles = (read_bytes + write_bytes) / config_.dram_bytes_per_cycle();
+  const double longest = std::max(compute_cycles, memory_cycles);
+  if (!(longest <= kMaxPhaseCycles))
+    config_.fail({}, "phase '" + name + "' would take " + base::format("%.4g", longest) + " cycles (" +
+                         (compute_cycles >= memory_cycles ? "compute" : "DRAM traffic") +
+                         "), more than 2^50: the config's rates (PE arrays, clock_hz, "
+                         "dram.bandwidth_bytes_per_second) are far too low for this workload");
+}
+
 uint64_t PhaseEvaluator::finish_phase(const std::string& name, double compute_cycles,
                                       double read_bytes, double write_bytes, const PhaseMark& start,
                                       sim::Result& result,
                                       std::optional<uint64_t> simulated_cycles) const {
+  check_phase_cycles(name, compute_cycles, read_bytes, write_bytes);
   account_dram(read_bytes, write_bytes, result);
   const double memory_cycles = (read_bytes + write_bytes) / config_.dram_bytes_per_cycle();
   const auto cycles = simulated_cycles ? *simulated_cycles
@@ -248,6 +261,7 @@ uint64_t PhaseEvaluator::run_staged_phase(const PhasePlan& plan, sim::Result& re
   account_staged(plan, result);
   const auto [read, write] = boundary_traffic(plan);
   std::optional<uint64_t> simulated;
+  check_phase_cycles(plan.phase->name(), stage_cycles(plan), read, write);
   if (cycle) simulated = simulate_staged(plan, read, write, fast_forward, result);
   return finish_phase(plan.phase->name(), stage_cycles(plan), read, write, start, result, simulated);
 }

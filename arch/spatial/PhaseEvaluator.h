@@ -69,6 +69,15 @@ class PhaseEvaluator {
   static PhaseMark mark(const sim::Result& result) {
     return {result.total_energy_pj(), result.busy_cycles};
   }
+  // The longest a phase may take, 2^50 cycles (13 days at 1 GHz): beyond it a cycle-level run's
+  // SystemC time (picoseconds in 64 bits) would overflow. Only rates far too low for the workload
+  // get there.
+  static constexpr double kMaxPhaseCycles = 1125899906842624.0;
+  // Throws InputError naming the architecture config if the phase's compute or DRAM time (its
+  // traffic at the DRAM's bandwidth) is not a finite number of at most kMaxPhaseCycles. Every
+  // phase passes here before it is simulated or closed.
+  void check_phase_cycles(const std::string& name, double compute_cycles, double read_bytes,
+                          double write_bytes) const;
   // Closes a phase: DRAM traffic and its energy, latency = ceil(max(compute, traffic /
   // bandwidth)), the phase's record (cycles, energy and per-unit utilization since `start`) and
   // the total cycles.

@@ -38,6 +38,7 @@ void run_unfused_attention(const ArchConfig& config, const workloads::Cascade& c
   double cycles = 0, read = 0, write = 0;
   uint64_t simulated_cycles = 0;
   for (const auto& step : steps) {
+    phases.check_phase_cycles(plan.phase->name() + "." + step.name, step.compute, step.read, step.write);
     cycles += std::max(step.compute, (step.read + step.write) / bpc);
     read += step.read;
     write += step.write;

@@ -35,20 +35,22 @@ constexpr const char* kGpuConfigDir = "configs/arch/gpu";
 // --arch is a path if it names a file or looks like one; otherwise a config name looked up as
 // <root>/configs/arch/gpu/<name>.pbtxt.
 std::string resolve_arch(const std::string& arch, const std::string& root) {
-  if (fs::is_regular_file(arch) || arch.find('/') != std::string::npos ||
-      arch.ends_with(".pbtxt"))
+  // Every file-system query with an error code: an unreadable or overlong name is just not found.
+  std::error_code ec;
+  if (fs::is_regular_file(arch, ec) || arch.find('/') != std::string::npos || arch.ends_with(".pbtxt"))
     return arch;
   const fs::path dir = fs::path(root) / kGpuConfigDir;
   const fs::path path = dir / (arch + ".pbtxt");
-  if (fs::is_regular_file(path)) return path.string();
+  if (fs::is_regular_file(path, ec)) return path.string();
   std::set<std::string> known;
-  if (fs::is_directory(dir))
-    for (const auto& entry : fs::directory_iterator(dir))
-      if (entry.path().extension() == ".pbtxt" && entry.path().stem() != "compute_capabilities")
-        known.insert(entry.path().stem().string());
+  if (fs::is_directory(dir, ec))
+    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+      if (it->path().extension() == ".pbtxt" && it->path().stem() != "compute_capabilities")
+        known.insert(it->path().stem().string());
   std::string list;
   for (const auto& name : known) list += (list.empty() ? "" : ", ") + name;
-  throw UsageError{"gpu occupancy: no GPU config '" + arch + "' (looked for " + path.string() +
+  throw UsageError{"--arch: no GPU config '" + base::printable(arch) + "' (looked for " +
+                   base::printable(path.string()) +
                    (list.empty() ? "; give --root DIR or a path" : "; known: " + list) + ")"};
 }
 

@@ -1,10 +1,10 @@
 #include "sim/cli/WorkloadCommand.h"
 
 #include <boost/program_options.hpp>
-#include <filesystem>
 #include <iostream>
 #include <map>
 
+#include "base/OutputFile.h"
 #include "plots/OpCountChart.h"
 #include "sim/cli/ExitCodes.h"
 #include "sim/report/WorkloadReportFormat.h"
@@ -89,11 +89,7 @@ int show(const std::vector<std::string>& args) {
   const std::string format = vm["format"].as<std::string>();
   if (format != "text" && format != "json")
     throw UsageError{"workload show: --format must be text or json, not '" + format + "'"};
-  if (vm.count("plot")) {
-    const auto dir = std::filesystem::path(vm["plot"].as<std::string>()).parent_path();
-    if (!dir.empty() && !std::filesystem::is_directory(dir))
-      throw UsageError{"workload show: --plot: folder '" + dir.string() + "' does not exist"};
-  }
+  if (vm.count("plot")) base::check_output_path(vm["plot"].as<std::string>());
   std::map<std::string, uint64_t> overrides;
   if (vm.count("set"))
     for (const auto& s : vm["set"].as<std::vector<std::string>>())

@@ -73,6 +73,16 @@ TEST(BadArchConfig, MeaninglessNumbers) {
   EXPECT_EQ(error_of(huge), where(huge, "rows: 4294967295") + ": error: array2d: rows of 4294967295 is above 65536");
 }
 
+TEST(BadArchConfig, RatesFarTooLowForTheWorkload) {
+  // 1e-300 bytes a second: BERT-Base's first phase (the Q projection) would take an infinite
+  // number of cycles, which no cast may turn into a count (found by UBSan's float-cast-overflow).
+  const std::string text =
+      replaced(fusemax_text(), "bandwidth_bytes_per_second: 429496729600", "bandwidth_bytes_per_second: 1e-300");
+  EXPECT_EQ(error_of(text, "transformers/bert_base.pbtxt"),
+            "bad.pbtxt: error: phase 'q' would take inf cycles (DRAM traffic), more than 2^50: the config's rates "
+            "(PE arrays, clock_hz, dram.bandwidth_bytes_per_second) are far too low for this workload");
+}
+
 TEST(BadArchConfig, TilingOfAPhaseThatDoesNotExist) {
   const std::string text = replaced(fusemax_text(), "    phase: \"attention\"", "    phase: \"atention\"");
   EXPECT_EQ(error_of(text), where(text, "phase: \"atention\"") +

@@ -70,7 +70,7 @@ class ExitCodes(unittest.TestCase):
 
     def test_plot_into_missing_folder(self):
         self.assert_bad_input(run("workload", "show", THREE_PASS, "--plot", "/no/such/dir/ops.png"),
-                              "--plot: folder '/no/such/dir' does not exist")
+                              "/no/such/dir/ops.png: error: cannot write: folder '/no/such/dir' does not exist")
 
     def test_check_reports_each_file_and_fails_if_any_is_bad(self):
         r = run("workload", "check", THREE_PASS, "nope.pbtxt")

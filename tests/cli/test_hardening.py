@@ -329,6 +329,18 @@ class NoSilentSuccess(Base):
                 self.assert_bad_input(run("gpu", "occupancy", "--arch", bad, "--block", "128", "--regs", "32"),
                                       bad + ":", message)
 
+    def test_rates_far_too_low(self):
+        gpu = write(self.path("g.pbtxt"), replaced(H100, "dram_bandwidth_bytes_per_second: 3.35e12",
+                                                   "dram_bandwidth_bytes_per_second: 1e-300"))
+        self.assert_bad_input(run("gpu", "validate", "--arch", gpu, "--traces", os.path.join(TRACES, "kernels.csv")),
+                              gpu + ": error: kernel 'copy_b128' would take longer than any finite time")
+        arch = write(self.path("a.pbtxt"), replaced(FUSEMAX, "bandwidth_bytes_per_second: 429496729600",
+                                                    "bandwidth_bytes_per_second: 1e-300"))
+        for fidelity in ("analytical", "cycle"):
+            self.assert_bad_input(run("run", "--arch", arch, "--workload", BERT, "--fidelity", fidelity,
+                                      "-o", self.path("r.json")),
+                                  arch + ": error: phase 'q' would take inf cycles (DRAM traffic), more than 2^50")
+
     def test_meaningless_kernel_numbers(self):
         for work, message in [("fp32_flops: -1e9", "work.fp32_flops: -1e+09 is not a finite number"),
                               ("dram_bytes: nan", "work.dram_bytes: nan"),
@@ -386,6 +398,10 @@ class Messages(Base):
         r = run("gpu", "--help")
         self.assert_ok(r)
         self.assertIn("usage: cascade gpu <command>", r.stdout)
+
+    def test_an_overlong_gpu_name_is_not_found(self):
+        self.assert_bad_input(run("gpu", "occupancy", "--arch", "a" * 5000, "--block", "128", "--regs", "32"),
+                              "cascade: --arch: no GPU config 'aaaa")
 
     def test_a_bad_trace_row_names_file_and_line(self):
         bad, line = self.one_row_edited("kernels.csv", "stream", "grid", "1e12")

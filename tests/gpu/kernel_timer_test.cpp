@@ -94,6 +94,17 @@ TEST(KernelTimer, ZeroWorkOfAnUnknownTypeIsNoWork) {
   EXPECT_EQ(timing_error(h100, k), "no error");
 }
 
+TEST(KernelTimer, RatesFarTooLowAreTheConfigsError) {
+  // A positive but absurd DRAM bandwidth: the block scheduler's step is infinite. Not a number to
+  // print, nor an internal error: bad input, the config's.
+  config::Kernel k = one_block(128, 0, 1);
+  k.mutable_work()->set_dram_bytes(1e9);
+  const GpuModel slow = h100_with([](config::GpuArch& a) { a.mutable_memory()->set_dram_bandwidth_bytes_per_second(1e-300); });
+  EXPECT_EQ(timing_error(slow, k),
+            "kernel 'k' would take longer than any finite time at h100_sxm (cc 9.0)'s rates (a rate of the config "
+            "is far too low)");
+}
+
 // One block of 256 threads (8 warps: the tensor cores saturate) doing `flops` fp16 tensor flops.
 config::Kernel tensor_block(double flops) {
   config::Kernel k = one_block(256, 0, 1);

@@ -394,8 +394,9 @@ ValidationReport compare_with_model(const arch::gpu::GpuModel& model,
     try {
       e = model.estimate(c.describe(model));
     } catch (const base::InputError& error) {
-      // The model refuses the kernel the row or event describes: the trace's fault, at its line.
-      if (error.pos().line > 0) throw;
+      // The model refuses the kernel the row or event describes: the trace's fault, at its line
+      // (unless the error is already placed, or is the GPU config's).
+      if (error.pos().line > 0 || error.file() == model.config().file()) throw;
       throw base::InputError(c.file, {c.line, 0}, c.name + ": " + error.file() + ": " + error.message());
     }
     r.kernels.push_back({c.name, c.kind, c.source, c.measured_s,
