@@ -8,7 +8,8 @@ namespace cascade::sim {
 enum ExitCode : int {
   kExitOk = 0,
   kExitInternalError = 1,  // a bug or an environment failure (e.g. gnuplot missing)
-  kExitBadInput = 2,       // a bad file, option or value: the message says which
+  kExitBadInput = 2,       // a bad file, option or value, or an output that cannot be written: the
+                           // message says which
 };
 
 // Bad command-line usage (unknown subcommand, missing argument): exit code 2.

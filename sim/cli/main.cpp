@@ -36,8 +36,8 @@ const char* kUsage =
     "  -h, --help               print this help\n"
     "  --version                print the version\n"
     "\n"
-    "Exit codes: 0 success, 2 bad input (the message names the file, line and field),\n"
-    "1 internal error.\n";
+    "Exit codes: 0 success, 2 bad input (the message names the file, line and field) or an\n"
+    "output that cannot be written, 1 internal error.\n";
 
 int dispatch(const std::vector<std::string>& args) {
   using namespace cascade::sim;

@@ -1,7 +1,11 @@
 // Shape binding: sizes from the file, from --set overrides, from equal_to and from partitions.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+
 #include "workloads/analysis/ShapeBinding.h"
+#include "workloads/analysis/WorkloadAnalysis.h"
 #include "workloads/parser/WorkloadLoader.h"
 
 namespace cascade::workloads {
@@ -50,6 +54,39 @@ TEST(ShapeBinding, OverflowIsAnErrorNotAWrap) {
   const Cascade c = parse_workload_text(kText, "t");
   EXPECT_THROW(checked_mul(1ull << 40, 1ull << 30, c, "x", "y"), base::InputError);
   EXPECT_EQ(checked_mul(1ull << 40, 1ull << 20, c, "x", "y"), 1ull << 60);
+}
+
+}  // namespace
+}  // namespace cascade::workloads
+
+namespace cascade::workloads {
+namespace {
+
+std::string analysis_error(const std::string& text, const std::map<std::string, uint64_t>& sizes) {
+  try {
+    analyze_workload(parse_workload_text(text, "w.pbtxt"), sizes);
+  } catch (const base::InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(CountsNeverWrap, SumsOfOperationsAndBytes) {
+  // Three FP64 inputs of M = 2^60 elements: 2^63 bytes each, each fits; their sum does not fit 64
+  // bits (the operations, 5 x 2^60, do).
+  const std::string text =
+      "name: \"w\"\nrank { name: \"M\" }\n"
+      "tensor { name: \"A\" ranks: [\"M\"] type: FP64 }\ntensor { name: \"B\" ranks: [\"M\"] type: FP64 }\n"
+      "tensor { name: \"C\" ranks: [\"M\"] type: FP64 }\ntensor { name: \"D\" ranks: [\"M\"] type: INT8 }\n"
+      "tensor { name: \"E\" ranks: [\"M\"] type: INT8 }\n"
+      "einsum: \"D[m] = A[m] + B[m] + C[m]\"\neinsum: \"E[m] = D[m] + D[m] + D[m] + D[m]\"\n";
+  EXPECT_EQ(analysis_error(text, {{"M", uint64_t{1} << 60}}),
+            "w.pbtxt: error: the bytes of the input tensors overflow 64 bits at these rank sizes");
+  // At M = 2^62 - 1 the adds: 2 and 3 per point, each Einsum's count fits (3 x (2^62 - 1) < 2^64),
+  // the cascade's total, 5 x (2^62 - 1), does not (the counts come before the bytes).
+  EXPECT_EQ(analysis_error(text, {{"M", (uint64_t{1} << 62) - 1}}),
+            "w.pbtxt: error: the count of 'add' operations overflows 64 bits at these rank sizes");
+  EXPECT_EQ(analysis_error(text, {{"M", uint64_t{1} << 40}}), "no error");
 }
 
 }  // namespace
