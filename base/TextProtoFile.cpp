@@ -103,43 +103,63 @@ void TextProtoFile::fail(SourcePos pos, const std::string& message) const {
 
 namespace {
 
-// Depth-first over the set fields; the depth is that of the schema (text format's parser refuses
-// nesting deeper than 100).
-bool find_in(const pb::Message& m, const std::string& prefix, BadNumber& bad) {
+// One step down the message being searched: the field, its index if repeated, and the message
+// holding the field (a map entry's key is read from the entry when naming it).
+struct Frame {
+  const pb::FieldDescriptor* field;
+  int index;
+  const pb::Message* child;  // the field's message, for message fields
+};
+
+// The field's dotted name, built only for the number found ("timing.dram_latency_ns",
+// "work.tensor_flops[\"bf16\"]").
+std::string name_of(const std::vector<Frame>& frames) {
+  std::string name;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    const Frame& f = frames[i];
+    if (f.field->containing_type()->map_key() != nullptr) continue;  // an entry's key or value
+    if (!name.empty()) name += '.';
+    name += f.field->name();
+    if (f.field->is_map() && f.child) {
+      const pb::FieldDescriptor* key = f.field->message_type()->map_key();
+      name += key->cpp_type() == pb::FieldDescriptor::CPPTYPE_STRING
+                  ? "[\"" + f.child->GetReflection()->GetString(*f.child, key) + "\"]"
+                  : std::string("[...]");
+    }
+  }
+  return name;
+}
+
+// Depth-first over the set fields, with no allocation but the field list unless a number is bad;
+// the depth is that of the schema (text format's parser refuses nesting deeper than 100).
+bool find_in(const pb::Message& m, std::vector<Frame>& frames, BadNumber& bad) {
   const pb::Reflection* r = m.GetReflection();
   std::vector<const pb::FieldDescriptor*> fields;
   r->ListFields(m, &fields);
   for (const pb::FieldDescriptor* f : fields) {
-    const std::string name = prefix + f->name();
+    const auto type = f->cpp_type();
+    const bool message = type == pb::FieldDescriptor::CPPTYPE_MESSAGE;
+    if (!message && type != pb::FieldDescriptor::CPPTYPE_DOUBLE && type != pb::FieldDescriptor::CPPTYPE_FLOAT) continue;
     const int n = f->is_repeated() ? r->FieldSize(m, f) : 1;
     for (int i = 0; i < n; ++i) {
-      bad.path.push_back({f->name().c_str(), f->is_repeated() ? i : -1});
-      if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE) {
+      const int index = f->is_repeated() ? i : -1;
+      if (message) {
         const pb::Message& child = f->is_repeated() ? r->GetRepeatedMessage(m, f, i) : r->GetMessage(m, f);
-        // A map's entries are messages of a key and a value: name the entry by its key.
-        std::string child_prefix = name + ".";
-        if (f->is_map()) {
-          const pb::FieldDescriptor* key = f->message_type()->map_key();
-          child_prefix = name + "[" +
-                         (key->cpp_type() == pb::FieldDescriptor::CPPTYPE_STRING
-                              ? "\"" + child.GetReflection()->GetString(child, key) + "\""
-                              : std::string("...")) +
-                         "].";
-        }
-        if (find_in(child, child_prefix, bad)) return true;
-      } else if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_DOUBLE ||
-                 f->cpp_type() == pb::FieldDescriptor::CPPTYPE_FLOAT) {
-        const double v = f->cpp_type() == pb::FieldDescriptor::CPPTYPE_DOUBLE
-                             ? (f->is_repeated() ? r->GetRepeatedDouble(m, f, i) : r->GetDouble(m, f))
-                             : (f->is_repeated() ? r->GetRepeatedFloat(m, f, i) : r->GetFloat(m, f));
-        if (!std::isfinite(v) || v < 0) {
-          // A map entry's value is named by its entry ("...[\"bf16\"]"), not as ".value".
-          bad.field = m.GetDescriptor()->map_key() != nullptr ? prefix.substr(0, prefix.size() - 1) : name;
-          bad.value = v;
-          return true;
-        }
+        frames.push_back({f, index, &child});
+        if (find_in(child, frames, bad)) return true;
+        frames.pop_back();
+        continue;
       }
-      bad.path.pop_back();
+      const double v = type == pb::FieldDescriptor::CPPTYPE_DOUBLE
+                           ? (f->is_repeated() ? r->GetRepeatedDouble(m, f, i) : r->GetDouble(m, f))
+                           : (f->is_repeated() ? r->GetRepeatedFloat(m, f, i) : r->GetFloat(m, f));
+      if (!std::isfinite(v) || v < 0) {
+        frames.push_back({f, index, nullptr});
+        for (const Frame& frame : frames) bad.path.push_back({frame.field->name().c_str(), frame.index});
+        bad.field = name_of(frames);
+        bad.value = v;
+        return true;
+      }
     }
   }
   return false;
@@ -155,7 +175,8 @@ std::string BadNumber::message() const {
 
 std::optional<BadNumber> find_bad_number(const pb::Message& message) {
   BadNumber bad;
-  if (find_in(message, "", bad)) return bad;
+  std::vector<Frame> frames;
+  if (find_in(message, frames, bad)) return bad;
   return std::nullopt;
 }
 

@@ -105,7 +105,9 @@ ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_pe
   std::deque<Seen> seen;
   bool fast_forwarded = false;
   while (!cohorts.empty()) {
-    if (!fast_forwarded && pending > 0) {
+    // Periods are looked for only while several waves are still to come: a short kernel would pay
+    // for the bookkeeping and could skip little.
+    if (!fast_forwarded && pending >= 4 * wave) {
       std::vector<double> state = state_of(cohorts);
       for (const Seen& past : seen) {
         if (!same_state(past.state, state)) continue;

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "base/CheckedMath.h"
 #include "base/InputError.h"
 
 namespace cascade::arch::gpu {
@@ -67,7 +68,33 @@ Occupancy GpuModel::occupancy_of(const config::Kernel& kernel) const {
 
 std::optional<GpuModel::Problem> GpuModel::problem(const config::Kernel& k) const {
   using Path = std::vector<base::TextProtoFile::Step>;
-  if (const auto bad = base::find_bad_number(k)) return Problem{bad->path, bad->message()};
+  // Every number of the kernel, field by field: estimate() is on every sweep's and calibration's
+  // hot path, where a reflection walk (base::find_bad_number) would cost twice the timing itself.
+  // A test sets each floating-point field of Kernel and KernelWork in turn, so none is missed.
+  const config::KernelWork& w = k.work();
+  const std::pair<const char*, double> numbers[] = {
+      {"fp32_flops", w.fp32_flops()},
+      {"dram_bytes", w.dram_bytes()},
+      {"l2_bytes", w.l2_bytes()},
+      {"smem_bytes", w.smem_bytes()},
+      {"bytes_in_flight_per_block", w.bytes_in_flight_per_block()},
+      {"peak_fraction", w.peak_fraction()},
+      {"seconds_per_block", w.seconds_per_block()},
+      {"sfu_ops", w.sfu_ops()},
+      {"l2_sector_requests", w.l2_sector_requests()},
+      {"dram_write_bytes", w.dram_write_bytes()},
+      {"exposed_round_trips", w.exposed_round_trips()},
+  };
+  const auto bad = [](double v) { return !base::is_finite_non_negative(v); };
+  const auto number_problem = [](const std::string& field, double v) {
+    return base::BadNumber{{}, field, v}.message();
+  };
+  for (const auto& [field, value] : numbers)
+    if (bad(value)) return Problem{Path{{"work"}, {field}}, number_problem(std::string("work.") + field, value)};
+  for (const auto& [type, flops] : w.tensor_flops())
+    if (bad(flops))
+      return Problem{Path{{"work"}, {"tensor_flops"}}, number_problem("work.tensor_flops[\"" + type + "\"]", flops)};
+  if (bad(k.host_overhead_us())) return Problem{Path{{"host_overhead_us"}}, number_problem("host_overhead_us", k.host_overhead_us())};
   // CUDA's limits on a launch (cudaDeviceProp maxGridSize and maxThreadsDim on every part since
   // compute capability 3.0).
   const std::tuple<const char*, const char*, uint32_t, uint32_t> dims[] = {
@@ -78,7 +105,6 @@ std::optional<GpuModel::Problem> GpuModel::problem(const config::Kernel& k) cons
     if (value > most)
       return Problem{Path{{which}, {axis}}, std::string(which) + "." + axis + " of " + std::to_string(value) +
                                                 " is above CUDA's limit of " + std::to_string(most)};
-  const config::KernelWork& w = k.work();
   for (const auto& [type, flops] : w.tensor_flops()) {
     const auto rate = timing_.tensor_flops_per_s.find(type);
     if (flops > 0 && (rate == timing_.tensor_flops_per_s.end() || rate->second <= 0))

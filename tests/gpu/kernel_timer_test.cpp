@@ -3,6 +3,8 @@
 #include <google/protobuf/text_format.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <functional>
 #include <stdexcept>
 
@@ -92,6 +94,30 @@ TEST(KernelTimer, ZeroWorkOfAnUnknownTypeIsNoWork) {
   const GpuModel h100(gpu_config("h100_sxm"));
   EXPECT_FALSE(h100.problem(k));
   EXPECT_EQ(timing_error(h100, k), "no error");
+}
+
+TEST(KernelTimer, EveryFloatingPointFieldOfAKernelIsChecked) {
+  // GpuModel::problem lists the kernel's numbers field by field (no reflection on the hot path):
+  // each floating-point field of Kernel and KernelWork, set to -1 or NaN, must be refused by name.
+  const GpuModel h100(gpu_config("h100_sxm"));
+  namespace pb = google::protobuf;
+  for (const pb::Descriptor* type : {config::Kernel::descriptor(), config::KernelWork::descriptor()})
+    for (int i = 0; i < type->field_count(); ++i) {
+      const pb::FieldDescriptor* f = type->field(i);
+      if (f->cpp_type() != pb::FieldDescriptor::CPPTYPE_DOUBLE) continue;
+      for (const double value : {-1.0, std::nan("")}) {
+        config::Kernel k = one_block(128, 0, 1);
+        pb::Message& holder = type == config::Kernel::descriptor() ? static_cast<pb::Message&>(k) : *k.mutable_work();
+        holder.GetReflection()->SetDouble(&holder, f, value);
+        const auto problem = h100.problem(k);
+        ASSERT_TRUE(problem) << f->full_name() << " = " << value << " accepted";
+        const std::string field = (type == config::Kernel::descriptor() ? "" : "work.") + f->name();
+        EXPECT_EQ(problem->message.rfind(field + ": ", 0), 0u) << problem->message;
+      }
+    }
+  config::Kernel k = one_block(128, 0, 1);
+  (*k.mutable_work()->mutable_tensor_flops())["bf16"] = -1;
+  EXPECT_EQ(h100.problem(k)->message, "work.tensor_flops[\"bf16\"]: -1 is not a finite number of at least 0");
 }
 
 TEST(KernelTimer, RatesFarTooLowAreTheConfigsError) {
