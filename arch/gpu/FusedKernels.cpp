@@ -56,6 +56,13 @@ std::string family_name(AttentionKernel family) {
   return "";
 }
 
+std::optional<AttentionKernel> attention_family_named(const std::string& name) {
+  for (const auto family : {AttentionKernel::kFlashAttention2, AttentionKernel::kFlashAttention3,
+                            AttentionKernel::kMemoryEfficient})
+    if (family_name(family) == name) return family;
+  return std::nullopt;
+}
+
 config::Kernel attention_kernel(const AttentionDims& d, const std::string& dtype, AttentionKernel family,
                                 uint32_t sms) {
   // Tiles and launch shapes as the kernels measured on the H100 launch them
@@ -120,27 +127,6 @@ config::Kernel attention_kernel(const AttentionDims& d, const std::string& dtype
 
 config::Kernel flash_attention_kernel(const AttentionDims& d, const std::string& dtype) {
   return attention_kernel(d, dtype, AttentionKernel::kFlashAttention2, 0);
-}
-
-config::Kernel flash_attention_kernel(const workloads::Cascade& cascade,
-                                      const workloads::RankSizes& sizes, const std::string& dtype) {
-  const auto size = [&](const char* rank, bool required) -> uint64_t {
-    const auto it = sizes.all().find(rank);
-    if (it != sizes.all().end()) return it->second;
-    if (required)
-      throw base::InputError(cascade.file, {},
-                                  std::string("flash attention needs the rank '") + rank +
-                                      "' in workload '" + cascade.name + "'");
-    return 1;
-  };
-  AttentionDims d;
-  d.batch = size("B", false);
-  d.heads = size("H", false);
-  d.keys = size("M", true);
-  d.queries = size("P", true);
-  d.qk_embed = size("E", true);
-  d.v_embed = size("F", true);
-  return flash_attention_kernel(d, dtype);
 }
 
 std::vector<double> hash_grid_l2_hit_fractions(const GpuModel& model, const std::vector<double>& level_bytes) {

@@ -40,6 +40,8 @@ enum class AttentionKernel {
 std::optional<AttentionKernel> attention_kernel_of(const std::string& kernel_name);
 // The family's name: the key of GpuTimingModel.kernel_family_efficiency.
 std::string family_name(AttentionKernel family);
+// The family of that name (GpuMapping.attention_family); nothing for another name.
+std::optional<AttentionKernel> attention_family_named(const std::string& name);
 
 // One attention forward launch of the family: its launch shape, resources and work.
 config::Kernel attention_kernel(const AttentionDims& d, const std::string& dtype, AttentionKernel family,
@@ -48,11 +50,6 @@ config::Kernel attention_kernel(const AttentionDims& d, const std::string& dtype
 // The FlashAttention-2 kernel (the family a cascade's attention maps to on the GPU).
 config::Kernel flash_attention_kernel(const AttentionDims& d,
                                       const std::string& dtype);
-
-// The same for the attention of a bound cascade, its ranks named B, H, M, P, E, F (batch and heads
-// optional): a 1-pass, 2-pass or 3-pass attention cascade computes the same function.
-config::Kernel flash_attention_kernel(const workloads::Cascade& cascade,
-                                      const workloads::RankSizes& sizes, const std::string& dtype);
 
 // instant-ngp's multiresolution hash encoding (Mueller et al., SIGGRAPH 2022): for each point and
 // level, the 2^dims corners of its grid cell are hashed into the level's table of `table_size`

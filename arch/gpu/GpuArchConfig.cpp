@@ -1,4 +1,5 @@
 #include "arch/gpu/GpuArchConfig.h"
+#include "arch/gpu/FusedKernels.h"
 
 #include <set>
 #include <tuple>
@@ -194,6 +195,10 @@ void GpuArchConfig::validate() const {
       fail_at(f, at("threads"), "gemm_tile: threads must be 1 to limits.max_threads_per_block");
     if (tile.peak_fraction() > 1) fail_at(f, at("peak_fraction"), "gemm_tile: peak_fraction is a fraction: at most 1");
   }
+  if (const std::string& family = g.mapping().attention_family(); !family.empty() && !attention_family_named(family))
+    fail_at(f, {{"mapping"}, {"attention_family"}},
+            "mapping: unknown attention_family '" + base::printable(family) +
+                "' (known: flash_attention_2, flash_attention_3, memory_efficient_attention)");
 }
 
 ComputeCapabilityTable::ComputeCapabilityTable(const std::string& text, const std::string& file)

@@ -21,6 +21,7 @@
 #include "validation/gpu/GpuValidation.h"
 #include "validation/gpu/TraceTable.h"
 #include "base/TextProtoFile.h"
+#include "sim/cli/ArchArgument.h"
 #include "sim/cli/ExitCodes.h"
 
 namespace cascade::sim {
@@ -29,30 +30,6 @@ namespace {
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
 using arch::gpu::Limiter;
-
-constexpr const char* kGpuConfigDir = "configs/arch/gpu";
-
-// --arch is a path if it names a file or looks like one; otherwise a config name looked up as
-// <root>/configs/arch/gpu/<name>.pbtxt.
-std::string resolve_arch(const std::string& arch, const std::string& root) {
-  // Every file-system query with an error code: an unreadable or overlong name is just not found.
-  std::error_code ec;
-  if (fs::is_regular_file(arch, ec) || arch.find('/') != std::string::npos || arch.ends_with(".pbtxt"))
-    return arch;
-  const fs::path dir = fs::path(root) / kGpuConfigDir;
-  const fs::path path = dir / (arch + ".pbtxt");
-  if (fs::is_regular_file(path, ec)) return path.string();
-  std::set<std::string> known;
-  if (fs::is_directory(dir, ec))
-    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
-      if (it->path().extension() == ".pbtxt" && it->path().stem() != "compute_capabilities")
-        known.insert(it->path().stem().string());
-  std::string list;
-  for (const auto& name : known) list += (list.empty() ? "" : ", ") + name;
-  throw UsageError{"--arch: no GPU config '" + base::printable(arch) + "' (looked for " +
-                   base::printable(path.string()) +
-                   (list.empty() ? "; give --root DIR or a path" : "; known: " + list) + ")"};
-}
 
 std::string count(int blocks) {
   return blocks == arch::gpu::kUnlimited ? "unlimited" : std::to_string(blocks);
@@ -122,7 +99,7 @@ int run_validate(const std::vector<std::string>& args) {
   if (!vm.count("arch")) throw UsageError{"gpu validate: give --arch NAME or --arch FILE"};
   if (!vm.count("traces")) throw UsageError{"gpu validate: give --traces FILE..."};
   const arch::gpu::GpuModel model(arch::gpu::GpuArchConfig::load(
-      resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>())));
+      resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>(), true)));
   if (vm.count("out")) base::make_output_directory(vm["out"].as<std::string>());
   const auto report =
       validation::validate_gpu_model(model, vm["traces"].as<std::vector<std::string>>());
@@ -165,7 +142,7 @@ int run_time(const std::vector<std::string>& args) {
   if (!vm.count("arch")) throw UsageError{"gpu time: give --arch NAME or --arch FILE"};
   if (!vm.count("kernel")) throw UsageError{"gpu time: give --kernel FILE"};
   const arch::gpu::GpuModel model(arch::gpu::GpuArchConfig::load(
-      resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>())));
+      resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>(), true)));
   const std::string path = vm["kernel"].as<std::string>();
   config::Kernel kernel;
   const base::TextProtoFile file(base::TextProtoFile::read(path), path, kernel);
@@ -237,7 +214,7 @@ int run_calibrate(const std::vector<std::string>& args) {
   const std::string out = vm["output"].as<std::string>();
   base::check_output_path(out);
   const auto uncalibrated = arch::gpu::GpuArchConfig::load(
-      resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>()));
+      resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>(), true));
   std::vector<std::string> skipped;
   const auto cases = validation::load_measured_cases(files, skipped);
   const auto r = validation::calibrate_gpu(uncalibrated, cases, vm["seed"].as<uint64_t>(), measured_idle_watts(files));
@@ -310,7 +287,7 @@ int run_gpu_command(const std::vector<std::string>& args) {
   if (!vm.count("regs")) throw UsageError{"gpu occupancy: give --regs REGISTERS_PER_THREAD"};
 
   const auto gpu = arch::gpu::GpuArchConfig::load(
-      resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>()));
+      resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>(), true));
   arch::gpu::KernelResources k;
   k.threads_per_block = vm["block"].as<int64_t>();
   k.registers_per_thread = vm["regs"].as<int64_t>();

@@ -5,8 +5,10 @@
 #include <iostream>
 #include <map>
 
+#include "arch/ArchLoader.h"
 #include "arch/ModelRegistry.h"
 #include "base/OutputFile.h"
+#include "sim/cli/ArchArgument.h"
 #include "sim/cli/ExitCodes.h"
 #include "sim/report/ProtoJson.h"
 #include "sim/report/RunSummary.h"
@@ -33,7 +35,9 @@ std::string safe_file_name(const std::string& name) {
 int run_run_command(const std::vector<std::string>& args) {
   po::options_description named("options of 'cascade run'");
   named.add_options()("help,h", "print this help")(
-      "arch", po::value<std::string>(), "architecture config (configs/arch/*.pbtxt)")(
+      "arch", po::value<std::string>(),
+      "architecture config: a file, or a name in configs/arch/ or configs/arch/gpu/ (fusemax_cloud, h100_sxm.calibrated)")(
+      "root", po::value<std::string>()->default_value("."), "where configs/ is, for --arch NAME")(
       "workload", po::value<std::string>(), "workload file (workloads/library/**/*.pbtxt)")(
       "set", po::value<std::vector<std::string>>()->composing(),
       "RANK=SIZE: bind a rank's size (repeatable), e.g. --set M=65536")(
@@ -46,14 +50,16 @@ int run_run_command(const std::vector<std::string>& args) {
   po::store(po::command_line_parser(args).options(named).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
-    std::cout << "usage: cascade run --arch ARCH.pbtxt --workload W.pbtxt [--set RANK=SIZE]..."
+    std::cout << "usage: cascade run --arch NAME|FILE --workload W.pbtxt [--set RANK=SIZE]..."
                  " [--fidelity analytical|cycle] [--no-fast-forward]\n"
-                 "                  [--output FILE.json]\n\n"
-                 "Evaluates the architecture's model (its `model` field: ";
+                 "                  [--output FILE.json] [--root DIR]\n\n"
+                 "Evaluates the architecture's model on the workload: an accelerator config's `model` (";
     const auto names = arch::ModelRegistry::builtin().names();
     for (size_t i = 0; i < names.size(); ++i) std::cout << (i ? ", " : "") << names[i];
-    std::cout << ") on the workload; prints cycles, seconds, energy, utilization, traffic and\n"
-                 "phases, and writes the record as JSON (configs/result.proto).\n\n"
+    std::cout << "),\nor the GPU model for a GPU config (configs/arch/gpu/), which maps the workload's operators\n"
+                 "onto the kernels a framework launches. Prints cycles, seconds, energy, utilization, traffic\n"
+                 "and phases (on a GPU, the kernels in launch order), and writes the record as JSON\n"
+                 "(configs/result.proto).\n\n"
               << named;
     return kExitOk;
   }
@@ -66,15 +72,15 @@ int run_run_command(const std::vector<std::string>& args) {
       workloads::parse_size_override(s, overrides);
 
   if (vm.count("output")) base::check_output_path(vm["output"].as<std::string>());
-  const arch::ArchConfig config = arch::ArchConfig::load(vm["arch"].as<std::string>());
-  const auto model = arch::ModelRegistry::builtin().create(config);
+  const auto model =
+      arch::load_model(resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>(), false));
   model->set_fast_forward(!vm.count("no-fast-forward"));
   const workloads::Cascade cascade = workloads::load_workload_file(vm["workload"].as<std::string>());
   const workloads::RankSizes sizes = workloads::bind_shapes(cascade, overrides);
   const Result result = model->evaluate(cascade, sizes, fidelity);
 
   const std::string output = vm.count("output") ? vm["output"].as<std::string>()
-                                                : safe_file_name(config.proto().name() + "." + cascade.name) + ".json";
+                                                : safe_file_name(result.arch + "." + cascade.name) + ".json";
   base::write_output_file(output, proto_to_json(result.to_record()));
   std::cout << format_run_summary(result) << "\nwrote " << output << "\n";
   return kExitOk;

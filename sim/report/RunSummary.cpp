@@ -34,6 +34,20 @@ std::string format_run_summary(const Result& r) {
     out << "  " << name << ": " << phase.first << " cycles ("
         << fixed(r.cycles ? 100.0 * static_cast<double>(phase.first) / static_cast<double>(r.cycles) : 0, 1)
         << "%), " << sci(phase.second * 1e-12) << " J\n";
+  if (!r.kernels.empty()) {
+    out << "\nkernels (in launch order):\n";
+    out << base::format("  %-24s %-12s %-16s %-12s %5s %9s %6s %12s %12s\n", "name", "kind", "grid", "block",
+                        "regs", "smem", "occ%", "time (us)", "energy (J)");
+    const auto dim3 = [](const auto& d) {
+      std::string s;
+      for (int i = 0; i < d.size(); ++i) s += (i ? "x" : "") + std::to_string(d[i]);
+      return s;
+    };
+    for (const auto& k : r.kernels)
+      out << base::format("  %-24s %-12s %-16s %-12s %5u %9u %6.1f %12.2f %12.4g\n", k.name().c_str(),
+                          k.kind().c_str(), dim3(k.grid()).c_str(), dim3(k.block()).c_str(), k.registers_per_thread(),
+                          k.dynamic_smem_bytes(), 100 * k.occupancy(), k.seconds() * 1e6, k.energy_pj() * 1e-12);
+  }
   return out.str();
 }
 

@@ -62,6 +62,7 @@ config::RunRecord Result::to_record() const {
     p->set_energy_pj(phase.second);
   }
   for (const auto& [name, value] : stats) (*r.mutable_stats())[name] = value;
+  for (const auto& k : kernels) *r.add_kernel() = k;
   return r;
 }
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "configs/result.pb.h"
 
@@ -25,6 +26,7 @@ struct Result {
   std::map<Key, double> traffic_bytes;       // (level, direction) -> bytes
   std::map<std::string, std::pair<uint64_t, double>> phases;  // name -> (cycles, pJ)
   std::map<std::string, double> stats;
+  std::vector<config::KernelRecord> kernels;  // GPU runs: the launches in order
 
   double seconds() const { return clock_hz > 0 ? static_cast<double>(cycles) / clock_hz : 0; }
   double total_energy_pj() const;

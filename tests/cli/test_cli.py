@@ -123,6 +123,52 @@ class Run(unittest.TestCase):
             self.assertEqual(r.returncode, 2, r.stderr)
             self.assertIn(bad + ":5:1: error: unknown model 'fusemox'", r.stderr)
 
+    def test_gpu_runs_the_pytorch_layer_as_its_kernels(self):
+        # bert_base_layer's operators, in cascade order, each one kernel: the launches a Kineto
+        # trace of torch.nn.TransformerEncoderLayer records (tests/gpu compares them one to one).
+        layer = os.path.join(SOURCE, "workloads", "library", "transformers", "bert_base_layer.pbtxt")
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "r.json")
+            r = run("run", "--root", SOURCE, "--arch", "h100_sxm.calibrated", "--workload", layer,
+                    "--set", "M=1024", "-o", out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("gpu on bert_base_layer (arch h100_sxm", r.stdout)
+            self.assertIn("kernels (in launch order)", r.stdout)
+            with open(out) as f:
+                record = json.load(f)
+            self.assertEqual([k["name"] for k in record["kernel"]],
+                             ["in_proj", "attention", "out_proj", "residual1", "norm1", "linear1",
+                              "linear2", "residual2", "norm2"])
+            self.assertEqual([k["kind"] for k in record["kernel"]],
+                             ["gemm", "attention", "gemm", "elementwise", "layer_norm", "gemm", "gemm",
+                              "elementwise", "layer_norm"])
+            device_s = sum(k["seconds"] for k in record["kernel"])
+            self.assertAlmostEqual(record["seconds"], device_s, delta=device_s * 1e-6)
+
+    def test_arch_by_name_and_unknown_name(self):
+        with tempfile.TemporaryDirectory() as d:
+            r = run("run", "--root", SOURCE, "--arch", "fusemax_cloud", "--workload", self.BERT,
+                    "--set", "M=1024", "-o", os.path.join(d, "r.json"))
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("fusemax on bert_base", r.stdout)
+        r = run("run", "--root", SOURCE, "--arch", "tpu_v9", "--workload", self.BERT)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("no architecture config 'tpu_v9'", r.stderr)
+        self.assertIn("fusemax_cloud", r.stderr)
+        self.assertIn("h100_sxm", r.stderr)
+
+    def test_config_of_neither_schema_names_the_one_it_reads_further(self):
+        # A GPU config with a misspelt field on line 3 parses further as a GPU config than as an
+        # accelerator config (which stops at line 2, `part`).
+        with tempfile.TemporaryDirectory() as d:
+            bad = os.path.join(d, "bad.pbtxt")
+            with open(bad, "w") as f:
+                f.write('name: "g"\npart: "p"\nsm_cuont: 1\n')
+            r = run("run", "--arch", bad, "--workload", self.BERT, "-o", os.path.join(d, "r.json"))
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn(bad + ":3:", r.stderr)
+            self.assertIn("(read as a GPU config, configs/gpu.proto)", r.stderr)
+
     def test_unavailable_fidelity_is_bad_input(self):
         r = run("run", "--arch", self.ARCH, "--workload", self.BERT, "--fidelity", "quantum")
         self.assertEqual(r.returncode, 2)

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "GpuTestSupport.h"
+#include "arch/gpu/CascadeMapping.h"
 #include "arch/gpu/FusedKernels.h"
 #include "workloads/parser/WorkloadLoader.h"
 
@@ -23,8 +24,17 @@ TEST(FusedKernels, FlashAttentionWithinTwoTimesOfTheMeasuredKernel) {
     const auto sizes = workloads::bind_shapes(attention, {{"M", seq}});
     AttentionDims d{8, 12, seq, seq, 64, 64};
     const auto k = flash_attention_kernel(d, "bf16");
-    // From the cascade (B = H = 1 there): the same kernel but for batch and heads.
-    const auto from_cascade = flash_attention_kernel(attention, sizes, "bf16");
+    // From the cascade (B = H = 1 there), all its Einsums one attention operator: the same kernel
+    // but for batch and heads.
+    std::vector<size_t> all(attention.einsums.size());
+    for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+    const AttentionDims from = attention_dims(attention, all, sizes);
+    EXPECT_EQ(from.batch, 1u);
+    EXPECT_EQ(from.queries, seq);
+    EXPECT_EQ(from.keys, seq);
+    EXPECT_EQ(from.qk_embed, 64u);
+    EXPECT_EQ(from.v_embed, 64u);
+    const auto from_cascade = flash_attention_kernel(from, "bf16");
     EXPECT_DOUBLE_EQ(from_cascade.work().sfu_ops() * 96, k.work().sfu_ops());
     const double predicted_us = model.estimate(k).timing.seconds * 1e6;
     EXPECT_GE(predicted_us / measured_us, 0.5) << seq;

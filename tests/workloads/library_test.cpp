@@ -27,8 +27,19 @@ const config::EinsumReport& einsum_named(const config::WorkloadReport& r, const 
   throw std::out_of_range("no Einsum " + n);
 }
 
-TEST(Library, HoldsTheFourAttentionCascadesAndFourTransformers) {
-  EXPECT_EQ(all_library_files().size(), 8u);
+TEST(Library, HoldsTheFourAttentionCascadesAndFiveTransformers) {
+  EXPECT_EQ(all_library_files().size(), 9u);
+}
+
+TEST(Library, BertLayerMacsByHand) {
+  // bert_base_layer at its defaults (B = 8, M = P = 512, D = 768, H = 12, E = F = 64, S = 3072),
+  // T = B P = 4096 tokens: the packed projection T D (3 H E), the score and value GEMMs B H M P E
+  // each, the output projection T (H F) D, the FFN's two T D S, and the layer norms' sums of
+  // squares T D each.
+  const auto r = analyze_workload(load_workload_file(library_file("transformers/bert_base_layer.pbtxt")), {});
+  const uint64_t t = 8 * 512, d = 768;
+  const uint64_t expected = t * d * 2304 + 2 * (96ull * 512 * 512 * 64) + t * 768 * d + 2 * t * d * 3072 + 2 * t * d;
+  EXPECT_EQ(ops_of(r.total_ops(), "mac"), expected);
 }
 
 TEST(Library, EveryFileRoundTripsThroughThePrinter) {

@@ -128,6 +128,20 @@ const Case kCases[] = {
     {"ConstantIndexPastEnd",
      kHeader + "einsum: \"B[p] = A[8,p]\"\n",
      "bad.pbtxt:6:19: error: index '8' = 8 is past the end of rank M of tensor 'A' (last position 7)"},
+    // Operators (line 6: an Einsum writing B; the operator on line 7).
+    {"OperatorOfAnUnwrittenTensor",
+     kHeader + "einsum: \"B[p] = A[m,p]\"\noperator { name: \"o\" kind: ELEMENTWISE einsum: \"A\" }\n",
+     "bad.pbtxt:7:40: error: operator 'o': no Einsum writes 'A'"},
+    {"EinsumInTwoOperators",
+     kHeader + "einsum: \"B[p] = A[m,p]\"\noperator { name: \"o\" kind: ELEMENTWISE einsum: \"B\" }\n"
+               "operator { name: \"p\" kind: ELEMENTWISE einsum: \"B\" }\n",
+     "bad.pbtxt:8:40: error: operator 'p': the Einsum writing 'B' is already in an operator"},
+    {"OperatorWithoutKind", kHeader + "einsum: \"B[p] = A[m,p]\"\noperator { name: \"o\" einsum: \"B\" }\n",
+     "bad.pbtxt:7:1: error: operator 'o': missing field 'kind' (one of LINEAR, ATTENTION, NORMALIZATION, ELEMENTWISE)"},
+    {"OperatorTwice",
+     kHeader + "einsum: \"B[p] = A[m,p]\"\noperator { name: \"o\" kind: LINEAR einsum: \"B\" }\n"
+               "operator { name: \"o\" kind: LINEAR }\n",
+     "bad.pbtxt:8:12: error: operator 'o' is declared twice"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Cascades, Malformed, testing::ValuesIn(kCases),

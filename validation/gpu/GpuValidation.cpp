@@ -8,6 +8,7 @@
 #include <optional>
 #include <sstream>
 
+#include "arch/gpu/FrameworkKernels.h"
 #include "arch/gpu/FusedKernels.h"
 #include "base/Format.h"
 #include "base/Json.h"
@@ -241,49 +242,21 @@ void cases_from_kineto(const ImportResult& imported, const std::string& file, st
       skipped.push_back(run.source() + ": operator '" + op + "' has an input of more than 2^40 elements");
       continue;
     } else if (op == "aten::add_" && !d.empty()) {
-      // PyTorch's vectorized element-wise kernel: 8 elements per thread, 128 threads a block; both
-      // inputs read once and the output written once, in bf16 (within the grid: n is below 2^40).
+      // Both inputs read once and the output written once, in bf16, one add an element (within
+      // the grid: n is below 2^40).
       const double n = elements(d[0]);
-      config::Kernel k;
-      k.set_name(op);
-      k.mutable_grid()->set_x(static_cast<uint32_t>(std::ceil(n / 8 / 128)));
-      k.mutable_block()->set_x(128);
-      k.set_registers_per_thread(32);
-      k.mutable_work()->set_dram_bytes(3 * n * 2);
-      k.mutable_work()->set_dram_write_bytes(n * 2);
-      k.mutable_work()->set_fp32_flops(n);
-      k.mutable_work()->set_bytes_per_access(16);
+      const config::Kernel k = arch::gpu::vectorized_elementwise_kernel(op, n, 2 * n * 2, n * 2, n);
       c.kind = "elementwise";
       c.describe = [k](const arch::gpu::GpuModel&) { return k; };
     } else if (op == "aten::native_layer_norm" && !d.empty() && !d[0].empty()) {
-      // PyTorch's vectorized_layer_norm_kernel (aten/src/ATen/native/cuda/layer_norm_kernel.cu):
-      // one block of 128 threads per row, 4-element vectors. It reads the row and runs Welford's
-      // update per element, combines the threads' sums by warp shuffles and across the 4 warps
-      // through shared memory, then reads the row again with gamma and beta (from L2) and writes
-      // it normalised, with mean and rstd (fp32) per row. Nsight Compute on the H100
-      // (validation/traces/h100/ncu_layer_norm.csv, 768 columns) counts 1867 warp instructions a
-      // row, 77.8 thread instructions an element, with the schedulers issuing 89% of the time: the
-      // kernel is bound by instruction issue, each instruction an FMA's issue slot (2 flops).
-      // (Rows within the grid: n is below 2^40 and rows = n / cols, cols at least 1.)
+      // Rows of the last dimension, in bf16 (rows within the grid: n is below 2^40 and
+      // rows = n / cols, cols at least 1).
       const double n = elements(d[0]), cols = d[0].back(), rows = n / cols;
       if (rows > (1u << 31) - 1) {
         skipped.push_back(run.source() + ": layer norm of " + std::to_string(rows) + " rows, beyond CUDA's grid");
         continue;
       }
-      constexpr double kInstructionsPerElement = 1867.0 * 32 / 768;
-      config::Kernel k;
-      k.set_name(op);
-      k.mutable_grid()->set_x(static_cast<uint32_t>(rows));
-      k.mutable_block()->set_x(32);
-      k.mutable_block()->set_y(4);
-      k.set_registers_per_thread(32);
-      k.mutable_work()->set_dram_bytes(2 * n * 2 + rows * 8);
-      k.mutable_work()->set_dram_write_bytes(n * 2 + rows * 8);
-      k.mutable_work()->set_l2_bytes(n * 2 + rows * cols * 2 * 2);
-      k.mutable_work()->set_fp32_flops(2 * kInstructionsPerElement * n);
-      k.mutable_work()->set_ilp(4);  // a warp's 4-element vectors and the block's other warps
-      k.mutable_work()->set_bytes_per_access(8);
-      k.mutable_work()->set_serial_phases(true);
+      const config::Kernel k = arch::gpu::layer_norm_kernel(op, rows, cols, 2);
       c.kind = "elementwise";
       c.describe = [k](const arch::gpu::GpuModel&) { return k; };
     } else {

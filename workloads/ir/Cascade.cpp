@@ -1,5 +1,7 @@
 #include "workloads/ir/Cascade.h"
 
+#include <algorithm>
+
 namespace cascade::workloads {
 
 int element_bytes(ElementType type) {
@@ -82,9 +84,26 @@ std::string Cascade::root_rank(const std::string& rank) const {
   return r;
 }
 
+std::string to_string(OperatorKind kind) {
+  switch (kind) {
+    case OperatorKind::Linear: return "LINEAR";
+    case OperatorKind::Attention: return "ATTENTION";
+    case OperatorKind::Normalization: return "NORMALIZATION";
+    case OperatorKind::Elementwise: return "ELEMENTWISE";
+  }
+  return "";
+}
+
+const Operator* Cascade::operator_of(size_t einsum) const {
+  for (const auto& op : operators)
+    if (std::binary_search(op.einsums.begin(), op.einsums.end(), einsum)) return &op;
+  return nullptr;
+}
+
 bool Cascade::equals(const Cascade& o) const {
   if (name != o.name || description != o.description || ranks != o.ranks ||
-      partitions != o.partitions || tensors != o.tensors || einsums.size() != o.einsums.size())
+      partitions != o.partitions || tensors != o.tensors || operators != o.operators ||
+      einsums.size() != o.einsums.size())
     return false;
   for (size_t i = 0; i < einsums.size(); ++i)
     if (!einsums[i].equals(o.einsums[i])) return false;

@@ -47,6 +47,18 @@ struct Tensor {
   }
 };
 
+// How a framework groups Einsums into one operation (configs/workload.proto OperatorKind).
+enum class OperatorKind { Linear, Attention, Normalization, Elementwise };
+std::string to_string(OperatorKind kind);
+
+struct Operator {
+  std::string name;
+  OperatorKind kind = OperatorKind::Elementwise;
+  std::vector<size_t> einsums;  // indices into Cascade::einsums, ascending
+  base::SourcePos pos;
+  bool operator==(const Operator& o) const { return name == o.name && kind == o.kind && einsums == o.einsums; }
+};
+
 // A validated cascade of extended Einsums: the workload IR every model consumes. Sizes are not
 // bound here (see ShapeBinding), so one Cascade serves every sequence length.
 struct Cascade {
@@ -57,6 +69,7 @@ struct Cascade {
   std::vector<Partition> partitions;
   std::vector<Tensor> tensors;
   std::vector<Einsum> einsums;
+  std::vector<Operator> operators;  // each Einsum in at most one
 
   const Rank* find_rank(const std::string& name) const;
   const Tensor* find_tensor(const std::string& name) const;
@@ -70,6 +83,8 @@ struct Cascade {
   // The root rank of a partition family: M for M, M1, M0 (and for parts of parts).
   std::string root_rank(const std::string& rank) const;
 
+  // The operator grouping Einsum `einsum`, or nullptr.
+  const Operator* operator_of(size_t einsum) const;
   bool equals(const Cascade& o) const;
 };
 

@@ -1,5 +1,6 @@
 #include "workloads/parser/WorkloadLoader.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -33,7 +34,8 @@ class Converter {
     const std::pair<const char*, int> counts[] = {{"rank", w.rank_size()},
                                                   {"partition", w.partition_size()},
                                                   {"tensor", w.tensor_size()},
-                                                  {"einsum", w.einsum_size()}};
+                                                  {"einsum", w.einsum_size()},
+                                                  {"operator", w.operator__size()}};
     for (const auto& [field, n] : counts) {
       const int limit = field == std::string("rank") || field == std::string("partition") ? kMaxRanks : kMaxEinsums;
       if (n > limit)
@@ -95,6 +97,7 @@ class Converter {
       const base::SourcePos field = source_.locate({{"einsum", i}});
       c.einsums.push_back(parse_einsum(w.einsum(i), file_, source_.literal_start(field)));
     }
+    for (int i = 0; i < w.operator__size(); ++i) c.operators.push_back(convert_operator(w, c, i));
     return c;
   }
 
@@ -117,6 +120,49 @@ class Converter {
                                         : "unknown type " + std::to_string(static_cast<int>(t.type()))) +
                                    " (one of FP32, FP16, BF16, FP8, INT8, INT16, INT32, FP64)");
     }
+  }
+
+  // An operator's Einsums by the tensors they write, each once, in any operator at most once.
+  Operator convert_operator(const config::Workload& w, const Cascade& c, int i) const {
+    const auto& o = w.operator_(i);
+    Operator op;
+    op.pos = source_.locate({{"operator", i}});
+    if (o.name().empty()) throw base::InputError(file_, op.pos, "operator: missing field 'name'");
+    if (!base::is_printable(o.name()))
+      throw base::InputError(file_, source_.locate({{"operator", i}, {"name"}}),
+                             "operator: the name has a control character (a newline?)");
+    for (const auto& other : c.operators)
+      if (other.name == o.name())
+        throw base::InputError(file_, source_.locate({{"operator", i}, {"name"}}),
+                               "operator '" + o.name() + "' is declared twice");
+    switch (o.kind()) {
+      case config::LINEAR: op.kind = OperatorKind::Linear; break;
+      case config::ATTENTION: op.kind = OperatorKind::Attention; break;
+      case config::NORMALIZATION: op.kind = OperatorKind::Normalization; break;
+      case config::ELEMENTWISE: op.kind = OperatorKind::Elementwise; break;
+      default:
+        throw base::InputError(file_, op.pos, "operator '" + o.name() + "': " +
+                                                  (o.kind() == config::OPERATOR_KIND_UNSPECIFIED
+                                                       ? std::string("missing field 'kind'")
+                                                       : "unknown kind " + std::to_string(static_cast<int>(o.kind()))) +
+                                                  " (one of LINEAR, ATTENTION, NORMALIZATION, ELEMENTWISE)");
+    }
+    op.name = o.name();
+    if (o.einsum_size() == 0) throw base::InputError(file_, op.pos, "operator '" + o.name() + "': no 'einsum'");
+    for (int k = 0; k < o.einsum_size(); ++k) {
+      const base::SourcePos at = source_.locate({{"operator", i}, {"einsum", k}});
+      const std::string& tensor = o.einsum(k);
+      const int writer = c.writer_of(tensor);
+      if (writer < 0)
+        throw base::InputError(file_, at, "operator '" + o.name() + "': no Einsum writes '" + base::printable(tensor) + "'");
+      const auto e = static_cast<size_t>(writer);
+      if (c.operator_of(e) || std::find(op.einsums.begin(), op.einsums.end(), e) != op.einsums.end())
+        throw base::InputError(file_, at, "operator '" + o.name() + "': the Einsum writing '" + tensor +
+                                              "' is already in an operator");
+      op.einsums.push_back(e);
+    }
+    std::sort(op.einsums.begin(), op.einsums.end());
+    return op;
   }
 
   double parse_number(const std::string& text, base::SourcePos pos, const std::string& what) const {

@@ -48,6 +48,15 @@ std::string print_workload(const Cascade& c) {
     pt->set_initial(t.initial_text);
   }
   for (const auto& e : c.einsums) w.add_einsum(e.to_string());
+  for (const auto& op : c.operators) {
+    auto* po = w.add_operator_();
+    po->set_name(op.name);
+    po->set_kind(op.kind == OperatorKind::Linear          ? config::LINEAR
+                 : op.kind == OperatorKind::Attention     ? config::ATTENTION
+                 : op.kind == OperatorKind::Normalization ? config::NORMALIZATION
+                                                          : config::ELEMENTWISE);
+    for (size_t e : op.einsums) po->add_einsum(c.einsums[e].output.tensor);
+  }
   std::string text;
   google::protobuf::TextFormat::PrintToString(w, &text);
   return text;

@@ -1,0 +1,285 @@
+#include "arch/gpu/CascadeMapping.h"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+
+#include "arch/gpu/FrameworkKernels.h"
+#include "workloads/analysis/OpCounts.h"
+
+namespace cascade::arch::gpu {
+namespace {
+
+using workloads::Cascade;
+using workloads::Einsum;
+using workloads::Expr;
+using workloads::RankSizes;
+using Vars = std::set<std::string>;
+
+Vars vars_of(const workloads::Access& a) {
+  Vars v;
+  for (const auto& idx : a.indices)
+    for (const auto& x : idx.variables()) v.insert(x);
+  return v;
+}
+
+uint64_t product(const Vars& vars, const Cascade& c, const RankSizes& sizes, const std::string& what) {
+  uint64_t n = 1;
+  for (const auto& v : vars) n = workloads::checked_mul(n, sizes.of_variable(v), c, "the GPU mapping's", what);
+  return n;
+}
+
+double tensor_elements(const Cascade& c, const std::string& name, const RankSizes& sizes) {
+  const workloads::Tensor* t = c.find_tensor(name);
+  double n = 1;
+  for (size_t k = 0; k < t->ranks.size(); ++k)
+    n *= static_cast<double>(sizes.of(t->ranks[k]) + (c.is_recurrent_position(name, k) ? 1 : 0));
+  return n;
+}
+
+double tensor_bytes(const Cascade& c, const std::string& name, const RankSizes& sizes) {
+  return tensor_elements(c, name, sizes) * workloads::element_bytes(c.find_tensor(name)->type);
+}
+
+// A GEMM-shaped Einsum: the sum of a product of two tensors, its variables in the roles of a batched
+// GEMM with `a` as the left operand (M) and `b` as the right one (N).
+struct Gemm {
+  std::string a, b;
+  Vars batch, m, n, k;
+};
+
+// The roles with the first operand as A; nothing if the Einsum is not a sum of a product of two
+// tensors with a reduced rank; an InputError if a variable fits no role.
+std::optional<Gemm> gemm_of(const Cascade& c, const Einsum& e) {
+  const bool product_of_two = e.rhs->kind == Expr::Kind::Binary && e.rhs->op == '*' &&
+                              e.rhs->args[0]->kind == Expr::Kind::Access &&
+                              e.rhs->args[1]->kind == Expr::Kind::Access;
+  const Vars out = vars_of(e.output);
+  bool reduces = false;
+  for (const auto& v : e.variables()) reduces = reduces || !out.count(v);
+  if (!product_of_two || !reduces || e.reduction.op != workloads::ReduceOp::Sum) return std::nullopt;
+  Gemm g{e.rhs->args[0]->access.tensor, e.rhs->args[1]->access.tensor, {}, {}, {}, {}};
+  const Vars a = vars_of(e.rhs->args[0]->access), b = vars_of(e.rhs->args[1]->access);
+  for (const auto& v : e.variables()) {
+    const bool in_a = a.count(v), in_b = b.count(v), in_c = out.count(v);
+    if (in_a && in_b && in_c) g.batch.insert(v);
+    else if (in_a && in_c) g.m.insert(v);
+    else if (in_b && in_c) g.n.insert(v);
+    else if (in_a && in_b) g.k.insert(v);
+    else
+      throw base::InputError(c.file, e.pos, "Einsum '" + e.output.tensor + "': rank '" + v +
+                                                "' fits no GEMM role (batch, M, N or K)");
+  }
+  return g;
+}
+
+// The variables an Einsum reduces: those of its iteration space that its output lacks.
+Vars reduced_vars(const Einsum& e) {
+  const Vars out = vars_of(e.output);
+  Vars reduced;
+  for (const auto& v : e.variables())
+    if (!out.count(v)) reduced.insert(v);
+  return reduced;
+}
+
+Gemm swapped(const Gemm& g) { return {g.b, g.a, g.batch, g.n, g.m, g.k}; }
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  return s;
+}
+
+[[noreturn]] void fail_operator(const Cascade& c, const workloads::Operator& op, const std::string& message) {
+  throw base::InputError(c.file, op.pos, "operator '" + op.name + "' (" + lower(workloads::to_string(op.kind)) +
+                                             "): " + message);
+}
+
+// One vectorized pass over a group of Einsums: it reads what comes from outside the group and
+// writes what is used outside it or left as a result.
+config::Kernel elementwise_group(const Cascade& c, const std::vector<size_t>& group, const RankSizes& sizes,
+                                 const std::string& name) {
+  Vars produced, read, used_outside;
+  for (size_t i : group) produced.insert(c.einsums[i].output.tensor);
+  for (size_t i = 0; i < c.einsums.size(); ++i) {
+    std::vector<const workloads::Access*> accesses;
+    c.einsums[i].rhs->collect_accesses(accesses);
+    const bool inside = std::find(group.begin(), group.end(), i) != group.end();
+    for (const auto* a : accesses) (inside ? read : used_outside).insert(a->tensor);
+  }
+  double read_bytes = 0, write_bytes = 0, flops = 0, elements = 0;
+  for (const auto& t : read)
+    if (!produced.count(t)) read_bytes += tensor_bytes(c, t, sizes);
+  for (const auto& t : produced)
+    if (used_outside.count(t) || !read.count(t)) write_bytes += tensor_bytes(c, t, sizes);
+  for (size_t i : group) {
+    flops += static_cast<double>(workloads::count_ops(c.einsums[i], c, sizes).total());
+    elements = std::max(elements, static_cast<double>(workloads::iteration_points(c.einsums[i], c, sizes)));
+  }
+  return vectorized_elementwise_kernel(name, elements, read_bytes, write_bytes, flops);
+}
+
+config::Kernel linear_kernel(const GpuModel& model, const Cascade& c, const workloads::Operator& op,
+                             const RankSizes& sizes) {
+  std::vector<std::pair<size_t, Gemm>> gemms;
+  for (size_t i : op.einsums) {
+    if (auto g = gemm_of(c, c.einsums[i])) {
+      gemms.emplace_back(i, *g);
+    } else if (!reduced_vars(c.einsums[i]).empty()) {
+      fail_operator(c, op, "'" + c.einsums[i].output.tensor +
+                               "' reduces but is no GEMM: a linear operator's other Einsums are element-wise epilogues");
+    }
+  }
+  if (gemms.empty()) fail_operator(c, op, "no GEMM-shaped Einsum (a sum of a product of two tensors)");
+  // The activation: the tensor every GEMM reads (A x [W1 W2 W3], a packed projection), or, where
+  // they share none, each GEMM's first operand (one activation read along different ranks, as
+  // self-attention reads its input along the queries and the keys).
+  std::string activation;
+  for (const std::string& t : {gemms[0].second.a, gemms[0].second.b})
+    if (activation.empty() &&
+        std::all_of(gemms.begin(), gemms.end(), [&](const auto& g) { return g.second.a == t || g.second.b == t; }))
+      activation = t;
+  uint64_t m = 0, k = 0, batch = 0, n = 0;
+  for (auto& [i, g] : gemms) {
+    if (!activation.empty() && g.a != activation) g = swapped(g);
+    const std::string& out = c.einsums[i].output.tensor;
+    const uint64_t gm = product(g.m, c, sizes, out), gk = product(g.k, c, sizes, out),
+                   gb = product(g.batch, c, sizes, out), gn = product(g.n, c, sizes, out);
+    if (i == gemms[0].first) {
+      m = gm, k = gk, batch = gb;
+    } else if (gm != m || gk != k || gb != batch) {
+      fail_operator(c, op, "'" + out + "' differs from '" + c.einsums[gemms[0].first].output.tensor +
+                               "' in its rows, reduced ranks or batch: packed GEMMs share all three");
+    }
+    if (__builtin_add_overflow(n, gn, &n)) fail_operator(c, op, "the N of its GEMMs overflows 64 bits");
+  }
+  config::Kernel kernel = model.gemm_kernel(m, n, k, batch, gpu_dtype(c, c.einsums[gemms[0].first].output.tensor));
+  kernel.set_name(op.name);
+  return kernel;
+}
+
+config::Kernel normalization_kernel(const Cascade& c, const workloads::Operator& op, const RankSizes& sizes) {
+  for (size_t i : op.einsums) {
+    const Einsum& e = c.einsums[i];
+    const Vars reduced = reduced_vars(e);
+    if (reduced.empty()) continue;
+    const Vars out = vars_of(e.output);
+    std::vector<const workloads::Access*> reads;
+    e.rhs->collect_accesses(reads);
+    const std::string& input = reads.front()->tensor;
+    return layer_norm_kernel(op.name, static_cast<double>(product(out, c, sizes, e.output.tensor)),
+                             static_cast<double>(product(reduced, c, sizes, e.output.tensor)),
+                             workloads::element_bytes(c.find_tensor(input)->type));
+  }
+  fail_operator(c, op, "no reduction: a normalisation reduces its rows over a feature rank");
+}
+
+}  // namespace
+
+std::string gpu_dtype(const Cascade& c, const std::string& tensor) {
+  const workloads::Tensor* t = c.find_tensor(tensor);
+  switch (t->type) {
+    case workloads::ElementType::BF16: return "bf16";
+    case workloads::ElementType::FP16: return "fp16";
+    case workloads::ElementType::FP32: return "fp32";
+    case workloads::ElementType::FP8: return "fp8";
+    default:
+      throw base::InputError(c.file, t->pos, "tensor '" + tensor + "': the GPU model has no kernels of type " +
+                                                 workloads::to_string(t->type) + " (BF16, FP16, FP32, FP8)");
+  }
+}
+
+AttentionDims attention_dims(const Cascade& c, const std::vector<size_t>& einsums, const RankSizes& sizes) {
+  const auto fail = [&](const std::string& message) {
+    throw base::InputError(c.file, c.einsums[einsums.front()].pos, "attention: " + message);
+  };
+  std::optional<std::pair<size_t, Gemm>> score;
+  for (size_t i : einsums)
+    if (auto g = gemm_of(c, c.einsums[i]); g && !score) score.emplace(i, *g);
+  if (!score) fail("no score GEMM (a sum of a product of queries and keys)");
+  const Gemm& s = score->second;
+  const std::string& name = c.einsums[score->first].output.tensor;
+  // V: what the group reads from outside besides Q and K.
+  Vars inside, outside;
+  for (size_t i : einsums) inside.insert(c.einsums[i].output.tensor);
+  for (size_t i : einsums) {
+    std::vector<const workloads::Access*> reads;
+    c.einsums[i].rhs->collect_accesses(reads);
+    for (const auto* r : reads)
+      if (!inside.count(r->tensor) && r->tensor != s.a && r->tensor != s.b) outside.insert(r->tensor);
+  }
+  if (outside.size() != 1)
+    fail("the group must read one tensor besides the score's queries and keys (the values), it reads " +
+         std::to_string(outside.size()));
+  Vars v_embed;
+  for (const auto& rank : c.find_tensor(*outside.begin())->ranks) {
+    const std::string var = lower(rank);
+    if (!s.n.count(var) && !s.batch.count(var)) v_embed.insert(var);
+  }
+  AttentionDims d;
+  d.batch = product(s.batch, c, sizes, name);
+  d.heads = 1;
+  d.queries = product(s.m, c, sizes, name);
+  d.keys = product(s.n, c, sizes, name);
+  d.qk_embed = product(s.k, c, sizes, name);
+  d.v_embed = product(v_embed, c, sizes, *outside.begin());
+  return d;
+}
+
+config::Kernel map_einsum_to_gpu(const GpuModel& model, const Cascade& cascade, size_t einsum,
+                                 const RankSizes& sizes, const std::string& dtype) {
+  const Einsum& e = cascade.einsums.at(einsum);
+  const std::string& name = e.output.tensor;
+  if (const auto g = gemm_of(cascade, e)) {
+    config::Kernel kernel = model.gemm_kernel(product(g->m, cascade, sizes, name), product(g->n, cascade, sizes, name),
+                                              product(g->k, cascade, sizes, name),
+                                              product(g->batch, cascade, sizes, name), dtype);
+    kernel.set_name(name);
+    return kernel;
+  }
+  try {
+    config::Kernel kernel = elementwise_group(cascade, {einsum}, sizes, name);
+    if (!reduced_vars(e).empty()) kernel.set_kind("reduction");
+    return kernel;
+  } catch (const base::InputError& error) {
+    throw base::InputError(cascade.file, e.pos, "Einsum '" + name + "': " + error.message());
+  }
+}
+
+std::vector<MappedKernel> map_cascade_to_gpu(const GpuModel& model, const Cascade& c, const RankSizes& sizes) {
+  std::vector<MappedKernel> kernels;
+  const std::string& family_text = model.config().proto().mapping().attention_family();
+  const AttentionKernel family =
+      family_text.empty() ? AttentionKernel::kFlashAttention2 : *attention_family_named(family_text);
+  for (size_t i = 0; i < c.einsums.size(); ++i) {
+    const workloads::Operator* op = c.operator_of(i);
+    if (!op) {
+      const std::string& out = c.einsums[i].output.tensor;
+      const bool gemm = gemm_of(c, c.einsums[i]).has_value();
+      kernels.push_back({out, gemm ? "gemm" : "elementwise", {i}, map_einsum_to_gpu(model, c, i, sizes, gpu_dtype(c, out))});
+      continue;
+    }
+    if (op->einsums.front() != i) continue;  // an operator is launched where its first Einsum is
+    MappedKernel k{op->name, lower(workloads::to_string(op->kind)), op->einsums, {}};
+    try {
+      switch (op->kind) {
+        case workloads::OperatorKind::Linear: k.kernel = linear_kernel(model, c, *op, sizes); break;
+        case workloads::OperatorKind::Attention: {
+          const AttentionDims d = attention_dims(c, op->einsums, sizes);
+          k.kernel = attention_kernel(d, gpu_dtype(c, c.einsums[i].output.tensor), family,
+                                      model.config().proto().sm_count());
+          k.kernel.set_name(op->name);
+          break;
+        }
+        case workloads::OperatorKind::Normalization: k.kernel = normalization_kernel(c, *op, sizes); break;
+        case workloads::OperatorKind::Elementwise: k.kernel = elementwise_group(c, op->einsums, sizes, op->name); break;
+      }
+    } catch (const base::InputError& error) {
+      if (error.file() == c.file && error.pos().line > 0) throw;
+      fail_operator(c, *op, error.message());
+    }
+    kernels.push_back(std::move(k));
+  }
+  return kernels;
+}
+
+}  // namespace cascade::arch::gpu

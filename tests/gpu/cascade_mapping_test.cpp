@@ -1,0 +1,164 @@
+// GPU mappings of the IR's Einsums and operators: the BERT-Base layer's projections become GEMMs
+// with the ranks in the roles derived by hand below, its activation an element-wise kernel; the
+// whole PyTorch encoder layer (bert_base_layer.pbtxt) becomes the kernels the committed Kineto
+// traces recorded, one to one, and predicts their device time within 10% on the H100 and H200.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "GpuTestSupport.h"
+#include "arch/gpu/CascadeMapping.h"
+#include "arch/gpu/GpuCascadeModel.h"
+#include "validation/gpu/TraceImport.h"
+#include "workloads/parser/WorkloadLoader.h"
+
+namespace cascade::arch::gpu {
+namespace {
+
+using testing_support::gpu_config;
+using testing_support::source_path;
+
+struct Bert {
+  workloads::Cascade cascade =
+      workloads::load_workload_file(source_path("workloads/library/transformers/bert_base.pbtxt"));
+  workloads::RankSizes sizes = workloads::bind_shapes(cascade, {{"M", 4096}, {"B", 8}});
+  GpuModel model{gpu_config("h100_sxm")};
+  config::Kernel map(const std::string& tensor) const {
+    return map_einsum_to_gpu(model, cascade, static_cast<size_t>(cascade.writer_of(tensor)), sizes, "bf16");
+  }
+};
+
+TEST(CascadeMapping, ProjectionIsAGemm) {
+  // Q[b,h,e,p] = XQ[b,d,p] * WQ[d,h,e]: b and p only in XQ and Q (M = 8 * 4096), h and e only in WQ
+  // and Q (N = 12 * 64 = 768), d reduced (K = 768), no batch rank: 2 * 32768 * 768 * 768 flops.
+  const Bert bert;
+  const config::Kernel k = bert.map("Q");
+  EXPECT_EQ(k.kind(), "gemm");
+  double flops = 0;
+  for (const auto& [type, f] : k.work().tensor_flops()) flops += f;
+  EXPECT_GE(flops, 2.0 * 32768 * 768 * 768);  // padded tiles may add some
+  EXPECT_LE(flops, 2.0 * 32768 * 768 * 768 * 1.1);
+  EXPECT_NO_THROW(bert.model.estimate(k));
+}
+
+TEST(CascadeMapping, AttentionScoresAreABatchedGemm) {
+  // BQK[b,h,m1,m0,p] = Q[b,h,e,p] * BK[b,h,e,m1,m0]: batch b, h (96); M = p (4096); N = m1 m0 (4096);
+  // K = e (64).
+  const Bert bert;
+  const config::Kernel k = bert.map("BQK");
+  EXPECT_EQ(k.kind(), "gemm");
+  EXPECT_EQ(k.work().dram_bytes(),
+            96.0 * ((4096.0 * 64 + 64 * 4096) * 2 + 4096.0 * 4096 * 2));  // A, B, C once (no split)
+}
+
+TEST(CascadeMapping, ActivationIsElementwise) {
+  // FA[b,s,p] = gelu(FF1[b,s,p]): 8 * 3072 * 4096 elements read and written in bf16, one gelu each,
+  // 8 per thread in blocks of 128.
+  const Bert bert;
+  const config::Kernel k = bert.map("FA");
+  const double n = 8.0 * 3072 * 4096;
+  EXPECT_EQ(k.kind(), "elementwise");
+  EXPECT_DOUBLE_EQ(k.work().dram_bytes(), 2 * n * 2);
+  EXPECT_DOUBLE_EQ(k.work().fp32_flops(), n);
+  EXPECT_EQ(k.grid().x(), static_cast<uint32_t>(n / 8 / 128));
+  EXPECT_NO_THROW(bert.model.estimate(k));
+}
+
+
+struct BertLayer {
+  workloads::Cascade cascade =
+      workloads::load_workload_file(source_path("workloads/library/transformers/bert_base_layer.pbtxt"));
+  GpuCascadeModel model{GpuArchConfig::load(source_path("configs/arch/gpu/h100_sxm.calibrated.pbtxt"))};
+};
+
+TEST(CascadeMapping, PackedProjectionIsOneGemmOfTheSummedN) {
+  // in_proj: Q, K and V projections of 8 x 512 tokens (M = 4096) from D = 768 (K) to 3 x 12 x 64
+  // (N = 2304), as PyTorch's in_proj_weight: 2 * 4096 * 2304 * 768 flops (padded tiles may add some).
+  const BertLayer bert;
+  const auto sizes = workloads::bind_shapes(bert.cascade, {});
+  const auto kernels = map_cascade_to_gpu(bert.model.gpu(), bert.cascade, sizes);
+  ASSERT_EQ(kernels.front().name, "in_proj");
+  EXPECT_EQ(kernels.front().einsums.size(), 6u);
+  double flops = 0;
+  for (const auto& [type, f] : kernels.front().kernel.work().tensor_flops()) flops += f;
+  EXPECT_GE(flops, 2.0 * 4096 * 2304 * 768);
+  EXPECT_LE(flops, 2.0 * 4096 * 2304 * 768 * 1.1);
+}
+
+TEST(CascadeMapping, AttentionOperatorDimensions) {
+  // QK[b,h,m,p] = Q[b,h,p,e] * K[b,h,m,e]: batch b h (8 x 12), queries p, keys m (512), embed e
+  // (64); V[b,h,m,f] less keys and batch: f (64).
+  const BertLayer bert;
+  const auto sizes = workloads::bind_shapes(bert.cascade, {});
+  const workloads::Operator* op = bert.cascade.operator_of(static_cast<size_t>(bert.cascade.writer_of("QK")));
+  ASSERT_NE(op, nullptr);
+  const AttentionDims d = attention_dims(bert.cascade, op->einsums, sizes);
+  EXPECT_EQ(d.batch * d.heads, 96u);
+  EXPECT_EQ(d.queries, 512u);
+  EXPECT_EQ(d.keys, 512u);
+  EXPECT_EQ(d.qk_embed, 64u);
+  EXPECT_EQ(d.v_embed, 64u);
+}
+
+// The kind of each kernel a Kineto trace recorded, by the operator that launched it.
+std::string traced_kind(const std::string& op) {
+  if (op == "aten::addmm" || op == "aten::_addmm_activation") return "gemm";
+  if (op.find("attention") != std::string::npos) return "attention";
+  if (op == "aten::add_") return "elementwise";
+  if (op == "aten::native_layer_norm") return "layer_norm";
+  return "unknown operator " + op;
+}
+
+TEST(CascadeMapping, BertLayerIsTheTracedKernelsAndTheirDeviceTime) {
+  // Each committed trace is one forward pass of torch.nn.TransformerEncoderLayer (batch 8,
+  // validation/cuda/kineto_bert.py) at its sequence length; its measured pass is the sum of its
+  // kernels' durations. The prediction uses the H100-calibrated config for both GPUs.
+  const BertLayer bert;
+  const std::pair<const char*, uint64_t> traces[] = {
+      {"h100/kineto_bert_base_bf16_seq256.json", 256},   {"h100/kineto_bert_base_bf16_seq512.json", 512},
+      {"h100/kineto_bert_base_bf16_seq1024.json", 1024}, {"h100/kineto_bert_base_bf16_seq2048.json", 2048},
+      {"h100/kineto_bert_base_bf16_seq4096.json", 4096}, {"h200/kineto_bert_base_bf16_seq512.json", 512},
+      {"h200/kineto_bert_base_bf16_seq4096.json", 4096}};
+  for (const auto& [file, seq] : traces) {
+    const auto imported = validation::import_kineto_json(source_path(std::string("validation/traces/") + file));
+    EXPECT_EQ(imported.traces.meta().at("seq_len"), std::to_string(seq)) << file;
+    const sim::Result r =
+        bert.model.evaluate(bert.cascade, workloads::bind_shapes(bert.cascade, {{"M", seq}}), Fidelity::Analytical);
+    ASSERT_EQ(r.kernels.size(), static_cast<size_t>(imported.traces.run_size())) << file;
+    double measured_s = 0;
+    for (int i = 0; i < imported.traces.run_size(); ++i) {
+      const auto& run = imported.traces.run(i);
+      measured_s += run.duration_s();
+      EXPECT_EQ(r.kernels[static_cast<size_t>(i)].kind(), traced_kind(run.operator_name()))
+          << file << ": kernel " << i << " " << run.name();
+    }
+    EXPECT_LE(std::abs(r.seconds() / measured_s - 1), 0.10)
+        << file << ": predicted " << r.seconds() * 1e6 << " us, measured " << measured_s * 1e6 << " us";
+  }
+}
+
+TEST(CascadeMapping, OperatorOfTheWrongShapeIsAnErrorAtTheOperator) {
+  // A LINEAR operator whose Einsum is no GEMM, a NORMALIZATION without a reduction.
+  const std::string head = R"pb(name: "w"
+rank { name: "M" size: 64 }
+rank { name: "D" size: 64 }
+tensor { name: "X" ranks: ["M", "D"] type: BF16 }
+tensor { name: "Y" ranks: ["M", "D"] type: BF16 }
+einsum: "Y[m,d] = gelu(X[m,d])"
+)pb";
+  const GpuModel model(gpu_config("h100_sxm"));
+  for (const char* kind : {"LINEAR", "NORMALIZATION"}) {
+    const auto cascade =
+        workloads::parse_workload_text(head + "operator { name: \"op\" kind: " + kind + " einsum: [\"Y\"] }\n", "w.pbtxt");
+    try {
+      map_cascade_to_gpu(model, cascade, workloads::bind_shapes(cascade, {}));
+      ADD_FAILURE() << kind << " accepted";
+    } catch (const base::InputError& e) {
+      EXPECT_EQ(e.pos().line, 7) << kind;
+      EXPECT_NE(e.message().find("operator 'op'"), std::string::npos) << e.message();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace cascade::arch::gpu
