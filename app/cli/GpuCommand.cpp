@@ -1,4 +1,4 @@
-#include "sim/cli/GpuCommand.h"
+#include "app/cli/GpuCommand.h"
 
 #include <google/protobuf/text_format.h>
 
@@ -21,10 +21,10 @@
 #include "validation/gpu/GpuValidation.h"
 #include "validation/gpu/TraceTable.h"
 #include "base/TextProtoFile.h"
-#include "sim/cli/ArchArgument.h"
-#include "sim/cli/ExitCodes.h"
+#include "app/cli/ArchArgument.h"
+#include "app/cli/ExitCodes.h"
 
-namespace cascade::sim {
+namespace cascade::app {
 namespace {
 
 namespace po = boost::program_options;
@@ -300,4 +300,4 @@ int run_gpu_command(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
-}  // namespace cascade::sim
+}  // namespace cascade::app

@@ -1,10 +1,10 @@
-#include "sim/report/RunSummary.h"
+#include "app/report/RunSummary.h"
 
 #include "base/Format.h"
 #include <map>
 #include <sstream>
 
-namespace cascade::sim {
+namespace cascade::app {
 namespace {
 
 std::string fixed(double v, int digits) { return base::format("%.*f", digits, v); }
@@ -13,7 +13,7 @@ std::string sci(double v) { return base::format("%.4g", v); }
 
 }  // namespace
 
-std::string format_run_summary(const Result& r) {
+std::string format_run_summary(const sim::Result& r) {
   std::ostringstream out;
   out << r.model << " on " << r.workload << " (arch " << r.arch << ", " << r.fidelity
       << " fidelity)\nranks:";
@@ -51,4 +51,4 @@ std::string format_run_summary(const Result& r) {
   return out.str();
 }
 
-}  // namespace cascade::sim
+}  // namespace cascade::app

@@ -1,13 +1,13 @@
-#include "sim/cli/ArchArgument.h"
+#include "app/cli/ArchArgument.h"
 
 #include <filesystem>
 #include <set>
 #include <vector>
 
 #include "base/Text.h"
-#include "sim/cli/ExitCodes.h"
+#include "app/cli/ExitCodes.h"
 
-namespace cascade::sim {
+namespace cascade::app {
 
 namespace fs = std::filesystem;
 
@@ -37,4 +37,4 @@ std::string resolve_arch(const std::string& arch, const std::string& root, bool 
                    (list.empty() ? "; give --root DIR or a path" : "; known: " + list) + ")"};
 }
 
-}  // namespace cascade::sim
+}  // namespace cascade::app

@@ -1,4 +1,4 @@
-#include "sim/report/ProtoJson.h"
+#include "app/report/ProtoJson.h"
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
@@ -8,7 +8,7 @@
 #include <memory>
 #include <stdexcept>
 
-namespace cascade::sim {
+namespace cascade::app {
 
 std::string proto_to_json(const google::protobuf::Message& record) {
   namespace pb = google::protobuf;
@@ -36,4 +36,4 @@ std::string proto_to_json(const google::protobuf::Message& record) {
   return json;
 }
 
-}  // namespace cascade::sim
+}  // namespace cascade::app

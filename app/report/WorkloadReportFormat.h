@@ -4,7 +4,7 @@
 
 #include "configs/workload_report.pb.h"
 
-namespace cascade::sim {
+namespace cascade::app {
 
 // The report of `cascade workload show` as a human-readable table.
 std::string format_workload_text(const config::WorkloadReport& report);
@@ -13,4 +13,4 @@ std::string format_workload_text(const config::WorkloadReport& report);
 // specifies, so no JSON reader loses precision).
 std::string format_workload_json(const config::WorkloadReport& report);
 
-}  // namespace cascade::sim
+}  // namespace cascade::app

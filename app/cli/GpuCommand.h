@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-namespace cascade::sim {
+namespace cascade::app {
 
 // `cascade gpu occupancy --arch NAME|FILE --block N --regs N [--smem N] [--static-smem N]
 // [--carveout P] [--max-dynamic-smem N] [--barriers N] [--root DIR]`: blocks per SM, occupancy,
@@ -14,4 +14,4 @@ int run_gpu_command(const std::vector<std::string>& args);
 int run_calibrate(const std::vector<std::string>& args);
 int run_validate(const std::vector<std::string>& args);
 
-}  // namespace cascade::sim
+}  // namespace cascade::app

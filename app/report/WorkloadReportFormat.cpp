@@ -1,11 +1,11 @@
-#include "sim/report/WorkloadReportFormat.h"
+#include "app/report/WorkloadReportFormat.h"
 
 #include <iomanip>
 #include <sstream>
 
-#include "sim/report/ProtoJson.h"
+#include "app/report/ProtoJson.h"
 
-namespace cascade::sim {
+namespace cascade::app {
 namespace {
 
 std::string ops_text(const google::protobuf::RepeatedPtrField<config::OpCount>& ops) {
@@ -74,4 +74,4 @@ std::string format_workload_json(const config::WorkloadReport& report) {
   return proto_to_json(report);
 }
 
-}  // namespace cascade::sim
+}  // namespace cascade::app

@@ -2,7 +2,7 @@
 
 #include <string>
 
-namespace cascade::sim {
+namespace cascade::app {
 
 // The CLI's contract: scripts sweeping configs tell bad input from a simulator bug.
 enum ExitCode : int {
@@ -17,4 +17,4 @@ struct UsageError {
   std::string message;
 };
 
-}  // namespace cascade::sim
+}  // namespace cascade::app

@@ -6,13 +6,13 @@
 #include <map>
 #include <string>
 
-#include "sim/report/WorkloadReportFormat.h"
+#include "app/report/WorkloadReportFormat.h"
 #include "workloads/analysis/WorkloadAnalysis.h"
 #include "workloads/parser/WorkloadLoader.h"
 
 namespace py = pybind11;
 
-namespace cascade::sim {
+namespace cascade::app {
 namespace {
 
 py::dict ops_dict(const google::protobuf::RepeatedPtrField<config::OpCount>& ops) {
@@ -82,10 +82,10 @@ Workload load_workload(const std::string& path, const std::map<std::string, uint
 }
 
 }  // namespace
-}  // namespace cascade::sim
+}  // namespace cascade::app
 
 PYBIND11_MODULE(cascade, m) {
-  using cascade::sim::Workload;
+  using cascade::app::Workload;
   m.doc() = "Cascade: cycle-level simulation of accelerators; workloads as cascades of Einsums.";
 
   static py::exception<cascade::base::InputError> input_error(m, "InputError",
@@ -124,7 +124,7 @@ PYBIND11_MODULE(cascade, m) {
       .def("__str__", &Workload::to_text)
       .def("__repr__", [](const Workload& w) { return "<cascade.Workload " + w.name() + ">"; });
 
-  m.def("load_workload", &cascade::sim::load_workload, py::arg("path"),
+  m.def("load_workload", &cascade::app::load_workload, py::arg("path"),
         py::arg("sizes") = std::map<std::string, uint64_t>{},
         "Load a workload file (.pbtxt), bind rank sizes ({'M': 4096} overrides the file) and "
         "analyse it. Raises cascade.InputError (a ValueError) on bad input.");

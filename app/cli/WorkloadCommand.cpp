@@ -1,4 +1,4 @@
-#include "sim/cli/WorkloadCommand.h"
+#include "app/cli/WorkloadCommand.h"
 
 #include <boost/program_options.hpp>
 #include <iostream>
@@ -6,13 +6,13 @@
 
 #include "base/OutputFile.h"
 #include "plots/OpCountChart.h"
-#include "sim/cli/ExitCodes.h"
-#include "sim/report/WorkloadReportFormat.h"
+#include "app/cli/ExitCodes.h"
+#include "app/report/WorkloadReportFormat.h"
 #include "workloads/analysis/ShapeBinding.h"
 #include "workloads/analysis/WorkloadAnalysis.h"
 #include "workloads/parser/WorkloadLoader.h"
 
-namespace cascade::sim {
+namespace cascade::app {
 namespace {
 
 namespace po = boost::program_options;
@@ -119,4 +119,4 @@ int run_workload_command(const std::vector<std::string>& args) {
   throw UsageError{"workload: unknown command '" + args[0] + "' (expected check or show)"};
 }
 
-}  // namespace cascade::sim
+}  // namespace cascade::app

@@ -1,4 +1,4 @@
-#include "sim/cli/ReproduceCommand.h"
+#include "app/cli/ReproduceCommand.h"
 
 #include <boost/program_options.hpp>
 #include <filesystem>
@@ -6,10 +6,10 @@
 
 #include "base/OutputFile.h"
 #include "plots/GroupedBarChart.h"
-#include "sim/cli/ExitCodes.h"
+#include "app/cli/ExitCodes.h"
 #include "validation/fusemax/FuseMaxReproduction.h"
 
-namespace cascade::sim {
+namespace cascade::app {
 
 namespace po = boost::program_options;
 
@@ -66,4 +66,4 @@ int run_reproduce_command(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
-}  // namespace cascade::sim
+}  // namespace cascade::app

@@ -1,4 +1,4 @@
-#include "sim/cli/RunCommand.h"
+#include "app/cli/RunCommand.h"
 
 #include <boost/program_options.hpp>
 #include <cctype>
@@ -8,14 +8,14 @@
 #include "arch/ArchLoader.h"
 #include "arch/ModelRegistry.h"
 #include "base/OutputFile.h"
-#include "sim/cli/ArchArgument.h"
-#include "sim/cli/ExitCodes.h"
-#include "sim/report/ProtoJson.h"
-#include "sim/report/RunSummary.h"
+#include "app/cli/ArchArgument.h"
+#include "app/cli/ExitCodes.h"
+#include "app/report/ProtoJson.h"
+#include "app/report/RunSummary.h"
 #include "workloads/analysis/ShapeBinding.h"
 #include "workloads/parser/WorkloadLoader.h"
 
-namespace cascade::sim {
+namespace cascade::app {
 
 namespace po = boost::program_options;
 
@@ -77,7 +77,7 @@ int run_run_command(const std::vector<std::string>& args) {
   model->set_fast_forward(!vm.count("no-fast-forward"));
   const workloads::Cascade cascade = workloads::load_workload_file(vm["workload"].as<std::string>());
   const workloads::RankSizes sizes = workloads::bind_shapes(cascade, overrides);
-  const Result result = model->evaluate(cascade, sizes, fidelity);
+  const sim::Result result = model->evaluate(cascade, sizes, fidelity);
 
   const std::string output = vm.count("output") ? vm["output"].as<std::string>()
                                                 : safe_file_name(result.arch + "." + cascade.name) + ".json";
@@ -86,4 +86,4 @@ int run_run_command(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
-}  // namespace cascade::sim
+}  // namespace cascade::app

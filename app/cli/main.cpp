@@ -1,16 +1,16 @@
 // The `cascade` command line: subcommands over the workload IR (and, as they land, the hardware
-// models). Exit codes: 0 success, 2 bad input, 1 internal error (sim/cli/ExitCodes.h).
+// models). Exit codes: 0 success, 2 bad input, 1 internal error (app/cli/ExitCodes.h).
 #include <boost/program_options/errors.hpp>
 #include <exception>
 #include <iostream>
 #include <string>
 #include <vector>
 
-#include "sim/cli/ExitCodes.h"
-#include "sim/cli/GpuCommand.h"
-#include "sim/cli/ReproduceCommand.h"
-#include "sim/cli/RunCommand.h"
-#include "sim/cli/WorkloadCommand.h"
+#include "app/cli/ExitCodes.h"
+#include "app/cli/GpuCommand.h"
+#include "app/cli/ReproduceCommand.h"
+#include "app/cli/RunCommand.h"
+#include "app/cli/WorkloadCommand.h"
 #include "base/InputError.h"
 
 namespace {
@@ -40,7 +40,7 @@ const char* kUsage =
     "output that cannot be written, 1 internal error.\n";
 
 int dispatch(const std::vector<std::string>& args) {
-  using namespace cascade::sim;
+  using namespace cascade::app;
   if (args.empty()) {
     std::cerr << kUsage;
     return kExitBadInput;
@@ -65,7 +65,7 @@ int dispatch(const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  using namespace cascade::sim;
+  using namespace cascade::app;
   try {
     return dispatch(std::vector<std::string>(argv + 1, argv + argc));
   } catch (const cascade::base::InputError& e) {

@@ -4,10 +4,10 @@
 
 #include "sim/result/Result.h"
 
-namespace cascade::sim {
+namespace cascade::app {
 
 // A model evaluation as a human-readable summary: cycles, seconds, energy by component, unit
 // utilization, traffic per memory level and the phases.
-std::string format_run_summary(const Result& result);
+std::string format_run_summary(const sim::Result& result);
 
-}  // namespace cascade::sim
+}  // namespace cascade::app
