@@ -101,7 +101,15 @@ class Engine : public sc_module {
       rounds_per_rep_.push_back(per_rep);
       block_start_.push_back(total_rounds_);
       total_rounds_ += per_rep * block.repeat;
+      // Fast-forward compares a block's repetitions over two periods (from its third repetition).
+      if (options_.fast_forward && block.repeat >= 3) horizon_ = std::max(horizon_, 2 * per_rep + 1);
     }
+    horizon_ = std::max<uint64_t>(horizon_, 3);  // a run's rounds compared over two rounds
+    horizon_ = std::max(horizon_, program_.rounds_in_flight + 1);
+    for (const auto& block : program_.blocks)
+      for (const auto& run : block.runs)
+        for (const auto& task : run.tasks)
+          for (const auto& dep : task.deps) horizon_ = std::max<uint64_t>(horizon_, dep.rounds_back + 1);
   }
 
   RoundPlace place(uint64_t g) const {
@@ -134,6 +142,10 @@ class Engine : public sc_module {
   // When the task finished, if known now: simulated, or read off a skipped period.
   bool done_time(uint64_t round, uint32_t task, uint64_t& time) const {
     if (auto it = done_.find(key(round, task)); it != done_.end()) {
+      time = it->second;
+      return true;
+    }
+    if (auto it = pinned_.find(key(round, task)); it != pinned_.end()) {
       time = it->second;
       return true;
     }
@@ -189,6 +201,7 @@ class Engine : public sc_module {
   void finish(uint64_t g, uint32_t i, const PreparedTemplate& t, const RoundPlace& p) {
     const uint64_t time = now();
     done_[key(g, i)] = time;
+    stats_.peak_completions_kept = std::max<uint64_t>(stats_.peak_completions_kept, done_.size() + pinned_.size());
     last_done_ = std::max(last_done_, time);
     ++stats_.tasks_simulated;
     stats_.busy_cycles[static_cast<size_t>((*t.tasks)[i].unit)] += static_cast<double>((*t.tasks)[i].cycles);
@@ -198,10 +211,34 @@ class Engine : public sc_module {
       remaining_.erase(it);
       finish_round(g, p);
     }
+    forget_old_rounds();
+  }
+
+  // Memory independent of the program's length: completion times are kept only as far back as
+  // anything can still look (a dependence, the run-ahead bound, the periodicity check over two
+  // periods), measured from the earliest round a unit is at or fast-forward still has to check.
+  void forget_old_rounds() {
+    uint64_t low = *std::min_element(current_.begin(), current_.end());
+    if (options_.fast_forward) low = std::min(low, next_check_);
+    if (low < horizon_ || low - horizon_ <= forgotten_below_ + horizon_) return;
+    const uint64_t until = low - horizon_;
+    for (uint64_t r = forgotten_below_; r < until;) {
+      bool skipped = false;
+      for (const Skip& s : applied_skips_)
+        if (r >= s.from && r < s.from + s.rounds) {
+          r = s.from + s.rounds;
+          skipped = true;
+        }
+      if (skipped || r >= until) continue;
+      const size_t tasks = templates_[place(r).run].tasks->size();
+      for (uint32_t i = 0; i < tasks; ++i) done_.erase(key(r, i));
+      ++r;
+    }
+    forgotten_below_ = until;
   }
 
   bool round_done(uint64_t g) const {
-    if (finished_rounds_.count(g)) return true;
+    if (g < finished_below_ || finished_rounds_.count(g)) return true;
     for (const Skip& s : applied_skips_)
       if (g >= s.from && g < s.from + s.rounds) return true;
     return false;
@@ -210,8 +247,22 @@ class Engine : public sc_module {
   void finish_round(uint64_t g, const RoundPlace& p) {
     ++stats_.rounds_simulated;
     finished_rounds_.insert(g);
-    completed_.insert(g);
+    // Rounds below the watermark are all finished (simulated or skipped) and leave the set.
+    while (true) {
+      if (finished_rounds_.count(finished_below_)) {
+        finished_rounds_.erase(finished_below_++);
+        continue;
+      }
+      bool moved = false;
+      for (const Skip& s : applied_skips_)
+        if (finished_below_ >= s.from && finished_below_ < s.from + s.rounds) {
+          finished_below_ = s.from + s.rounds;
+          moved = true;
+        }
+      if (!moved) break;
+    }
     if (!options_.fast_forward) return;
+    completed_.insert(g);
     // Rounds complete out of order across units; look at them in order, past skipped ones.
     while (true) {
       bool moved = false;
@@ -280,6 +331,10 @@ class Engine : public sc_module {
     pending_skip_ = skip;
     units_skipped_ = 0;
     applied_skips_.push_back(skip);
+    // Rounds in the skip are read off the period ending at `base`: keep it past forgetting.
+    for (uint64_t r = skip.base + 1 - skip.period; r <= skip.base; ++r)
+      for (uint32_t i = 0; i < templates_[place(r).run].tasks->size(); ++i)
+        if (const auto it = done_.find(key(r, i)); it != done_.end()) pinned_[it->first] = it->second;
     // The busy time of the skipped rounds, known from their templates.
     for (uint64_t r = 0; r < skip.period; ++r) {
       const PreparedTemplate& t = templates_[place(skip.from + r).run];
@@ -293,10 +348,14 @@ class Engine : public sc_module {
   std::vector<PreparedTemplate> templates_;
   std::vector<uint64_t> rounds_per_rep_, block_start_;
   uint64_t total_rounds_ = 0;
-  std::unordered_map<uint64_t, uint64_t> done_;
+  std::unordered_map<uint64_t, uint64_t> done_;    // completion times of recent rounds' tasks
+  std::unordered_map<uint64_t, uint64_t> pinned_;  // of the periods skips are read off
+  uint64_t horizon_ = 0;                           // rounds of completion times kept (prepare)
+  uint64_t forgotten_below_ = 0;
   std::unordered_map<uint64_t, size_t> remaining_;
   std::set<uint64_t> completed_;
-  std::set<uint64_t> finished_rounds_;
+  std::set<uint64_t> finished_rounds_;  // finished at or above finished_below_
+  uint64_t finished_below_ = 0;
   uint64_t next_check_ = 0;
   std::vector<uint64_t> current_;
   sc_event task_done_;

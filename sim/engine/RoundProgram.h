@@ -50,6 +50,9 @@ struct RoundPipelineStats {
   uint64_t rounds = 0;                 // rounds in the program
   uint64_t rounds_simulated = 0;       // rounds the kernel executed (the rest fast-forwarded)
   uint64_t tasks_simulated = 0;
+  // The most task completion times held at once: bounded by the program's dependences and
+  // periods, not by its length.
+  uint64_t peak_completions_kept = 0;
 };
 
 // Total rounds of a program (counting repeats).

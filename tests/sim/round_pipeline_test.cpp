@@ -38,6 +38,17 @@ TEST(RoundPipeline, FastForwardSkipsMostRounds) {
   EXPECT_EQ(fast.cycles, 5 * 100000 + 3u);
 }
 
+TEST(RoundPipeline, MemoryDoesNotGrowWithTheProgram) {
+  // Without fast-forward every round is simulated, but only the last few rounds' completion times
+  // are kept (dependences reach one round back here; two rounds are in flight): 100 times the
+  // rounds keep the same number of completions, a few rounds' worth of the 2 tasks.
+  const auto short_run = simulate_round_pipeline(two_stage(3, 5, 1000), {false});
+  const auto long_run = simulate_round_pipeline(two_stage(3, 5, 100000), {false});
+  EXPECT_EQ(long_run.rounds_simulated, 100000u);
+  EXPECT_EQ(long_run.peak_completions_kept, short_run.peak_completions_kept);
+  EXPECT_LE(long_run.peak_completions_kept, 2u * 16);
+}
+
 RoundProgram double_buffered(uint64_t load, uint64_t compute, uint64_t rounds) {
   // A load may fill a buffer only once the compute two rounds back has drained it.
   RoundProgram p;
