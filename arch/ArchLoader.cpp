@@ -5,6 +5,7 @@
 #include "arch/ArchConfig.h"
 #include "arch/ModelRegistry.h"
 #include "arch/gpu/GpuCascadeModel.h"
+#include "base/ProtoOverride.h"
 #include "base/TextProtoFile.h"
 #include "configs/arch.pb.h"
 #include "configs/gpu.pb.h"
@@ -23,15 +24,14 @@ std::optional<base::InputError> parse_error(const std::string& text, const std::
   }
 }
 
-}  // namespace
-
-std::unique_ptr<Model> create_model(const std::string& text, const std::string& file) {
-  config::Arch accelerator;
-  const auto accelerator_error = parse_error(text, file, accelerator);
-  if (!accelerator_error) return ModelRegistry::builtin().create(ArchConfig(text, file));
-  config::GpuArch gpu;
-  const auto gpu_error = parse_error(text, file, gpu);
-  if (!gpu_error) return std::make_unique<gpu::GpuCascadeModel>(gpu::GpuArchConfig(text, file));
+// The file's config message, of the schema it parses under.
+std::unique_ptr<google::protobuf::Message> parse_any_arch(const std::string& text, const std::string& file) {
+  auto accelerator = std::make_unique<config::Arch>();
+  const auto accelerator_error = parse_error(text, file, *accelerator);
+  if (!accelerator_error) return accelerator;
+  auto gpu = std::make_unique<config::GpuArch>();
+  const auto gpu_error = parse_error(text, file, *gpu);
+  if (!gpu_error) return gpu;
   const bool gpu_further = gpu_error->pos().line > accelerator_error->pos().line;
   const base::InputError& e = gpu_further ? *gpu_error : *accelerator_error;
   throw base::InputError(e.file(), e.pos(),
@@ -39,8 +39,26 @@ std::unique_ptr<Model> create_model(const std::string& text, const std::string& 
                                                     : " (read as an accelerator config, configs/arch.proto)"));
 }
 
+}  // namespace
+
+std::unique_ptr<Model> create_model(const std::string& text, const std::string& file) {
+  if (dynamic_cast<config::GpuArch*>(parse_any_arch(text, file).get()))
+    return std::make_unique<gpu::GpuCascadeModel>(gpu::GpuArchConfig(text, file));
+  return ModelRegistry::builtin().create(ArchConfig(text, file));
+}
+
 std::unique_ptr<Model> load_model(const std::string& path) {
   return create_model(base::TextProtoFile::read(path), path);
+}
+
+std::string arch_text_with_overrides(const std::string& text, const std::string& file,
+                                     const std::vector<std::pair<std::string, std::string>>& overrides) {
+  if (overrides.empty()) return text;
+  const auto message = parse_any_arch(text, file);
+  for (const auto& [path, value] : overrides) base::set_field_by_path(*message, path, value);
+  std::string printed;
+  google::protobuf::TextFormat::PrintToString(*message, &printed);
+  return printed;
 }
 
 }  // namespace cascade::arch

@@ -2,6 +2,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "arch/Model.h"
 
@@ -14,5 +16,12 @@ namespace cascade::arch {
 // error of the schema under which it parses further) or when its model rejects it.
 std::unique_ptr<Model> create_model(const std::string& text, const std::string& file);
 std::unique_ptr<Model> load_model(const std::string& path);
+
+// The config text with fields set by dotted path (base::set_field_by_path), in order, printed back
+// as text (the text itself if there are none); create_model checks the result as it checks a file
+// (its errors then count lines of the printed text). Throws InputError for a path or value the
+// config's schema does not have.
+std::string arch_text_with_overrides(const std::string& text, const std::string& file,
+                                     const std::vector<std::pair<std::string, std::string>>& overrides);
 
 }  // namespace cascade::arch

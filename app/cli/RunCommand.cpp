@@ -8,6 +8,8 @@
 #include "arch/ArchLoader.h"
 #include "arch/ModelRegistry.h"
 #include "base/OutputFile.h"
+#include "base/Text.h"
+#include "base/TextProtoFile.h"
 #include "app/cli/ArchArgument.h"
 #include "app/cli/ExitCodes.h"
 #include "app/report/ProtoJson.h"
@@ -38,6 +40,9 @@ int run_run_command(const std::vector<std::string>& args) {
       "arch", po::value<std::string>(),
       "architecture config: a file, or a name in configs/arch/ or configs/arch/gpu/ (fusemax_cloud, h100_sxm.calibrated)")(
       "root", po::value<std::string>()->default_value("."), "where configs/ is, for --arch NAME")(
+      "arch-set", po::value<std::vector<std::string>>()->composing(),
+      "FIELD=VALUE: set a config field by dotted path (repeatable), e.g. --arch-set array2d.rows=128, "
+      "--arch-set sm_count=114, --arch-set gemm_tile[0].tile_m=64")(
       "workload", po::value<std::string>(), "workload file (workloads/library/**/*.pbtxt)")(
       "set", po::value<std::vector<std::string>>()->composing(),
       "RANK=SIZE: bind a rank's size (repeatable), e.g. --set M=65536")(
@@ -52,7 +57,7 @@ int run_run_command(const std::vector<std::string>& args) {
   if (vm.count("help")) {
     std::cout << "usage: cascade run --arch NAME|FILE --workload W.pbtxt [--set RANK=SIZE]..."
                  " [--fidelity analytical|cycle] [--no-fast-forward]\n"
-                 "                  [--output FILE.json] [--root DIR]\n\n"
+                 "                  [--arch-set FIELD=VALUE]... [--output FILE.json] [--root DIR]\n\n"
                  "Evaluates the architecture's model on the workload: an accelerator config's `model` (";
     const auto names = arch::ModelRegistry::builtin().names();
     for (size_t i = 0; i < names.size(); ++i) std::cout << (i ? ", " : "") << names[i];
@@ -72,8 +77,19 @@ int run_run_command(const std::vector<std::string>& args) {
       workloads::parse_size_override(s, overrides);
 
   if (vm.count("output")) base::check_output_path(vm["output"].as<std::string>());
-  const auto model =
-      arch::load_model(resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>(), false));
+  const std::string arch_path = resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>(), false);
+  std::vector<std::pair<std::string, std::string>> arch_sets;
+  if (vm.count("arch-set"))
+    for (const auto& s : vm["arch-set"].as<std::vector<std::string>>()) {
+      const size_t eq = s.find('=');
+      if (eq == std::string::npos || eq == 0)
+        throw UsageError{"--arch-set: expected FIELD=VALUE, got '" + base::printable(s) + "'"};
+      arch_sets.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+    }
+  // Errors of an overridden config count lines of the text printed back, not of the file.
+  const auto model = arch::create_model(
+      arch::arch_text_with_overrides(base::TextProtoFile::read(arch_path), arch_path, arch_sets),
+      arch_sets.empty() ? arch_path : arch_path + " (with --arch-set, as printed)");
   model->set_fast_forward(!vm.count("no-fast-forward"));
   const workloads::Cascade cascade = workloads::load_workload_file(vm["workload"].as<std::string>());
   const workloads::RankSizes sizes = workloads::bind_shapes(cascade, overrides);
