@@ -5,6 +5,7 @@
 #include <set>
 
 #include "arch/gpu/FrameworkKernels.h"
+#include "workloads/analysis/ConditionCount.h"
 #include "workloads/analysis/OpCounts.h"
 
 namespace cascade::arch::gpu {
@@ -216,6 +217,19 @@ AttentionDims attention_dims(const Cascade& c, const std::vector<size_t>& einsum
     if (!s.n.count(var) && !s.batch.count(var)) v_embed.insert(var);
   }
   AttentionDims d;
+  // A mask on the score: conditions relating its key and its query index (causal: m <= p).
+  for (const auto& cond : c.einsums[score->first].conditions) {
+    const bool key_first = s.n.count(cond.var) && s.m.count(cond.other);
+    const bool query_first = s.m.count(cond.var) && s.n.count(cond.other);
+    if (cond.other.empty() || (!key_first && !query_first) || s.n.size() != 1 || s.m.size() != 1)
+      fail("the score's condition '" + cond.to_string() +
+           "' must relate its one key index and its one query index (as m <= p)");
+    d.masked = true;
+    if (key_first)
+      workloads::narrow(cond.op, cond.offset, d.key_minus_query_lo, d.key_minus_query_hi);
+    else
+      workloads::narrow(workloads::mirrored(cond.op), -cond.offset, d.key_minus_query_lo, d.key_minus_query_hi);
+  }
   d.batch = product(s.batch, c, sizes, name);
   d.heads = 1;
   d.queries = product(s.m, c, sizes, name);

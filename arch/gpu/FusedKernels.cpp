@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "base/InputError.h"
+#include "workloads/analysis/ConditionCount.h"
 
 namespace cascade::arch::gpu {
 namespace {
@@ -63,6 +64,23 @@ std::optional<AttentionKernel> attention_family_named(const std::string& name) {
   return std::nullopt;
 }
 
+double attention_tile_fraction(const AttentionDims& d, uint64_t tile) {
+  if (!d.masked) return 1;
+  // Key tile i and query tile j hold key - query differences from (i - j) tile - (tile - 1) to
+  // (i - j) tile + (tile - 1): the pair has a score in the band when that range meets it.
+  const auto t = static_cast<int64_t>(tile);
+  const auto floor_div = [](int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); };
+  workloads::PairRegion r;
+  r.x_hi = static_cast<int64_t>((d.keys + tile - 1) / tile) - 1;
+  r.y_hi = static_cast<int64_t>((d.queries + tile - 1) / tile) - 1;
+  constexpr int64_t kNone = workloads::PairRegion::kNoBound;
+  if (d.key_minus_query_lo != -kNone) r.d_lo = -floor_div(-(d.key_minus_query_lo - (t - 1)), t);  // ceil
+  if (d.key_minus_query_hi != kNone) r.d_hi = floor_div(d.key_minus_query_hi + (t - 1), t);
+  uint64_t pairs = 0;
+  workloads::count_region_points(r, pairs);  // at most 2^32 x 2^32 tiles: fits
+  return static_cast<double>(pairs) / (static_cast<double>(r.x_hi + 1) * static_cast<double>(r.y_hi + 1));
+}
+
 config::Kernel attention_kernel(const AttentionDims& d, const std::string& dtype, AttentionKernel family,
                                 uint32_t sms) {
   // Tiles and launch shapes as the kernels measured on the H100 launch them
@@ -79,7 +97,9 @@ config::Kernel attention_kernel(const AttentionDims& d, const std::string& dtype
   const bool fa3 = family == AttentionKernel::kFlashAttention3, me = family == AttentionKernel::kMemoryEfficient;
   const uint64_t query_tile = me ? 64 : 128, key_tile = me ? 64 : 128;
   const double bh = static_cast<double>(d.batch * d.heads);
-  const double scores = bh * static_cast<double>(d.keys) * static_cast<double>(d.queries);
+  // The scores of the tiles computed: all of them, or those a mask leaves.
+  const double tiles_computed = attention_tile_fraction(d, query_tile);
+  const double scores = bh * static_cast<double>(d.keys) * static_cast<double>(d.queries) * tiles_computed;
   const uint64_t query_tiles = (d.queries + query_tile - 1) / query_tile;
   const uint64_t tiles = query_tiles * d.batch * d.heads;
   const double e = element_bytes(dtype);
@@ -90,12 +110,15 @@ config::Kernel attention_kernel(const AttentionDims& d, const std::string& dtype
   k.set_name(family_name(family) + "_fwd");
   k.set_kind("attention");
   if (fa3) {
-    // One block per SM (or per tile, if fewer), 3 warpgroups; Q, 3 stages of K and V and the
-    // output tile in shared memory (128 KiB at head dim 64: the trace's block has 131 KiB).
+    // One block per SM (or per tile, if fewer), 3 warpgroups; Q, the stages of K and V and the
+    // output tile in shared memory (128 KiB at head dim 64: the trace's block has 131 KiB). Three
+    // stages up to head dim 64, two above (FlashAttention-3's tile_size_fwd_sm90: kStages 2 for
+    // head dim 128 and 256), so that head dim 128 fits the opt-in 227 KiB.
+    const uint64_t stages = std::max(d.qk_embed, d.v_embed) <= 64 ? 3 : 2;
     k.mutable_grid()->set_x(static_cast<uint32_t>(std::min<uint64_t>(tiles, sms)));
     k.mutable_block()->set_x(384);
     k.set_registers_per_thread(168);
-    k.set_dynamic_smem_bytes(static_cast<uint32_t>(q_tile_bytes + 3 * kv_tile_bytes + o_tile_bytes));
+    k.set_dynamic_smem_bytes(static_cast<uint32_t>(q_tile_bytes + stages * kv_tile_bytes + o_tile_bytes));
   } else {
     k.mutable_grid()->set_x(static_cast<uint32_t>(query_tiles));
     k.mutable_grid()->set_y(static_cast<uint32_t>(d.batch * d.heads));
@@ -115,7 +138,7 @@ config::Kernel attention_kernel(const AttentionDims& d, const std::string& dtype
   const double q = bh * d.queries * d.qk_embed * e, kk = bh * d.keys * d.qk_embed * e,
                v = bh * d.keys * d.v_embed * e, o = bh * d.queries * d.v_embed * e;
   w->set_dram_bytes(q + kk + v + o);
-  w->set_l2_bytes((kk + v) * static_cast<double>(query_tiles - 1));
+  w->set_l2_bytes((kk + v) * static_cast<double>(query_tiles - 1) * tiles_computed);
   w->set_bytes_in_flight_per_block(k.dynamic_smem_bytes());
   // A block's pipeline fills before its math: Q and the first K tile before its first scores, the
   // first V tile (behind them) before its first P V: two DRAM round trips.

@@ -16,7 +16,17 @@ namespace cascade::arch::gpu {
 
 struct AttentionDims {
   uint64_t batch = 1, heads = 1, keys = 0, queries = 0, qk_embed = 0, v_embed = 0;
+  // A mask: only scores whose key index minus query index lies in [key_minus_query_lo,
+  // key_minus_query_hi] are computed (causal: at most 0). The kernels skip the key tiles a query
+  // tile has no score in and compute the tiles the band cuts whole (with the mask applied). An
+  // unbounded side is -/+ workloads::PairRegion::kNoBound.
+  bool masked = false;
+  int64_t key_minus_query_lo = -INT64_MAX, key_minus_query_hi = INT64_MAX;
 };
+
+// The fraction of (query tile, key tile) pairs a masked attention computes, tiles of `tile`
+// queries and keys; 1 without a mask.
+double attention_tile_fraction(const AttentionDims& d, uint64_t tile);
 
 // The attention forward kernels frameworks launch on Hopper, by family. They do the same work
 // (per score two tensor-core MACs per embedding element, one exponential, a few FP32 operations;

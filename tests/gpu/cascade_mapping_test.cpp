@@ -160,5 +160,52 @@ einsum: "Y[m,d] = gelu(X[m,d])"
   }
 }
 
+TEST(CascadeMapping, DecoderLayersRunOnEveryGpuConfig) {
+  // One kernel per operator of each layer file (GPT-2: 10, Llama: 16, BERT: 9) on every part.
+  const std::pair<const char*, size_t> layers[] = {{"gpt2_small_layer", 10}, {"llama2_7b_layer", 16}, {"bert_base_layer", 9}};
+  for (const char* config : {"h100_sxm", "h100_sxm.calibrated", "h200", "a100_sxm", "rtx4090"}) {
+    const GpuCascadeModel model(gpu_config(config));
+    for (const auto& [layer, kernels] : layers) {
+      const auto cascade = workloads::load_workload_file(source_path(std::string("workloads/library/transformers/") + layer + ".pbtxt"));
+      const sim::Result r = model.evaluate(cascade, workloads::bind_shapes(cascade, {}), Fidelity::Analytical);
+      EXPECT_EQ(r.kernels.size(), kernels) << config << " " << layer;
+      EXPECT_GT(r.seconds(), 0) << config << " " << layer;
+    }
+  }
+}
+
+TEST(CascadeMapping, CausalAttentionComputesTheTilesOnAndBelowTheDiagonal) {
+  // GPT-2's score `where m <= p` is a band key - query <= 0. With 128-query and 128-key tiles
+  // over M = 1024 (8 x 8 tiles) the kernel computes the 36 tile pairs on and below the diagonal:
+  // tensor flops 36/64 of the unmasked kernel's, its launch the same.
+  const auto cascade = workloads::load_workload_file(source_path("workloads/library/transformers/gpt2_small_layer.pbtxt"));
+  const auto sizes = workloads::bind_shapes(cascade, {});
+  const workloads::Operator* op = cascade.operator_of(static_cast<size_t>(cascade.writer_of("QK")));
+  AttentionDims d = attention_dims(cascade, op->einsums, sizes);
+  EXPECT_TRUE(d.masked);
+  EXPECT_EQ(d.key_minus_query_hi, 0);
+  EXPECT_EQ(d.key_minus_query_lo, -INT64_MAX);
+  EXPECT_DOUBLE_EQ(attention_tile_fraction(d, 128), 36.0 / 64);
+  const config::Kernel masked = attention_kernel(d, "bf16", AttentionKernel::kFlashAttention2, 132);
+  d.masked = false;
+  const config::Kernel full = attention_kernel(d, "bf16", AttentionKernel::kFlashAttention2, 132);
+  EXPECT_DOUBLE_EQ(masked.work().tensor_flops().at("bf16") * 64, full.work().tensor_flops().at("bf16") * 36);
+  EXPECT_EQ(masked.grid().x(), full.grid().x());
+  EXPECT_EQ(masked.work().dram_bytes(), full.work().dram_bytes());
+  // A window of 128 keys (p - 128 < m <= p) meets two tiles per query tile but the first: 15 of 64.
+  d.masked = true;
+  d.key_minus_query_lo = -127;
+  EXPECT_DOUBLE_EQ(attention_tile_fraction(d, 128), 15.0 / 64);
+}
+
+TEST(CascadeMapping, HeadDim128FitsTheHopperFlashAttention3Kernel) {
+  // FlashAttention-3 keeps two K/V stages at head dim 128: Q (128 x 128 x 2 B) + 2 stages of K and
+  // V (2 x 128 x 256 x 2 B) + O (128 x 128 x 2 B) = 192 KiB, within the H100's 227 KiB opt-in.
+  const AttentionDims d{1, 32, 4096, 4096, 128, 128};
+  const config::Kernel k = attention_kernel(d, "bf16", AttentionKernel::kFlashAttention3, 132);
+  EXPECT_EQ(k.dynamic_smem_bytes(), 196608u);
+  EXPECT_NO_THROW(GpuModel(gpu_config("h100_sxm")).estimate(k));
+}
+
 }  // namespace
 }  // namespace cascade::arch::gpu

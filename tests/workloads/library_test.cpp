@@ -27,8 +27,42 @@ const config::EinsumReport& einsum_named(const config::WorkloadReport& r, const 
   throw std::out_of_range("no Einsum " + n);
 }
 
-TEST(Library, HoldsTheFourAttentionCascadesAndFiveTransformers) {
-  EXPECT_EQ(all_library_files().size(), 9u);
+TEST(Library, HoldsTheFourAttentionCascadesAndSevenTransformers) {
+  EXPECT_EQ(all_library_files().size(), 11u);
+}
+
+TEST(Library, DecoderLayersMacsByHand) {
+  // GPT-2 small at its defaults (B = 8, M = P = 1024, D = 768, H = 12, E = F = 64, S = 3072),
+  // T = B P = 8192 tokens: c_attn T D (3 H E); causal score and value GEMMs B H E each over the
+  // M (M + 1) / 2 pairs m <= p; attention c_proj T (H F) D; c_fc and the MLP's c_proj T D S each;
+  // the layer norms' sums of squares T D each.
+  const uint64_t t = 8 * 1024, pairs = 1024ull * 1025 / 2;
+  const auto gpt2 = analyze_workload(load_workload_file(library_file("transformers/gpt2_small_layer.pbtxt")), {});
+  EXPECT_EQ(ops_of(gpt2.total_ops(), "mac"),
+            t * 768 * 2304 + 2 * 96 * pairs * 64 + t * 768 * 768 + 2 * t * 768 * 3072 + 2 * t * 768);
+  // Llama-2-7B at its defaults (B = 1, M = P = 4096, D = 4096, H = 32, E = F = 128, S = 11008):
+  // q, k, v and o projections T D D each; causal score and value GEMMs H E over M (M + 1) / 2
+  // pairs each; gate, up and down projections T D S each; the RMS norms' sums of squares T D.
+  const uint64_t tl = 4096, pl = 4096ull * 4097 / 2;
+  const auto llama = analyze_workload(load_workload_file(library_file("transformers/llama2_7b_layer.pbtxt")), {});
+  EXPECT_EQ(ops_of(llama.total_ops(), "mac"),
+            4 * tl * 4096 * 4096 + 2 * 32 * pl * 128 + 3 * tl * 4096 * 11008 + 2 * tl * 4096);
+}
+
+TEST(Library, CausalAttentionCountsAboutHalfTheScores) {
+  // The same GPT-2 layer without its mask computes every (m, p): the masked score GEMM does
+  // (M + 1) / (2 M) of its MACs, the softmax's exponentials likewise; a mask changes no pass.
+  const std::string file = library_file("transformers/gpt2_small_layer.pbtxt");
+  const Cascade causal = load_workload_file(file);
+  std::string text = print_workload(causal);
+  for (size_t at; (at = text.find(" where m <= p")) != std::string::npos;) text.erase(at, 13);
+  const Cascade full = parse_workload_text(text, "unmasked");
+  const auto c = analyze_workload(causal, {}), f = analyze_workload(full, {});
+  EXPECT_EQ(ops_of(einsum_named(c, "QK").ops(), "mac") * 2 * 1024, ops_of(einsum_named(f, "QK").ops(), "mac") * 1025);
+  EXPECT_EQ(ops_of(einsum_named(c, "SN").ops(), "exp") * 2 * 1024, ops_of(einsum_named(f, "SN").ops(), "exp") * 1025);
+  EXPECT_EQ(c.passes(), f.passes());
+  EXPECT_EQ(c.pass_rank(), f.pass_rank());
+  for (const char* e : {"QK", "MX", "SN", "SD", "SNV", "AV"}) EXPECT_EQ(einsum_named(c, e).pass(), einsum_named(f, e).pass()) << e;
 }
 
 TEST(Library, BertLayerMacsByHand) {

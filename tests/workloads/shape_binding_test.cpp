@@ -91,3 +91,37 @@ TEST(CountsNeverWrap, SumsOfOperationsAndBytes) {
 
 }  // namespace
 }  // namespace cascade::workloads
+
+namespace cascade::workloads {
+namespace {
+
+// Self-attention reads one sequence along its queries and its keys: a rank declared equal to
+// another (P equal_to M) may be indexed by the other's variable, as long as their sizes stay equal.
+const char* kSelfAttention = R"pb(name: "s"
+rank { name: "M" size: 8 }
+rank { name: "P" equal_to: "M" }
+rank { name: "N" size: 8 }
+tensor { name: "X" ranks: ["P"] type: BF16 }
+tensor { name: "K" ranks: ["M"] type: BF16 }
+einsum: "K[m] = X[m]"
+)pb";
+
+TEST(ShapeBinding, EqualRanksIndexEachOtherAtEqualSizes) {
+  const Cascade c = parse_workload_text(kSelfAttention, "s.pbtxt");
+  EXPECT_NO_THROW(bind_shapes(c, {}));
+  EXPECT_NO_THROW(bind_shapes(c, {{"M", 16}}));  // P follows
+  try {
+    bind_shapes(c, {{"P", 4}});
+    ADD_FAILURE() << "unequal sizes accepted";
+  } catch (const base::InputError& e) {
+    EXPECT_EQ(e.message(), "index 'm' ranges over M = 8 but addresses rank P = 4 of tensor 'X' (ranks declared "
+                           "equal must keep equal sizes)");
+  }
+  // A rank of the same size but not declared equal is still the wrong rank.
+  std::string other = kSelfAttention;
+  other.replace(other.find("\"K[m] = X[m]\""), 13, "\"K[m] = X[n]\"");
+  EXPECT_THROW(parse_workload_text(other, "s.pbtxt"), base::InputError);
+}
+
+}  // namespace
+}  // namespace cascade::workloads

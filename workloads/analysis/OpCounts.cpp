@@ -4,6 +4,7 @@
 #include <array>
 
 #include "base/CheckedMath.h"
+#include "workloads/analysis/ConditionCount.h"
 
 namespace cascade::workloads {
 namespace {
@@ -25,9 +26,47 @@ uint64_t points_of(const std::set<std::string>& vars, const Cascade& c, const Ra
   return n;
 }
 
-void count_node(const Expr& e, const Cascade& c, const RankSizes& sizes, const std::string& tensor,
-                OpCounts& out) {
-  for (const auto& a : e.args) count_node(*a, c, sizes, tensor, out);
+// The points of `vars` the Einsum's conditions leave: on the (at most two) condition variables x
+// and y, a box cut by a band on x - y (ConditionCount.h); a node with only x counts the x that have
+// some y; one with neither, its points if any (x, y) holds at all.
+uint64_t conditioned_points(const std::set<std::string>& vars, const Einsum& einsum, const Cascade& c,
+                            const RankSizes& sizes, const std::string& tensor) {
+  if (einsum.conditions.empty()) return points_of(vars, c, sizes, tensor);
+  std::vector<std::string> pair;
+  for (const auto& cond : einsum.conditions)
+    for (const std::string* v : {&cond.var, &cond.other})
+      if (!v->empty() && std::find(pair.begin(), pair.end(), *v) == pair.end()) pair.push_back(*v);
+  const std::string& x = pair[0];
+  const std::string y = pair.size() > 1 ? pair[1] : "";
+  PairRegion r;
+  r.x_hi = static_cast<int64_t>(sizes.of_variable(x)) - 1;
+  r.y_hi = y.empty() ? 0 : static_cast<int64_t>(sizes.of_variable(y)) - 1;
+  for (const auto& cond : einsum.conditions) {
+    if (cond.other.empty())
+      cond.var == x ? narrow(cond.op, cond.offset, r.x_lo, r.x_hi) : narrow(cond.op, cond.offset, r.y_lo, r.y_hi);
+    else if (cond.var == x)  // x - y op offset
+      narrow(cond.op, cond.offset, r.d_lo, r.d_hi);
+    else  // y - x op offset: x - y op' -offset
+      narrow(mirrored(cond.op), -cond.offset, r.d_lo, r.d_hi);
+  }
+  std::set<std::string> rest = vars;
+  const bool in_x = rest.erase(x) > 0, in_y = !y.empty() && rest.erase(y) > 0;
+  uint64_t kept = 0;
+  if (in_x && in_y) {
+    if (!count_region_points(r, kept))
+      throw base::InputError(c.file, einsum.pos, "the iteration space of the Einsum writing " + tensor +
+                                                     " overflows 64 bits at these rank sizes");
+  } else if (in_x || in_y) {
+    kept = count_region_xs(in_x ? r : swapped(r));
+  } else {
+    kept = count_region_xs(r) > 0 ? 1 : 0;
+  }
+  return checked_mul(points_of(rest, c, sizes, tensor), kept, c, "the iteration space of the Einsum writing", tensor);
+}
+
+void count_node(const Expr& e, const Einsum& einsum, const Cascade& c, const RankSizes& sizes,
+                const std::string& tensor, OpCounts& out) {
+  for (const auto& a : e.args) count_node(*a, einsum, c, sizes, tensor, out);
   std::string kind;
   switch (e.kind) {
     case Expr::Kind::Number:
@@ -43,7 +82,7 @@ void count_node(const Expr& e, const Cascade& c, const RankSizes& sizes, const s
       kind = e.function;
       break;
   }
-  out.add(kind, points_of(e.variables(), c, sizes, tensor));
+  out.add(kind, conditioned_points(e.variables(), einsum, c, sizes, tensor));
 }
 
 }  // namespace
@@ -85,7 +124,7 @@ OpCounts& OpCounts::operator+=(const OpCounts& o) {
 }
 
 uint64_t iteration_points(const Einsum& e, const Cascade& c, const RankSizes& sizes) {
-  return points_of(e.variables(), c, sizes, e.output.tensor);
+  return conditioned_points(e.variables(), e, c, sizes, e.output.tensor);
 }
 
 OpCounts count_ops(const Einsum& e, const Cascade& c, const RankSizes& sizes) {
@@ -98,11 +137,11 @@ OpCounts count_ops(const Einsum& e, const Cascade& c, const RankSizes& sizes) {
   for (const auto& v : e.rhs->variables()) reduces = reduces || !out_vars.count(v);
   if (reduces && e.reduction.op == ReduceOp::Sum && e.rhs->kind == Expr::Kind::Binary &&
       e.rhs->op == '*') {
-    for (const auto& a : e.rhs->args) count_node(*a, c, sizes, what, ops);
+    for (const auto& a : e.rhs->args) count_node(*a, e, c, sizes, what, ops);
     ops.add("mac", points);
     return ops;
   }
-  count_node(*e.rhs, c, sizes, what, ops);
+  count_node(*e.rhs, e, c, sizes, what, ops);
   if (reduces) ops.add(e.reduction.op == ReduceOp::Sum ? "add" : to_string(e.reduction.op), points);
   return ops;
 }

@@ -14,10 +14,18 @@ void check_constant_indices(const Cascade& c, const RankSizes& sizes) {
   for (const auto& e : c.einsums) {
     std::vector<const Access*> reads;
     e.rhs->collect_accesses(reads);
+    reads.push_back(&e.output);
     for (const Access* a : reads) {
       const Tensor* t = c.find_tensor(a->tensor);
       for (size_t k = 0; k < a->indices.size(); ++k) {
         const IndexExpr& idx = a->indices[k];
+        // An index over a rank declared equal to the tensor's (m over P): equal sizes only.
+        if (idx.form == IndexExpr::Form::Variable && rank_of_variable(idx.var) != t->ranks[k] &&
+            sizes.of_variable(idx.var) != sizes.of(t->ranks[k]))
+          fail(c, idx.pos, "index '" + idx.var + "' ranges over " + rank_of_variable(idx.var) + " = " +
+                               std::to_string(sizes.of_variable(idx.var)) + " but addresses rank " + t->ranks[k] +
+                               " = " + std::to_string(sizes.of(t->ranks[k])) + " of tensor '" + t->name +
+                               "' (ranks declared equal must keep equal sizes)");
         if (idx.form != IndexExpr::Form::Constant) continue;
         const uint64_t value = idx.const_rank.empty() ? static_cast<uint64_t>(idx.const_value)
                                                       : sizes.of(idx.const_rank);

@@ -132,19 +132,33 @@ std::string to_string(ReduceOp op) {
   return {};
 }
 
+std::string Condition::to_string() const {
+  std::string s = var + " " + op + " ";
+  if (other.empty()) return s + std::to_string(offset);
+  s += other;
+  if (offset > 0) s += " + " + std::to_string(offset);
+  if (offset < 0) s += " - " + std::to_string(-offset);
+  return s;
+}
+
 std::string Einsum::to_string() const {
   std::string s = output.to_string() + " = ";
-  if (!reduction.written) return s + rhs->to_string();
-  s += workloads::to_string(reduction.op) + "[";
-  for (size_t i = 0; i < reduction.vars.size(); ++i) {
-    if (i) s += ",";
-    s += reduction.vars[i];
+  if (!reduction.written) {
+    s += rhs->to_string();
+  } else {
+    s += workloads::to_string(reduction.op) + "[";
+    for (size_t i = 0; i < reduction.vars.size(); ++i) {
+      if (i) s += ",";
+      s += reduction.vars[i];
+    }
+    s += "](" + rhs->to_string() + ")";
   }
-  return s + "](" + rhs->to_string() + ")";
+  for (size_t i = 0; i < conditions.size(); ++i) s += (i ? " and " : " where ") + conditions[i].to_string();
+  return s;
 }
 
 bool Einsum::equals(const Einsum& o) const {
-  return output == o.output && reduction == o.reduction && rhs->equals(*o.rhs);
+  return output == o.output && reduction == o.reduction && conditions == o.conditions && rhs->equals(*o.rhs);
 }
 
 void Einsum::seal() {

@@ -83,10 +83,30 @@ struct Reduction {
   }
 };
 
+// A condition on an Einsum's iteration space, `var op other + offset` (or `var op offset` without
+// `other`): the Einsum computes only the points where all its conditions hold (a causal mask:
+// `where m <= p`).
+struct Condition {
+  std::string var;
+  std::string op;     // "<", "<=", ">", ">=", "=="
+  std::string other;  // another index variable, or empty
+  int64_t offset = 0;
+  base::SourcePos pos;
+
+  std::string to_string() const;
+  bool operator==(const Condition& o) const {
+    return var == o.var && op == o.op && other == o.other && offset == o.offset;
+  }
+};
+
+// The most an Einsum's condition offset may be, either way: beyond every rank size.
+inline constexpr int64_t kMaxConditionOffset = int64_t{1} << 62;
+
 struct Einsum {
   Access output;
   Reduction reduction;  // vars empty: no reduction
   ExprPtr rhs;
+  std::vector<Condition> conditions;  // all must hold; on at most two index variables
   base::SourcePos pos;
 
   std::set<std::string> vars;  // the iteration space's index variables (see seal)

@@ -119,6 +119,22 @@ class Validator {
       fail(pos, "index variable '" + var + "' names undeclared rank '" + rank_of_variable(var) + "'");
   }
 
+  // The rank at the end of `rank`'s equal_to chain (validated acyclic by check_ranks).
+  std::string equal_root(const std::string& rank) const {
+    std::string at = rank;
+    for (size_t steps = 0; steps <= c_.ranks.size(); ++steps) {
+      const Rank* r = c_.find_rank(at);
+      if (!r || r->equal_to.empty()) break;
+      at = r->equal_to;
+    }
+    return at;
+  }
+
+  // Two declared ranks (not partition parts) joined by equal_to.
+  bool declared_equal(const std::string& a, const std::string& b) const {
+    return c_.find_rank(a) && c_.find_rank(b) && equal_root(a) == equal_root(b);
+  }
+
   // Does index `idx` address rank `rank` of a tensor?
   void check_index(const Access& a, const Tensor& t, size_t i) const {
     const IndexExpr& idx = a.indices[i];
@@ -130,6 +146,11 @@ class Validator {
     };
     switch (idx.form) {
       case IndexExpr::Form::Variable:
+        // A rank declared equal to another (P equal_to M) may be indexed by the other's variable:
+        // self-attention reads one sequence along its queries and its keys.
+        if (rank_of_variable(idx.var) != rank && !declared_equal(rank_of_variable(idx.var), rank))
+          mismatch("ranges over " + rank_of_variable(idx.var));
+        break;
       case IndexExpr::Form::Shifted:
         if (rank_of_variable(idx.var) != rank) mismatch("ranges over " + rank_of_variable(idx.var));
         break;
@@ -198,6 +219,26 @@ class Validator {
           fail(e.reduction.pos, "rank '" + v + "' is missing from the output but not listed in " +
                                     to_string(e.reduction.op) + "[...]");
     }
+    check_conditions(e);
+  }
+
+  // Conditions name the Einsum's own index variables, at most two of them, and not of a
+  // recurrence (whose steps every point takes).
+  void check_conditions(const Einsum& e) const {
+    std::set<std::string> named;
+    for (const auto& c : e.conditions) {
+      for (const std::string* v : {&c.var, &c.other}) {
+        if (v->empty()) continue;
+        if (!e.variables().count(*v))
+          fail(c.pos, "condition '" + c.to_string() + "': '" + *v + "' is no index variable of " + e.output.tensor);
+        named.insert(*v);
+      }
+      if (c.var == c.other) fail(c.pos, "condition '" + c.to_string() + "' compares '" + c.var + "' with itself");
+      if (named.size() > 2)
+        fail(c.pos, "conditions may relate at most two index variables (found " + std::to_string(named.size()) + ")");
+    }
+    if (!e.conditions.empty() && e.is_recurrent())
+      fail(e.conditions.front().pos, "a recurrence (" + e.output.tensor + ") takes no conditions");
   }
 
   void check_acyclic() const {

@@ -58,7 +58,11 @@ bool tokenize_einsum(const std::string& text, std::vector<Token>& tokens, int& e
       t.kind = Token::Kind::Number;
       t.text = text.substr(i, j - i);
       i = j;
-    } else if (c != '\0' && std::strchr("[](),=+-*/", c) != nullptr) {
+    } else if ((c == '<' || c == '>' || c == '=') && i + 1 < text.size() && text[i + 1] == '=') {
+      t.kind = Token::Kind::Punct;
+      t.text = text.substr(i, 2);
+      i += 2;
+    } else if (c != '\0' && std::strchr("[](),=+-*/<>", c) != nullptr) {
       t.kind = Token::Kind::Punct;
       t.text = std::string(1, c);
       ++i;

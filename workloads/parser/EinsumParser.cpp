@@ -35,8 +35,16 @@ class Parser {
     } else {
       e.rhs = parse_expr();
     }
+    if (peek().kind == Token::Kind::Identifier && peek().text == "where") {
+      next();
+      while (true) {
+        e.conditions.push_back(parse_condition());
+        if (peek().kind != Token::Kind::Identifier || peek().text != "and") break;
+        next();
+      }
+    }
     if (peek().kind != Token::Kind::End)
-      fail(peek(), "expected an operator or end of expression, found " + peek().describe());
+      fail(peek(), "expected an operator, 'where' or end of expression, found " + peek().describe());
     e.seal();
     return e;
   }
@@ -65,6 +73,47 @@ class Parser {
   bool is_reduction_start() const {
     return peek().kind == Token::Kind::Identifier && reduce_op_from_name(peek().text) &&
            at_punct("[", 1);
+  }
+
+  // var op var [+|- INT], or var op INT.
+  Condition parse_condition() {
+    Condition c;
+    const Token& v = next();
+    c.pos = at(v.offset);
+    if (v.kind != Token::Kind::Identifier || !is_index_variable(v.text))
+      fail(v, "expected an index variable starting a condition (e.g. m <= p), found " + v.describe());
+    c.var = v.text;
+    const Token& op = next();
+    if (op.kind != Token::Kind::Punct || (op.text != "<" && op.text != "<=" && op.text != ">" && op.text != ">=" &&
+                                          op.text != "=="))
+      fail(op, "expected a comparison (<, <=, >, >=, ==) in a condition, found " + op.describe());
+    c.op = op.text;
+    const auto whole = [&](const Token& t, bool negative) {
+      int64_t n = 0;
+      const auto [end, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), n);
+      if (t.kind != Token::Kind::Number || ec != std::errc() || end != t.text.data() + t.text.size() ||
+          n > kMaxConditionOffset)
+        fail(t, "expected a whole number from 0 to 2^62 in a condition, found " + t.describe());
+      return negative ? -n : n;
+    };
+    bool negative = false;
+    if (at_punct("-")) {
+      next();
+      negative = true;
+    }
+    const Token& rhs = next();
+    if (rhs.kind == Token::Kind::Number) {
+      c.offset = whole(rhs, negative);
+      return c;
+    }
+    if (negative || rhs.kind != Token::Kind::Identifier || !is_index_variable(rhs.text))
+      fail(rhs, "expected an index variable or a whole number after the comparison, found " + rhs.describe());
+    c.other = rhs.text;
+    if (at_punct("+") || at_punct("-")) {
+      const bool minus = next().text == "-";
+      c.offset = whole(next(), minus);
+    }
+    return c;
   }
 
   Reduction parse_reduction_header() {
