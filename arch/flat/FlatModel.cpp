@@ -23,7 +23,7 @@ const config::FlatChoice& find_choice(const ArchConfig& config, const workloads:
 // docs/fusemax-model.md Sec. 4.3.
 void run_flat_attention(const ArchConfig& config, const workloads::Cascade& cascade,
                         const workloads::RankSizes& sizes, const PhaseEvaluator& phases,
-                        const PhaseEvaluator::PhasePlan& plan, sim::Result& r, bool cycle,
+                        const PhaseEvaluator::PhasePlan& plan, sim::Result& r, Fidelity fidelity,
                         bool fast_forward) {
   const AttentionShape s = AttentionShape::from(config, cascade, sizes);
   const config::FlatChoice& choice = find_choice(config, cascade, s.keys);
@@ -76,7 +76,7 @@ void run_flat_attention(const ArchConfig& config, const workloads::Cascade& casc
   r.stats[name + ".softmax_cycles"] = softmax_cycles;
   std::optional<uint64_t> simulated;
   phases.check_phase_cycles(name, std::max(qk_cycles + av_cycles, softmax_cycles), BH * read * word, BH * write * word);
-  if (cycle) {
+  if (fidelity == Fidelity::Cycle) {
     // One fusion unit per round: a head, or a group of P1 query rows of a head.
     FusedAttentionSpec spec;
     spec.rounds = s.batch_heads() * std::max<uint64_t>(1, s.queries / std::max<uint64_t>(1, choice.p1()));
@@ -96,12 +96,11 @@ void run_flat_attention(const ArchConfig& config, const workloads::Cascade& casc
 
 sim::Result FlatModel::evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
                                 Fidelity fidelity) const {
-  const bool cycle = fidelity == Fidelity::Cycle;
   return evaluate_phases(
-      config_, cascade, sizes, name(), cycle, fast_forward_,
+      config_, cascade, sizes, name(), fidelity, fast_forward_,
       [](const auto& plan) { return plan.phase->stage_size() == 0; },
       [&](const PhaseEvaluator& phases, const PhaseEvaluator::PhasePlan& plan, sim::Result& r) {
-        run_flat_attention(config_, cascade, sizes, phases, plan, r, cycle, fast_forward_);
+        run_flat_attention(config_, cascade, sizes, phases, plan, r, fidelity, fast_forward_);
       });
 }
 

@@ -8,7 +8,6 @@ namespace cascade::arch {
 
 sim::Result FuseMaxModel::evaluate(const workloads::Cascade& cascade,
                                    const workloads::RankSizes& sizes, Fidelity fidelity) const {
-  const bool cycle = fidelity == Fidelity::Cycle;
   const auto& tiling = config_.proto().mapping().tiling();
   const auto is_tiled = [&](const PhaseEvaluator::PhasePlan& plan) {
     if (plan.phase->stage_size() == 0)
@@ -26,14 +25,14 @@ sim::Result FuseMaxModel::evaluate(const workloads::Cascade& cascade,
     r.stats[plan.phase->name() + ".kv_rereads"] = static_cast<double>(t.groups);
     std::optional<uint64_t> simulated;
     phases.check_phase_cycles(plan.phase->name(), phases.stage_cycles(plan), t.read_bytes, t.write_bytes);
-    if (cycle)
+    if (fidelity == Fidelity::Cycle)
       simulated = PhaseEvaluator::record_simulation(
           plan.phase->name(), fusemax_attention_program(config_, cascade, sizes, phases, plan, t),
           fast_forward_, r);
     phases.finish_phase(plan.phase->name(), phases.stage_cycles(plan), t.read_bytes, t.write_bytes,
                         start, r, simulated);
   };
-  return evaluate_phases(config_, cascade, sizes, name(), cycle, fast_forward_, is_tiled, run_tiled);
+  return evaluate_phases(config_, cascade, sizes, name(), fidelity, fast_forward_, is_tiled, run_tiled);
 }
 
 }  // namespace cascade::arch

@@ -255,14 +255,14 @@ uint64_t PhaseEvaluator::finish_phase(const std::string& name, double compute_cy
   return cycles;
 }
 
-uint64_t PhaseEvaluator::run_staged_phase(const PhasePlan& plan, sim::Result& result, bool cycle,
+uint64_t PhaseEvaluator::run_staged_phase(const PhasePlan& plan, sim::Result& result, Fidelity fidelity,
                                           bool fast_forward) const {
   const PhaseMark start = mark(result);
   account_staged(plan, result);
   const auto [read, write] = boundary_traffic(plan);
   std::optional<uint64_t> simulated;
   check_phase_cycles(plan.phase->name(), stage_cycles(plan), read, write);
-  if (cycle) simulated = simulate_staged(plan, read, write, fast_forward, result);
+  if (fidelity == Fidelity::Cycle) simulated = simulate_staged(plan, read, write, fast_forward, result);
   return finish_phase(plan.phase->name(), stage_cycles(plan), read, write, start, result, simulated);
 }
 
@@ -326,16 +326,16 @@ sim::Result PhaseEvaluator::start_result(const std::string& model, const std::st
 
 sim::Result evaluate_phases(const ArchConfig& config, const workloads::Cascade& cascade,
                             const workloads::RankSizes& sizes, const std::string& model,
-                            bool cycle, bool fast_forward,
+                            Fidelity fidelity, bool fast_forward,
                             const std::function<bool(const PhaseEvaluator::PhasePlan&)>& is_own,
                             const OwnPhase& own_phase) {
   const PhaseEvaluator phases(config, cascade, sizes);
-  sim::Result r = phases.start_result(model, cycle ? "cycle" : "analytical");
+  sim::Result r = phases.start_result(model, to_string(fidelity));
   for (const auto& plan : phases.plans()) {
     if (is_own(plan))
       own_phase(phases, plan, r);
     else
-      phases.run_staged_phase(plan, r, cycle, fast_forward);
+      phases.run_staged_phase(plan, r, fidelity, fast_forward);
   }
   return r;
 }

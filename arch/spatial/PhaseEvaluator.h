@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "arch/ArchConfig.h"
+#include "arch/Model.h"
 #include "arch/spatial/EnergyTable.h"
 #include "sim/engine/RoundProgram.h"
 #include "sim/result/Result.h"
@@ -93,7 +94,7 @@ class PhaseEvaluator {
                            bool fast_forward, sim::Result& result) const;
   // A staged phase moving each boundary tensor once: accounts it and closes it, analytically or
   // simulated (`fidelity` "cycle").
-  uint64_t run_staged_phase(const PhasePlan& plan, sim::Result& result, bool cycle = false,
+  uint64_t run_staged_phase(const PhasePlan& plan, sim::Result& result, Fidelity fidelity = Fidelity::Analytical,
                             bool fast_forward = true) const;
   // Simulates a program of the phase and records the engine's effort; returns its cycles.
   static uint64_t record_simulation(const std::string& phase, const sim::RoundProgram& program,
@@ -123,7 +124,7 @@ using OwnPhase = std::function<void(const PhaseEvaluator& phases,
                                     const PhaseEvaluator::PhasePlan& plan, sim::Result& result)>;
 sim::Result evaluate_phases(const ArchConfig& config, const workloads::Cascade& cascade,
                             const workloads::RankSizes& sizes, const std::string& model,
-                            bool cycle, bool fast_forward,
+                            Fidelity fidelity, bool fast_forward,
                             const std::function<bool(const PhaseEvaluator::PhasePlan&)>& is_own,
                             const OwnPhase& own_phase);
 

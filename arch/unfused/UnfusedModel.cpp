@@ -14,7 +14,7 @@ namespace {
 // DRAM (artifact unfused.py; docs/fusemax-model.md Sec. 5).
 void run_unfused_attention(const ArchConfig& config, const workloads::Cascade& cascade,
                            const workloads::RankSizes& sizes, const PhaseEvaluator& phases,
-                           const PhaseEvaluator::PhasePlan& plan, sim::Result& r, bool cycle,
+                           const PhaseEvaluator::PhasePlan& plan, sim::Result& r, Fidelity fidelity,
                            bool fast_forward) {
   const AttentionShape s = AttentionShape::from(config, cascade, sizes);
   const auto& a = config.proto();
@@ -42,7 +42,7 @@ void run_unfused_attention(const ArchConfig& config, const workloads::Cascade& c
     cycles += std::max(step.compute, (step.read + step.write) / bpc);
     read += step.read;
     write += step.write;
-    if (cycle)
+    if (fidelity == Fidelity::Cycle)
       simulated_cycles += PhaseEvaluator::record_simulation(
           plan.phase->name() + "." + step.name,
           streamed_program({{{step.name, step.unit, step.compute}}},
@@ -57,7 +57,7 @@ void run_unfused_attention(const ArchConfig& config, const workloads::Cascade& c
   r.busy_cycles["array1d"] += steps[1].compute;
   // Each step is bounded on its own, so the phase's latency is their sum, not max(compute, memory).
   std::optional<uint64_t> simulated;
-  if (cycle) simulated = simulated_cycles;
+  if (fidelity == Fidelity::Cycle) simulated = simulated_cycles;
   phases.finish_phase(plan.phase->name(), cycles, read, write, start, r, simulated);
 }
 
@@ -65,12 +65,11 @@ void run_unfused_attention(const ArchConfig& config, const workloads::Cascade& c
 
 sim::Result UnfusedModel::evaluate(const workloads::Cascade& cascade,
                                    const workloads::RankSizes& sizes, Fidelity fidelity) const {
-  const bool cycle = fidelity == Fidelity::Cycle;
   return evaluate_phases(
-      config_, cascade, sizes, name(), cycle, fast_forward_,
+      config_, cascade, sizes, name(), fidelity, fast_forward_,
       [](const auto& plan) { return plan.phase->stage_size() == 0; },
       [&](const PhaseEvaluator& phases, const PhaseEvaluator::PhasePlan& plan, sim::Result& r) {
-        run_unfused_attention(config_, cascade, sizes, phases, plan, r, cycle, fast_forward_);
+        run_unfused_attention(config_, cascade, sizes, phases, plan, r, fidelity, fast_forward_);
       });
 }
 
