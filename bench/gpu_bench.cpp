@@ -1,12 +1,15 @@
 // Speed of the GPU model: one kernel's estimate (a GEMM, tile choice included), CUDA's largest grid
 // (the block scheduler's fast-forward), reading the Kineto traces, the validation of every
-// committed H100 trace, and a whole calibration (`cascade calibrate`).
+// committed H100 trace, a whole calibration (`cascade calibrate`), and a decoder layer run as a
+// cascade (its operators mapped onto kernels and timed: one design point of a sweep).
 #include <benchmark/benchmark.h>
 
 #include <string>
 #include <vector>
 
+#include "arch/gpu/GpuCascadeModel.h"
 #include "arch/gpu/GpuModel.h"
+#include "workloads/parser/WorkloadLoader.h"
 #include "base/InputFile.h"
 #include "validation/gpu/Calibration.h"
 #include "validation/gpu/TraceImport.h"
@@ -90,5 +93,17 @@ void BM_GpuCalibrate(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(validation::calibrate_gpu(s.config, s.cases, 1, 0).calibrated);
 }
 BENCHMARK(BM_GpuCalibrate)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// The Llama-2-7B layer (16 kernels) on the calibrated H100 at 4096 tokens: mapping, binding and
+// timing every kernel (items/s = design points per second).
+void BM_GpuLlamaLayer(benchmark::State& state) {
+  const arch::gpu::GpuCascadeModel model(
+      arch::gpu::GpuArchConfig::load(source("configs/arch/gpu/h100_sxm.calibrated.pbtxt")));
+  const auto cascade = workloads::load_workload_file(source("workloads/library/transformers/llama2_7b_layer.pbtxt"));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(model.evaluate(cascade, workloads::bind_shapes(cascade, {}), arch::Fidelity::Analytical));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_GpuLlamaLayer)->Unit(benchmark::kMicrosecond);
 
 }  // namespace

@@ -2,12 +2,18 @@
 
 #include "arch/fusemax/FuseMaxCycleProgram.h"
 #include "arch/fusemax/QueryTilingTraffic.h"
+#include "arch/spatial/OperatorLowering.h"
 #include "arch/spatial/PhaseEvaluator.h"
 
 namespace cascade::arch {
 
 sim::Result FuseMaxModel::evaluate(const workloads::Cascade& cascade,
                                    const workloads::RankSizes& sizes, Fidelity fidelity) const {
+  if (auto lowered = lower_operators(config_, cascade, AttentionLowering::kFuseMaxCascade)) {
+    FuseMaxModel model{ArchConfig(lowered->config_text, lowered->config_file)};
+    model.set_fast_forward(fast_forward_);
+    return evaluate_lowered(model, *lowered, cascade, sizes, fidelity);
+  }
   const auto& tiling = config_.proto().mapping().tiling();
   const auto is_tiled = [&](const PhaseEvaluator::PhasePlan& plan) {
     if (plan.phase->stage_size() == 0)

@@ -7,6 +7,7 @@
 #include "arch/gpu/FrameworkKernels.h"
 #include "workloads/analysis/ConditionCount.h"
 #include "workloads/analysis/OpCounts.h"
+#include "workloads/analysis/OperatorStructure.h"
 
 namespace cascade::arch::gpu {
 namespace {
@@ -42,48 +43,11 @@ double tensor_bytes(const Cascade& c, const std::string& name, const RankSizes& 
   return tensor_elements(c, name, sizes) * workloads::element_bytes(c.find_tensor(name)->type);
 }
 
-// A GEMM-shaped Einsum: the sum of a product of two tensors, its variables in the roles of a batched
-// GEMM with `a` as the left operand (M) and `b` as the right one (N).
-struct Gemm {
-  std::string a, b;
-  Vars batch, m, n, k;
-};
+using Gemm = workloads::GemmRoles;
 
-// The roles with the first operand as A; nothing if the Einsum is not a sum of a product of two
-// tensors with a reduced rank; an InputError if a variable fits no role.
-std::optional<Gemm> gemm_of(const Cascade& c, const Einsum& e) {
-  const bool product_of_two = e.rhs->kind == Expr::Kind::Binary && e.rhs->op == '*' &&
-                              e.rhs->args[0]->kind == Expr::Kind::Access &&
-                              e.rhs->args[1]->kind == Expr::Kind::Access;
-  const Vars out = vars_of(e.output);
-  bool reduces = false;
-  for (const auto& v : e.variables()) reduces = reduces || !out.count(v);
-  if (!product_of_two || !reduces || e.reduction.op != workloads::ReduceOp::Sum) return std::nullopt;
-  Gemm g{e.rhs->args[0]->access.tensor, e.rhs->args[1]->access.tensor, {}, {}, {}, {}};
-  const Vars a = vars_of(e.rhs->args[0]->access), b = vars_of(e.rhs->args[1]->access);
-  for (const auto& v : e.variables()) {
-    const bool in_a = a.count(v), in_b = b.count(v), in_c = out.count(v);
-    if (in_a && in_b && in_c) g.batch.insert(v);
-    else if (in_a && in_c) g.m.insert(v);
-    else if (in_b && in_c) g.n.insert(v);
-    else if (in_a && in_b) g.k.insert(v);
-    else
-      throw base::InputError(c.file, e.pos, "Einsum '" + e.output.tensor + "': rank '" + v +
-                                                "' fits no GEMM role (batch, M, N or K)");
-  }
-  return g;
-}
+std::optional<Gemm> gemm_of(const Cascade& c, const Einsum& e) { return workloads::gemm_roles(c, e); }
 
-// The variables an Einsum reduces: those of its iteration space that its output lacks.
-Vars reduced_vars(const Einsum& e) {
-  const Vars out = vars_of(e.output);
-  Vars reduced;
-  for (const auto& v : e.variables())
-    if (!out.count(v)) reduced.insert(v);
-  return reduced;
-}
-
-Gemm swapped(const Gemm& g) { return {g.b, g.a, g.batch, g.n, g.m, g.k}; }
+Vars reduced_vars(const Einsum& e) { return workloads::reduced_variables(e); }
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
@@ -141,7 +105,7 @@ config::Kernel linear_kernel(const GpuModel& model, const Cascade& c, const work
       activation = t;
   uint64_t m = 0, k = 0, batch = 0, n = 0;
   for (auto& [i, g] : gemms) {
-    if (!activation.empty() && g.a != activation) g = swapped(g);
+    if (!activation.empty() && g.a != activation) g = g.swapped();
     const std::string& out = c.einsums[i].output.tensor;
     const uint64_t gm = product(g.m, c, sizes, out), gk = product(g.k, c, sizes, out),
                    gb = product(g.batch, c, sizes, out), gn = product(g.n, c, sizes, out);
@@ -190,52 +154,29 @@ std::string gpu_dtype(const Cascade& c, const std::string& tensor) {
 }
 
 AttentionDims attention_dims(const Cascade& c, const std::vector<size_t>& einsums, const RankSizes& sizes) {
-  const auto fail = [&](const std::string& message) {
-    throw base::InputError(c.file, c.einsums[einsums.front()].pos, "attention: " + message);
-  };
-  std::optional<std::pair<size_t, Gemm>> score;
-  for (size_t i : einsums)
-    if (auto g = gemm_of(c, c.einsums[i]); g && !score) score.emplace(i, *g);
-  if (!score) fail("no score GEMM (a sum of a product of queries and keys)");
-  const Gemm& s = score->second;
-  const std::string& name = c.einsums[score->first].output.tensor;
-  // V: what the group reads from outside besides Q and K.
-  Vars inside, outside;
-  for (size_t i : einsums) inside.insert(c.einsums[i].output.tensor);
-  for (size_t i : einsums) {
-    std::vector<const workloads::Access*> reads;
-    c.einsums[i].rhs->collect_accesses(reads);
-    for (const auto* r : reads)
-      if (!inside.count(r->tensor) && r->tensor != s.a && r->tensor != s.b) outside.insert(r->tensor);
-  }
-  if (outside.size() != 1)
-    fail("the group must read one tensor besides the score's queries and keys (the values), it reads " +
-         std::to_string(outside.size()));
-  Vars v_embed;
-  for (const auto& rank : c.find_tensor(*outside.begin())->ranks) {
-    const std::string var = lower(rank);
-    if (!s.n.count(var) && !s.batch.count(var)) v_embed.insert(var);
-  }
+  const workloads::AttentionStructure a = workloads::attention_structure(c, einsums);
+  const std::string& name = c.einsums[a.score].output.tensor;
   AttentionDims d;
   // A mask on the score: conditions relating its key and its query index (causal: m <= p).
-  for (const auto& cond : c.einsums[score->first].conditions) {
-    const bool key_first = s.n.count(cond.var) && s.m.count(cond.other);
-    const bool query_first = s.m.count(cond.var) && s.n.count(cond.other);
-    if (cond.other.empty() || (!key_first && !query_first) || s.n.size() != 1 || s.m.size() != 1)
-      fail("the score's condition '" + cond.to_string() +
-           "' must relate its one key index and its one query index (as m <= p)");
+  for (const auto& cond : a.mask) {
+    const bool key_first = a.keys.count(cond.var) && a.queries.count(cond.other);
+    const bool query_first = a.queries.count(cond.var) && a.keys.count(cond.other);
+    if (cond.other.empty() || (!key_first && !query_first) || a.keys.size() != 1 || a.queries.size() != 1)
+      throw base::InputError(c.file, c.einsums[a.score].pos,
+                             "attention: the score's condition '" + cond.to_string() +
+                                 "' must relate its one key index and its one query index (as m <= p)");
     d.masked = true;
     if (key_first)
       workloads::narrow(cond.op, cond.offset, d.key_minus_query_lo, d.key_minus_query_hi);
     else
       workloads::narrow(workloads::mirrored(cond.op), -cond.offset, d.key_minus_query_lo, d.key_minus_query_hi);
   }
-  d.batch = product(s.batch, c, sizes, name);
+  d.batch = product(a.batch, c, sizes, name);
   d.heads = 1;
-  d.queries = product(s.m, c, sizes, name);
-  d.keys = product(s.n, c, sizes, name);
-  d.qk_embed = product(s.k, c, sizes, name);
-  d.v_embed = product(v_embed, c, sizes, *outside.begin());
+  d.queries = product(a.queries, c, sizes, name);
+  d.keys = product(a.keys, c, sizes, name);
+  d.qk_embed = product(a.qk_embed, c, sizes, name);
+  d.v_embed = product(a.v_embed, c, sizes, a.v);
   return d;
 }
 

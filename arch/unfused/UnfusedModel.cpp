@@ -4,6 +4,7 @@
 
 #include "arch/spatial/AttentionShape.h"
 #include "arch/spatial/CyclePrograms.h"
+#include "arch/spatial/OperatorLowering.h"
 #include "arch/spatial/PhaseEvaluator.h"
 #include "arch/spatial/ThreePassAttention.h"
 
@@ -65,6 +66,11 @@ void run_unfused_attention(const ArchConfig& config, const workloads::Cascade& c
 
 sim::Result UnfusedModel::evaluate(const workloads::Cascade& cascade,
                                    const workloads::RankSizes& sizes, Fidelity fidelity) const {
+  if (auto lowered = lower_operators(config_, cascade, AttentionLowering::kAsWritten)) {
+    UnfusedModel model{ArchConfig(lowered->config_text, lowered->config_file)};
+    model.set_fast_forward(fast_forward_);
+    return evaluate_lowered(model, *lowered, cascade, sizes, fidelity);
+  }
   return evaluate_phases(
       config_, cascade, sizes, name(), fidelity, fast_forward_,
       [](const auto& plan) { return plan.phase->stage_size() == 0; },

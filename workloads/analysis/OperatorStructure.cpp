@@ -1,0 +1,90 @@
+#include "workloads/analysis/OperatorStructure.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace cascade::workloads {
+namespace {
+
+std::set<std::string> vars_of(const Access& a) {
+  std::set<std::string> v;
+  for (const auto& idx : a.indices)
+    for (const auto& x : idx.variables()) v.insert(x);
+  return v;
+}
+
+}  // namespace
+
+std::set<std::string> reduced_variables(const Einsum& e) {
+  const std::set<std::string> out = vars_of(e.output);
+  std::set<std::string> reduced;
+  for (const auto& v : e.variables())
+    if (!out.count(v)) reduced.insert(v);
+  return reduced;
+}
+
+std::optional<GemmRoles> gemm_roles(const Cascade& c, const Einsum& e) {
+  const bool product_of_two = e.rhs->kind == Expr::Kind::Binary && e.rhs->op == '*' &&
+                              e.rhs->args[0]->kind == Expr::Kind::Access &&
+                              e.rhs->args[1]->kind == Expr::Kind::Access;
+  if (!product_of_two || reduced_variables(e).empty() || e.reduction.op != ReduceOp::Sum) return std::nullopt;
+  GemmRoles g{e.rhs->args[0]->access.tensor, e.rhs->args[1]->access.tensor, {}, {}, {}, {}};
+  const std::set<std::string> a = vars_of(e.rhs->args[0]->access), b = vars_of(e.rhs->args[1]->access),
+                              out = vars_of(e.output);
+  for (const auto& v : e.variables()) {
+    const bool in_a = a.count(v), in_b = b.count(v), in_c = out.count(v);
+    if (in_a && in_b && in_c) g.batch.insert(v);
+    else if (in_a && in_c) g.m.insert(v);
+    else if (in_b && in_c) g.n.insert(v);
+    else if (in_a && in_b) g.k.insert(v);
+    else
+      throw base::InputError(c.file, e.pos, "Einsum '" + e.output.tensor + "': rank '" + v +
+                                                "' fits no GEMM role (batch, M, N or K)");
+  }
+  return g;
+}
+
+AttentionStructure attention_structure(const Cascade& c, const std::vector<size_t>& einsums) {
+  const auto fail = [&](const std::string& message) {
+    throw base::InputError(c.file, c.einsums[einsums.front()].pos, "attention: " + message);
+  };
+  std::optional<std::pair<size_t, GemmRoles>> score;
+  for (size_t i : einsums)
+    if (auto g = gemm_roles(c, c.einsums[i]); g && !score) score.emplace(i, *g);
+  if (!score) fail("no score GEMM (a sum of a product of queries and keys)");
+  const GemmRoles& s = score->second;
+  AttentionStructure a;
+  a.score = score->first;
+  a.q = s.a, a.k = s.b;
+  a.batch = s.batch, a.queries = s.m, a.keys = s.n, a.qk_embed = s.k;
+  a.mask = c.einsums[a.score].conditions;
+  std::set<std::string> inside, outside, read_inside, read_outside;
+  for (size_t i : einsums) inside.insert(c.einsums[i].output.tensor);
+  for (size_t i = 0; i < c.einsums.size(); ++i) {
+    std::vector<const Access*> reads;
+    c.einsums[i].rhs->collect_accesses(reads);
+    const bool in_group = std::find(einsums.begin(), einsums.end(), i) != einsums.end();
+    for (const auto* r : reads) (in_group ? read_inside : read_outside).insert(r->tensor);
+  }
+  for (const auto& t : read_inside)
+    if (!inside.count(t) && t != a.q && t != a.k) outside.insert(t);
+  if (outside.size() != 1)
+    fail("the group must read one tensor besides the score's queries and keys (the values), it reads " +
+         std::to_string(outside.size()));
+  a.v = *outside.begin();
+  for (const auto& rank : c.find_tensor(a.v)->ranks) {
+    std::string var = rank;
+    std::transform(var.begin(), var.end(), var.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    if (!a.keys.count(var) && !a.batch.count(var)) a.v_embed.insert(var);
+  }
+  std::vector<std::string> outputs;
+  for (const auto& t : inside)
+    if (read_outside.count(t) || !read_inside.count(t)) outputs.push_back(t);
+  if (outputs.size() != 1)
+    fail("the group must write one tensor that is used outside it (the attention's output), it writes " +
+         std::to_string(outputs.size()));
+  a.output = outputs.front();
+  return a;
+}
+
+}  // namespace cascade::workloads
