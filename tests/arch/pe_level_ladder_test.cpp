@@ -7,8 +7,8 @@
 #include <gtest/gtest.h>
 
 #include "ModelTestSupport.h"
-#include "arch/common/SimulateSystolicGemm.h"
-#include "arch/common/SystolicGemmCycles.h"
+#include "arch/systolic/SimulateSystolicGemm.h"
+#include "arch/systolic/SystolicGemmCycles.h"
 
 namespace cascade::arch {
 namespace {

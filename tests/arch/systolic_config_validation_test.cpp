@@ -8,9 +8,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "arch/common/SimulateSystolicGemm.h"
-#include "arch/common/SystolicArrayConfig.h"
-#include "arch/common/SystolicGemmCycles.h"
+#include "arch/systolic/SimulateSystolicGemm.h"
+#include "arch/systolic/SystolicArrayConfig.h"
+#include "arch/systolic/SystolicGemmCycles.h"
 
 namespace cascade::arch {
 namespace {

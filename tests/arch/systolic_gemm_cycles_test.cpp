@@ -17,9 +17,9 @@
 #include <cstdint>
 #include <stdexcept>
 
-#include "arch/common/SystolicArrayConfig.h"
-#include "arch/common/SystolicGemmCycles.h"
-#include "arch/common/SystolicTiles.h"
+#include "arch/systolic/SystolicArrayConfig.h"
+#include "arch/systolic/SystolicGemmCycles.h"
+#include "arch/systolic/SystolicTiles.h"
 
 namespace cascade::arch {
 namespace {

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "arch/common/SimulateSystolicGemm.h"
-#include "arch/common/SystolicGemmCycles.h"
-#include "arch/common/SystolicTiles.h"
+#include "arch/systolic/SimulateSystolicGemm.h"
+#include "arch/systolic/SystolicGemmCycles.h"
+#include "arch/systolic/SystolicTiles.h"
 
 namespace cascade::arch {
 namespace {

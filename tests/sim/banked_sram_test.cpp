@@ -23,12 +23,12 @@
 #include <systemc>
 #include <vector>
 
-#include "sim/memory/BankedSram.h"
-#include "sim/memory/SramAccess.h"
-#include "sim/memory/SramGeometry.h"
-#include "sim/memory/StatsRegistry.h"
-#include "sim/memory/StreamSink.h"
-#include "sim/memory/StreamSource.h"
+#include "sim/reference/memory/BankedSram.h"
+#include "sim/reference/memory/SramAccess.h"
+#include "sim/reference/memory/SramGeometry.h"
+#include "sim/reference/memory/StatsRegistry.h"
+#include "sim/reference/memory/StreamSink.h"
+#include "sim/reference/memory/StreamSource.h"
 #include "sim/systemc/FreshSimContext.h"
 
 namespace cascade::sim {

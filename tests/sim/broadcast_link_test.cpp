@@ -24,11 +24,11 @@
 #include <systemc>
 #include <vector>
 
-#include "sim/memory/BroadcastLink.h"
-#include "sim/memory/LinkTransfer.h"
-#include "sim/memory/StatsRegistry.h"
-#include "sim/memory/StreamSink.h"
-#include "sim/memory/StreamSource.h"
+#include "sim/reference/memory/BroadcastLink.h"
+#include "sim/reference/memory/LinkTransfer.h"
+#include "sim/reference/memory/StatsRegistry.h"
+#include "sim/reference/memory/StreamSink.h"
+#include "sim/reference/memory/StreamSource.h"
 #include "sim/systemc/FreshSimContext.h"
 
 namespace cascade::sim {

@@ -23,12 +23,12 @@
 #include <systemc>
 #include <vector>
 
-#include "sim/memory/ByteRate.h"
-#include "sim/memory/DramChannel.h"
-#include "sim/memory/MemoryRequest.h"
-#include "sim/memory/StatsRegistry.h"
-#include "sim/memory/StreamSink.h"
-#include "sim/memory/StreamSource.h"
+#include "sim/reference/memory/ByteRate.h"
+#include "sim/reference/memory/DramChannel.h"
+#include "sim/reference/memory/MemoryRequest.h"
+#include "sim/reference/memory/StatsRegistry.h"
+#include "sim/reference/memory/StreamSink.h"
+#include "sim/reference/memory/StreamSource.h"
 #include "sim/systemc/FreshSimContext.h"
 
 namespace cascade::sim {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "sim/systemc/FreshSimContext.h"
-#include "sim/systemc/SimulatePipeline.h"
+#include "sim/reference/pipeline/SimulatePipeline.h"
 
 namespace cascade::sim {
 namespace {

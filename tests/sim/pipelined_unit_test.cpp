@@ -19,10 +19,10 @@
 #include <vector>
 
 #include "sim/systemc/FreshSimContext.h"
-#include "sim/systemc/PipelinedUnit.h"
-#include "sim/systemc/SimulatePipeline.h"
-#include "sim/systemc/TileSink.h"
-#include "sim/systemc/TileSource.h"
+#include "sim/reference/pipeline/PipelinedUnit.h"
+#include "sim/reference/pipeline/SimulatePipeline.h"
+#include "sim/reference/pipeline/TileSink.h"
+#include "sim/reference/pipeline/TileSource.h"
 
 namespace cascade::sim {
 namespace {

@@ -1,5 +1,5 @@
 // StatsRegistry: dotted-path counters, subtree totals, merging, and the deterministic dump order.
-#include "sim/memory/StatsRegistry.h"
+#include "sim/reference/memory/StatsRegistry.h"
 
 #include <gtest/gtest.h>
 
