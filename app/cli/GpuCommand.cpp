@@ -74,7 +74,6 @@ void print(const arch::gpu::GpuArchConfig& gpu, const arch::gpu::KernelResources
   if (!o.cannot_launch.empty()) std::cout << "\n" << o.cannot_launch << "\n";
 }
 
-}  // namespace
 
 // `cascade gpu validate --arch NAME|FILE --traces FILE... [--out DIR]`: the model against measured
 // traces, per kernel and as MAPE per class, with a predicted-vs-measured plot.
@@ -161,7 +160,6 @@ int run_time(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
-namespace {
 
 std::string mape_line(const char* label, const validation::ValidationReport& r) {
   std::string s = label;
@@ -187,11 +185,10 @@ double measured_idle_watts(const std::vector<std::string>& files) {
   return n ? sum / n : 0;
 }
 
-}  // namespace
 
-// `cascade calibrate --arch NAME|FILE --traces FILE... [--seed N] -o OUT.pbtxt`.
+// `cascade gpu calibrate --arch NAME|FILE --traces FILE... [--seed N] -o OUT.pbtxt`.
 int run_calibrate(const std::vector<std::string>& args) {
-  po::options_description named("options of 'cascade calibrate'");
+  po::options_description named("options of 'cascade gpu calibrate'");
   named.add_options()("help,h", "print this help")(
       "arch", po::value<std::string>(), "GPU config: a name (configs/arch/gpu/NAME.pbtxt) or a path")(
       "root", po::value<std::string>()->default_value("."), "where configs/ is, for --arch NAME")(
@@ -202,14 +199,14 @@ int run_calibrate(const std::vector<std::string>& args) {
   po::store(po::command_line_parser(args).options(named).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
-    std::cout << "usage: cascade calibrate --arch NAME|FILE --traces FILE... [--seed N] -o OUT.pbtxt\n\n"
+    std::cout << "usage: cascade gpu calibrate --arch NAME|FILE --traces FILE... [--seed N] -o OUT.pbtxt\n\n"
                  "Fits the GPU model's free parameters on a training split of the measured kernels\n"
                  "(70% of each class, chosen by the seed) and reports the held-out error.\n\n"
               << named;
     return kExitOk;
   }
   if (!vm.count("arch") || !vm.count("traces") || !vm.count("output"))
-    throw UsageError{"calibrate: give --arch, --traces and --output"};
+    throw UsageError{"gpu calibrate: give --arch, --traces and --output"};
   const auto files = vm["traces"].as<std::vector<std::string>>();
   const std::string out = vm["output"].as<std::string>();
   base::check_output_path(out);
@@ -221,7 +218,7 @@ int run_calibrate(const std::vector<std::string>& args) {
   std::string text;
   google::protobuf::TextFormat::PrintToString(r.calibrated, &text);
   std::ostringstream file;
-  file << "# " << base::printable(uncalibrated.proto().name()) << " calibrated by `cascade calibrate` (seed " << vm["seed"].as<uint64_t>()
+  file << "# " << base::printable(uncalibrated.proto().name()) << " calibrated by `cascade gpu calibrate` (seed " << vm["seed"].as<uint64_t>()
        << ") on " << cases.size() << " measured kernels (" << r.split.train.size() << " training, "
        << r.split.test.size() << " held out).\n# traces (each records its GPU, driver and date):";
   for (const auto& f : files) file << " " << base::printable(f);
@@ -235,6 +232,8 @@ int run_calibrate(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
+}  // namespace
+
 int run_gpu_command(const std::vector<std::string>& args) {
   if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) {
     std::cout << "usage: cascade gpu <command> [options]\n"
@@ -243,16 +242,18 @@ int run_gpu_command(const std::vector<std::string>& args) {
                  "  occupancy --arch G --block N --regs N   SM occupancy of a kernel\n"
                  "  time --arch G --kernel FILE             runtime and energy of a kernel launch\n"
                  "  validate --arch G --traces FILE...      the GPU model against measured traces\n"
+                 "  calibrate --arch G --traces FILE... -o OUT   fit the GPU model on measured traces\n"
                  "\n"
                  "Run 'cascade gpu <command> --help' for the options of a command (docs/gpu.md).\n";
     return kExitOk;
   }
   if (!args.empty() && args[0] == "validate") return run_validate({args.begin() + 1, args.end()});
+  if (!args.empty() && args[0] == "calibrate") return run_calibrate({args.begin() + 1, args.end()});
   if (!args.empty() && args[0] == "time") return run_time({args.begin() + 1, args.end()});
   if (args.empty() || args[0] != "occupancy")
-    throw UsageError{args.empty() ? "gpu: give a subcommand: occupancy, time or validate"
+    throw UsageError{args.empty() ? "gpu: give a subcommand: occupancy, time, validate or calibrate"
                                   : "gpu: unknown subcommand '" + args[0] +
-                                        "' (known: occupancy, time, validate)"};
+                                        "' (known: occupancy, time, validate, calibrate)"};
   po::options_description named("options of 'cascade gpu occupancy'");
   named.add_options()("help,h", "print this help")(
       "arch", po::value<std::string>(), "GPU config: a name (configs/arch/gpu/NAME.pbtxt) or a path")(

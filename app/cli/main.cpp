@@ -29,8 +29,7 @@ const char* kUsage =
     "  gpu occupancy --arch G --block N --regs N   SM occupancy of a kernel (docs/gpu.md)\n"
     "  gpu time --arch G --kernel FILE   runtime and energy of a kernel launch\n"
     "  gpu validate --arch G --traces FILE...   the GPU model against measured traces\n"
-    "  calibrate --arch G --traces FILE... -o OUT   fit the GPU model on measured traces\n"
-    "  validate --arch G --traces FILE...       the same as gpu validate\n"
+    "  gpu calibrate --arch G --traces FILE... -o OUT   fit the GPU model on measured traces\n"
     "\n"
     "options:\n"
     "  -h, --help               print this help\n"
@@ -56,8 +55,6 @@ int dispatch(const std::vector<std::string>& args) {
   if (args[0] == "workload") return run_workload_command({args.begin() + 1, args.end()});
   if (args[0] == "run") return run_run_command({args.begin() + 1, args.end()});
   if (args[0] == "reproduce") return run_reproduce_command({args.begin() + 1, args.end()});
-  if (args[0] == "calibrate") return run_calibrate({args.begin() + 1, args.end()});
-  if (args[0] == "validate") return run_validate({args.begin() + 1, args.end()});
   if (args[0] == "gpu") return run_gpu_command({args.begin() + 1, args.end()});
   throw UsageError{"unknown command '" + args[0] + "' (run 'cascade --help')"};
 }

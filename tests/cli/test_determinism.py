@@ -39,7 +39,7 @@ COMMANDS = {
                        "--regs", "64", "--smem", "49152"], []),
     "gpu validate": (["gpu", "validate", "--arch", "h100_sxm.calibrated", "--root", SOURCE, "--out", "OUT",
                       "--traces", *CSVS, *KINETO], ["validation.png", "validation.svg"]),
-    "calibrate": (["calibrate", "--arch", "h100_sxm", "--root", SOURCE, "--seed", "3", "-o", "OUT/c.pbtxt",
+    "gpu calibrate": (["gpu", "calibrate", "--arch", "h100_sxm", "--root", SOURCE, "--seed", "3", "-o", "OUT/c.pbtxt",
                    "--traces", *CSVS, *KINETO], ["c.pbtxt"]),
 }
 

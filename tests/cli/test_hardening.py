@@ -161,7 +161,7 @@ class OutputsNeverDestroy(Base):
         # /dev/full fails every write: a device is written in place, and the failure is reported.
         r = run("run", "--arch", FUSEMAX, "--workload", BERT, "--set", "M=1024", "-o", "/dev/full")
         self.assert_bad_input(r, "/dev/full: error: cannot write: No space left on device")
-        r = run("calibrate", "--arch", H100, "--traces", os.path.join(TRACES, "kernels.csv"), "-o", "/dev/full")
+        r = run("gpu", "calibrate", "--arch", H100, "--traces", os.path.join(TRACES, "kernels.csv"), "-o", "/dev/full")
         self.assert_bad_input(r, "/dev/full: error: cannot write: No space left on device")
 
     def test_outputs_replace_files_atomically(self):
@@ -211,7 +211,7 @@ class Crashes(Base):
                 bad, line = self.one_row_edited("kernels.csv", "gemm", column, "0")
                 message = f"{bad}:{line}: error: column '{column}': 0 is not a whole number from 1 to"
                 self.assert_bad_input(run("gpu", "validate", "--arch", H100, "--traces", bad), message)
-                self.assert_bad_input(run("calibrate", "--arch", H100, "--traces", bad, "-o", self.path("c.pbtxt")), message)
+                self.assert_bad_input(run("gpu", "calibrate", "--arch", H100, "--traces", bad, "-o", self.path("c.pbtxt")), message)
                 self.assertFalse(os.path.exists(self.path("c.pbtxt")))
 
 
@@ -382,7 +382,7 @@ class NoSilentSuccess(Base):
             with self.subTest(trace=os.path.basename(trace)):
                 self.assert_bad_input(run("gpu", "validate", "--arch", H100, "--traces", trace), trace + ": error: " + message)
                 out = self.path("c.pbtxt")
-                self.assert_bad_input(run("calibrate", "--arch", H100, "--traces", trace, "-o", out), message)
+                self.assert_bad_input(run("gpu", "calibrate", "--arch", H100, "--traces", trace, "-o", out), message)
                 self.assertFalse(os.path.exists(out))
 
     def test_a_folder_is_not_an_empty_workload(self):

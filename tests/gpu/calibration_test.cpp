@@ -100,7 +100,7 @@ std::vector<std::string> all_traces() {
   return files;
 }
 
-// configs/arch/gpu/h100_sxm.calibrated.pbtxt is `cascade calibrate --seed 1` on all_traces(); on
+// configs/arch/gpu/h100_sxm.calibrated.pbtxt is `cascade gpu calibrate --seed 1` on all_traces(); on
 // that seed's held-out kernels it must predict better than the uncalibrated config (measured at
 // fitting time: runtime MAPE 18.7% -> 8.9%, energy 58.3% -> 9.6%).
 TEST(Calibration, CommittedCalibratedConfigLowersHeldOutError) {

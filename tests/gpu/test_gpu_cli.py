@@ -131,7 +131,7 @@ class UsageErrors(unittest.TestCase):
              "cascade: gpu occupancy: give --block THREADS\n"),
             (["gpu", "time", "--arch", "h100_sxm"], "cascade: gpu time: give --kernel FILE\n"),
             (["gpu", "validate", "--arch", "h100_sxm"], "cascade: gpu validate: give --traces FILE...\n"),
-            (["calibrate", "--arch", "h100_sxm"], "cascade: calibrate: give --arch, --traces and --output\n"),
+            (["gpu", "calibrate", "--arch", "h100_sxm"], "cascade: gpu calibrate: give --arch, --traces and --output\n"),
         ]
         for args, message in cases:
             with self.subTest(args=args):
@@ -142,7 +142,7 @@ class UsageErrors(unittest.TestCase):
     def test_calibrate_to_an_unwritable_file(self):
         with tempfile.TemporaryDirectory() as d:
             out = os.path.join(d, "missing", "out.pbtxt")
-            r = subprocess.run([CLI, "calibrate", "--arch", "h100_sxm", "--traces",
+            r = subprocess.run([CLI, "gpu", "calibrate", "--arch", "h100_sxm", "--traces",
                                 os.path.join(SOURCE, "validation", "traces", "h100", "kernels.csv"),
                                 "-o", out], capture_output=True, text=True, cwd=SOURCE)
         self.assertEqual(r.returncode, 2, r.stdout)

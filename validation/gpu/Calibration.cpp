@@ -302,8 +302,8 @@ CalibrationResult calibrate_gpu(const arch::gpu::GpuArchConfig& base, const std:
       for (size_t f = 0; f < families.size(); ++f) (*t->mutable_kernel_family_watts())[families[f]] = x[7 + f];
     }
   }
-  t->set_source("fitted by cascade calibrate (seed " + std::to_string(seed) + ") on measured traces; " + t->source());
-  p.mutable_memory()->set_source(p.memory().source() + "; L2 bandwidth fitted by cascade calibrate (seed " +
+  t->set_source("fitted by cascade gpu calibrate (seed " + std::to_string(seed) + ") on measured traces; " + t->source());
+  p.mutable_memory()->set_source(p.memory().source() + "; L2 bandwidth fitted by cascade gpu calibrate (seed " +
                                  std::to_string(seed) + ")");
   result.calibrated = p;
   const arch::gpu::GpuModel after(config_of(p));
