@@ -125,8 +125,8 @@ class GpuValidate(unittest.TestCase):
 class UsageErrors(unittest.TestCase):
     def test_each_usage_error_names_what_is_missing(self):
         cases = [
-            (["gpu"], "cascade: gpu: give a subcommand: occupancy, time or validate\n"),
-            (["gpu", "frob"], "cascade: gpu: unknown subcommand 'frob' (known: occupancy, time, validate)\n"),
+            (["gpu"], "cascade: gpu: give a subcommand: occupancy, time, validate or calibrate\n"),
+            (["gpu", "frob"], "cascade: gpu: unknown subcommand 'frob' (known: occupancy, time, validate, calibrate)\n"),
             (["gpu", "occupancy", "--arch", "h100_sxm", "--regs", "32"],
              "cascade: gpu occupancy: give --block THREADS\n"),
             (["gpu", "time", "--arch", "h100_sxm"], "cascade: gpu time: give --kernel FILE\n"),
