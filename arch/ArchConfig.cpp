@@ -18,6 +18,10 @@ ArchConfig ArchConfig::load(const std::string& path) {
   return ArchConfig(base::TextProtoFile::read(path), path);
 }
 
+std::string ArchConfig::unit_name(config::Unit unit) {
+  return unit == config::ARRAY2D ? "array2d" : unit == config::ARRAY1D ? "array1d" : "";
+}
+
 void ArchConfig::fail(std::initializer_list<Step> path, const std::string& message) const {
   // Point at the deepest field written; a missing field is reported at its enclosing message.
   source_->fail(source_->locate(path), message);
@@ -31,7 +35,8 @@ void ArchConfig::validate() const {
   source_->require_finite_non_negative_numbers();
   if (a.name().empty()) missing({}, "name");
   if (!base::is_printable(a.name())) fail({{"name"}}, "the name has a control character (a newline?)");
-  if (a.model().empty()) missing({}, "model");
+  if (a.model_case() == config::Arch::MODEL_NOT_SET)
+    fail({}, "no model: set one of fusemax {}, flat { choice {...} }, unfused {}");
   if (!(a.clock_hz() > 0)) {
     if (a.clock_hz() == 0) missing({}, "clock_hz");
     fail({{"clock_hz"}}, "clock_hz must be positive");
@@ -88,24 +93,22 @@ void ArchConfig::validate() const {
   if (a.mapping().has_tiling() && !phases.count(a.mapping().tiling().phase()))
     fail({{"mapping"}, {"tiling"}, {"phase"}},
          "mapping tiling: phase '" + a.mapping().tiling().phase() + "' is not one of the mapping's phases");
-  for (int i = 0; i < a.flat_choice_size(); ++i) {
-    const auto& c = a.flat_choice(i);
+  for (int i = 0; i < a.flat().choice_size(); ++i) {
+    const auto& c = a.flat().choice(i);
     if (c.stationarity() != "output" && c.stationarity() != "weight")
-      fail({{"flat_choice", i}, {"stationarity"}},
-           "flat_choice: stationarity '" + c.stationarity() + "': expected output or weight");
+      fail({{"flat"}, {"choice", i}, {"stationarity"}},
+           "flat choice: stationarity '" + c.stationarity() + "': expected output or weight");
     if (c.stationarity() == "weight" && c.p1() == 0)
-      fail({{"flat_choice", i}, {"p1"}}, "flat_choice: weight stationarity needs p1 of at least 1");
+      fail({{"flat"}, {"choice", i}, {"p1"}}, "flat choice: weight stationarity needs p1 of at least 1");
     if (c.proportion_spilled() > 1)
-      fail({{"flat_choice", i}, {"proportion_spilled"}}, "flat_choice: proportion_spilled is a fraction: at most 1");
+      fail({{"flat"}, {"choice", i}, {"proportion_spilled"}}, "flat choice: proportion_spilled is a fraction: at most 1");
   }
   for (int i = 0; i < a.mapping().binding_size(); ++i) {
     const auto& b = a.mapping().binding(i);
     if (!bound.insert(b.einsum()).second)
       fail({{"mapping"}, {"binding", i}}, "mapping binds Einsum '" + b.einsum() + "' twice");
-    if (b.unit() != "array2d" && b.unit() != "array1d")
-      fail({{"mapping"}, {"binding", i}, {"unit"}},
-           "mapping binds Einsum '" + b.einsum() + "' to unit '" + b.unit() +
-               "', which does not exist (units: array2d, array1d)");
+    if (b.unit() != config::ARRAY2D && b.unit() != config::ARRAY1D)
+      fail({{"mapping"}, {"binding", i}}, "mapping binds Einsum '" + b.einsum() + "' to no unit (ARRAY2D or ARRAY1D)");
   }
 }
 

@@ -21,6 +21,9 @@ class ArchConfig {
   [[noreturn]] void fail(std::initializer_list<base::TextProtoFile::Step> path,
                          const std::string& message) const;
 
+  // The result component of a unit: "array2d", "array1d".
+  static std::string unit_name(config::Unit unit);
+
   double cycle_seconds() const { return 1.0 / proto_->clock_hz(); }
   // DRAM bytes per cycle (bandwidth / clock).
   double dram_bytes_per_cycle() const {

@@ -11,11 +11,15 @@ void ModelRegistry::add(const std::string& name, Factory factory) {
 }
 
 std::unique_ptr<Model> ModelRegistry::create(const ArchConfig& config) const {
-  const auto it = factories_.find(config.proto().model());
+  // The model is the field of the config's `model` oneof that is set (ArchConfig checks one is).
+  const auto* oneof = config::Arch::descriptor()->FindOneofByName("model");
+  const auto* set = config.proto().GetReflection()->GetOneofFieldDescriptor(config.proto(), oneof);
+  const std::string name = set ? set->name() : "";
+  const auto it = factories_.find(name);
   if (it == factories_.end()) {
     std::string known;
-    for (const auto& [name, factory] : factories_) known += (known.empty() ? "" : ", ") + name;
-    config.fail({{"model"}}, "unknown model '" + config.proto().model() + "' (known: " + known + ")");
+    for (const auto& [model, factory] : factories_) known += (known.empty() ? "" : ", ") + model;
+    config.fail({{name.c_str()}}, "no model '" + name + "' in this build (known: " + known + ")");
   }
   return it->second(config);
 }

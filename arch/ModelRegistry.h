@@ -12,13 +12,14 @@
 namespace cascade::arch {
 
 // Hardware models by name, as Ramulator 2 registers its implementations: a model is a folder under
-// arch/ plus one line in register_builtin_models().
+// arch/, a field of the `model` oneof in configs/arch.proto, and one line in builtin().
 class ModelRegistry {
  public:
   using Factory = std::function<std::unique_ptr<Model>(const ArchConfig&)>;
 
   void add(const std::string& name, Factory factory);
-  // Throws InputError naming the config file and its `model` field for an unknown name.
+  // The model of the config's `model` oneof field; throws InputError at the field when this build
+  // has none of that name.
   std::unique_ptr<Model> create(const ArchConfig& config) const;
   std::vector<std::string> names() const;
 

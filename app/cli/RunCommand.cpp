@@ -58,7 +58,7 @@ int run_run_command(const std::vector<std::string>& args) {
     std::cout << "usage: cascade run --arch NAME|FILE --workload W.pbtxt [--set RANK=SIZE]..."
                  " [--fidelity analytical|cycle] [--no-fast-forward]\n"
                  "                  [--arch-set FIELD=VALUE]... [--output FILE.json] [--root DIR]\n\n"
-                 "Evaluates the architecture's model on the workload: an accelerator config's `model` (";
+                 "Evaluates the architecture's model on the workload: an accelerator config's model, the field of its `model` oneof that is set (";
     const auto names = arch::ModelRegistry::builtin().names();
     for (size_t i = 0; i < names.size(); ++i) std::cout << (i ? ", " : "") << names[i];
     std::cout << "),\nor the GPU model for a GPU config (configs/arch/gpu/), which maps the workload's operators\n"

@@ -13,9 +13,9 @@ namespace {
 
 const config::FlatChoice& find_choice(const ArchConfig& config, const workloads::Cascade& cascade,
                                       uint64_t keys) {
-  for (const auto& c : config.proto().flat_choice())
+  for (const auto& c : config.proto().flat().choice())
     if (c.workload() == cascade.name && c.seq_len() == keys) return c;
-  config.fail({{"flat_choice"}}, "no flat_choice for workload '" + cascade.name + "' at M=" +
+  config.fail({{"flat"}}, "no flat choice for workload '" + cascade.name + "' at M=" +
                                      std::to_string(keys) +
                                      " (FLAT's dataflow choices are made per point: add one)");
 }

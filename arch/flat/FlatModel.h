@@ -8,7 +8,7 @@ namespace cascade::arch {
 // FLAT (Kao et al., ASPLOS 2023) as the FuseMax paper evaluates it: QK and AV on the 2D array,
 // the 3-pass softmax on the 1D array, fused per head or per row of queries with the score tensors
 // on chip, per-point choices (which tensors stay on chip, stationarity, spill) from the config's
-// flat_choice table. The rest of the model (projections, FFN) runs phase by phase on the same
+// choice table (FlatSpec). The rest of the model (projections, FFN) runs phase by phase on the same
 // arrays. Closed forms: docs/fusemax-model.md, Sec. 4 and 7.
 class FlatModel : public Model {
  public:

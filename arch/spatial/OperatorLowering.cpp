@@ -277,7 +277,7 @@ std::optional<LoweredWorkload> lower_operators(const ArchConfig& config, const C
       (two_d ? on_2d : on_1d).push_back(c.einsums[j].output.tensor);
       auto* b = m.add_binding();
       b->set_einsum(c.einsums[j].output.tensor);
-      b->set_unit(two_d ? "array2d" : "array1d");
+      b->set_unit(two_d ? config::ARRAY2D : config::ARRAY1D);
     }
     config::Phase phase;
     phase.set_name(op ? op->name : c.einsums[i].output.tensor);

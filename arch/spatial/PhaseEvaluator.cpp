@@ -41,7 +41,7 @@ PhaseEvaluator::PhaseEvaluator(const ArchConfig& config, const workloads::Cascad
   const auto& mapping = config.proto().mapping();
   for (const auto& b : mapping.binding()) {
     const int i = cascade.writer_of(b.einsum());
-    if (i >= 0) units_[static_cast<size_t>(i)] = b.unit();
+    if (i >= 0) units_[static_cast<size_t>(i)] = ArchConfig::unit_name(b.unit());
   }
   std::vector<int> phase_of(cascade.einsums.size(), -1);
   for (int p = 0; p < mapping.phase_size(); ++p) {

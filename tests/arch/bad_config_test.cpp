@@ -51,11 +51,15 @@ TEST(BadArchConfig, BufferTooSmallForTheTile) {
 }
 
 TEST(BadArchConfig, MappingToAUnitThatDoesNotExist) {
-  const std::string text = replaced(fusemax_text(), R"(einsum: "SLD" unit: "array2d")",
-                                    R"(einsum: "SLD" unit: "array3d")");
-  EXPECT_EQ(error_of(text), where(text, "unit: \"array3d\"") +
-                                ": error: mapping binds Einsum 'SLD' to unit 'array3d', which does "
-                                "not exist (units: array2d, array1d)");
+  // Units are an enum: a unit that does not exist is no value of it; a binding without one is named.
+  const std::string text = replaced(fusemax_text(), R"(einsum: "SLD" unit: ARRAY2D)", R"(einsum: "SLD" unit: ARRAY3D)");
+  // protobuf's parser reports it at the token after it, 8 columns on ("ARRAY3D }").
+  const std::string at = where(text, "ARRAY3D");
+  const std::string after = at.substr(0, at.rfind(':') + 1) + std::to_string(std::stoi(at.substr(at.rfind(':') + 1)) + 8);
+  EXPECT_EQ(error_of(text), after + ": error: Unknown enumeration value of \"ARRAY3D\" for field \"unit\".");
+  const std::string none = replaced(fusemax_text(), R"(einsum: "SLD" unit: ARRAY2D)", R"(einsum: "SLD")");
+  EXPECT_EQ(error_of(none), where(none, R"(binding { einsum: "SLD")") +
+                                ": error: mapping binds Einsum 'SLD' to no unit (ARRAY2D or ARRAY1D)");
 }
 
 TEST(BadArchConfig, MeaninglessNumbers) {
@@ -90,9 +94,9 @@ TEST(BadArchConfig, TilingOfAPhaseThatDoesNotExist) {
 }
 
 TEST(BadArchConfig, AnEinsumBoundTwice) {
-  const std::string text = replaced(fusemax_text(), R"(binding { einsum: "BK" unit: "array2d" })",
-                                    R"(binding { einsum: "Q" unit: "array1d" })");
-  EXPECT_EQ(error_of(text), where(text, R"(binding { einsum: "Q" unit: "array1d" })") +
+  const std::string text = replaced(fusemax_text(), R"(binding { einsum: "BK" unit: ARRAY2D })",
+                                    R"(binding { einsum: "Q" unit: ARRAY1D })");
+  EXPECT_EQ(error_of(text), where(text, R"(binding { einsum: "Q" unit: ARRAY1D })") +
                                 ": error: mapping binds Einsum 'Q' twice");
 }
 
@@ -113,10 +117,14 @@ TEST(QueryTiling, LargestDivisorAtMost) {
   EXPECT_THROW(largest_divisor_at_most(kMaxQueryTiles + 1, 2), std::invalid_argument);
 }
 
-TEST(BadArchConfig, UnknownModelName) {
-  const std::string text = replaced(fusemax_text(), "model: \"fusemax\"", "model: \"fusemox\"");
-  EXPECT_EQ(error_of(text), where(text, "model: \"fusemox\"") +
-                                ": error: unknown model 'fusemox' (known: flat, fusemax, unfused)");
+TEST(BadArchConfig, UnknownOrMissingModel) {
+  // The model is the field of the `model` oneof that is set: a misspelt one is no field at all
+  // (protobuf's parser reports it at the token after its name), a missing one is named.
+  const std::string text = replaced(fusemax_text(), "fusemax {}", "fusemox {}");
+  EXPECT_EQ(error_of(text), where(text, "fusemox {}").substr(0, where(text, "fusemox {}").rfind(':')) + ":9" +
+                                ": error: Message type \"cascade.config.Arch\" has no field named \"fusemox\".");
+  const std::string none = replaced(fusemax_text(), "fusemax {}", "");
+  EXPECT_EQ(error_of(none), "bad.pbtxt: error: no model: set one of fusemax {}, flat { choice {...} }, unfused {}");
 }
 
 TEST(BadArchConfig, MissingField) {

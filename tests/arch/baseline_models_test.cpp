@@ -40,7 +40,7 @@ TEST(FlatModel, NeedsADataflowChoiceForThePoint) {
     evaluate("flat_cloud", "transformers/bert_base.pbtxt", {{"M", 2048}});
     FAIL() << "evaluated a point without a FLAT choice";
   } catch (const base::InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("no flat_choice for workload 'bert_base' at M=2048"),
+    EXPECT_NE(std::string(e.what()).find("no flat choice for workload 'bert_base' at M=2048"),
               std::string::npos)
         << e.what();
   }

@@ -14,7 +14,7 @@ namespace cascade::arch {
 namespace {
 
 std::string gemm_arch(uint32_t rows, uint32_t cols) {
-  return R"(name: "small" model: "fusemax" clock_hz: 1e9 word_bytes: 2
+  return R"(name: "small" fusemax {} clock_hz: 1e9 word_bytes: 2
 array2d { rows: )" + std::to_string(rows) + " cols: " + std::to_string(cols) + R"(
   op_cost { op: "mac" cycles: 1 actions { action: "mac" count: 1 } } }
 array1d { rows: 1 cols: 16 }
@@ -27,7 +27,7 @@ energy { component: "global_buffer" action: "read" picojoules: 0 }
 energy { component: "global_buffer" action: "write" picojoules: 0 }
 energy { component: "dram" action: "read" picojoules: 0 }
 energy { component: "dram" action: "write" picojoules: 0 }
-mapping { binding { einsum: "C" unit: "array2d" } phase { name: "gemm" stage { group: "C" } } }
+mapping { binding { einsum: "C" unit: ARRAY2D } phase { name: "gemm" stage { group: "C" } } }
 )";
 }
 

@@ -116,12 +116,12 @@ class Run(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             bad = os.path.join(d, "bad.pbtxt")
             with open(self.ARCH) as f:
-                text = f.read().replace('model: "fusemax"', 'model: "fusemox"')
+                text = f.read().replace('fusemax {}', 'fusemox {}')
             with open(bad, "w") as f:
                 f.write(text)
             r = run("run", "--arch", bad, "--workload", self.BERT, "-o", os.path.join(d, "r.json"))
             self.assertEqual(r.returncode, 2, r.stderr)
-            self.assertIn(bad + ":5:1: error: unknown model 'fusemox'", r.stderr)
+            self.assertIn(bad + ":5:9: error: Message type \"cascade.config.Arch\" has no field named \"fusemox\"", r.stderr)
 
     def test_gpu_runs_the_pytorch_layer_as_its_kernels(self):
         # bert_base_layer's operators, in cascade order, each one kernel: the launches a Kineto
