@@ -8,10 +8,56 @@ namespace cascade::arch {
 
 using Step = base::TextProtoFile::Step;
 
+namespace {
+
+// The most levels of imports a config may chain.
+constexpr size_t kMaxImportDepth = 8;
+
+std::string directory_of(const std::string& file) {
+  const size_t slash = file.rfind('/');
+  return slash == std::string::npos ? "" : file.substr(0, slash + 1);
+}
+
+}  // namespace
+
 ArchConfig::ArchConfig(const std::string& text, const std::string& file)
-    : proto_(std::make_shared<config::Arch>()),
-      source_(std::make_shared<base::TextProtoFile>(text, file, *proto_)) {
+    : proto_(std::make_shared<config::Arch>()) {
+  auto own = std::make_shared<config::Arch>();
+  source_ = std::make_shared<base::TextProtoFile>(text, file, *own);
+  std::vector<std::string> chain = {file};
+  merge_imports(*own, *source_, chain);
+  proto_->MergeFrom(*own);
+  proto_->clear_import();
+  imported_.push_back(own);  // keeps the message source_ points into alive
   validate();
+}
+
+void ArchConfig::merge_imports(const config::Arch& message, const base::TextProtoFile& from,
+                               std::vector<std::string>& chain) {
+  for (int i = 0; i < message.import_size(); ++i) {
+    const std::string path = directory_of(from.file()) + message.import(i);
+    const auto fail_import = [&](const std::string& why) {
+      from.fail(from.locate({{"import", i}}), "import '" + base::printable(message.import(i)) + "': " + why);
+    };
+    if (chain.size() > kMaxImportDepth) fail_import("imports nest deeper than " + std::to_string(kMaxImportDepth) + " levels");
+    for (const auto& f : chain)
+      if (f == path) fail_import("a cycle of imports (" + base::printable(path) + " imports itself)");
+    auto imported = std::make_shared<config::Arch>();
+    std::string text;
+    try {
+      text = base::TextProtoFile::read(path);
+    } catch (const base::InputError& e) {
+      fail_import(e.message());
+    }
+    auto source = std::make_shared<base::TextProtoFile>(text, path, *imported);
+    imported_.push_back(imported);
+    imported_sources_.push_back(source);
+    chain.push_back(path);
+    merge_imports(*imported, *source, chain);
+    chain.pop_back();
+    imported->clear_import();
+    proto_->MergeFrom(*imported);
+  }
 }
 
 ArchConfig ArchConfig::load(const std::string& path) {
@@ -23,8 +69,17 @@ std::string ArchConfig::unit_name(config::Unit unit) {
 }
 
 void ArchConfig::fail(std::initializer_list<Step> path, const std::string& message) const {
-  // Point at the deepest field written; a missing field is reported at its enclosing message.
-  source_->fail(source_->locate(path), message);
+  // Point at the deepest field written, in this file or the import that writes more of the path; a
+  // missing field is reported at its enclosing message.
+  const std::vector<Step> steps(path);
+  const base::TextProtoFile* best = source_.get();
+  size_t depth = source_->written_depth(steps);
+  for (auto it = imported_sources_.rbegin(); it != imported_sources_.rend(); ++it)
+    if ((*it)->written_depth(steps) > depth) {
+      depth = (*it)->written_depth(steps);
+      best = it->get();
+    }
+  best->fail(best->locate(steps), message);
 }
 
 void ArchConfig::validate() const {
@@ -33,6 +88,7 @@ void ArchConfig::validate() const {
     fail(path, "missing field '" + field + "'");
   };
   source_->require_finite_non_negative_numbers();
+  for (const auto& s : imported_sources_) s->require_finite_non_negative_numbers();
   if (a.name().empty()) missing({}, "name");
   if (!base::is_printable(a.name())) fail({{"name"}}, "the name has a control character (a newline?)");
   if (a.model_case() == config::Arch::MODEL_NOT_SET)

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "configs/arch.pb.h"
 #include "base/TextProtoFile.h"
@@ -33,8 +34,14 @@ class ArchConfig {
  private:
   void validate() const;
 
-  std::shared_ptr<config::Arch> proto_;
+  // Merges the files `message` (parsed by `source`) imports, depth first, into proto_.
+  void merge_imports(const config::Arch& message, const base::TextProtoFile& source, std::vector<std::string>& chain);
+
+  std::shared_ptr<config::Arch> proto_;  // the config with its imports merged under it
   std::shared_ptr<base::TextProtoFile> source_;
+  // The imported files and their messages, to place errors in the file that wrote the field.
+  std::vector<std::shared_ptr<config::Arch>> imported_;
+  std::vector<std::shared_ptr<base::TextProtoFile>> imported_sources_;
 };
 
 }  // namespace cascade::arch

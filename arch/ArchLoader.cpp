@@ -54,7 +54,11 @@ std::unique_ptr<Model> load_model(const std::string& path) {
 std::string arch_text_with_overrides(const std::string& text, const std::string& file,
                                      const std::vector<std::pair<std::string, std::string>>& overrides) {
   if (overrides.empty()) return text;
-  const auto message = parse_any_arch(text, file);
+  auto message = parse_any_arch(text, file);
+  // An accelerator config with its imports merged, so that a path names a field of the whole
+  // config (energy[3] counts the imported entries too).
+  if (auto* arch = dynamic_cast<config::Arch*>(message.get()); arch && arch->import_size() > 0)
+    *arch = ArchConfig(text, file).proto();
   for (const auto& [path, value] : overrides) base::set_field_by_path(*message, path, value);
   std::string printed;
   google::protobuf::TextFormat::PrintToString(*message, &printed);

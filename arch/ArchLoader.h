@@ -18,7 +18,8 @@ std::unique_ptr<Model> create_model(const std::string& text, const std::string& 
 std::unique_ptr<Model> load_model(const std::string& path);
 
 // The config text with fields set by dotted path (base::set_field_by_path), in order, printed back
-// as text (the text itself if there are none); create_model checks the result as it checks a file
+// as text (the text itself if there are none); an accelerator config's imports are merged first,
+// so a path names a field of the whole config; create_model checks the result as it checks a file
 // (its errors then count lines of the printed text). Throws InputError for a path or value the
 // config's schema does not have.
 std::string arch_text_with_overrides(const std::string& text, const std::string& file,

@@ -72,9 +72,21 @@ SourcePos TextProtoFile::locate(std::initializer_list<Step> path) const {
 }
 
 SourcePos TextProtoFile::locate(const std::vector<Step>& path) const {
+  size_t depth = 0;
+  return locate(path, depth);
+}
+
+size_t TextProtoFile::written_depth(const std::vector<Step>& path) const {
+  size_t depth = 0;
+  locate(path, depth);
+  return depth;
+}
+
+SourcePos TextProtoFile::locate(const std::vector<Step>& path, size_t& depth) const {
   const pb::TextFormat::ParseInfoTree* tree = &tree_;
   const pb::Descriptor* descriptor = root_->GetDescriptor();
   SourcePos found;
+  depth = 0;
   for (const Step& step : path) {
     if (!tree || !descriptor) break;
     const pb::FieldDescriptor* field = descriptor->FindFieldByName(step.field);
@@ -83,6 +95,7 @@ SourcePos TextProtoFile::locate(const std::vector<Step>& path) const {
     const auto loc = tree->GetLocation(field, index);
     if (loc.line < 0) break;
     found = pos(loc.line, loc.column);
+    ++depth;
     tree = field->message_type() ? tree->GetTreeForNested(field, index) : nullptr;
     descriptor = field->message_type();
   }

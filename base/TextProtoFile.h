@@ -35,6 +35,8 @@ class TextProtoFile {
   // field found, or line 0 if none was written.
   SourcePos locate(std::initializer_list<Step> path) const;
   SourcePos locate(const std::vector<Step>& path) const;
+  // How many steps of `path` this file writes (0: not even the first).
+  size_t written_depth(const std::vector<Step>& path) const;
 
   // The first character inside a string field's literal, for errors inside the string.
   SourcePos literal_start(SourcePos field) const;
@@ -49,6 +51,7 @@ class TextProtoFile {
   void require_finite_non_negative_numbers() const;
 
  private:
+  SourcePos locate(const std::vector<Step>& path, size_t& depth) const;
   SourcePos pos(int line0, int tab_column) const;
 
   std::string file_;

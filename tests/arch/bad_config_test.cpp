@@ -15,7 +15,7 @@ namespace {
 using testing_support::source_path;
 
 std::string fusemax_text() {
-  return cascade::testing_support::file_text(source_path("configs/arch/fusemax_cloud.pbtxt"));
+  return cascade::testing_support::self_contained(source_path("configs/arch/fusemax_cloud.pbtxt"));
 }
 using cascade::testing_support::replaced;
 using cascade::testing_support::where;

@@ -53,9 +53,31 @@ def workload(name='"x"', einsum="B[m] = exp(A[m])", extra=""):
             f'{extra}einsum: "{einsum}"\n')
 
 
-def replaced(path, old, new):
+def self_contained(path):
+    """An accelerator config with its imports written out where its `import:` line is, each one-line
+    block of the file (`array2d { register_file_depth: 12 }`) put inside the block the import opens
+    over several lines (as configs/arch/*_cloud.pbtxt import cloud_hardware.pbtxt)."""
     with open(path) as f:
-        text = f.read()
+        lines = f.read().split("\n")
+    imports = [i for i, line in enumerate(lines) if line.startswith('import: "')]
+    if not imports:
+        return "\n".join(lines)
+    at = imports[0]
+    imported = self_contained(os.path.join(os.path.dirname(path), lines[at].split('"')[1])).split("\n")
+    rest = []
+    for line in lines[:at] + lines[at + 1:]:
+        head, _, tail = line.partition(" { ")
+        opening = [i for i, l in enumerate(imported) if l.startswith(head + " {") and "}" not in l] if tail else []
+        if opening and " }" in tail:
+            inner, _, comment = tail.rpartition(" }")
+            imported.insert(opening[0] + 1, "  " + inner + comment)
+        else:
+            rest.append(line)
+    return "\n".join(rest[:at] + imported + rest[at:])
+
+
+def replaced(path, old, new):
+    text = self_contained(path)
     assert old in text, old
     return text.replace(old, new, 1)
 
