@@ -216,7 +216,10 @@ int run_calibrate(const std::vector<std::string>& args) {
   const auto cases = validation::load_measured_cases(files, skipped);
   const auto r = validation::calibrate_gpu(uncalibrated, cases, vm["seed"].as<uint64_t>(), measured_idle_watts(files));
   std::string text;
-  google::protobuf::TextFormat::PrintToString(r.calibrated, &text);
+  // Limits the uncalibrated config takes from the table stay the table's.
+  config::GpuArch calibrated = r.calibrated;
+  if (uncalibrated.limits_from_table()) calibrated.clear_limits();
+  google::protobuf::TextFormat::PrintToString(calibrated, &text);
   std::ostringstream file;
   file << "# " << base::printable(uncalibrated.proto().name()) << " calibrated by `cascade gpu calibrate` (seed " << vm["seed"].as<uint64_t>()
        << ") on " << cases.size() << " measured kernels (" << r.split.train.size() << " training, "

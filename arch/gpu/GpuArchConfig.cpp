@@ -1,6 +1,7 @@
 #include "arch/gpu/GpuArchConfig.h"
 #include "arch/gpu/FusedKernels.h"
 
+#include <filesystem>
 #include <set>
 #include <tuple>
 
@@ -111,8 +112,53 @@ void validate_sm_limits(const config::SmLimits& l, const base::TextProtoFile& fi
 GpuArchConfig::GpuArchConfig(const std::string& text, const std::string& file)
     : proto_(std::make_shared<config::GpuArch>()),
       source_(std::make_shared<base::TextProtoFile>(text, file, *proto_)) {
+  complete_limits();
   validate();
 }
+
+void GpuArchConfig::complete_limits() {
+  config::GpuArch& g = *proto_;
+  if (!g.has_compute_capability() || g.compute_capability().major() == 0) return;  // validate() names it
+  const std::string& file = source_->file();
+  const std::string table = file.substr(0, file.rfind('/') + 1) + "compute_capabilities.pbtxt";
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(table, ec)) {
+    if (!g.has_limits())
+      fail_at(*source_, {}, "no limits, and no compute_capabilities.pbtxt beside the config to take them from (" +
+                                base::printable(table) + ")");
+    return;
+  }
+  const ComputeCapabilityTable rows = ComputeCapabilityTable::load(table);
+  config::SmLimits merged;
+  try {
+    merged = rows.limits(g.compute_capability().major(), g.compute_capability().minor());
+  } catch (const base::InputError& e) {
+    fail_at(*source_, {{"compute_capability"}}, e.message() + " in " + base::printable(table));
+  }
+  // Every limit the config writes replaces the row's (a zero or false included); the rest are the row's.
+  const auto* descriptor = config::SmLimits::descriptor();
+  const auto* reflection = merged.GetReflection();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const auto* field = descriptor->field(i);
+    if (source_->written_depth({{"limits"}, {field->name().c_str()}}) < 2) continue;
+    reflection->ClearField(&merged, field);
+    if (field->is_repeated()) {
+      for (const uint32_t v : g.limits().carveout_kb()) merged.add_carveout_kb(v);
+    } else {
+      const auto* from = g.limits().GetReflection();
+      switch (field->cpp_type()) {
+        case google::protobuf::FieldDescriptor::CPPTYPE_UINT32: reflection->SetUInt32(&merged, field, from->GetUInt32(g.limits(), field)); break;
+        case google::protobuf::FieldDescriptor::CPPTYPE_UINT64: reflection->SetUInt64(&merged, field, from->GetUInt64(g.limits(), field)); break;
+        case google::protobuf::FieldDescriptor::CPPTYPE_BOOL: reflection->SetBool(&merged, field, from->GetBool(g.limits(), field)); break;
+        case google::protobuf::FieldDescriptor::CPPTYPE_STRING: reflection->SetString(&merged, field, from->GetString(g.limits(), field)); break;
+        default: fail_at(*source_, {{"limits"}, {field->name().c_str()}}, "limits: a field of an unexpected type");
+      }
+    }
+  }
+  *g.mutable_limits() = merged;
+}
+
+bool GpuArchConfig::limits_from_table() const { return source_->written_depth({{"limits"}}) == 0; }
 
 GpuArchConfig GpuArchConfig::load(const std::string& path) {
   return GpuArchConfig(base::TextProtoFile::read(path), path);

@@ -25,8 +25,14 @@ class GpuArchConfig {
   // "h100_sxm (cc 9.0)", for messages.
   std::string label() const;
   OccupancyCalculator occupancy_calculator() const { return {proto_->limits(), label()}; }
+  // Whether the config leaves its SM limits to the table beside it (it writes no `limits`).
+  bool limits_from_table() const;
 
  private:
+  // The SM limits: the row of compute_capabilities.pbtxt beside the config for its compute
+  // capability, with every limit the config writes in its place (`limits` may give all, some or
+  // none). Without a table beside it, the config's own limits, which must then be complete.
+  void complete_limits();
   void validate() const;
 
   std::shared_ptr<config::GpuArch> proto_;

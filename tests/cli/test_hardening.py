@@ -76,8 +76,26 @@ def self_contained(path):
     return "\n".join(rest[:at] + imported + rest[at:])
 
 
+def self_contained_gpu(path):
+    """A GPU config that takes its SM limits from compute_capabilities.pbtxt beside it, with its
+    compute capability's `limits` block written out after `sm_count`."""
+    with open(path) as f:
+        text = f.read()
+    if "\nlimits {" in text:
+        return text
+    cc = text[text.index("compute_capability {"):]
+    cc = cc[:cc.index("}") + 1]
+    with open(os.path.join(os.path.dirname(path), "compute_capabilities.pbtxt")) as f:
+        table = f.read()
+    start = table.index("  limits {", table.index(cc))
+    block = table[start:table.index("\n  }\n", start) + 5]
+    limits = "".join(line[2:] + "\n" for line in block.split("\n")[:-1])
+    after = text.index("\n", text.index("sm_count:")) + 1
+    return text[:after] + limits + text[after:]
+
+
 def replaced(path, old, new):
-    text = self_contained(path)
+    text = self_contained_gpu(path) if "compute_capability" in open(path).read() else self_contained(path)
     assert old in text, old
     return text.replace(old, new, 1)
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "../base/TempFolder.h"
 #include "GpuTestSupport.h"
 #include "../support/ConfigTextEdits.h"
 #include "base/InputError.h"
@@ -64,7 +65,7 @@ TEST(GpuArchConfig, UnknownComputeCapability) {
 }
 
 std::string h100_text() {
-  return cascade::testing_support::file_text(source_path("configs/arch/gpu/h100_sxm.pbtxt"));
+  return cascade::testing_support::self_contained_gpu(source_path("configs/arch/gpu/h100_sxm.pbtxt"));
 }
 using cascade::testing_support::replaced;
 using cascade::testing_support::where;
@@ -133,6 +134,61 @@ TEST(GpuArchConfig, UnknownField) {
   const std::string error = error_of(text);
   EXPECT_EQ(error.substr(0, 13), where(text, "sm_counts").substr(0, 13)) << error;
   EXPECT_NE(error.find("sm_counts"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace cascade::arch::gpu
+
+namespace cascade::arch::gpu {
+namespace {
+
+// A GPU config in a folder with a copy of compute_capabilities.pbtxt: the shipped H100 config with
+// `limits` (a block or nothing) in place of its comment on them.
+std::string h100_beside_the_table(const base::TempFolder& t, const std::string& limits) {
+  t.file("compute_capabilities.pbtxt",
+         cascade::testing_support::file_text(source_path("configs/arch/gpu/compute_capabilities.pbtxt")));
+  std::string text = cascade::testing_support::file_text(source_path("configs/arch/gpu/h100_sxm.pbtxt"));
+  text = cascade::testing_support::replaced(
+      text, "# SM limits: the row of compute_capabilities.pbtxt for this compute capability.\n", limits);
+  return t.file("g.pbtxt", text);
+}
+
+TEST(GpuArchConfig, LimitsComeFromTheTableAndWhatTheConfigWritesReplacesThem) {
+  const base::TempFolder t;
+  const config::SmLimits& row = compute_capabilities().limits(9, 0);
+  // None written: the row, exactly.
+  EXPECT_EQ(GpuArchConfig::load(h100_beside_the_table(t, "")).proto().limits().SerializeAsString(),
+            row.SerializeAsString());
+  EXPECT_TRUE(GpuArchConfig::load(h100_beside_the_table(t, "")).limits_from_table());
+  // One written: that one replaced (16 blocks an SM where the row has 32), the rest the row's; a
+  // carveout list replaces the row's whole list.
+  const GpuArchConfig some =
+      GpuArchConfig::load(h100_beside_the_table(t, "limits { max_blocks_per_sm: 16 carveout_kb: [0, 228] }\n"));
+  EXPECT_EQ(some.proto().limits().max_blocks_per_sm(), 16u);
+  EXPECT_EQ(some.proto().limits().max_threads_per_sm(), row.max_threads_per_sm());
+  EXPECT_EQ(some.proto().limits().carveout_kb_size(), 2);
+  EXPECT_FALSE(some.limits_from_table());
+  // A zero written is a zero, not "take the row's" (and so an error).
+  const std::string zero = h100_beside_the_table(t, "limits { sub_partitions: 0 }\n");
+  try {
+    GpuArchConfig::load(zero);
+    ADD_FAILURE() << "accepted";
+  } catch (const base::InputError& e) {
+    EXPECT_EQ(e.message(), "limits: missing or zero field 'sub_partitions'");
+  }
+}
+
+TEST(GpuArchConfig, NoLimitsAndNoTableIsAnError) {
+  const base::TempFolder t;
+  const std::string text = cascade::testing_support::file_text(source_path("configs/arch/gpu/h100_sxm.pbtxt"));
+  const std::string alone = t.file("g.pbtxt", text);
+  try {
+    GpuArchConfig::load(alone);
+    ADD_FAILURE() << "accepted";
+  } catch (const base::InputError& e) {
+    EXPECT_EQ(e.message(), "no limits, and no compute_capabilities.pbtxt beside the config to take them from (" +
+                               t.path("compute_capabilities.pbtxt") + ")");
+  }
 }
 
 }  // namespace

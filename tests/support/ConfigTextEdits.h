@@ -63,6 +63,23 @@ inline std::string self_contained(const std::string& path) {
   return out;
 }
 
+// A GPU config that takes its SM limits from compute_capabilities.pbtxt beside it, as one
+// self-contained text: its compute capability's `limits` block written out after `sm_count`.
+inline std::string self_contained_gpu(const std::string& path) {
+  std::string text = file_text(path);
+  if (text.find("\nlimits {") != std::string::npos) return text;
+  const size_t cc = text.find("compute_capability {");
+  const std::string row = text.substr(cc, text.find('}', cc) + 1 - cc);
+  const std::string table = file_text(path.substr(0, path.rfind('/') + 1) + "compute_capabilities.pbtxt");
+  const size_t at = table.find("  limits {", table.find(row));
+  const size_t end = table.find("\n  }\n", at) + 5;
+  std::istringstream block(table.substr(at, end - at));
+  std::string limits;
+  for (std::string line; std::getline(block, line);) limits += line.substr(2) + "\n";
+  const size_t after = text.find('\n', text.find("sm_count:")) + 1;
+  return text.insert(after, limits);
+}
+
 // `text` with its first `from` replaced by `to` (a test failure if there is none).
 inline std::string replaced(std::string text, const std::string& from, const std::string& to) {
   const size_t at = text.find(from);
