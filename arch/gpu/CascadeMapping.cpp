@@ -14,7 +14,6 @@ namespace {
 
 using workloads::Cascade;
 using workloads::Einsum;
-using workloads::Expr;
 using workloads::RankSizes;
 using Vars = std::set<std::string>;
 
@@ -44,10 +43,8 @@ double tensor_bytes(const Cascade& c, const std::string& name, const RankSizes& 
 }
 
 using Gemm = workloads::GemmRoles;
-
-std::optional<Gemm> gemm_of(const Cascade& c, const Einsum& e) { return workloads::gemm_roles(c, e); }
-
-Vars reduced_vars(const Einsum& e) { return workloads::reduced_variables(e); }
+using workloads::gemm_roles;
+using workloads::reduced_variables;
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
@@ -87,9 +84,9 @@ config::Kernel linear_kernel(const GpuModel& model, const Cascade& c, const work
                              const RankSizes& sizes) {
   std::vector<std::pair<size_t, Gemm>> gemms;
   for (size_t i : op.einsums) {
-    if (auto g = gemm_of(c, c.einsums[i])) {
+    if (auto g = gemm_roles(c, c.einsums[i])) {
       gemms.emplace_back(i, *g);
-    } else if (!reduced_vars(c.einsums[i]).empty()) {
+    } else if (!reduced_variables(c.einsums[i]).empty()) {
       fail_operator(c, op, "'" + c.einsums[i].output.tensor +
                                "' reduces but is no GEMM: a linear operator's other Einsums are element-wise epilogues");
     }
@@ -125,7 +122,7 @@ config::Kernel linear_kernel(const GpuModel& model, const Cascade& c, const work
 config::Kernel normalization_kernel(const Cascade& c, const workloads::Operator& op, const RankSizes& sizes) {
   for (size_t i : op.einsums) {
     const Einsum& e = c.einsums[i];
-    const Vars reduced = reduced_vars(e);
+    const Vars reduced = reduced_variables(e);
     if (reduced.empty()) continue;
     const Vars out = vars_of(e.output);
     std::vector<const workloads::Access*> reads;
@@ -184,7 +181,7 @@ config::Kernel map_einsum_to_gpu(const GpuModel& model, const Cascade& cascade, 
                                  const RankSizes& sizes, const std::string& dtype) {
   const Einsum& e = cascade.einsums.at(einsum);
   const std::string& name = e.output.tensor;
-  if (const auto g = gemm_of(cascade, e)) {
+  if (const auto g = gemm_roles(cascade, e)) {
     config::Kernel kernel = model.gemm_kernel(product(g->m, cascade, sizes, name), product(g->n, cascade, sizes, name),
                                               product(g->k, cascade, sizes, name),
                                               product(g->batch, cascade, sizes, name), dtype);
@@ -193,7 +190,7 @@ config::Kernel map_einsum_to_gpu(const GpuModel& model, const Cascade& cascade, 
   }
   try {
     config::Kernel kernel = elementwise_group(cascade, {einsum}, sizes, name);
-    if (!reduced_vars(e).empty()) kernel.set_kind("reduction");
+    if (!reduced_variables(e).empty()) kernel.set_kind("reduction");
     return kernel;
   } catch (const base::InputError& error) {
     throw base::InputError(cascade.file, e.pos, "Einsum '" + name + "': " + error.message());
@@ -209,7 +206,7 @@ std::vector<MappedKernel> map_cascade_to_gpu(const GpuModel& model, const Cascad
     const workloads::Operator* op = c.operator_of(i);
     if (!op) {
       const std::string& out = c.einsums[i].output.tensor;
-      const bool gemm = gemm_of(c, c.einsums[i]).has_value();
+      const bool gemm = gemm_roles(c, c.einsums[i]).has_value();
       kernels.push_back({out, gemm ? "gemm" : "elementwise", {i}, map_einsum_to_gpu(model, c, i, sizes, gpu_dtype(c, out))});
       continue;
     }

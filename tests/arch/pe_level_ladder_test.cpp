@@ -1,8 +1,8 @@
 // The third rung of the fidelity ladder: on small arrays (8x8 to 32x32) the PE-level model, which
-// clocks every PE and link (arch/common), against the cycle mode's tile timing for the same GEMM.
+// clocks every PE and link (arch/systolic), against the cycle mode's tile timing for the same GEMM.
 // The cycle mode assumes a tile keeps every PE busy from its first to its last MAC (fill and drain
 // overlapped with the neighbouring tiles); the PE-level array does not overlap tiles, so each
-// output-stationary tile adds its fill and drain, 2R + C - 2 cycles (arch/common/SystolicGemmCycles.h:
+// output-stationary tile adds its fill and drain, 2R + C - 2 cycles (arch/systolic/SystolicGemmCycles.h:
 // a tile costs 2r + c + K - 2, of which K stream). The two agree up to exactly that constant.
 #include <gtest/gtest.h>
 
