@@ -145,10 +145,6 @@ class Engine : public sc_module {
       time = it->second;
       return true;
     }
-    if (auto it = pinned_.find(key(round, task)); it != pinned_.end()) {
-      time = it->second;
-      return true;
-    }
     for (const Skip& s : applied_skips_)
       if (round >= s.from && round < s.from + s.rounds) {
         const uint64_t periods = (round - s.base + s.period - 1) / s.period;
@@ -201,7 +197,7 @@ class Engine : public sc_module {
   void finish(uint64_t g, uint32_t i, const PreparedTemplate& t, const RoundPlace& p) {
     const uint64_t time = now();
     done_[key(g, i)] = time;
-    stats_.peak_completions_kept = std::max<uint64_t>(stats_.peak_completions_kept, done_.size() + pinned_.size());
+    stats_.peak_completions_kept = std::max<uint64_t>(stats_.peak_completions_kept, done_.size());
     last_done_ = std::max(last_done_, time);
     ++stats_.tasks_simulated;
     stats_.busy_cycles[static_cast<size_t>((*t.tasks)[i].unit)] += static_cast<double>((*t.tasks)[i].cycles);
@@ -224,11 +220,16 @@ class Engine : public sc_module {
     const uint64_t until = low - horizon_;
     for (uint64_t r = forgotten_below_; r < until;) {
       bool skipped = false;
-      for (const Skip& s : applied_skips_)
-        if (r >= s.from && r < s.from + s.rounds) {
+      for (const Skip& s : applied_skips_) {
+        if (r >= s.from && r < s.from + s.rounds) {  // skipped: nothing was recorded
           r = s.from + s.rounds;
           skipped = true;
         }
+        if (r + s.period > s.base && r <= s.base) {  // the period a skip is read off: kept
+          r = s.base + 1;
+          skipped = true;
+        }
+      }
       if (skipped || r >= until) continue;
       const size_t tasks = templates_[place(r).run].tasks->size();
       for (uint32_t i = 0; i < tasks; ++i) done_.erase(key(r, i));
@@ -331,10 +332,6 @@ class Engine : public sc_module {
     pending_skip_ = skip;
     units_skipped_ = 0;
     applied_skips_.push_back(skip);
-    // Rounds in the skip are read off the period ending at `base`: keep it past forgetting.
-    for (uint64_t r = skip.base + 1 - skip.period; r <= skip.base; ++r)
-      for (uint32_t i = 0; i < templates_[place(r).run].tasks->size(); ++i)
-        if (const auto it = done_.find(key(r, i)); it != done_.end()) pinned_[it->first] = it->second;
     // The busy time of the skipped rounds, known from their templates.
     for (uint64_t r = 0; r < skip.period; ++r) {
       const PreparedTemplate& t = templates_[place(skip.from + r).run];
@@ -348,8 +345,8 @@ class Engine : public sc_module {
   std::vector<PreparedTemplate> templates_;
   std::vector<uint64_t> rounds_per_rep_, block_start_;
   uint64_t total_rounds_ = 0;
-  std::unordered_map<uint64_t, uint64_t> done_;    // completion times of recent rounds' tasks
-  std::unordered_map<uint64_t, uint64_t> pinned_;  // of the periods skips are read off
+  // Completion times of recent rounds' tasks, and of the periods skips are read off.
+  std::unordered_map<uint64_t, uint64_t> done_;
   uint64_t horizon_ = 0;                           // rounds of completion times kept (prepare)
   uint64_t forgotten_below_ = 0;
   std::unordered_map<uint64_t, size_t> remaining_;
