@@ -1,6 +1,6 @@
 // Speed of the GPU model: one kernel's estimate (a GEMM, tile choice included), CUDA's largest grid
 // (the block scheduler's fast-forward), reading the Kineto traces, the validation of every
-// committed H100 trace, a whole calibration (`cascade calibrate`), and a decoder layer run as a
+// committed H100 trace, a whole calibration (`cascade gpu calibrate`), and a decoder layer run as a
 // cascade (its operators mapped onto kernels and timed: one design point of a sweep).
 #include <benchmark/benchmark.h>
 
@@ -87,7 +87,7 @@ void BM_GpuValidateH100Traces(benchmark::State& state) {
 }
 BENCHMARK(BM_GpuValidateH100Traces)->Unit(benchmark::kMillisecond);
 
-// `cascade calibrate --seed 1` on the same cases, without reading the files.
+// `cascade gpu calibrate --seed 1` on the same cases, without reading the files.
 void BM_GpuCalibrate(benchmark::State& state) {
   const auto& s = setup();
   for (auto _ : state) benchmark::DoNotOptimize(validation::calibrate_gpu(s.config, s.cases, 1, 0).calibrated);
