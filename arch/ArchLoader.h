@@ -10,10 +10,10 @@
 namespace cascade::arch {
 
 // The model of an architecture config of any kind, read from `text` (the file `file`): an
-// accelerator config (configs/arch.proto, its `model` field naming a model of the ModelRegistry)
-// or a GPU config (configs/gpu.proto, the GPU model of arch/gpu). The kind is the schema the file
-// is written in: the one it parses under. Throws InputError when it parses under neither (the
-// error of the schema under which it parses further) or when its model rejects it.
+// accelerator config (configs/arch.proto, the model of its `model` oneof) or a config of a model
+// with its own schema (the GPU's, configs/gpu.proto): ModelRegistry::builtin().create. The kind is
+// the schema the file is written in: the one it parses under. Throws InputError when it parses
+// under none (the error of the schema under which it parses furthest) or when its model rejects it.
 std::unique_ptr<Model> create_model(const std::string& text, const std::string& file);
 std::unique_ptr<Model> load_model(const std::string& path);
 

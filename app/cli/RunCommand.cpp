@@ -58,12 +58,13 @@ int run_run_command(const std::vector<std::string>& args) {
     std::cout << "usage: cascade run --arch NAME|FILE --workload W.pbtxt [--set RANK=SIZE]..."
                  " [--fidelity analytical|cycle] [--no-fast-forward]\n"
                  "                  [--arch-set FIELD=VALUE]... [--output FILE.json] [--root DIR]\n\n"
-                 "Evaluates the architecture's model on the workload: an accelerator config's model, the field of its `model` oneof that is set (";
+                 "Evaluates the architecture's model on the workload. The models of this build: ";
     const auto names = arch::ModelRegistry::builtin().names();
     for (size_t i = 0; i < names.size(); ++i) std::cout << (i ? ", " : "") << names[i];
-    std::cout << "),\nor the GPU model for a GPU config (configs/arch/gpu/), which maps the workload's operators\n"
-                 "onto the kernels a framework launches. Prints cycles, seconds, energy, utilization, traffic\n"
-                 "and phases (on a GPU, the kernels in launch order), and writes the record as JSON\n"
+    std::cout << ".\nAn accelerator config (configs/arch/) names its model by the field of its `model` oneof it sets;\n"
+                 "a GPU config (configs/arch/gpu/) is the GPU model's, which maps the workload's operators onto\n"
+                 "the kernels a framework launches. Prints cycles, seconds, energy, utilization, traffic and\n"
+                 "phases (on a GPU, the kernels in launch order), and writes the record as JSON\n"
                  "(configs/result.proto).\n\n"
               << named;
     return kExitOk;

@@ -167,7 +167,7 @@ class Run(unittest.TestCase):
             r = run("run", "--arch", bad, "--workload", self.BERT, "-o", os.path.join(d, "r.json"))
             self.assertEqual(r.returncode, 2, r.stderr)
             self.assertIn(bad + ":3:", r.stderr)
-            self.assertIn("(read as a GPU config, configs/gpu.proto)", r.stderr)
+            self.assertIn("(read as a gpu config, configs/gpu.proto)", r.stderr)
 
     def test_unavailable_fidelity_is_bad_input(self):
         r = run("run", "--arch", self.ARCH, "--workload", self.BERT, "--fidelity", "quantum")
