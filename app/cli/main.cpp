@@ -10,6 +10,7 @@
 #include "app/cli/GpuCommand.h"
 #include "app/cli/ReproduceCommand.h"
 #include "app/cli/RunCommand.h"
+#include "app/cli/SweepCommand.h"
 #include "app/cli/WorkloadCommand.h"
 #include "base/InputError.h"
 
@@ -25,6 +26,7 @@ const char* kUsage =
     "  workload check FILE...   validate workload files\n"
     "  workload show FILE       analyse a cascade: operation counts, passes, data volume\n"
     "  run --arch A --workload W   evaluate a hardware model on a workload\n"
+    "  sweep SPEC -o OUT.csv    evaluate every point of a design-space sweep (docs/sweeps.md)\n"
     "  reproduce fusemax        the FuseMax paper's comparison, paper's numbers beside ours\n"
     "  gpu occupancy --arch G --block N --regs N   SM occupancy of a kernel (docs/gpu.md)\n"
     "  gpu time --arch G --kernel FILE   runtime and energy of a kernel launch\n"
@@ -55,6 +57,7 @@ int dispatch(const std::vector<std::string>& args) {
   if (args[0] == "workload") return run_workload_command({args.begin() + 1, args.end()});
   if (args[0] == "run") return run_run_command({args.begin() + 1, args.end()});
   if (args[0] == "reproduce") return run_reproduce_command({args.begin() + 1, args.end()});
+  if (args[0] == "sweep") return run_sweep_command({args.begin() + 1, args.end()});
   if (args[0] == "gpu") return run_gpu_command({args.begin() + 1, args.end()});
   throw UsageError{"unknown command '" + args[0] + "' (run 'cascade --help')"};
 }
