@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "base/InputFile.h"
 #include "base/Text.h"
 
 namespace cascade::arch {
@@ -12,11 +13,6 @@ namespace {
 
 // The most levels of imports a config may chain.
 constexpr size_t kMaxImportDepth = 8;
-
-std::string directory_of(const std::string& file) {
-  const size_t slash = file.rfind('/');
-  return slash == std::string::npos ? "" : file.substr(0, slash + 1);
-}
 
 }  // namespace
 
@@ -35,7 +31,7 @@ ArchConfig::ArchConfig(const std::string& text, const std::string& file)
 void ArchConfig::merge_imports(const config::Arch& message, const base::TextProtoFile& from,
                                std::vector<std::string>& chain) {
   for (int i = 0; i < message.import_size(); ++i) {
-    const std::string path = directory_of(from.file()) + message.import(i);
+    const std::string path = base::directory_of(from.file()) + message.import(i);
     const auto fail_import = [&](const std::string& why) {
       from.fail(from.locate({{"import", i}}), "import '" + base::printable(message.import(i)) + "': " + why);
     };

@@ -59,4 +59,6 @@ std::string read_input_file(const std::string& path, uint64_t max_bytes) {
   return text;
 }
 
+std::string directory_of(const std::string& path) { return path.substr(0, path.rfind('/') + 1); }
+
 }  // namespace cascade::base

@@ -15,4 +15,8 @@ inline constexpr uint64_t kMaxTraceBytes = uint64_t{1} << 30;    // measured tra
 // without blocking, never read), a file over the limit.
 std::string read_input_file(const std::string& path, uint64_t max_bytes = kMaxConfigBytes);
 
+// The folder part of a path, with its final '/' ("configs/arch/" for "configs/arch/x.pbtxt"), or
+// "" for a bare file name: what a file's relative references are resolved against.
+std::string directory_of(const std::string& path);
+
 }  // namespace cascade::base

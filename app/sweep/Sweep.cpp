@@ -6,6 +6,7 @@
 
 #include "arch/ArchLoader.h"
 #include "base/Format.h"
+#include "base/InputFile.h"
 #include "base/Text.h"
 #include "workloads/analysis/ShapeBinding.h"
 #include "workloads/parser/WorkloadLoader.h"
@@ -18,11 +19,6 @@ using Path = std::vector<Step>;
 
 // The most values one axis may have.
 constexpr uint32_t kMaxAxisValues = 1u << 24;
-
-std::string directory_of(const std::string& file) {
-  const size_t slash = file.rfind('/');
-  return slash == std::string::npos ? "" : file.substr(0, slash + 1);
-}
 
 // `path` as written in the spec: absolute, or relative to the spec's folder.
 std::string relative_to(const std::string& dir, const std::string& path) {
@@ -73,7 +69,7 @@ SweepSpec::SweepSpec(const std::string& text, const std::string& file, const std
       fail({{"fidelity"}}, e.message());
     }
   }
-  const std::string dir = directory_of(file);
+  const std::string dir = base::directory_of(file);
   for (int i = 0; i < proto_.arch_size(); ++i) {
     const std::string& a = proto_.arch(i);
     std::string path = relative_to(dir, a);

@@ -29,11 +29,7 @@ sim::RoundProgram fusemax_attention_program(const ArchConfig& config,
   const uint64_t groups = bh * tiling.groups;
 
   // Per-chunk Einsums iterate over the chunk rank; the others run once per tile, after the chunks.
-  const std::string chunk_var = [&] {
-    std::string v = split->outer;
-    for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return v;
-  }();
+  const std::string chunk_var = workloads::variable_of_rank(split->outer);
   const workloads::DependenceGraph graph(cascade);
   std::vector<size_t> order;
   for (size_t i : graph.topological_order())

@@ -17,29 +17,14 @@ using workloads::Einsum;
 using workloads::RankSizes;
 using Vars = std::set<std::string>;
 
-Vars vars_of(const workloads::Access& a) {
-  Vars v;
-  for (const auto& idx : a.indices)
-    for (const auto& x : idx.variables()) v.insert(x);
-  return v;
-}
-
 uint64_t product(const Vars& vars, const Cascade& c, const RankSizes& sizes, const std::string& what) {
   uint64_t n = 1;
   for (const auto& v : vars) n = workloads::checked_mul(n, sizes.of_variable(v), c, "the GPU mapping's", what);
   return n;
 }
 
-double tensor_elements(const Cascade& c, const std::string& name, const RankSizes& sizes) {
-  const workloads::Tensor* t = c.find_tensor(name);
-  double n = 1;
-  for (size_t k = 0; k < t->ranks.size(); ++k)
-    n *= static_cast<double>(sizes.of(t->ranks[k]) + (c.is_recurrent_position(name, k) ? 1 : 0));
-  return n;
-}
-
 double tensor_bytes(const Cascade& c, const std::string& name, const RankSizes& sizes) {
-  return tensor_elements(c, name, sizes) * workloads::element_bytes(c.find_tensor(name)->type);
+  return workloads::tensor_elements(c, name, sizes) * workloads::element_bytes(c.find_tensor(name)->type);
 }
 
 using Gemm = workloads::GemmRoles;
@@ -124,7 +109,7 @@ config::Kernel normalization_kernel(const Cascade& c, const workloads::Operator&
     const Einsum& e = c.einsums[i];
     const Vars reduced = reduced_variables(e);
     if (reduced.empty()) continue;
-    const Vars out = vars_of(e.output);
+    const Vars out = e.output.variables();
     std::vector<const workloads::Access*> reads;
     e.rhs->collect_accesses(reads);
     const std::string& input = reads.front()->tensor;

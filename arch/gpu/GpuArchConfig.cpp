@@ -5,6 +5,7 @@
 #include <set>
 #include <tuple>
 
+#include "base/InputFile.h"
 #include "base/Text.h"
 
 namespace cascade::arch::gpu {
@@ -120,7 +121,7 @@ void GpuArchConfig::complete_limits() {
   config::GpuArch& g = *proto_;
   if (!g.has_compute_capability() || g.compute_capability().major() == 0) return;  // validate() names it
   const std::string& file = source_->file();
-  const std::string table = file.substr(0, file.rfind('/') + 1) + "compute_capabilities.pbtxt";
+  const std::string table = base::directory_of(file) + "compute_capabilities.pbtxt";
   std::error_code ec;
   if (!std::filesystem::is_regular_file(table, ec)) {
     if (!g.has_limits())

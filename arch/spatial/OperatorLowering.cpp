@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <map>
 #include <set>
-#include <sstream>
 
+#include "arch/spatial/PhaseEvaluator.h"
 #include "configs/workload.pb.h"
 #include "workloads/analysis/OperatorStructure.h"
 #include "workloads/parser/EinsumParser.h"
@@ -18,25 +18,16 @@ namespace {
 
 using workloads::Cascade;
 using Names = std::set<std::string>;
+using workloads::rank_of_variable;
 
 // The Einsums of FuseMax's partitioned 1-pass attention cascade, by the names its configs map
 // (workloads/library/transformers/bert_base.pbtxt); "AV" is its output.
 const std::vector<std::string> kFuseMaxEinsums = {"BQK", "LM", "RM", "SLN", "SLD", "SLNV",
                                                   "PRM", "SPD", "RD", "SPNV", "RNV", "AV"};
 
-Names split_names(const std::string& group) {
-  std::istringstream in(group);
-  Names names;
-  for (std::string n; in >> n;) names.insert(n);
-  return names;
-}
-
 Names phase_names(const config::Phase& phase) {
-  Names names(phase.einsums().begin(), phase.einsums().end());
-  for (const auto& stage : phase.stage())
-    for (const auto& group : stage.group())
-      for (const auto& n : split_names(group)) names.insert(n);
-  return names;
+  const std::vector<std::string> names = phase_einsum_names(phase);
+  return Names(names.begin(), names.end());
 }
 
 std::string join(const std::vector<std::string>& names, const char* sep) {
@@ -70,9 +61,6 @@ const workloads::Access* access_of(const Cascade& c, const std::vector<size_t>& 
   throw base::InputError(c.file, op.pos, "operator '" + op.name + "' cannot be lowered onto the arrays: " + message);
 }
 
-// The rank of a variable in this cascade ("m1" -> "M1").
-std::string rank_of(const std::string& var) { return workloads::rank_of_variable(var); }
-
 // FuseMax's cascade for an attention operator: its Einsums and tensors as workload-file entries,
 // added to `w` at Einsum position `at`; the tiling's tensors renamed in `rename`.
 void add_fusemax_attention(const ArchConfig& config, const Cascade& c, const workloads::Operator& op,
@@ -82,7 +70,7 @@ void add_fusemax_attention(const ArchConfig& config, const Cascade& c, const wor
     fail(c, op, "FuseMax's cascade needs one query index, one key index, one value-embedding index and at most "
                 "two batch indices");
   const std::string key = *a.keys.begin(), query = *a.queries.begin(), f = *a.v_embed.begin();
-  const std::string key_rank = rank_of(key);
+  const std::string key_rank = rank_of_variable(key);
   if (!c.find_rank(key_rank)) fail(c, op, "the key rank " + key_rank + " is a partition part");
   const std::string outer_rank = key_rank + "1", inner_rank = key_rank + "0";
   const std::string outer = key + "1", inner = key + "0";
@@ -100,7 +88,7 @@ void add_fusemax_attention(const ArchConfig& config, const Cascade& c, const wor
   };
   const auto ranks = [&](std::vector<std::string> tail) {
     std::vector<std::string> v;
-    for (const auto& b : batch) v.push_back(rank_of(b));
+    for (const auto& b : batch) v.push_back(rank_of_variable(b));
     for (const auto& t : tail) v.push_back(t);
     return v;
   };
@@ -111,7 +99,7 @@ void add_fusemax_attention(const ArchConfig& config, const Cascade& c, const wor
   const workloads::Access* k = access_of(c, op.einsums, a.k);
   const workloads::Access* v = access_of(c, op.einsums, a.v);
   const workloads::Access& out = c.einsums[static_cast<size_t>(c.writer_of(a.output))].output;
-  const std::string P = rank_of(query), F = rank_of(f);
+  const std::string P = rank_of_variable(query), F = rank_of_variable(f);
   // FuseMax's intermediates take the type of the score they replace.
   config::ElementType type = config::BF16;
   for (const auto& t : w.tensor())
@@ -201,16 +189,16 @@ std::optional<LoweredWorkload> lower_operators(const ArchConfig& config, const C
     auto& ranks = *m.mutable_ranks();
     std::vector<std::string> batch;
     for (const auto& idx : c.einsums[a.score].output.indices)
-      if (a.batch.count(idx.var)) batch.push_back(rank_of(idx.var));
+      if (a.batch.count(idx.var)) batch.push_back(rank_of_variable(idx.var));
     if (a.queries.size() != 1 || a.keys.size() != 1 || a.qk_embed.size() != 1 || a.v_embed.size() != 1 || batch.size() > 2)
       fail(c, *attention, "the arrays' attention needs one query, key, embedding and value-embedding index and at "
                           "most two batch indices");
     ranks.set_batch(batch.size() > 0 ? batch[0] : "");
     ranks.set_heads(batch.size() > 1 ? batch[1] : "");
-    ranks.set_queries(rank_of(*a.queries.begin()));
-    ranks.set_keys(rank_of(*a.keys.begin()));
-    ranks.set_qk_embed(rank_of(*a.qk_embed.begin()));
-    ranks.set_v_embed(rank_of(*a.v_embed.begin()));
+    ranks.set_queries(rank_of_variable(*a.queries.begin()));
+    ranks.set_keys(rank_of_variable(*a.keys.begin()));
+    ranks.set_qk_embed(rank_of_variable(*a.qk_embed.begin()));
+    ranks.set_v_embed(rank_of_variable(*a.v_embed.begin()));
     config::Phase phase = *attention_phase;
     if (form == AttentionLowering::kFuseMaxCascade) {
       const Names mine = phase_names(*attention_phase);
@@ -230,9 +218,9 @@ std::optional<LoweredWorkload> lower_operators(const ArchConfig& config, const C
         }
       for (auto& stage : *phase.mutable_stage())
         for (auto& group : *stage.mutable_group()) {
-          std::vector<std::string> names;
-          std::istringstream in(group);
-          for (std::string n; in >> n;) names.push_back(n == "AV" ? a.output : n);
+          std::vector<std::string> names = split_names(group);
+          for (auto& n : names)
+            if (n == "AV") n = a.output;
           group = join(names, " ");
         }
       auto* tiling = m.mutable_tiling();

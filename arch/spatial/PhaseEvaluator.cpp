@@ -10,8 +10,6 @@
 #include "sim/engine/RoundPipelineSim.h"
 
 namespace cascade::arch {
-namespace {
-
 std::vector<std::string> split_names(const std::string& group) {
   std::istringstream in(group);
   std::vector<std::string> names;
@@ -26,8 +24,6 @@ std::vector<std::string> phase_einsum_names(const config::Phase& phase) {
       for (auto& n : split_names(group)) names.push_back(n);
   return names;
 }
-
-}  // namespace
 
 PhaseEvaluator::PhaseEvaluator(const ArchConfig& config, const workloads::Cascade& cascade,
                                const workloads::RankSizes& sizes)
@@ -125,12 +121,7 @@ double PhaseEvaluator::stage_cycles(const PhasePlan& plan) const {
 }
 
 double PhaseEvaluator::tensor_bytes(const std::string& name) const {
-  const workloads::Tensor* t = cascade_.find_tensor(name);
-  double elements = 1;
-  for (size_t k = 0; k < t->ranks.size(); ++k)
-    elements *= static_cast<double>(sizes_.of(t->ranks[k]) +
-                                    (cascade_.is_recurrent_position(name, k) ? 1 : 0));
-  return elements * config_.proto().word_bytes();
+  return workloads::tensor_elements(cascade_, name, sizes_) * config_.proto().word_bytes();
 }
 
 bool PhaseEvaluator::is_phase_input(const PhasePlan& plan, const std::string& tensor) const {

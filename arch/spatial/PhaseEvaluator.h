@@ -17,6 +17,11 @@
 
 namespace cascade::arch {
 
+// The Einsum names of a stage group ("BQK LM"), and of a whole phase (its `einsums` and every group
+// of its stages), in the order written.
+std::vector<std::string> split_names(const std::string& group);
+std::vector<std::string> phase_einsum_names(const config::Phase& phase);
+
 // The analytical rules shared by the spatial-array models (FuseMax and its baselines) for the
 // phases of a mapping (configs/arch.proto, Mapping.phase):
 //  - an Einsum bound to a unit keeps it busy for sum over its operation kinds of

@@ -4,19 +4,8 @@
 #include <cctype>
 
 namespace cascade::workloads {
-namespace {
-
-std::set<std::string> vars_of(const Access& a) {
-  std::set<std::string> v;
-  for (const auto& idx : a.indices)
-    for (const auto& x : idx.variables()) v.insert(x);
-  return v;
-}
-
-}  // namespace
-
 std::set<std::string> reduced_variables(const Einsum& e) {
-  const std::set<std::string> out = vars_of(e.output);
+  const std::set<std::string> out = e.output.variables();
   std::set<std::string> reduced;
   for (const auto& v : e.variables())
     if (!out.count(v)) reduced.insert(v);
@@ -29,8 +18,8 @@ std::optional<GemmRoles> gemm_roles(const Cascade& c, const Einsum& e) {
                               e.rhs->args[1]->kind == Expr::Kind::Access;
   if (!product_of_two || reduced_variables(e).empty() || e.reduction.op != ReduceOp::Sum) return std::nullopt;
   GemmRoles g{e.rhs->args[0]->access.tensor, e.rhs->args[1]->access.tensor, {}, {}, {}, {}};
-  const std::set<std::string> a = vars_of(e.rhs->args[0]->access), b = vars_of(e.rhs->args[1]->access),
-                              out = vars_of(e.output);
+  const std::set<std::string> a = e.rhs->args[0]->access.variables(), b = e.rhs->args[1]->access.variables(),
+                              out = e.output.variables();
   for (const auto& v : e.variables()) {
     const bool in_a = a.count(v), in_b = b.count(v), in_c = out.count(v);
     if (in_a && in_b && in_c) g.batch.insert(v);
@@ -73,8 +62,7 @@ AttentionStructure attention_structure(const Cascade& c, const std::vector<size_
          std::to_string(outside.size()));
   a.v = *outside.begin();
   for (const auto& rank : c.find_tensor(a.v)->ranks) {
-    std::string var = rank;
-    std::transform(var.begin(), var.end(), var.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    const std::string var = variable_of_rank(rank);
     if (!a.keys.count(var) && !a.batch.count(var)) a.v_embed.insert(var);
   }
   std::vector<std::string> outputs;

@@ -42,6 +42,14 @@ void check_constant_indices(const Cascade& c, const RankSizes& sizes) {
 
 }  // namespace
 
+double tensor_elements(const Cascade& c, const std::string& tensor, const RankSizes& sizes) {
+  const Tensor* t = c.find_tensor(tensor);
+  double n = 1;
+  for (size_t k = 0; k < t->ranks.size(); ++k)
+    n *= static_cast<double>(sizes.of(t->ranks[k]) + (c.is_recurrent_position(tensor, k) ? 1 : 0));
+  return n;
+}
+
 uint64_t checked_mul(uint64_t a, uint64_t b, const Cascade& cascade, const char* what,
                      const std::string& name) {
   uint64_t r = 0;

@@ -34,6 +34,10 @@ RankSizes bind_shapes(const Cascade& cascade, const std::map<std::string, uint64
 // above kMaxRankSize, or a rank given twice.
 void parse_size_override(const std::string& text, std::map<std::string, uint64_t>& overrides);
 
+// The values `tensor` holds at these sizes, as a double (no wrap): the product of its ranks' sizes, a
+// recurrent rank holding one more (its initial value).
+double tensor_elements(const Cascade& cascade, const std::string& tensor, const RankSizes& sizes);
+
 // a * b, or a base::InputError ("<what> <name> overflows 64 bits ...") if it does not fit 64 bits.
 uint64_t checked_mul(uint64_t a, uint64_t b, const Cascade& cascade, const char* what,
                      const std::string& name);

@@ -215,4 +215,17 @@ std::string rank_of_variable(const std::string& var) {
   return r;
 }
 
+std::string variable_of_rank(const std::string& rank) {
+  std::string v = rank;
+  for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return v;
+}
+
+std::set<std::string> Access::variables() const {
+  std::set<std::string> v;
+  for (const auto& idx : indices)
+    for (auto& x : idx.variables()) v.insert(x);
+  return v;
+}
+
 }  // namespace cascade::workloads

@@ -39,6 +39,8 @@ struct Access {
   base::SourcePos pos;
 
   std::string to_string() const;
+  // Every index variable of its indices.
+  std::set<std::string> variables() const;
   bool operator==(const Access& o) const;
 };
 
@@ -128,6 +130,7 @@ bool is_unary_function(const std::string& name);
 bool is_binary_function(const std::string& name);
 std::optional<ReduceOp> reduce_op_from_name(const std::string& name);
 std::string rank_of_variable(const std::string& var);  // "m1" -> "M1"
+std::string variable_of_rank(const std::string& rank);  // "M1" -> "m1"
 // Naming rules: ranks are upper-case letters and digits ("M1"), index variables the same in lower
 // case ("m1"); both start with a letter.
 bool is_rank_name(const std::string& s);

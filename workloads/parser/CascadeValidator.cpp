@@ -16,11 +16,6 @@ bool is_identifier(const std::string& s) {
   return true;
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 bool is_reserved(const std::string& name) {
   return is_unary_function(name) || is_binary_function(name) || reduce_op_from_name(name) ||
          name == "inf";
@@ -163,8 +158,8 @@ class Validator {
           fail(idx.pos, "index '" + idx.to_string() + "' does not address rank " + rank +
                             " of tensor '" + t.name + "' " +
                             (p ? "(partitioned as " + rank + " = " + p->outer + " x " + p->inner +
-                                     ": write " + lower(p->outer) + "*" + p->inner + "+" +
-                                     lower(p->inner) + ")"
+                                     ": write " + variable_of_rank(p->outer) + "*" + p->inner + "+" +
+                                     variable_of_rank(p->inner) + ")"
                                : "(" + rank + " is not partitioned)"));
         break;
       }
