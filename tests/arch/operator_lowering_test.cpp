@@ -66,5 +66,36 @@ TEST(OperatorLowering, WorkloadsTheMappingNamesAreNotLowered) {
   EXPECT_FALSE(lower_operators(config, bert, AttentionLowering::kFuseMaxCascade).has_value());
 }
 
+TEST(OperatorLowering, MoreThanOneAttentionIsAnError) {
+  // Two attention operators (a score and a value product each): FuseMax's mapping has one
+  // attention phase to run one of them.
+  const std::string text = R"pb(name: "two"
+rank { name: "M" size: 256 }
+rank { name: "P" equal_to: "M" }
+rank { name: "E" size: 64 }
+tensor { name: "Q" ranks: ["E", "P"] type: BF16 }
+tensor { name: "K" ranks: ["E", "M"] type: BF16 }
+tensor { name: "V" ranks: ["E", "M"] type: BF16 }
+tensor { name: "S1" ranks: ["M", "P"] type: BF16 }
+tensor { name: "O1" ranks: ["E", "P"] type: BF16 }
+tensor { name: "S2" ranks: ["M", "P"] type: BF16 }
+tensor { name: "O2" ranks: ["E", "P"] type: BF16 }
+einsum: "S1[m,p] = Q[e,p] * K[e,m]"
+einsum: "O1[e,p] = S1[m,p] * V[e,m]"
+einsum: "S2[m,p] = O1[e,p] * K[e,m]"
+einsum: "O2[e,p] = S2[m,p] * V[e,m]"
+operator { name: "a1" kind: ATTENTION einsum: ["S1", "O1"] }
+operator { name: "a2" kind: ATTENTION einsum: ["S2", "O2"] }
+)pb";
+  const ArchConfig config = ArchConfig::load(source_path("configs/arch/fusemax_cloud.pbtxt"));
+  try {
+    lower_operators(config, workloads::parse_workload_text(text, "two.pbtxt"), AttentionLowering::kFuseMaxCascade);
+    ADD_FAILURE() << "accepted";
+  } catch (const base::InputError& e) {
+    EXPECT_EQ(std::string(e.what()), "two.pbtxt:17:1: error: operator 'a2' cannot be lowered onto the arrays: a "
+                                     "workload with more than one ATTENTION operator");
+  }
+}
+
 }  // namespace
 }  // namespace cascade::arch

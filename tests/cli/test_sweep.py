@@ -103,7 +103,17 @@ class Sweep(unittest.TestCase):
                             ":3:8: error: axis 'rank.Q': workload 'bert_base' has no rank 'Q'"),
                            (f'arch: "{FUSEMAX}"\nworkload: "{BERT}"\naxis {{ field: "rank.M" range {{ from: 1 to: 2 }} }}\n',
                             ":3:24: error: range: points must be 1 to 2^24"),
-                           (f'arch: "tpu_v9"\nworkload: "{BERT}"\n', ":1:1: error: no architecture config 'tpu_v9'")):
+                           (f'arch: "tpu_v9"\nworkload: "{BERT}"\n', ":1:1: error: no architecture config 'tpu_v9'"),
+                           (f'arch: "{FUSEMAX}"\nworkload: "{BERT}"\nzip {{ axis {{ field: "rank.M" values: ["1024"] }}\n'
+                            'axis { field: "array2d.rows" values: ["1", "2"] } }\n',
+                            ":4:1: error: zip: its axes must have as many values each (1 and 2)"),
+                           (f'arch: "{FUSEMAX}"\nworkload: "{BERT}"\naxis {{ field: "rank.M" values: ["1024"] }}\n'
+                            'axis { field: "rank.M" values: ["2048"] }\n', ":4:8: error: axis 'rank.M' is swept twice"),
+                           (f'arch: "{FUSEMAX}"\nworkload: "{BERT}"\naxis {{ field: "rank.M" values: ["1024"] '
+                            'range { from: 1 to: 2 points: 2 } }\n', ":3:41: error: axis: give values or a range, not both"),
+                           (f'arch: "{FUSEMAX}"\nworkload: "{BERT}"\naxis {{ field: "rank.M" '
+                            'range { from: 0 to: 2 points: 2 log: true } }\n',
+                            ":3:24: error: range: a log range needs from and to above 0")):
             with self.subTest(text=text):
                 r, _ = self.sweep(spec)
                 self.assertEqual(r.returncode, 2, r.stderr)
@@ -120,6 +130,11 @@ class Sweep(unittest.TestCase):
             rows = list(csv.DictReader(f))
         self.assertEqual([x["rank.M"] for x in rows], ["512", "1024", "2048", "4096"] * 2)
         self.assertEqual({x["error"] for x in rows}, {""})
+
+    def test_arch_set_needs_field_and_value(self):
+        r = run("run", "--arch", FUSEMAX, "--arch-set", "array2d.rows", "--workload", BERT)
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, "cascade: --arch-set: expected FIELD=VALUE, got 'array2d.rows'\n")
 
     def test_same_spec_same_bytes(self):
         spec = (f'arch: "{FUSEMAX}"\nworkload: "{BERT}"\n'

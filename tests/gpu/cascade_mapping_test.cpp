@@ -207,5 +207,36 @@ TEST(CascadeMapping, HeadDim128FitsTheHopperFlashAttention3Kernel) {
   EXPECT_NO_THROW(GpuModel(gpu_config("h100_sxm")).estimate(k));
 }
 
+TEST(CascadeMapping, OperatorsOfAShapeTheMappingCannotTakeAreErrors) {
+  // A packed LINEAR operator whose GEMMs differ in their reduced ranks (an error at the operator);
+  // an ATTENTION operator without a score GEMM (at its first Einsum).
+  const std::string head = R"pb(name: "w"
+rank { name: "M" size: 64 }
+rank { name: "D" size: 32 }
+rank { name: "S" size: 16 }
+tensor { name: "X" ranks: ["M", "D"] type: BF16 }
+tensor { name: "W1" ranks: ["D", "S"] type: BF16 }
+tensor { name: "W2" ranks: ["M", "S"] type: BF16 }
+tensor { name: "A" ranks: ["M", "S"] type: BF16 }
+tensor { name: "B" ranks: ["D", "S"] type: BF16 }
+)pb";
+  const GpuModel model(gpu_config("h100_sxm"));
+  const auto error_of = [&](const std::string& body) {
+    const auto cascade = workloads::parse_workload_text(head + body, "w.pbtxt");
+    try {
+      map_cascade_to_gpu(model, cascade, workloads::bind_shapes(cascade, {}));
+    } catch (const base::InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(accepted)");
+  };
+  EXPECT_EQ(error_of("einsum: \"A[m,s] = X[m,d] * W1[d,s]\"\neinsum: \"B[d,s] = X[m,d] * W2[m,s]\"\n"
+                     "operator { name: \"proj\" kind: LINEAR einsum: [\"A\", \"B\"] }\n"),
+            "w.pbtxt:12:1: error: operator 'proj' (linear): 'B' differs from 'A' in its rows, reduced ranks or "
+            "batch: packed GEMMs share all three");
+  EXPECT_EQ(error_of("einsum: \"A[m,s] = gelu(W2[m,s])\"\noperator { name: \"att\" kind: ATTENTION einsum: [\"A\"] }\n"),
+            "w.pbtxt:10:10: error: attention: no score GEMM (a sum of a product of queries and keys)");
+}
+
 }  // namespace
 }  // namespace cascade::arch::gpu
