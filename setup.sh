@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Quick start, step 1 of 2, on a fresh Debian 12 machine as root: install the Debian packages that
-# are missing, build Cascade in ./build, and run the main job on the default example (FuseMax's
-# attention cascade at 64K tokens: Einsums, operation counts, passes, data volume, and a PNG chart).
+# are missing, build Cascade in ./build, and run the main job on the default example: a sweep of the
+# GPT-2 small decoder layer on FuseMax and on the calibrated H100 from 512 to 4096 tokens (cycles,
+# seconds, energy per point as CSV) and a chart of their times (PNG and SVG), under build/quickstart/.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -9,6 +10,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libsystemc-dev                      # the cycle-level engine (sim/systemc)
   libboost-program-options-dev        # the CLI
+  libboost-mpi-dev openmpi-bin        # sweeps across MPI ranks (cascade sweep --mpi)
   libprotobuf-dev protobuf-compiler   # schemas of workloads, configs and records (configs/)
   pybind11-dev python3 python3-dev    # the `cascade` Python module
   libgtest-dev libgmock-dev           # tests
@@ -32,5 +34,7 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCASCADE_WERROR="${CASCADE_WERROR:-OFF}"
 cmake --build build -j2
 
-./build/cascade workload show workloads/library/attention/attention_fusemax.pbtxt \
-  --set M=65536 --plot build/attention_fusemax_ops.png
+mkdir -p build/quickstart
+./build/cascade sweep configs/sweeps/gpt2_fusemax_vs_h100.pbtxt -o build/quickstart/gpt2_sweep.csv
+./build/cascade chart build/quickstart/gpt2_sweep.csv --x rank.M --y seconds --log \
+  --plot build/quickstart/gpt2_seconds

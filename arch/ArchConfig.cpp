@@ -3,6 +3,7 @@
 #include <set>
 
 #include "base/InputFile.h"
+#include "base/ProtoOverride.h"
 #include "base/Text.h"
 
 namespace cascade::arch {
@@ -14,6 +15,35 @@ namespace {
 // The most levels of imports a config may chain.
 constexpr size_t kMaxImportDepth = 8;
 
+std::shared_ptr<const std::string> make_structure_key(const std::string& file, const config::Arch& a) {
+  std::string k;
+  const auto add = [&k](const std::string& part) {
+    k += std::to_string(part.size());
+    k += ':';
+    k += part;
+  };
+  add(file);
+  add(a.name());
+  add(a.mapping().SerializeAsString());
+  for (const config::PeArray* pe : {&a.array2d(), &a.array1d()}) {
+    k += '|';
+    for (const auto& cost : pe->op_cost()) add(cost.SerializeAsString());
+  }
+  k += '|';
+  for (const auto& e : a.energy()) {
+    add(e.component());
+    add(e.action());
+  }
+  return std::make_shared<const std::string>(std::move(k));
+}
+
+// Whether setting the field at `path` can change ArchConfig::structure_key.
+bool touches_structure(const std::string& path) {
+  for (const char* part : {"name", "mapping", "array2d.op_cost", "array1d.op_cost", "energy"})
+    if (path.compare(0, std::string(part).size(), part) == 0) return true;
+  return false;
+}
+
 }  // namespace
 
 ArchConfig::ArchConfig(const std::string& text, const std::string& file)
@@ -24,8 +54,10 @@ ArchConfig::ArchConfig(const std::string& text, const std::string& file)
   merge_imports(*own, *source_, chain);
   proto_->MergeFrom(*own);
   proto_->clear_import();
+  merged_.push_back({own.get(), source_.get()});
   imported_.push_back(own);  // keeps the message source_ points into alive
   validate();
+  structure_key_ = make_structure_key(file, *proto_);
 }
 
 void ArchConfig::merge_imports(const config::Arch& message, const base::TextProtoFile& from,
@@ -53,6 +85,7 @@ void ArchConfig::merge_imports(const config::Arch& message, const base::TextProt
     chain.pop_back();
     imported->clear_import();
     proto_->MergeFrom(*imported);
+    merged_.push_back({imported.get(), source.get()});
   }
 }
 
@@ -64,10 +97,54 @@ std::string ArchConfig::unit_name(config::Unit unit) {
   return unit == config::ARRAY2D ? "array2d" : unit == config::ARRAY1D ? "array1d" : "";
 }
 
+ArchConfig ArchConfig::with_overrides(const std::vector<std::pair<std::string, std::string>>& overrides) const {
+  ArchConfig variant = *this;
+  if (overrides.empty()) return variant;
+  variant.proto_ = std::make_shared<config::Arch>(*proto_);
+  std::string named;
+  bool structure = false, negative = false;
+  for (const auto& [path, value] : overrides) {
+    base::set_field_by_path(*variant.proto_, path, value);
+    named += (named.empty() ? "" : ", ") + base::printable(path) + "=" + base::printable(value);
+    structure = structure || touches_structure(path);
+    negative = negative || value.find('-') != std::string::npos;
+  }
+  variant.overrides_note_ = overrides_note_.empty() ? " (overridden: " + named + ")"
+                                                    : overrides_note_.substr(0, overrides_note_.size() - 1) + ", " +
+                                                          named + ")";
+  // The files' own numbers were checked when this config was read; only a value set here can be a
+  // bad one, and set_field_by_path takes only finite numbers: a negative one has a '-'.
+  if (negative)
+    if (const auto bad = base::find_bad_number(*variant.proto_)) variant.fail(bad->path, bad->message());
+  variant.validate_fields();
+  if (structure) variant.structure_key_ = make_structure_key(file(), *variant.proto_);
+  return variant;
+}
+
 void ArchConfig::fail(std::initializer_list<Step> path, const std::string& message) const {
+  fail(std::vector<Step>(path), message);
+}
+
+void ArchConfig::fail(const std::vector<Step>& steps, const std::string& message) const {
+  // An entry of a repeated field is the one of the file that wrote it: the merged list holds each
+  // file's entries in merge order.
+  if (!steps.empty() && steps.front().index >= 0) {
+    const auto* field = config::Arch::descriptor()->FindFieldByName(steps.front().field);
+    if (field && field->is_repeated()) {
+      int index = steps.front().index;
+      for (const auto& [written, source] : merged_) {
+        const int n = written->GetReflection()->FieldSize(*written, field);
+        if (index < n) {
+          std::vector<Step> local = steps;
+          local.front().index = index;
+          source->fail(source->locate(local), message + overrides_note_);
+        }
+        index -= n;
+      }
+    }
+  }
   // Point at the deepest field written, in this file or the import that writes more of the path; a
   // missing field is reported at its enclosing message.
-  const std::vector<Step> steps(path);
   const base::TextProtoFile* best = source_.get();
   size_t depth = source_->written_depth(steps);
   for (auto it = imported_sources_.rbegin(); it != imported_sources_.rend(); ++it)
@@ -75,16 +152,20 @@ void ArchConfig::fail(std::initializer_list<Step> path, const std::string& messa
       depth = (*it)->written_depth(steps);
       best = it->get();
     }
-  best->fail(best->locate(steps), message);
+  best->fail(best->locate(steps), message + overrides_note_);
 }
 
 void ArchConfig::validate() const {
+  source_->require_finite_non_negative_numbers();
+  for (const auto& s : imported_sources_) s->require_finite_non_negative_numbers();
+  validate_fields();
+}
+
+void ArchConfig::validate_fields() const {
   const config::Arch& a = *proto_;
   const auto missing = [&](std::initializer_list<Step> path, const std::string& field) {
     fail(path, "missing field '" + field + "'");
   };
-  source_->require_finite_non_negative_numbers();
-  for (const auto& s : imported_sources_) s->require_finite_non_negative_numbers();
   if (a.name().empty()) missing({}, "name");
   if (!base::is_printable(a.name())) fail({{"name"}}, "the name has a control character (a newline?)");
   if (a.model_case() == config::Arch::MODEL_NOT_SET)

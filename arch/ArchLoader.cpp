@@ -20,7 +20,11 @@ std::unique_ptr<Model> load_model(const std::string& path) {
 
 std::string arch_text_with_overrides(const std::string& text, const std::string& file,
                                      const std::vector<std::pair<std::string, std::string>>& overrides) {
-  if (overrides.empty()) return text;
+  return overrides.empty() ? text : printed_arch_config(text, file, overrides);
+}
+
+std::string printed_arch_config(const std::string& text, const std::string& file,
+                                const std::vector<std::pair<std::string, std::string>>& overrides) {
   auto message = ModelRegistry::builtin().parse(text, file);
   // An accelerator config with its imports merged, so that a path names a field of the whole
   // config (energy[3] counts the imported entries too).

@@ -24,5 +24,10 @@ std::unique_ptr<Model> load_model(const std::string& path);
 // config's schema does not have.
 std::string arch_text_with_overrides(const std::string& text, const std::string& file,
                                      const std::vector<std::pair<std::string, std::string>>& overrides);
+// The config as its model reads it, printed as text: an accelerator config's imports merged (the
+// paths of overrides count their entries), then the overrides set; the same as
+// arch_text_with_overrides but printed even without overrides.
+std::string printed_arch_config(const std::string& text, const std::string& file,
+                                const std::vector<std::pair<std::string, std::string>>& overrides);
 
 }  // namespace cascade::arch

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "arch/EvaluationCache.h"
 #include "sim/result/Result.h"
 #include "workloads/analysis/ShapeBinding.h"
 #include "workloads/ir/Cascade.h"
@@ -23,8 +25,18 @@ class Model {
   virtual ~Model() = default;
   virtual std::string name() const = 0;
   // Throws InputError when the workload does not fit the mapping (a missing Einsum or rank).
-  virtual sim::Result evaluate(const workloads::Cascade& cascade,
-                               const workloads::RankSizes& sizes, Fidelity fidelity) const = 0;
+  sim::Result evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
+                       Fidelity fidelity) const {
+    return evaluate(cascade, sizes, fidelity, nullptr);
+  }
+  // The same with `cache` (or none: nullptr) keeping what the model derives from the workload and
+  // the config's structure between calls; the result is the same with or without it, bit for bit.
+  virtual sim::Result evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
+                               Fidelity fidelity, EvaluationCache* cache) const = 0;
+
+  // The chip area of the architecture in mm², or nothing when the model has no area model (the
+  // GPU's). It does not depend on the workload.
+  virtual std::optional<double> area_mm2() const { return std::nullopt; }
 
   // The cycle fidelity skips periodic steady states exactly (sim/engine); off, it simulates every
   // round (`cascade run --no-fast-forward`).

@@ -131,7 +131,12 @@ void set_field_by_path(pb::Message& message, const std::string& path, const std:
     const PathStep& s = steps[i];
     const bool last = i + 1 == steps.size();
     const pb::FieldDescriptor* f = m->GetDescriptor()->FindFieldByName(s.field);
-    if (!f) fail(path, m->GetDescriptor()->name() + " has no field '" + printable(s.field) + "'");
+    if (!f) {
+      std::string fields;
+      for (int k = 0; k < m->GetDescriptor()->field_count(); ++k)
+        fields += (k ? ", " : "") + m->GetDescriptor()->field(k)->name();
+      fail(path, m->GetDescriptor()->name() + " has no field '" + printable(s.field) + "' (its fields: " + fields + ")");
+    }
     const pb::Reflection* r = m->GetReflection();
     if (f->is_map()) {
       if (!s.has_key) fail(path, "'" + s.field + "' is a map: give its key in brackets");

@@ -10,6 +10,7 @@ enum ExitCode : int {
   kExitInternalError = 1,  // a bug or an environment failure (e.g. gnuplot missing)
   kExitBadInput = 2,       // a bad file, option or value, or an output that cannot be written: the
                            // message says which
+  kExitInterrupted = 130,  // stopped by Ctrl-C or SIGTERM, with a checkpoint to resume from
 };
 
 // Bad command-line usage (unknown subcommand, missing argument): exit code 2.

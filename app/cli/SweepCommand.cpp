@@ -1,24 +1,47 @@
 #include "app/cli/SweepCommand.h"
 
+#include <unistd.h>
+
+#include <atomic>
 #include <boost/program_options.hpp>
-#include <chrono>
+#include <csignal>
 #include <iostream>
+#include <memory>
 
 #include "app/cli/ExitCodes.h"
 #include "app/sweep/Sweep.h"
-#include "base/Format.h"
+#include "app/sweep/SweepRunner.h"
 #include "base/OutputFile.h"
+#include "base/Text.h"
+#ifdef CASCADE_HAS_MPI
+#include "app/sweep/MpiTeam.h"
+#endif
 
 namespace cascade::app {
+namespace {
 
 namespace po = boost::program_options;
+
+// Set by SIGINT and SIGTERM: the sweep stops after the batch under way, with a checkpoint.
+std::atomic<bool> stop_requested{false};
+extern "C" void request_stop(int) { stop_requested = true; }
+
+// The most worker threads -j takes.
+constexpr unsigned kMaxThreads = 1024;
+
+}  // namespace
 
 int run_sweep_command(const std::vector<std::string>& args) {
   po::options_description named("options of 'cascade sweep'");
   named.add_options()("help,h", "print this help")(
       "output,o", po::value<std::string>(), "where to write the rows as CSV")(
       "jsonl", po::value<std::string>(), "also write them as JSON Lines")(
+      "jobs,j", po::value<unsigned>()->default_value(1), "worker threads")(
+      "resume", "go on from the checkpoint an interrupted sweep left beside its results")(
+      "mpi", "share the points among the ranks of an MPI job (mpirun -np K cascade sweep ... --mpi)")(
       "root", po::value<std::string>()->default_value("."), "where configs/ is, for architecture names")(
+      "progress-every", po::value<double>()->default_value(10),
+      "seconds between progress lines when stderr is not a terminal")(
       "quiet", "print nothing but errors");
   po::options_description hidden;
   hidden.add_options()("spec", po::value<std::string>());
@@ -30,34 +53,60 @@ int run_sweep_command(const std::vector<std::string>& args) {
   po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
-    std::cout << "usage: cascade sweep SPEC.pbtxt -o RESULTS.csv [--jsonl FILE] [--root DIR] [--quiet]\n\n"
+    std::cout << "usage: cascade sweep SPEC.pbtxt -o RESULTS.csv [--jsonl FILE] [-j N] [--resume] [--mpi]\n"
+                 "                    [--root DIR] [--quiet]\n\n"
                  "Evaluates every point of a sweep spec (configs/sweep.proto): each architecture x workload x\n"
-                 "the product of its axes over config fields (dotted paths) and rank sizes. One row per point,\n"
-                 "in the spec's order: a stable id, the architecture, workload and axis values, then the model,\n"
-                 "cycles, seconds and energy, or the error that point gave (docs/sweeps.md).\n\n"
+                 "the product of its axes over config fields (dotted paths) and rank sizes, less the points its\n"
+                 "constraints drop. One row per point, in the spec's order whatever the threads or ranks: a\n"
+                 "stable id, the architecture, workload and axis values, then the model, the spec's metrics, or\n"
+                 "the error that point gave. Rows are appended as they come, with a checkpoint\n"
+                 "(RESULTS.csv.resume) after each batch: an interrupted sweep (Ctrl-C, kill -9, a full disk)\n"
+                 "goes on with --resume and ends with the same bytes as an uninterrupted one (docs/sweeps.md).\n\n"
               << named;
     return kExitOk;
   }
   if (!vm.count("spec")) throw UsageError{"sweep: give the spec file"};
   if (!vm.count("output")) throw UsageError{"sweep: give --output FILE.csv"};
-  base::check_output_path(vm["output"].as<std::string>());
-  if (vm.count("jsonl")) base::check_output_path(vm["jsonl"].as<std::string>());
-  const auto start = std::chrono::steady_clock::now();
-  const SweepSpec spec = SweepSpec::load(vm["spec"].as<std::string>(), vm["root"].as<std::string>());
-  std::string csv = sweep_csv_header(spec), jsonl;
-  uint64_t errors = 0;
-  for (uint64_t i = 0; i < spec.points(); ++i) {
-    const SweepRow row = evaluate_point(spec, spec.point(i));
-    errors += row.error.empty() ? 0 : 1;
-    csv += sweep_csv_row(spec, row);
-    if (vm.count("jsonl")) jsonl += sweep_json_line(spec, row);
+  const unsigned threads = vm["jobs"].as<unsigned>();
+  if (threads < 1 || threads > kMaxThreads) throw UsageError{"sweep: -j takes 1 to 1024 threads"};
+  const double every = vm["progress-every"].as<double>();
+  if (!(every >= 0 && every <= 86400)) throw UsageError{"sweep: --progress-every takes 0 to 86400 seconds"};
+  SweepRunOptions options;
+  options.csv = vm["output"].as<std::string>();
+  if (vm.count("jsonl")) options.jsonl = vm["jsonl"].as<std::string>();
+  if (options.jsonl == options.csv) throw UsageError{"sweep: --jsonl and --output name the same file"};
+  options.threads = threads;
+  options.resume = vm.count("resume") > 0;
+  options.stop = &stop_requested;
+
+  std::unique_ptr<SweepTeam> team;
+  if (vm.count("mpi")) {
+#ifdef CASCADE_HAS_MPI
+    team = make_mpi_team();
+#else
+    throw UsageError{"sweep: this build has no MPI (install libboost-mpi-dev and openmpi-bin, then rebuild)"};
+#endif
+  } else {
+    team = std::make_unique<SweepTeam>();
   }
-  base::write_output_file(vm["output"].as<std::string>(), csv);
-  if (vm.count("jsonl")) base::write_output_file(vm["jsonl"].as<std::string>(), jsonl);
-  if (!vm.count("quiet")) {
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::cout << spec.points() << " points (" << errors << " with an error) in " << base::format("%.2f", s)
-              << " s -> " << vm["output"].as<std::string>() << "\n";
+  if (team->rank() == 0) {
+    base::check_output_path(options.csv);
+    if (!options.jsonl.empty()) base::check_output_path(options.jsonl);
+  }
+  const SweepSpec spec = SweepSpec::load(vm["spec"].as<std::string>(), vm["root"].as<std::string>());
+  const auto style = vm.count("quiet") || team->rank() != 0 ? SweepProgress::Style::kQuiet
+                     : ::isatty(STDERR_FILENO)             ? SweepProgress::Style::kTerminal
+                                                           : SweepProgress::Style::kLines;
+  SweepProgress progress(std::cerr, style, spec.points(), every);
+  options.progress = &progress;
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
+  const SweepOutcome outcome = run_sweep(spec, options, *team);
+  if (outcome.interrupted) {
+    if (team->rank() == 0)
+      std::cerr << "cascade: sweep interrupted after " << outcome.counts.next << " of " << spec.points()
+                << " points; run the same command with --resume to go on\n";
+    return kExitInterrupted;
   }
   return kExitOk;
 }

@@ -8,8 +8,10 @@
 
 #include "app/cli/ExitCodes.h"
 #include "app/cli/GpuCommand.h"
+#include "app/cli/ParetoCommand.h"
 #include "app/cli/ReproduceCommand.h"
 #include "app/cli/RunCommand.h"
+#include "app/cli/ScriptCommand.h"
 #include "app/cli/SweepCommand.h"
 #include "app/cli/WorkloadCommand.h"
 #include "base/InputError.h"
@@ -26,7 +28,11 @@ const char* kUsage =
     "  workload check FILE...   validate workload files\n"
     "  workload show FILE       analyse a cascade: operation counts, passes, data volume\n"
     "  run --arch A --workload W   evaluate a hardware model on a workload\n"
-    "  sweep SPEC -o OUT.csv    evaluate every point of a design-space sweep (docs/sweeps.md)\n"
+    "  sweep SPEC -o OUT.csv [-j N] [--resume] [--mpi]   evaluate every point of a design-space\n"
+    "                           sweep, resumable, on threads or MPI ranks (docs/sweeps.md)\n"
+    "  pareto RESULTS --minimize M,...   the Pareto front of a sweep's results, with a chart\n"
+    "  chart RESULTS --x AXIS --y METRIC --plot STEM   a metric along one axis of a sweep\n"
+    "  script FILE.py [ARGS]    run a Python script with the cascade module built in (docs/python.md)\n"
     "  reproduce fusemax        the FuseMax paper's comparison, paper's numbers beside ours\n"
     "  gpu occupancy --arch G --block N --regs N   SM occupancy of a kernel (docs/gpu.md)\n"
     "  gpu time --arch G --kernel FILE   runtime and energy of a kernel launch\n"
@@ -38,7 +44,7 @@ const char* kUsage =
     "  --version                print the version\n"
     "\n"
     "Exit codes: 0 success, 2 bad input (the message names the file, line and field) or an\n"
-    "output that cannot be written, 1 internal error.\n";
+    "output that cannot be written, 1 internal error, 130 interrupted (a sweep: resumable).\n";
 
 int dispatch(const std::vector<std::string>& args) {
   using namespace cascade::app;
@@ -58,6 +64,9 @@ int dispatch(const std::vector<std::string>& args) {
   if (args[0] == "run") return run_run_command({args.begin() + 1, args.end()});
   if (args[0] == "reproduce") return run_reproduce_command({args.begin() + 1, args.end()});
   if (args[0] == "sweep") return run_sweep_command({args.begin() + 1, args.end()});
+  if (args[0] == "script") return run_script_command({args.begin() + 1, args.end()});
+  if (args[0] == "pareto") return run_pareto_command({args.begin() + 1, args.end()});
+  if (args[0] == "chart") return run_chart_command({args.begin() + 1, args.end()});
   if (args[0] == "gpu") return run_gpu_command({args.begin() + 1, args.end()});
   throw UsageError{"unknown command '" + args[0] + "' (run 'cascade --help')"};
 }

@@ -1,9 +1,11 @@
 #include "app/sweep/Sweep.h"
 
 #include <charconv>
+#include <cstdlib>
 #include <cmath>
 #include <filesystem>
 
+#include "app/sweep/SweepMetrics.h"
 #include "arch/ArchLoader.h"
 #include "base/Format.h"
 #include "base/InputFile.h"
@@ -49,8 +51,13 @@ std::string json_string(const std::string& text) {
   return out + "\"";
 }
 
-// A metric, to the last bit; an axis value, as a person writes it.
-std::string number_text(double v) { return base::format("%.17g", v); }
+// A metric to the last bit (the shortest text that reads back as the same double); an axis value
+// as a person writes it.
+std::string number_text(double v) {
+  char text[32];
+  const auto end = std::to_chars(text, text + sizeof text, v).ptr;
+  return std::string(text, end);
+}
 std::string value_text(double v) { return base::format("%.15g", v); }
 
 }  // namespace
@@ -83,7 +90,7 @@ SweepSpec::SweepSpec(const std::string& text, const std::string& file, const std
     }
     try {
       arch_texts_.push_back(base::TextProtoFile::read(path));
-      arch::create_model(arch_texts_.back(), path);  // checked once here, not at every point
+      templates_.push_back(std::make_unique<arch::ArchTemplate>(arch_texts_.back(), path));
     } catch (const base::InputError& e) {
       fail({{"arch", i}}, "architecture '" + base::printable(a) + "': " + e.what());
     }
@@ -117,6 +124,44 @@ SweepSpec::SweepSpec(const std::string& text, const std::string& file, const std
     if (d.axes.empty()) fail({{"zip", z}}, "zip: no axis");
     dimensions_.push_back(d);
   }
+  for (int i = 0; i < proto_.metric_size(); ++i) {
+    const std::string& m = proto_.metric(i);
+    if (!is_sweep_metric(m))
+      fail({{"metric", i}}, "unknown metric '" + base::printable(m) + "' (metrics: " + sweep_metric_names() + ")");
+    for (int j = 0; j < i; ++j)
+      if (proto_.metric(j) == m) fail({{"metric", i}}, "metric '" + base::printable(m) + "' is kept twice");
+    metrics_.push_back(m);
+  }
+  if (metrics_.empty()) metrics_ = {"cycles", "seconds", "energy_j", "area_mm2"};
+  for (int i = 0; i < proto_.constraint_size(); ++i) {
+    const auto& c = proto_.constraint(i);
+    SweepBound b;
+    b.name = c.name();
+    for (size_t a = 0; a < axis_names_.size(); ++a)
+      if (axis_names_[a] == c.name()) b.axis = static_cast<int>(a);
+    if (b.axis < 0 && !is_sweep_metric(c.name()))
+      fail({{"constraint", i}, {"name"}}, "constraint on '" + base::printable(c.name()) +
+                                              "', which is neither an axis of the sweep nor a metric (metrics: " +
+                                              sweep_metric_names() + ")");
+    if (!c.has_min() && !c.has_max()) fail({{"constraint", i}}, "constraint: give min, max or both");
+    if (c.has_min()) b.min = c.min();
+    if (c.has_max()) b.max = c.max();
+    if (b.min > b.max) fail({{"constraint", i}}, "constraint: min is above max");
+    if (b.axis >= 0)
+      for (const auto& v : values_[static_cast<size_t>(b.axis)]) {
+        double x = 0;
+        const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+        if (ec != std::errc() || end != v.data() + v.size())
+          fail({{"constraint", i}, {"name"}}, "constraint on axis '" + base::printable(c.name()) + "': its value '" +
+                                                  base::printable(v) + "' is not a number");
+      }
+    constraints_.push_back(b);
+  }
+  std::string everything = text;
+  for (const auto& a : arch_texts_) everything += '\0' + a;
+  for (int i = 0; i < proto_.workload_size(); ++i)
+    everything += '\0' + base::TextProtoFile::read(relative_to(dir, proto_.workload(i)));
+  fingerprint_ = fnv1a(everything);
   points_ = static_cast<uint64_t>(arch_files_.size()) * workloads_.size();
   for (const auto& d : dimensions_)
     if (__builtin_mul_overflow(points_, d.length, &points_) || points_ > kMaxPoints)
@@ -177,7 +222,7 @@ void SweepSpec::add_axis(const config::SweepAxis& axis, const Path& at) {
     // The path and the first value must fit every architecture's schema.
     for (size_t a = 0; a < arch_texts_.size(); ++a) {
       try {
-        arch::arch_text_with_overrides(arch_texts_[a], arch_files_[a], {{axis.field(), values.front()}});
+        templates_[a]->check_override(axis.field(), values.front());
       } catch (const base::InputError& e) {
         fail(join("field"), "axis on " + base::printable(arch_files_[a]) + ": " + e.message());
       }
@@ -219,22 +264,38 @@ SweepPoint SweepSpec::point(uint64_t index) const {
   return p;
 }
 
-SweepRow evaluate_point(const SweepSpec& spec, const SweepPoint& point) {
+bool SweepSpec::axes_hold(const SweepPoint& point) const {
+  for (const auto& c : constraints_)
+    if (c.axis >= 0 && !c.holds(std::strtod(point.values[static_cast<size_t>(c.axis)].c_str(), nullptr)))
+      return false;
+  return true;
+}
+
+std::optional<SweepRow> PointEvaluator::evaluate(const SweepPoint& point) {
+  if (!spec_.axes_hold(point)) return std::nullopt;
   SweepRow row;
   row.point = point;
   try {
-    const std::string& file = spec.arch_file(point.arch);
-    const std::string text = arch::arch_text_with_overrides(spec.arch_text(point.arch), file, point.fields);
-    const auto model =
-        arch::create_model(text, point.fields.empty() ? file : file + " (point " + point.id + ", as printed)");
-    const workloads::Cascade& cascade = spec.workload(point.workload);
-    const sim::Result r = model->evaluate(cascade, workloads::bind_shapes(cascade, point.sizes), spec.fidelity());
+    const auto model = spec_.arch_template(point.arch).instantiate(point.fields);
+    const std::optional<double> area = model->area_mm2();
+    // An area budget drops a point before it is evaluated.
+    for (const auto& c : spec_.constraints())
+      if (c.axis < 0 && c.name == "area_mm2" && area && !c.holds(*area)) return std::nullopt;
+    const workloads::Cascade& cascade = spec_.workload(point.workload);
+    const sim::Result r =
+        model->evaluate(cascade, workloads::bind_shapes(cascade, point.sizes), spec_.fidelity(), cache_.get());
+    for (const auto& c : spec_.constraints()) {
+      if (c.axis >= 0) continue;
+      const auto v = sweep_metric(c.name, r, area);
+      if (v && !c.holds(*v)) return std::nullopt;
+    }
     row.model = r.model;
-    row.cycles = r.cycles;
-    row.seconds = r.seconds();
-    row.energy_j = r.total_energy_pj() * 1e-12;
+    for (const auto& m : spec_.metrics()) row.metrics.push_back(sweep_metric(m, r, area));
   } catch (const base::InputError& e) {
     row.error = e.what();
+  } catch (const std::exception& e) {
+    // A fault of ours at one point is that point's row, not the end of a long sweep.
+    row.error = std::string("internal error: ") + e.what();
   }
   return row;
 }
@@ -242,16 +303,18 @@ SweepRow evaluate_point(const SweepSpec& spec, const SweepPoint& point) {
 std::string sweep_csv_header(const SweepSpec& spec) {
   std::string h = "id,arch,workload";
   for (const auto& name : spec.axis_names()) h += "," + csv_field(name);
-  return h + ",model,cycles,seconds,energy_j,error\n";
+  h += ",model";
+  for (const auto& m : spec.metrics()) h += "," + csv_field(m);
+  return h + ",error\n";
 }
 
 std::string sweep_csv_row(const SweepSpec& spec, const SweepRow& row) {
   std::string s = row.point.id + "," + csv_field(spec.arch_name(row.point.arch)) + "," +
                   csv_field(spec.workload(row.point.workload).name);
   for (const auto& v : row.point.values) s += "," + csv_field(v);
-  s += "," + csv_field(row.model) + ",";
-  if (row.error.empty()) s += std::to_string(row.cycles) + "," + number_text(row.seconds) + "," + number_text(row.energy_j);
-  else s += ",,";
+  s += "," + csv_field(row.model);
+  for (size_t i = 0; i < spec.metrics().size(); ++i)
+    s += "," + (i < row.metrics.size() && row.metrics[i] ? number_text(*row.metrics[i]) : std::string());
   return s + "," + csv_field(row.error) + "\n";
 }
 
@@ -261,10 +324,12 @@ std::string sweep_json_line(const SweepSpec& spec, const SweepRow& row) {
   for (size_t i = 0; i < row.point.values.size(); ++i)
     s += (i ? "," : "") + json_string(spec.axis_names()[i]) + ":" + json_string(row.point.values[i]);
   s += "}";
-  if (row.error.empty())
-    s += ",\"model\":" + json_string(row.model) + ",\"cycles\":" + std::to_string(row.cycles) +
-         ",\"seconds\":" + number_text(row.seconds) + ",\"energy_j\":" + number_text(row.energy_j);
-  else
+  if (row.error.empty()) {
+    s += ",\"model\":" + json_string(row.model);
+    for (size_t i = 0; i < spec.metrics().size(); ++i)
+      s += "," + json_string(spec.metrics()[i]) + ":" +
+           (i < row.metrics.size() && row.metrics[i] ? number_text(*row.metrics[i]) : std::string("null"));
+  } else
     s += ",\"error\":" + json_string(row.error);
   return s + "}\n";
 }

@@ -12,13 +12,17 @@ namespace cascade::arch {
 // arrays. Closed forms: docs/fusemax-model.md, Sec. 4 and 7.
 class FlatModel : public Model {
  public:
-  explicit FlatModel(const ArchConfig& config) : config_(config) {}
+  explicit FlatModel(ArchConfig config);
   std::string name() const override { return "flat"; }
-  sim::Result evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
-                       Fidelity fidelity) const override;
+  using Model::evaluate;
+  sim::Result evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes, Fidelity fidelity,
+                       EvaluationCache* cache) const override;
+  std::optional<double> area_mm2() const override { return area_mm2_; }
 
  private:
   ArchConfig config_;
+  std::string structure_key_;  // SpatialStructure::key of config_
+  double area_mm2_;            // spatial_area_mm2(config_), checked when the model is made
 };
 
 }  // namespace cascade::arch

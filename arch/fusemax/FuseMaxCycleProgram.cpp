@@ -33,10 +33,10 @@ sim::RoundProgram fusemax_attention_program(const ArchConfig& config,
   const workloads::DependenceGraph graph(cascade);
   std::vector<size_t> order;
   for (size_t i : graph.topological_order())
-    if (std::find(plan.einsums.begin(), plan.einsums.end(), i) != plan.einsums.end()) order.push_back(i);
+    if (std::find(plan.einsums().begin(), plan.einsums().end(), i) != plan.einsums().end()) order.push_back(i);
   const auto per_chunk = [&](size_t i) { return cascade.einsums[i].variables().count(chunk_var) > 0; };
   const auto in_phase = [&](size_t i) {
-    return std::find(plan.einsums.begin(), plan.einsums.end(), i) != plan.einsums.end();
+    return std::find(plan.einsums().begin(), plan.einsums().end(), i) != plan.einsums().end();
   };
   const auto task_name = [&](size_t i, uint64_t t) {
     return cascade.einsums[i].output.tensor + "#" + std::to_string(t);

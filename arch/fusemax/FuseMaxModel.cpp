@@ -2,17 +2,27 @@
 
 #include "arch/fusemax/FuseMaxCycleProgram.h"
 #include "arch/fusemax/QueryTilingTraffic.h"
+#include "arch/spatial/AreaModel.h"
 #include "arch/spatial/OperatorLowering.h"
 #include "arch/spatial/PhaseEvaluator.h"
+#include "arch/spatial/SpatialStructure.h"
 
 namespace cascade::arch {
 
-sim::Result FuseMaxModel::evaluate(const workloads::Cascade& cascade,
-                                   const workloads::RankSizes& sizes, Fidelity fidelity) const {
-  if (auto lowered = lower_operators(config_, cascade, AttentionLowering::kFuseMaxCascade)) {
-    FuseMaxModel model{ArchConfig(lowered->config_text, lowered->config_file)};
+FuseMaxModel::FuseMaxModel(ArchConfig config)
+    : config_(std::move(config)), structure_key_(SpatialStructure::key(config_, "fusemax")),
+      area_mm2_(spatial_area_mm2(config_)) {}
+
+sim::Result FuseMaxModel::evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
+                                   Fidelity fidelity, EvaluationCache* cache) const {
+  std::unique_ptr<SpatialStructure> own;
+  const SpatialStructure& structure =
+      spatial_structure(config_, structure_key_, cascade, AttentionLowering::kFuseMaxCascade, cache, own);
+  if (structure.lowered) {
+    FuseMaxModel model{ArchConfig(lowered_config_text(config_, structure.lowered->mapping), structure.lowered->config_file)};
     model.set_fast_forward(fast_forward_);
-    return evaluate_lowered(model, *lowered, cascade, sizes, fidelity);
+    return evaluate_lowered(model, *structure.lowered, cascade, sizes, fidelity,
+                            cache ? &structure.lowered_cache : nullptr);
   }
   const auto& tiling = config_.proto().mapping().tiling();
   const auto is_tiled = [&](const PhaseEvaluator::PhasePlan& plan) {
@@ -35,10 +45,10 @@ sim::Result FuseMaxModel::evaluate(const workloads::Cascade& cascade,
       simulated = PhaseEvaluator::record_simulation(
           plan.phase->name(), fusemax_attention_program(config_, cascade, sizes, phases, plan, t),
           fast_forward_, r);
-    phases.finish_phase(plan.phase->name(), phases.stage_cycles(plan), t.read_bytes, t.write_bytes,
+    phases.finish_phase(plan, phases.stage_cycles(plan), t.read_bytes, t.write_bytes,
                         start, r, simulated);
   };
-  return evaluate_phases(config_, cascade, sizes, name(), fidelity, fast_forward_, is_tiled, run_tiled);
+  return evaluate_phases(config_, cascade, sizes, structure, name(), fidelity, fast_forward_, is_tiled, run_tiled);
 }
 
 }  // namespace cascade::arch

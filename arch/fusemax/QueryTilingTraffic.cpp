@@ -15,20 +15,34 @@ std::string or_default(const std::string& name, const char* fallback) {
   return name.empty() ? std::string(fallback) : name;
 }
 
-// Values of `tensor` per one position of the ranks in `per` (e.g. per query), leaving out batch and
-// heads; a recurrent rank counts one step, the only one kept.
-double values_per(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
-                  const std::string& tensor, const std::vector<std::string>& left_out_roots) {
-  const workloads::Tensor* t = cascade.find_tensor(tensor);
-  double values = 1;
-  for (size_t k = 0; k < t->ranks.size(); ++k) {
-    const std::string root = cascade.root_rank(t->ranks[k]);
-    if (std::find(left_out_roots.begin(), left_out_roots.end(), root) != left_out_roots.end())
-      continue;
-    if (cascade.is_recurrent_position(tensor, k)) continue;
-    values *= static_cast<double>(sizes.of(t->ranks[k]));
+// The root rank of a partition family (Cascade::root_rank), without copying names.
+const std::string& root_of(const workloads::Cascade& cascade, const std::string& rank) {
+  const std::string* r = &rank;
+  for (size_t guard = 0; guard <= cascade.partitions.size(); ++guard) {
+    const workloads::Partition* p = cascade.find_partition_making(*r);
+    if (!p) break;
+    r = &p->rank;
   }
-  return values;
+  return *r;
+}
+
+// The rank slots whose sizes make the values of `tensor` per one position of the ranks left out
+// (e.g. per query), leaving out batch and heads too; a recurrent rank counts one step, the only
+// one kept.
+std::vector<size_t> kept_slots(const workloads::Cascade& cascade, const SpatialStructure& structure,
+                               const std::string& tensor, const std::vector<std::string>& left_out_roots) {
+  std::vector<size_t> slots;
+  for (size_t t = 0; t < cascade.tensors.size(); ++t) {
+    if (cascade.tensors[t].name != tensor) continue;
+    const auto& ranks = cascade.tensors[t].ranks;
+    for (size_t k = 0; k < ranks.size(); ++k) {
+      const std::string& root = root_of(cascade, ranks[k]);
+      if (std::find(left_out_roots.begin(), left_out_roots.end(), root) != left_out_roots.end()) continue;
+      const auto& [slot, recurrent] = structure.tensors[t].ranks[k];
+      if (!recurrent) slots.push_back(slot);
+    }
+  }
+  return slots;
 }
 
 }  // namespace
@@ -56,22 +70,47 @@ uint64_t largest_divisor_at_most(uint64_t n, uint64_t limit) {
   return 1;
 }
 
+QueryTilingStructure::QueryTilingStructure(const ArchConfig& config, const workloads::Cascade& cascade,
+                                           const PhaseEvaluator& phases, const PhaseEvaluator::PhasePlan& plan) {
+  const auto& tiling = config.proto().mapping().tiling();
+  const auto& ranks = config.proto().mapping().ranks();
+  for (const auto& list : {tiling.per_query_state(), tiling.streamed(), tiling.dram()})
+    for (const auto& t : list)
+      if (missing.empty() && !cascade.find_tensor(t)) missing = t;
+  if (!missing.empty()) return;
+  const std::string batch = or_default(ranks.batch(), "B"), heads = or_default(ranks.heads(), "H"),
+                    keys = or_default(ranks.keys(), "M"), queries = or_default(ranks.queries(), "P");
+  for (const auto& t : tiling.per_query_state())
+    per_query.push_back(kept_slots(cascade, phases.structure(), t, {batch, heads, queries}));
+  for (const auto& t : tiling.streamed())
+    per_key.push_back(kept_slots(cascade, phases.structure(), t, {batch, heads, keys}));
+  for (const auto& t : tiling.dram()) {
+    size_t index = 0;
+    while (cascade.tensors[index].name != t) ++index;
+    const bool streamed = std::find(tiling.streamed().begin(), tiling.streamed().end(), t) != tiling.streamed().end();
+    dram.push_back({index, phases.is_phase_input(plan, t), streamed});
+  }
+}
+
+const QueryTilingStructure& query_tiling_structure(const ArchConfig& config, const workloads::Cascade& cascade,
+                                                   const PhaseEvaluator& phases, const PhaseEvaluator::PhasePlan& plan) {
+  auto& part = phases.structure().model_part;
+  // Only FuseMax keeps a part in its structures (their key names the model).
+  if (!part) part = std::make_unique<QueryTilingStructure>(config, cascade, phases, plan);
+  return static_cast<const QueryTilingStructure&>(*part);
+}
+
 QueryTilingPlan plan_query_tiling(const ArchConfig& config, const workloads::Cascade& cascade,
                                   const workloads::RankSizes& sizes, const PhaseEvaluator& phases,
                                   const PhaseEvaluator::PhasePlan& plan) {
   const auto& a = config.proto();
   const auto& tiling = a.mapping().tiling();
-  const auto& ranks = a.mapping().ranks();
   const AttentionShape shape = AttentionShape::from(config, cascade, sizes);
   const double word = a.word_bytes();
-  const std::string batch = or_default(ranks.batch(), "B"), heads = or_default(ranks.heads(), "H"),
-                    keys = or_default(ranks.keys(), "M"), queries = or_default(ranks.queries(), "P");
-  for (const auto& list : {tiling.per_query_state(), tiling.streamed(), tiling.dram()})
-    for (const auto& t : list)
-      if (!cascade.find_tensor(t))
-        config.fail({{"mapping"}, {"tiling"}}, "mapping tiling names tensor '" + t +
-                                                   "', which the workload '" + cascade.name +
-                                                   "' does not have");
+  const QueryTilingStructure& s = query_tiling_structure(config, cascade, phases, plan);
+  if (!s.missing.empty())
+    config.fail({{"mapping"}, {"tiling"}}, "mapping tiling names tensor '" + s.missing + "', which the workload '" +
+                                               cascade.name + "' does not have");
   if (tiling.query_tile() == 0 || tiling.key_chunk() == 0)
     config.fail({{"mapping"}, {"tiling"}}, "mapping tiling: query_tile and key_chunk must be positive");
   if (shape.queries % tiling.query_tile() != 0)
@@ -79,11 +118,14 @@ QueryTilingPlan plan_query_tiling(const ArchConfig& config, const workloads::Cas
                 "mapping tiling: query_tile " + std::to_string(tiling.query_tile()) +
                     " does not divide the " + std::to_string(shape.queries) + " queries");
 
+  const auto values = [&](const std::vector<size_t>& slots) {
+    double n = 1;
+    for (size_t slot : slots) n *= static_cast<double>(phases.rank_size(slot));
+    return n;
+  };
   double per_query = 0, per_key = 0;
-  for (const auto& t : tiling.per_query_state())
-    per_query += values_per(cascade, sizes, t, {batch, heads, queries}) * word;
-  for (const auto& t : tiling.streamed())
-    per_key += values_per(cascade, sizes, t, {batch, heads, keys}) * word;
+  for (const auto& slots : s.per_query) per_query += values(slots) * word;
+  for (const auto& slots : s.per_key) per_key += values(slots) * word;
   const double capacity = static_cast<double>(a.global_buffer().capacity_bytes());
   const double chunk_bytes = per_key * tiling.key_chunk();
   const double tile_bytes = per_query * tiling.query_tile();
@@ -106,13 +148,11 @@ QueryTilingPlan plan_query_tiling(const ArchConfig& config, const workloads::Cas
                                  fit >= static_cast<double>(p.query_tiles) ? p.query_tiles : static_cast<uint64_t>(fit));
   p.groups = p.query_tiles / p.p1;
 
-  for (const auto& t : tiling.dram()) {
-    const bool streamed =
-        std::find(tiling.streamed().begin(), tiling.streamed().end(), t) != tiling.streamed().end();
-    if (phases.is_phase_input(plan, t))
-      p.read_bytes += phases.tensor_bytes(t) * (streamed ? static_cast<double>(p.groups) : 1.0);
+  for (const auto& d : s.dram) {
+    if (d.input)
+      p.read_bytes += phases.tensor_bytes(d.tensor) * (d.streamed ? static_cast<double>(p.groups) : 1.0);
     else
-      p.write_bytes += phases.tensor_bytes(t);
+      p.write_bytes += phases.tensor_bytes(d.tensor);
   }
   return p;
 }

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "arch/ArchConfig.h"
 #include "arch/spatial/PhaseEvaluator.h"
@@ -23,6 +25,21 @@ struct QueryTilingPlan {
 // 1 to kMaxQueryTiles (std::invalid_argument otherwise), so that is at most 2^20 steps.
 inline constexpr uint64_t kMaxQueryTiles = uint64_t{1} << 40;
 uint64_t largest_divisor_at_most(uint64_t n, uint64_t limit);
+
+// What the rule reads of the workload and the mapping alone, kept with the phases' structure
+// (SpatialStructure::model_part): the rank slots whose sizes make each per-query and streamed
+// tensor's values, and for each DRAM tensor whether the phase reads or writes it.
+struct QueryTilingStructure : EvaluationCache::Entry {
+  QueryTilingStructure(const ArchConfig& config, const workloads::Cascade& cascade, const PhaseEvaluator& phases,
+                       const PhaseEvaluator::PhasePlan& plan);
+  std::string missing;  // the first tensor the tiling names that the workload lacks (the rest unset)
+  std::vector<std::vector<size_t>> per_query, per_key;
+  struct DramTensor {
+    size_t tensor;  // in the cascade
+    bool input, streamed;
+  };
+  std::vector<DramTensor> dram;
+};
 
 QueryTilingPlan plan_query_tiling(const ArchConfig& config, const workloads::Cascade& cascade,
                                   const workloads::RankSizes& sizes, const PhaseEvaluator& phases,

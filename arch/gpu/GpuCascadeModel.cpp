@@ -9,7 +9,7 @@ namespace cascade::arch::gpu {
 GpuCascadeModel::GpuCascadeModel(GpuArchConfig config) : model_(std::move(config)) {}
 
 sim::Result GpuCascadeModel::evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
-                                      Fidelity fidelity) const {
+                                      Fidelity fidelity, EvaluationCache* /*cache*/) const {
   const GpuTiming& t = model_.timing();
   const config::GpuArch& arch = model_.config().proto();
   sim::Result r;

@@ -22,8 +22,10 @@ class GpuCascadeModel : public Model {
   std::string name() const override { return "gpu"; }
   // Throws InputError at the workload's operator or Einsum when it has no GPU mapping, or when a
   // kernel it maps to cannot run on this GPU.
-  sim::Result evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
-                       Fidelity fidelity) const override;
+  // Keeps nothing in `cache`: its mapping of a cascade depends on the sizes throughout.
+  using Model::evaluate;
+  sim::Result evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes, Fidelity fidelity,
+                       EvaluationCache* cache) const override;
 
   const GpuModel& gpu() const { return model_; }
 

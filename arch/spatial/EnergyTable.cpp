@@ -2,16 +2,13 @@
 
 namespace cascade::arch {
 
-EnergyTable::EnergyTable(const ArchConfig& config) : config_(&config) {
-  for (const auto& e : config.proto().energy()) pj_[{e.component(), e.action()}] = e.picojoules();
-}
+EnergyTable::EnergyTable(const ArchConfig& config) : config_(&config) {}
 
 double EnergyTable::pj(const std::string& component, const std::string& action) const {
-  const auto it = pj_.find({component, action});
-  if (it == pj_.end())
-    config_->fail({}, "missing field 'energy' for component '" + component + "' action '" +
-                          action + "'");
-  return it->second;
+  const auto& energy = config_->proto().energy();
+  for (int i = energy.size() - 1; i >= 0; --i)
+    if (energy.Get(i).component() == component && energy.Get(i).action() == action) return energy.Get(i).picojoules();
+  config_->fail({}, "missing field 'energy' for component '" + component + "' action '" + action + "'");
 }
 
 }  // namespace cascade::arch

@@ -1,14 +1,13 @@
 #pragma once
 
-#include <map>
 #include <string>
-#include <utility>
 
 #include "arch/ArchConfig.h"
 
 namespace cascade::arch {
 
-// The per-action energies of an architecture config, looked up by (component, action).
+// The per-action energies of an architecture config, looked up by (component, action): the last
+// entry the config writes for it (an import's entry is overridden by the file's own).
 class EnergyTable {
  public:
   explicit EnergyTable(const ArchConfig& config);
@@ -17,7 +16,6 @@ class EnergyTable {
 
  private:
   const ArchConfig* config_;
-  std::map<std::pair<std::string, std::string>, double> pj_;
 };
 
 }  // namespace cascade::arch

@@ -175,8 +175,7 @@ std::optional<LoweredWorkload> lower_operators(const ArchConfig& config, const C
 
   config::Workload w;
   google::protobuf::TextFormat::ParseFromString(workloads::print_workload(c), &w);
-  config::Arch lowered = config.proto();
-  config::Mapping& m = *lowered.mutable_mapping();
+  config::Mapping m = mapping;
   m.clear_binding();
   m.clear_phase();
   LoweredWorkload result;
@@ -292,20 +291,28 @@ std::optional<LoweredWorkload> lower_operators(const ArchConfig& config, const C
     for (const auto& p : phases) *m.add_phase() = p;
   }
 
-  std::string workload_text, config_text;
+  std::string workload_text;
   google::protobuf::TextFormat::PrintToString(w, &workload_text);
-  google::protobuf::TextFormat::PrintToString(lowered, &config_text);
   result.cascade = workloads::parse_workload_text(workload_text, c.file + " (lowered onto " + config.proto().name() + ")");
-  result.config_text = std::move(config_text);
+  result.mapping = m;
+  result.config_text = lowered_config_text(config, m);
   result.config_file = config.file() + " (lowered for " + c.name + ")";
   return result;
 }
 
+std::string lowered_config_text(const ArchConfig& config, const config::Mapping& lowered_mapping) {
+  config::Arch lowered = config.proto();
+  *lowered.mutable_mapping() = lowered_mapping;
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(lowered, &text);
+  return text;
+}
+
 sim::Result evaluate_lowered(const Model& model, const LoweredWorkload& lowered, const Cascade& original,
-                             const workloads::RankSizes& sizes, Fidelity fidelity) {
+                             const workloads::RankSizes& sizes, Fidelity fidelity, EvaluationCache* cache) {
   std::map<std::string, uint64_t> overrides;
   for (const auto& r : original.ranks) overrides[r.name] = sizes.of(r.name);
-  sim::Result r = model.evaluate(lowered.cascade, workloads::bind_shapes(lowered.cascade, overrides), fidelity);
+  sim::Result r = model.evaluate(lowered.cascade, workloads::bind_shapes(lowered.cascade, overrides), fidelity, cache);
   r.stats["attention.mask_ignored"] = lowered.mask_ignored ? 1 : 0;
   return r;
 }

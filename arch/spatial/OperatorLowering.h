@@ -38,17 +38,22 @@ enum class AttentionLowering {
 // lowering cannot take (not one query and one key index; a rank the partition would shadow).
 struct LoweredWorkload {
   workloads::Cascade cascade;
-  std::string config_text;  // the config with the lowered mapping, as text
+  config::Mapping mapping;  // the lowered mapping
+  std::string config_text;  // the config with the lowered mapping, as text (lowered_config_text)
   std::string config_file;  // what its errors name
   bool mask_ignored = false;
 };
 std::optional<LoweredWorkload> lower_operators(const ArchConfig& config, const workloads::Cascade& cascade,
                                                AttentionLowering attention);
 
+// `config` with the lowered mapping, as text: the lowering depends only on the mapping, so one
+// lowering serves every config that differs from it in numbers.
+std::string lowered_config_text(const ArchConfig& config, const config::Mapping& lowered_mapping);
+
 // Evaluates `model` (built from the lowered config) on the lowered workload at the rank sizes the
-// original was bound to; the record says whether a mask was ignored
-// (stats "attention.mask_ignored").
+// original was bound to, with `cache` (or none) for the lowered workload; the record says whether a
+// mask was ignored (stats "attention.mask_ignored").
 sim::Result evaluate_lowered(const Model& model, const LoweredWorkload& lowered, const workloads::Cascade& original,
-                             const workloads::RankSizes& sizes, Fidelity fidelity);
+                             const workloads::RankSizes& sizes, Fidelity fidelity, EvaluationCache* cache = nullptr);
 
 }  // namespace cascade::arch

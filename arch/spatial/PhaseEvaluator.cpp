@@ -3,17 +3,29 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <sstream>
 
 #include "arch/spatial/CyclePrograms.h"
 #include "base/Format.h"
 #include "sim/engine/RoundPipelineSim.h"
 
 namespace cascade::arch {
+namespace {
+
+const std::string kUnitNames[3] = {"", "array2d", "array1d"};
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
+
+}  // namespace
+
 std::vector<std::string> split_names(const std::string& group) {
-  std::istringstream in(group);
   std::vector<std::string> names;
-  for (std::string n; in >> n;) names.push_back(n);
+  size_t i = 0;
+  while (i < group.size()) {
+    while (i < group.size() && is_space(group[i])) ++i;
+    const size_t start = i;
+    while (i < group.size() && !is_space(group[i])) ++i;
+    if (i > start) names.emplace_back(group, start, i - start);
+  }
   return names;
 }
 
@@ -26,93 +38,118 @@ std::vector<std::string> phase_einsum_names(const config::Phase& phase) {
 }
 
 PhaseEvaluator::PhaseEvaluator(const ArchConfig& config, const workloads::Cascade& cascade,
-                               const workloads::RankSizes& sizes)
+                               const workloads::RankSizes& sizes, const SpatialStructure& structure)
     : config_(config),
       cascade_(cascade),
       sizes_(sizes),
+      structure_(structure),
       energy_(config),
-      units_(cascade.einsums.size()),
-      ops_(cascade.einsums.size()),
+      counts_(structure.count_total),
       points_(cascade.einsums.size()) {
   const auto& mapping = config.proto().mapping();
-  for (const auto& b : mapping.binding()) {
-    const int i = cascade.writer_of(b.einsum());
-    if (i >= 0) units_[static_cast<size_t>(i)] = ArchConfig::unit_name(b.unit());
-  }
-  std::vector<int> phase_of(cascade.einsums.size(), -1);
-  for (int p = 0; p < mapping.phase_size(); ++p) {
-    const auto& phase = mapping.phase(p);
-    PhasePlan plan;
-    plan.phase = &phase;
-    std::vector<std::string> absent;
-    for (const auto& name : phase_einsum_names(phase)) {
-      const int i = cascade.writer_of(name);
-      if (i < 0) {
-        absent.push_back(name);
-        continue;
-      }
-      if (phase_of[static_cast<size_t>(i)] >= 0)
-        config.fail({{"mapping"}, {"phase", p}},
-                    "mapping: Einsum '" + name + "' is in two phases ('" +
-                        mapping.phase(phase_of[static_cast<size_t>(i)]).name() + "' and '" +
-                        phase.name() + "')");
-      phase_of[static_cast<size_t>(i)] = p;
-      plan.einsums.push_back(static_cast<size_t>(i));
-    }
-    // A phase the workload has none of (an attention-only workload has no FFN) is skipped; one it
-    // has only part of is a mistake.
-    if (plan.einsums.empty()) continue;
-    if (!absent.empty())
-      config.fail({{"mapping"}, {"phase", p}},
-                  "mapping phase '" + phase.name() + "' names Einsum '" + absent.front() +
-                      "', which the workload '" + cascade.name + "' does not have");
-    plans_.push_back(plan);
-  }
+  structure.slots.read(sizes, ranks_);
+  plans_.reserve(structure.plans.size());
+  for (const auto& plan : structure.plans) plans_.push_back({&mapping.phase(plan.phase), &plan});
   for (size_t i = 0; i < cascade.einsums.size(); ++i) {
+    const SpatialStructure::EinsumInfo& info = structure.einsums[i];
     const auto& name = cascade.einsums[i].output.tensor;
-    if (phase_of[i] < 0)
+    if (info.phase < 0)
       config.fail({{"mapping"}}, "mapping: Einsum '" + name + "' of the workload '" + cascade.name +
                                      "' is in no phase");
-    ops_[i] = workloads::count_ops(cascade.einsums[i], cascade, sizes);
-    points_[i] = static_cast<double>(workloads::iteration_points(cascade.einsums[i], cascade, sizes));
-    const auto& phase = mapping.phase(phase_of[i]);
-    if (phase.stage_size() > 0 && units_[i].empty())
-      config.fail({{"mapping"}, {"phase", phase_of[i]}},
-                  "mapping: Einsum '" + name + "' is staged in phase '" + phase.name() +
+    points_[i] = static_cast<double>(info.ops.count(ranks_, counts_.data() + info.first_count));
+    if (info.staged_unbound)
+      config.fail({{"mapping"}, {"phase", info.phase}},
+                  "mapping: Einsum '" + name + "' is staged in phase '" + mapping.phase(info.phase).name() +
                       "' but bound to no unit (add a binding)");
   }
 }
 
-const config::PeArray& PhaseEvaluator::array(const std::string& unit) const {
-  return unit == "array2d" ? config_.proto().array2d() : config_.proto().array1d();
+const std::string& PhaseEvaluator::unit_of(size_t einsum) const {
+  return kUnitNames[static_cast<size_t>(structure_.einsums[einsum].unit)];
 }
 
-const config::OpCost& PhaseEvaluator::op_cost(const std::string& unit, const std::string& op,
-                                              size_t einsum) const {
-  for (const auto& c : array(unit).op_cost())
-    if (c.op() == op) return c;
-  config_.fail({{unit.c_str()}}, unit + " has no op_cost for '" + op + "' (Einsum '" +
-                                     cascade_.einsums[einsum].output.tensor + "' is bound to it)");
+const config::PeArray& PhaseEvaluator::array(SpatialStructure::Unit unit) const {
+  return unit == SpatialStructure::Unit::Array2d ? config_.proto().array2d() : config_.proto().array1d();
+}
+
+const config::OpCost& PhaseEvaluator::op_cost(size_t einsum, size_t k) const {
+  const SpatialStructure::EinsumInfo& info = structure_.einsums[einsum];
+  const int c = info.op_cost[k];
+  if (c < 0) {
+    const std::string& unit = unit_of(einsum);
+    config_.fail({{unit.c_str()}}, unit + " has no op_cost for '" + info.ops.kinds()[k] + "' (Einsum '" +
+                                       cascade_.einsums[einsum].output.tensor + "' is bound to it)");
+  }
+  return array(info.unit).op_cost(c);
+}
+
+double PhaseEvaluator::pj(size_t key) const {
+  const int entry = structure_.energy_entry[key];
+  if (entry < 0) {
+    const auto& [component, action] = structure_.energy_keys[key];
+    config_.fail({}, "missing field 'energy' for component '" + component + "' action '" + action + "'");
+  }
+  return config_.proto().energy(entry).picojoules();
+}
+
+PhaseEvaluator::Slots& PhaseEvaluator::slots(sim::Result& result) const {
+  if (slots_.result != &result) {
+    slots_.result = &result;
+    slots_.energy.assign(structure_.energy_keys.size(), {nullptr, nullptr});
+    for (double*& t : slots_.traffic) t = nullptr;
+    for (double*& b : slots_.busy) b = nullptr;
+  }
+  return slots_;
+}
+
+void PhaseEvaluator::add_energy(size_t key, double count, sim::Result& result) const {
+  const double each = pj(key);
+  auto& [counted, energy] = slots(result).energy[key];
+  if (!counted) {
+    const sim::Result::Key k = structure_.energy_keys[key];
+    counted = &result.action_counts[k];
+    energy = &result.energy_pj[k];
+  }
+  // As sim::Result::add_energy adds them.
+  *counted += count;
+  *energy += count * each;
+}
+
+double& PhaseEvaluator::traffic(TrafficKey key, sim::Result& result) const {
+  double*& slot = slots(result).traffic[key];
+  if (!slot) {
+    static const sim::Result::Key kKeys[] = {
+        {"dram", "read"}, {"dram", "write"}, {"global_buffer", "read"}, {"global_buffer", "write"}};
+    slot = &result.traffic_bytes[kKeys[key]];
+  }
+  return *slot;
+}
+
+double& PhaseEvaluator::busy(SpatialStructure::Unit unit, sim::Result& result) const {
+  const size_t u = unit == SpatialStructure::Unit::Array2d ? 0 : 1;
+  double*& slot = slots(result).busy[u];
+  if (!slot) slot = &result.busy_cycles[kUnitNames[u + 1]];
+  return *slot;
 }
 
 double PhaseEvaluator::busy_cycles(size_t einsum) const {
-  const std::string& unit = units_[einsum];
-  if (unit.empty()) return 0;
-  const auto& pe = array(unit);
+  const SpatialStructure::EinsumInfo& info = structure_.einsums[einsum];
+  if (info.unit == SpatialStructure::Unit::None) return 0;
+  const auto& pe = array(info.unit);
+  const uint64_t* counts = counts_.data() + info.first_count;
   double cycles = 0;
-  for (const auto& [kind, count] : ops_[einsum].entries())
-    cycles += static_cast<double>(count) * op_cost(unit, kind, einsum).cycles();
+  for (size_t k = 0; k < info.ops.kinds().size(); ++k)
+    cycles += static_cast<double>(counts[k]) * op_cost(einsum, k).cycles();
   return cycles / (static_cast<double>(pe.rows()) * pe.cols());
 }
 
 double PhaseEvaluator::stage_cycles(const PhasePlan& plan) const {
   double total = 0;
-  for (const auto& stage : plan.phase->stage()) {
+  for (const auto& stage : plan.structure->stages) {
     double longest = 0;
-    for (const auto& group : stage.group()) {
+    for (const auto& group : stage) {
       double sum = 0;
-      for (const auto& name : split_names(group))
-        sum += busy_cycles(static_cast<size_t>(cascade_.writer_of(name)));
+      for (size_t i : group) sum += busy_cycles(i);
       longest = std::max(longest, sum);
     }
     total += longest;
@@ -120,97 +157,82 @@ double PhaseEvaluator::stage_cycles(const PhasePlan& plan) const {
   return total;
 }
 
+double PhaseEvaluator::tensor_bytes(size_t tensor) const {
+  double n = 1;
+  for (const auto& [slot, recurrent] : structure_.tensors[tensor].ranks)
+    n *= static_cast<double>(ranks_.of(slot) + (recurrent ? 1 : 0));
+  return n * config_.proto().word_bytes();
+}
+
 double PhaseEvaluator::tensor_bytes(const std::string& name) const {
+  for (size_t t = 0; t < cascade_.tensors.size(); ++t)
+    if (cascade_.tensors[t].name == name) return tensor_bytes(t);
   return workloads::tensor_elements(cascade_, name, sizes_) * config_.proto().word_bytes();
 }
 
 bool PhaseEvaluator::is_phase_input(const PhasePlan& plan, const std::string& tensor) const {
   const int w = cascade_.writer_of(tensor);
-  return w < 0 || std::find(plan.einsums.begin(), plan.einsums.end(), static_cast<size_t>(w)) ==
-                      plan.einsums.end();
+  return w < 0 || std::find(plan.einsums().begin(), plan.einsums().end(), static_cast<size_t>(w)) ==
+                      plan.einsums().end();
 }
 
 std::pair<double, double> PhaseEvaluator::boundary_traffic(const PhasePlan& plan) const {
-  std::map<std::string, bool> read, written;
-  for (size_t i : plan.einsums) {
-    std::vector<const workloads::Access*> reads;
-    cascade_.einsums[i].rhs->collect_accesses(reads);
-    for (const auto* a : reads)
-      if (is_phase_input(plan, a->tensor)) read[a->tensor] = true;
-  }
-  // An output leaves the phase if some Einsum outside reads it, or nobody does (a final output).
-  for (size_t i : plan.einsums) {
-    const std::string& out = cascade_.einsums[i].output.tensor;
-    bool read_inside_only = false, read_outside = false;
-    for (size_t j = 0; j < cascade_.einsums.size(); ++j) {
-      std::vector<const workloads::Access*> reads;
-      cascade_.einsums[j].rhs->collect_accesses(reads);
-      for (const auto* a : reads) {
-        if (a->tensor != out || j == i) continue;
-        const bool inside =
-            std::find(plan.einsums.begin(), plan.einsums.end(), j) != plan.einsums.end();
-        (inside ? read_inside_only : read_outside) = true;
-      }
-    }
-    if (read_outside || !read_inside_only) written[out] = true;
-  }
   double r = 0, w = 0;
-  for (const auto& [t, _] : read) r += tensor_bytes(t);
-  for (const auto& [t, _] : written) w += tensor_bytes(t);
+  for (size_t t : plan.structure->reads) r += tensor_bytes(t);
+  for (size_t t : plan.structure->writes) w += tensor_bytes(t);
   return {r, w};
 }
 
-void PhaseEvaluator::account_einsum(size_t i, const PhasePlan& plan, sim::Result& result) const {
-  const std::string& unit = units_[i];
-  if (unit.empty()) return;
-  const std::string regfile = unit == "array2d" ? "regfile2d" : "regfile1d";
+void PhaseEvaluator::account_einsum(size_t i, sim::Result& result) const {
+  const SpatialStructure::EinsumInfo& info = structure_.einsums[i];
+  if (info.unit == SpatialStructure::Unit::None) return;
+  const size_t u = info.unit == SpatialStructure::Unit::Array2d ? 0 : 1;
+  const uint64_t* counts = counts_.data() + info.first_count;
   double actions = 0;
-  for (const auto& [kind, count] : ops_[i].entries())
-    for (const auto& action : op_cost(unit, kind, i).actions()) {
-      const double n = static_cast<double>(count) * action.count();
-      result.add_energy(unit, action.action(), n, energy_.pj(unit, action.action()));
+  for (size_t k = 0; k < info.ops.kinds().size(); ++k) {
+    const auto& cost = op_cost(i, k);
+    for (int a = 0; a < cost.actions_size(); ++a) {
+      const double n = static_cast<double>(counts[k]) * cost.actions(a).count();
+      add_energy(info.action_energy[k][static_cast<size_t>(a)], n, result);
       actions += n;
     }
+  }
   // Each functional-unit action reads an operand from and writes a result to its PE's registers
   // (the other operand arrives over the array's links).
-  result.add_energy(regfile, "read", actions, energy_.pj(regfile, "read"));
-  result.add_energy(regfile, "write", actions, energy_.pj(regfile, "write"));
-  result.busy_cycles[unit] += busy_cycles(i);
+  add_energy(structure_.regfile_read[u], actions, result);
+  add_energy(structure_.regfile_write[u], actions, result);
+  busy(info.unit, result) += busy_cycles(i);
 
   // Operands that come from the buffer (produced outside the phase) are fetched once per row or
   // column of the array that reuses them; values made inside the phase stay in the PEs.
-  const auto& pe = array(unit);
-  std::vector<const workloads::Access*> reads;
-  cascade_.einsums[i].rhs->collect_accesses(reads);
+  const auto& pe = array(info.unit);
   double bytes = 0;
-  int operand = 0;
-  for (const auto* a : reads) {
-    if (!is_phase_input(plan, a->tensor)) continue;
-    const double reuse = unit == "array2d" ? (operand++ % 2 == 0 ? pe.rows() : pe.cols()) : 1.0;
+  for (size_t operand = 0; operand < info.operands; ++operand) {
+    const double reuse = u == 0 ? (operand % 2 == 0 ? pe.rows() : pe.cols()) : 1.0;
     bytes += points_[i] * config_.proto().word_bytes() / reuse;
   }
   const double line = config_.proto().global_buffer().line_bytes();
-  result.add_energy("global_buffer", "read", bytes / line, energy_.pj("global_buffer", "read"));
-  result.traffic_bytes[{"global_buffer", "read"}] += bytes;
+  add_energy(structure_.buffer_read, bytes / line, result);
+  traffic(kBufferRead, result) += bytes;
 }
 
 void PhaseEvaluator::account_dram(double read_bytes, double write_bytes, sim::Result& result) const {
-  result.add_energy("dram", "read", read_bytes, energy_.pj("dram", "read"));
-  result.add_energy("dram", "write", write_bytes, energy_.pj("dram", "write"));
-  result.traffic_bytes[{"dram", "read"}] += read_bytes;
-  result.traffic_bytes[{"dram", "write"}] += write_bytes;
+  add_energy(structure_.dram_read, read_bytes, result);
+  add_energy(structure_.dram_write, write_bytes, result);
+  traffic(kDramRead, result) += read_bytes;
+  traffic(kDramWrite, result) += write_bytes;
   // Every DRAM byte lands in (or leaves from) the global buffer: a write on arrival, and on
   // departure the array's write plus the read towards DRAM.
   const double line = config_.proto().global_buffer().line_bytes();
   const double writes = read_bytes + write_bytes, reads = write_bytes;
-  result.add_energy("global_buffer", "write", writes / line, energy_.pj("global_buffer", "write"));
-  result.add_energy("global_buffer", "read", reads / line, energy_.pj("global_buffer", "read"));
-  result.traffic_bytes[{"global_buffer", "write"}] += writes;
-  result.traffic_bytes[{"global_buffer", "read"}] += reads;
+  add_energy(structure_.buffer_write, writes / line, result);
+  add_energy(structure_.buffer_read, reads / line, result);
+  traffic(kBufferWrite, result) += writes;
+  traffic(kBufferRead, result) += reads;
 }
 
 void PhaseEvaluator::account_staged(const PhasePlan& plan, sim::Result& result) const {
-  for (size_t i : plan.einsums) account_einsum(i, plan, result);
+  for (size_t i : plan.einsums()) account_einsum(i, result);
 }
 
 void PhaseEvaluator::check_phase_cycles(const std::string& name, double compute_cycles, double read_bytes,
@@ -224,24 +246,35 @@ void PhaseEvaluator::check_phase_cycles(const std::string& name, double compute_
                          "dram.bandwidth_bytes_per_second) are far too low for this workload");
 }
 
-uint64_t PhaseEvaluator::finish_phase(const std::string& name, double compute_cycles,
+uint64_t PhaseEvaluator::finish_phase(const PhasePlan& plan, double compute_cycles,
                                       double read_bytes, double write_bytes, const PhaseMark& start,
                                       sim::Result& result,
                                       std::optional<uint64_t> simulated_cycles) const {
+  const SpatialStructure::Plan& keys = *plan.structure;
+  const std::string& name = keys.name;
   check_phase_cycles(name, compute_cycles, read_bytes, write_bytes);
   account_dram(read_bytes, write_bytes, result);
   const double memory_cycles = (read_bytes + write_bytes) / config_.dram_bytes_per_cycle();
   const auto cycles = simulated_cycles ? *simulated_cycles
                                        : static_cast<uint64_t>(std::ceil(std::max(compute_cycles, memory_cycles)));
   result.phases[name] = {cycles, result.total_energy_pj() - start.energy_pj};
+  // The phase's stats in name order, each placed after the one before (a hint std::map takes in
+  // constant time).
+  auto& stats = result.stats;
+  auto at = stats.insert_or_assign(keys.compute_cycles_key, compute_cycles).first;
+  at = stats.insert_or_assign(std::next(at), keys.dram_bytes_key, read_bytes + write_bytes);
+  at = stats.insert_or_assign(std::next(at), keys.memory_cycles_key, memory_cycles);
   for (const auto& [unit, busy] : result.busy_cycles) {
-    const auto before = start.busy_cycles.find(unit);
-    const double own = busy - (before == start.busy_cycles.end() ? 0 : before->second);
-    result.stats[name + ".utilization." + unit] = cycles ? own / static_cast<double>(cycles) : 0;
+    double before = 0;
+    for (const auto& [marked, value] : start.busy_cycles)
+      if (marked == unit) before = value;
+    const double own = busy - before;
+    const double utilization = cycles ? own / static_cast<double>(cycles) : 0;
+    if (unit == "array2d" || unit == "array1d")
+      at = stats.insert_or_assign(std::next(at), keys.utilization_key[unit == "array2d" ? 0 : 1], utilization);
+    else
+      stats[name + ".utilization." + unit] = utilization;
   }
-  result.stats[name + ".compute_cycles"] = compute_cycles;
-  result.stats[name + ".memory_cycles"] = memory_cycles;
-  result.stats[name + ".dram_bytes"] = read_bytes + write_bytes;
   result.cycles += cycles;
   return cycles;
 }
@@ -254,14 +287,15 @@ uint64_t PhaseEvaluator::run_staged_phase(const PhasePlan& plan, sim::Result& re
   std::optional<uint64_t> simulated;
   check_phase_cycles(plan.phase->name(), stage_cycles(plan), read, write);
   if (fidelity == Fidelity::Cycle) simulated = simulate_staged(plan, read, write, fast_forward, result);
-  return finish_phase(plan.phase->name(), stage_cycles(plan), read, write, start, result, simulated);
+  return finish_phase(plan, stage_cycles(plan), read, write, start, result, simulated);
 }
 
 uint64_t PhaseEvaluator::phase_tiles(const PhasePlan& plan) const {
   uint64_t tiles = 1;
-  for (size_t i : plan.einsums) {
-    if (units_[i].empty()) continue;
-    const auto& pe = array(units_[i]);
+  for (size_t i : plan.einsums()) {
+    const SpatialStructure::EinsumInfo& info = structure_.einsums[i];
+    if (info.unit == SpatialStructure::Unit::None) continue;
+    const auto& pe = array(info.unit);
     const double outputs = tensor_bytes(cascade_.einsums[i].output.tensor) / config_.proto().word_bytes();
     tiles = std::max(tiles, share(outputs, static_cast<uint64_t>(pe.rows()) * pe.cols()));
   }
@@ -272,14 +306,13 @@ uint64_t PhaseEvaluator::simulate_staged(const PhasePlan& plan, double read_byte
                                          double write_bytes, bool fast_forward,
                                          sim::Result& result) const {
   std::vector<std::vector<TaskSpec>> stages;
-  for (const auto& stage : plan.phase->stage()) {
+  for (int s = 0; s < plan.phase->stage_size(); ++s) {
     auto& specs = stages.emplace_back();
-    for (const auto& group : stage.group()) {
+    for (int g = 0; g < plan.phase->stage(s).group_size(); ++g) {
       TaskSpec spec;
-      spec.name = group;
-      for (const auto& name : split_names(group)) {
-        const auto i = static_cast<size_t>(cascade_.writer_of(name));
-        spec.unit = spatial_unit(units_[i]);
+      spec.name = plan.phase->stage(s).group(g);
+      for (size_t i : plan.structure->stages[static_cast<size_t>(s)][static_cast<size_t>(g)]) {
+        spec.unit = spatial_unit(unit_of(i));
         spec.total_cycles += busy_cycles(i);
       }
       specs.push_back(spec);
@@ -316,11 +349,11 @@ sim::Result PhaseEvaluator::start_result(const std::string& model, const std::st
 }
 
 sim::Result evaluate_phases(const ArchConfig& config, const workloads::Cascade& cascade,
-                            const workloads::RankSizes& sizes, const std::string& model,
-                            Fidelity fidelity, bool fast_forward,
+                            const workloads::RankSizes& sizes, const SpatialStructure& structure,
+                            const std::string& model, Fidelity fidelity, bool fast_forward,
                             const std::function<bool(const PhaseEvaluator::PhasePlan&)>& is_own,
                             const OwnPhase& own_phase) {
-  const PhaseEvaluator phases(config, cascade, sizes);
+  const PhaseEvaluator phases(config, cascade, sizes, structure);
   sim::Result r = phases.start_result(model, to_string(fidelity));
   for (const auto& plan : phases.plans()) {
     if (is_own(plan))

@@ -9,9 +9,9 @@
 #include "arch/ArchConfig.h"
 #include "arch/Model.h"
 #include "arch/spatial/EnergyTable.h"
+#include "arch/spatial/SpatialStructure.h"
 #include "sim/engine/RoundProgram.h"
 #include "sim/result/Result.h"
-#include "workloads/analysis/OpCounts.h"
 #include "workloads/analysis/ShapeBinding.h"
 #include "workloads/ir/Cascade.h"
 
@@ -38,30 +38,37 @@ class PhaseEvaluator {
  public:
   struct PhasePlan {
     const config::Phase* phase = nullptr;
-    std::vector<size_t> einsums;  // indices in the cascade
+    const SpatialStructure::Plan* structure = nullptr;  // its Einsums, stage groups, boundary tensors
+    const std::vector<size_t>& einsums() const { return structure->einsums; }  // indices in the cascade
   };
 
-  // Checks that every Einsum of the workload is in exactly one phase and bound where staged.
-  PhaseEvaluator(const ArchConfig& config, const workloads::Cascade& cascade,
-                 const workloads::RankSizes& sizes);
+  // The point `sizes` of `structure` (built from this config's structure and `cascade`, which all
+  // outlive the evaluator): counts every Einsum's operations; checks that every Einsum of the
+  // workload is in a phase and bound where staged.
+  PhaseEvaluator(const ArchConfig& config, const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
+                 const SpatialStructure& structure);
 
   // The phases that have Einsums in this workload, in mapping order.
   const std::vector<PhasePlan>& plans() const { return plans_; }
 
-  const std::string& unit_of(size_t einsum) const { return units_[einsum]; }
-  const workloads::OpCounts& ops_of(size_t einsum) const { return ops_[einsum]; }
+  // "array2d", "array1d", or "" for an Einsum bound to no unit.
+  const std::string& unit_of(size_t einsum) const;
   // Whole-unit busy cycles of an Einsum on its bound unit.
   double busy_cycles(size_t einsum) const;
   // Compute cycles of a staged phase.
   double stage_cycles(const PhasePlan& plan) const;
-  // Bytes of a tensor as the workload binds it.
+  // Bytes of a tensor as the workload binds it (by name, or by index in the cascade).
   double tensor_bytes(const std::string& tensor) const;
+  double tensor_bytes(size_t tensor) const;
+  // The size of the rank in a slot of the structure's RankSlots.
+  uint64_t rank_size(size_t slot) const { return ranks_.of(slot); }
+  const SpatialStructure& structure() const { return structure_; }
   // DRAM bytes read and written by a phase moving each boundary tensor once.
   std::pair<double, double> boundary_traffic(const PhasePlan& plan) const;
   bool is_phase_input(const PhasePlan& plan, const std::string& tensor) const;
 
   // Compute, register-file and buffer-operand energy of one Einsum; busy cycles of its unit.
-  void account_einsum(size_t einsum, const PhasePlan& plan, sim::Result& result) const;
+  void account_einsum(size_t einsum, sim::Result& result) const;
   // DRAM and the buffer accesses that DRAM traffic causes.
   void account_dram(double read_bytes, double write_bytes, sim::Result& result) const;
 
@@ -70,10 +77,10 @@ class PhaseEvaluator {
   // Energy and busy cycles when a phase starts, to record the phase's own share when it ends.
   struct PhaseMark {
     double energy_pj = 0;
-    std::map<std::string, double> busy_cycles;
+    std::vector<std::pair<std::string, double>> busy_cycles;  // by unit, as result.busy_cycles
   };
   static PhaseMark mark(const sim::Result& result) {
-    return {result.total_energy_pj(), result.busy_cycles};
+    return {result.total_energy_pj(), {result.busy_cycles.begin(), result.busy_cycles.end()}};
   }
   // The longest a phase may take, 2^50 cycles (13 days at 1 GHz): beyond it a cycle-level run's
   // SystemC time (picoseconds in 64 bits) would overflow. Only rates far too low for the workload
@@ -88,7 +95,7 @@ class PhaseEvaluator {
   // bandwidth)), the phase's record (cycles, energy and per-unit utilization since `start`) and
   // the total cycles.
   // With `simulated_cycles` (the cycle fidelity), the phase takes exactly those.
-  uint64_t finish_phase(const std::string& name, double compute_cycles, double read_bytes,
+  uint64_t finish_phase(const PhasePlan& plan, double compute_cycles, double read_bytes,
                         double write_bytes, const PhaseMark& start, sim::Result& result,
                         std::optional<uint64_t> simulated_cycles = std::nullopt) const;
   // Tiles a staged phase is streamed in: the most any Einsum's output needs of its unit's PEs.
@@ -110,17 +117,36 @@ class PhaseEvaluator {
   const EnergyTable& energy() const { return energy_; }
 
  private:
-  const config::OpCost& op_cost(const std::string& unit, const std::string& op, size_t einsum) const;
-  const config::PeArray& array(const std::string& unit) const;
+  // The op_cost of kind `k` of an Einsum; throws InputError naming the config when its unit has none.
+  const config::OpCost& op_cost(size_t einsum, size_t k) const;
+  const config::PeArray& array(SpatialStructure::Unit unit) const;
+  // Picojoules of an energy key of the structure; throws InputError naming the config when missing.
+  double pj(size_t key) const;
+  // Accounts as sim::Result::add_energy does, through the entries of the result found once.
+  void add_energy(size_t key, double count, sim::Result& result) const;
+  enum TrafficKey { kDramRead, kDramWrite, kBufferRead, kBufferWrite };
+  double& traffic(TrafficKey key, sim::Result& result) const;
+  double& busy(SpatialStructure::Unit unit, sim::Result& result) const;
+  // The result's entries this evaluation adds to, found on first use (std::map keeps its elements
+  // in place); other code may add to the same entries in between.
+  struct Slots {
+    const sim::Result* result = nullptr;
+    std::vector<std::pair<double*, double*>> energy;  // by energy key: (count, picojoules)
+    double* traffic[4] = {};
+    double* busy[2] = {};  // array2d, array1d
+  };
+  Slots& slots(sim::Result& result) const;
 
   const ArchConfig& config_;
   const workloads::Cascade& cascade_;
   const workloads::RankSizes& sizes_;
+  const SpatialStructure& structure_;
   EnergyTable energy_;
+  workloads::RankSlots::Sizes ranks_;
   std::vector<PhasePlan> plans_;
-  std::vector<std::string> units_;
-  std::vector<workloads::OpCounts> ops_;
+  std::vector<uint64_t> counts_;  // every Einsum's operations, by SpatialStructure::EinsumInfo
   std::vector<double> points_;
+  mutable Slots slots_;
 };
 
 // A model's evaluation: staged phases by the shared rules, the others (the attention of the
@@ -128,8 +154,8 @@ class PhaseEvaluator {
 using OwnPhase = std::function<void(const PhaseEvaluator& phases,
                                     const PhaseEvaluator::PhasePlan& plan, sim::Result& result)>;
 sim::Result evaluate_phases(const ArchConfig& config, const workloads::Cascade& cascade,
-                            const workloads::RankSizes& sizes, const std::string& model,
-                            Fidelity fidelity, bool fast_forward,
+                            const workloads::RankSizes& sizes, const SpatialStructure& structure,
+                            const std::string& model, Fidelity fidelity, bool fast_forward,
                             const std::function<bool(const PhaseEvaluator::PhasePlan&)>& is_own,
                             const OwnPhase& own_phase);
 

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 
+#include "arch/spatial/AreaModel.h"
 #include "arch/spatial/AttentionShape.h"
 #include "arch/spatial/CyclePrograms.h"
 #include "arch/spatial/OperatorLowering.h"
 #include "arch/spatial/PhaseEvaluator.h"
+#include "arch/spatial/SpatialStructure.h"
 #include "arch/spatial/ThreePassAttention.h"
 
 namespace cascade::arch {
@@ -59,20 +61,28 @@ void run_unfused_attention(const ArchConfig& config, const workloads::Cascade& c
   // Each step is bounded on its own, so the phase's latency is their sum, not max(compute, memory).
   std::optional<uint64_t> simulated;
   if (fidelity == Fidelity::Cycle) simulated = simulated_cycles;
-  phases.finish_phase(plan.phase->name(), cycles, read, write, start, r, simulated);
+  phases.finish_phase(plan, cycles, read, write, start, r, simulated);
 }
 
 }  // namespace
 
-sim::Result UnfusedModel::evaluate(const workloads::Cascade& cascade,
-                                   const workloads::RankSizes& sizes, Fidelity fidelity) const {
-  if (auto lowered = lower_operators(config_, cascade, AttentionLowering::kAsWritten)) {
-    UnfusedModel model{ArchConfig(lowered->config_text, lowered->config_file)};
+UnfusedModel::UnfusedModel(ArchConfig config)
+    : config_(std::move(config)), structure_key_(SpatialStructure::key(config_, "unfused")),
+      area_mm2_(spatial_area_mm2(config_)) {}
+
+sim::Result UnfusedModel::evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
+                                Fidelity fidelity, EvaluationCache* cache) const {
+  std::unique_ptr<SpatialStructure> own;
+  const SpatialStructure& structure =
+      spatial_structure(config_, structure_key_, cascade, AttentionLowering::kAsWritten, cache, own);
+  if (structure.lowered) {
+    UnfusedModel model{ArchConfig(lowered_config_text(config_, structure.lowered->mapping), structure.lowered->config_file)};
     model.set_fast_forward(fast_forward_);
-    return evaluate_lowered(model, *lowered, cascade, sizes, fidelity);
+    return evaluate_lowered(model, *structure.lowered, cascade, sizes, fidelity,
+                            cache ? &structure.lowered_cache : nullptr);
   }
   return evaluate_phases(
-      config_, cascade, sizes, name(), fidelity, fast_forward_,
+      config_, cascade, sizes, structure, name(), fidelity, fast_forward_,
       [](const auto& plan) { return plan.phase->stage_size() == 0; },
       [&](const PhaseEvaluator& phases, const PhaseEvaluator::PhasePlan& plan, sim::Result& r) {
         run_unfused_attention(config_, cascade, sizes, phases, plan, r, fidelity, fast_forward_);

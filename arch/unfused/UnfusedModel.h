@@ -10,13 +10,17 @@ namespace cascade::arch {
 // model as FLAT's.
 class UnfusedModel : public Model {
  public:
-  explicit UnfusedModel(const ArchConfig& config) : config_(config) {}
+  explicit UnfusedModel(ArchConfig config);
   std::string name() const override { return "unfused"; }
-  sim::Result evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
-                       Fidelity fidelity) const override;
+  using Model::evaluate;
+  sim::Result evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes, Fidelity fidelity,
+                       EvaluationCache* cache) const override;
+  std::optional<double> area_mm2() const override { return area_mm2_; }
 
  private:
   ArchConfig config_;
+  std::string structure_key_;  // SpatialStructure::key of config_
+  double area_mm2_;            // spatial_area_mm2(config_), checked when the model is made
 };
 
 }  // namespace cascade::arch

@@ -43,7 +43,9 @@ TEST(ProtoOverride, SetsNestedRepeatedAndMapFields) {
 TEST(ProtoOverride, RefusesWhatTheSchemaCannotHold) {
   config::GpuArch g;
   g.add_gemm_tile();
-  EXPECT_EQ(error_of(g, "sm_cuont", "1"), "'sm_cuont': GpuArch has no field 'sm_cuont'");
+  // An unknown field lists the message's fields, so a sweep's author sees the right spelling.
+  EXPECT_EQ(error_of(g, "sm_cuont", "1").rfind("'sm_cuont': GpuArch has no field 'sm_cuont' (its fields: name, part, ", 0), 0u);
+  EXPECT_NE(error_of(g, "sm_cuont", "1").find(", sm_count, "), std::string::npos);
   EXPECT_EQ(error_of(g, "sm_count", "-1"), "'sm_count': '-1' is not a whole number from 0 to 4294967295");
   EXPECT_EQ(error_of(g, "sm_count", "4294967296"), "'sm_count': '4294967296' is not a whole number from 0 to 4294967295");
   EXPECT_EQ(error_of(g, "sm_count", "1.5"), "'sm_count': '1.5' is not a whole number from 0 to 4294967295");

@@ -91,14 +91,14 @@ class Sweep(unittest.TestCase):
                              'axis { field: "array2d.rows" values: ["0", "256"] }\n'
                              'sizes { key: "M" value: 1024 }\n')
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("1 with an error", r.stdout)
+        self.assertIn("1 errors", r.stderr)
         self.assertIn("array2d has 0 PEs", rows[0]["error"])
         self.assertEqual(rows[0]["cycles"], "")
         self.assertEqual(rows[1]["error"], "")
 
     def test_bad_specs_exit_2_at_their_line(self):
         for spec, text in ((f'arch: "{FUSEMAX}"\nworkload: "{BERT}"\naxis {{ field: "array2d.rowz" values: ["1"] }}\n',
-                            ":3:8: error: axis on " + FUSEMAX + ": 'array2d.rowz': PeArray has no field 'rowz'"),
+                            ":3:8: error: axis on " + FUSEMAX + ": 'array2d.rowz': PeArray has no field 'rowz' (its fields: rows, cols, op_cost, register_file_depth)"),
                            (f'arch: "{FUSEMAX}"\nworkload: "{BERT}"\naxis {{ field: "rank.Q" values: ["1"] }}\n',
                             ":3:8: error: axis 'rank.Q': workload 'bert_base' has no rank 'Q'"),
                            (f'arch: "{FUSEMAX}"\nworkload: "{BERT}"\naxis {{ field: "rank.M" range {{ from: 1 to: 2 }} }}\n',
@@ -147,6 +147,64 @@ class Sweep(unittest.TestCase):
                 outputs.append((f.read(), g.read()))
         self.assertEqual(outputs[0], outputs[1])
         self.assertEqual(len(outputs[0][1].splitlines()), 2)
+
+    def test_metrics_and_constraints(self):
+        # The metrics kept are the spec's, in its order; edp_js = energy_j x seconds and power_w =
+        # energy_j / seconds by definition. A constraint on an axis drops the points outside it
+        # (rows 16..512 in 5 whole steps: 16, 140, 264, 388, 512; max 300 keeps 3), one on a metric
+        # drops the points whose metric is outside (checked against the unconstrained sweep).
+        base = (f'arch: "{FUSEMAX}"\nworkload: "{BERT}"\n'
+                'axis { field: "array2d.rows" range { from: 16 to: 512 points: 5 whole: true } }\n'
+                'axis { field: "rank.M" values: ["1024", "4096"] }\n'
+                'metric: "seconds" metric: "energy_j" metric: "edp_js" metric: "power_w"\n')
+        r, everything = self.sweep(base)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(list(everything[0].keys())[-5:], ["seconds", "energy_j", "edp_js", "power_w", "error"])
+        for x in everything:
+            self.assertAlmostEqual(float(x["edp_js"]), float(x["energy_j"]) * float(x["seconds"]),
+                                   delta=1e-12 * float(x["edp_js"]))
+            self.assertAlmostEqual(float(x["power_w"]), float(x["energy_j"]) / float(x["seconds"]),
+                                   delta=1e-12 * float(x["power_w"]))
+        r, rows = self.sweep(base + 'constraint { name: "array2d.rows" max: 300 }\n')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(sorted({x["array2d.rows"] for x in rows}, key=int), ["16", "140", "264"])
+        self.assertIn("(6 rows, 0 errors, 4 dropped)", r.stderr)
+        median = sorted(float(x["seconds"]) for x in everything)[len(everything) // 2]
+        r, rows = self.sweep(base + f'constraint {{ name: "seconds" min: {median!r} }}\n')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual([x["id"] for x in rows], [x["id"] for x in everything if float(x["seconds"]) >= median])
+
+    def test_bad_metrics_and_constraints(self):
+        for spec, text in ((f'arch: "{FUSEMAX}"\nworkload: "{BERT}"\nmetric: "cycles"\nmetric: "speed"\n',
+                            ":4:1: error: unknown metric 'speed' (metrics: cycles, seconds, "),
+                           (f'arch: "{FUSEMAX}"\nworkload: "{BERT}"\nconstraint {{ name: "area" max: 1 }}\n',
+                            ":3:14: error: constraint on 'area', which is neither an axis of the sweep nor a metric"),
+                           (f'arch: "{FUSEMAX}"\nworkload: "{BERT}"\nconstraint {{ name: "seconds" }}\n',
+                            ":3:1: error: constraint: give min, max or both"),
+                           (f'arch: "{FUSEMAX}"\nworkload: "{BERT}"\nconstraint {{ name: "seconds" min: 2 max: 1 }}\n',
+                            ":3:1: error: constraint: min is above max")):
+            with self.subTest(text=text):
+                r, _ = self.sweep(spec)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(text, r.stderr)
+
+    def test_threads_give_the_same_bytes(self):
+        # 8 x 8 x 3 = 192 points, with error points (0 rows) and dropped ones, on 1, 2 and 3 threads.
+        spec = (f'arch: "{FUSEMAX}"\nworkload: "{BERT}"\n'
+                'axis { field: "array2d.rows" values: ["0", "16", "32", "64", "128", "256", "512", "1024"] }\n'
+                'axis { field: "array2d.cols" range { from: 8 to: 1024 points: 8 log: true whole: true } }\n'
+                'axis { field: "rank.M" values: ["512", "2048", "8192"] }\n'
+                'constraint { name: "array2d.cols" min: 16 }\n')
+        outputs = []
+        for jobs in ("1", "2", "3"):
+            r, _ = self.sweep(spec, "--jsonl", os.path.join(self.dir, "r.jsonl"), "-j", jobs)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(os.path.join(self.dir, "r.csv"), "rb") as f, open(os.path.join(self.dir, "r.jsonl"), "rb") as g:
+                outputs.append((f.read(), g.read()))
+        self.assertEqual(outputs[0], outputs[1])
+        self.assertEqual(outputs[0], outputs[2])
+        self.assertEqual(len(outputs[0][1].splitlines()), 8 * 7 * 3)  # cols 8 dropped
+        self.assertEqual(outputs[0][1].count(b'"error"'), 7 * 3)  # the 0-row points
 
 
 if __name__ == "__main__":

@@ -10,33 +10,51 @@ namespace {
 }
 
 
+// Whether index variable `var` ranges over `rank`: rank_of_variable(var) == rank, without building
+// the name (this runs for every index of every access at every binding). Index variables are
+// lower-case ASCII letters and digits (is_index_variable).
+bool ranges_over(const std::string& var, const std::string& rank) {
+  if (var.size() != rank.size()) return false;
+  for (size_t i = 0; i < var.size(); ++i) {
+    const char c = var[i];
+    if ((c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c) != rank[i]) return false;
+  }
+  return true;
+}
+
+void check_access(const Cascade& c, const Access& a, const RankSizes& sizes) {
+  const Tensor* t = c.find_tensor(a.tensor);
+  for (size_t k = 0; k < a.indices.size(); ++k) {
+    const IndexExpr& idx = a.indices[k];
+    // An index over a rank declared equal to the tensor's (m over P): equal sizes only.
+    if (idx.form == IndexExpr::Form::Variable && !ranges_over(idx.var, t->ranks[k]) &&
+        sizes.of_variable(idx.var) != sizes.of(t->ranks[k]))
+      fail(c, idx.pos, "index '" + idx.var + "' ranges over " + rank_of_variable(idx.var) + " = " +
+                           std::to_string(sizes.of_variable(idx.var)) + " but addresses rank " + t->ranks[k] +
+                           " = " + std::to_string(sizes.of(t->ranks[k])) + " of tensor '" + t->name +
+                           "' (ranks declared equal must keep equal sizes)");
+    if (idx.form != IndexExpr::Form::Constant) continue;
+    const uint64_t value = idx.const_rank.empty() ? static_cast<uint64_t>(idx.const_value)
+                                                  : sizes.of(idx.const_rank);
+    const uint64_t size = sizes.of(t->ranks[k]);
+    const uint64_t last = c.is_recurrent_position(a.tensor, k) ? size : size - 1;
+    if (value > last)
+      fail(c, idx.pos, "index '" + idx.to_string() + "' = " + std::to_string(value) +
+                           " is past the end of rank " + t->ranks[k] + " of tensor '" +
+                           t->name + "' (last position " + std::to_string(last) + ")");
+  }
+}
+
+// The reads of `e` in the order collect_accesses gives them.
+void check_reads(const Cascade& c, const Expr& e, const RankSizes& sizes) {
+  if (e.kind == Expr::Kind::Access) check_access(c, e.access, sizes);
+  for (const auto& a : e.args) check_reads(c, *a, sizes);
+}
+
 void check_constant_indices(const Cascade& c, const RankSizes& sizes) {
   for (const auto& e : c.einsums) {
-    std::vector<const Access*> reads;
-    e.rhs->collect_accesses(reads);
-    reads.push_back(&e.output);
-    for (const Access* a : reads) {
-      const Tensor* t = c.find_tensor(a->tensor);
-      for (size_t k = 0; k < a->indices.size(); ++k) {
-        const IndexExpr& idx = a->indices[k];
-        // An index over a rank declared equal to the tensor's (m over P): equal sizes only.
-        if (idx.form == IndexExpr::Form::Variable && rank_of_variable(idx.var) != t->ranks[k] &&
-            sizes.of_variable(idx.var) != sizes.of(t->ranks[k]))
-          fail(c, idx.pos, "index '" + idx.var + "' ranges over " + rank_of_variable(idx.var) + " = " +
-                               std::to_string(sizes.of_variable(idx.var)) + " but addresses rank " + t->ranks[k] +
-                               " = " + std::to_string(sizes.of(t->ranks[k])) + " of tensor '" + t->name +
-                               "' (ranks declared equal must keep equal sizes)");
-        if (idx.form != IndexExpr::Form::Constant) continue;
-        const uint64_t value = idx.const_rank.empty() ? static_cast<uint64_t>(idx.const_value)
-                                                      : sizes.of(idx.const_rank);
-        const uint64_t size = sizes.of(t->ranks[k]);
-        const uint64_t last = c.is_recurrent_position(a->tensor, k) ? size : size - 1;
-        if (value > last)
-          fail(c, idx.pos, "index '" + idx.to_string() + "' = " + std::to_string(value) +
-                               " is past the end of rank " + t->ranks[k] + " of tensor '" +
-                               t->name + "' (last position " + std::to_string(last) + ")");
-      }
-    }
+    check_reads(c, *e.rhs, sizes);
+    check_access(c, e.output, sizes);
   }
 }
 

@@ -3,6 +3,15 @@
 #include <algorithm>
 
 namespace cascade::workloads {
+namespace {
+
+// a == b, the first characters compared inline: most names differ there, and these lookups run
+// for every access of every design point.
+bool same_name(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && (a.empty() || a[0] == b[0]) && a == b;
+}
+
+}  // namespace
 
 int element_bytes(ElementType type) {
   switch (type) {
@@ -38,13 +47,13 @@ std::string to_string(ElementType type) {
 
 const Rank* Cascade::find_rank(const std::string& n) const {
   for (const auto& r : ranks)
-    if (r.name == n) return &r;
+    if (same_name(r.name, n)) return &r;
   return nullptr;
 }
 
 const Tensor* Cascade::find_tensor(const std::string& n) const {
   for (const auto& t : tensors)
-    if (t.name == n) return &t;
+    if (same_name(t.name, n)) return &t;
   return nullptr;
 }
 
@@ -56,13 +65,13 @@ const Partition* Cascade::find_partition_of(const std::string& rank) const {
 
 const Partition* Cascade::find_partition_making(const std::string& rank) const {
   for (const auto& p : partitions)
-    if (p.outer == rank || p.inner == rank) return &p;
+    if (same_name(p.outer, rank) || same_name(p.inner, rank)) return &p;
   return nullptr;
 }
 
 int Cascade::writer_of(const std::string& tensor) const {
   for (size_t i = 0; i < einsums.size(); ++i)
-    if (einsums[i].output.tensor == tensor) return static_cast<int>(i);
+    if (same_name(einsums[i].output.tensor, tensor)) return static_cast<int>(i);
   return -1;
 }
 

@@ -1,0 +1,119 @@
+"""An interrupted `cascade sweep` resumed with --resume ends with the bytes of an uninterrupted run:
+killed (SIGKILL) at 20 random moments, stopped by SIGINT, with a torn last line; a changed spec is
+not resumed, and a results file that cannot be written is exit 2 naming it. Run by ctest with
+Debian's python3.
+
+Environment (set by ctest): CASCADE_BIN, CASCADE_SOURCE_DIR.
+"""
+import os
+import random
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+
+SOURCE = os.environ["CASCADE_SOURCE_DIR"]
+CLI = os.environ["CASCADE_BIN"]
+BERT = os.path.join(SOURCE, "workloads", "library", "transformers", "bert_base.pbtxt")
+
+# 24 x 24 x 4 = 2304 points at the cycle fidelity, with error points (0 rows) and a constraint that
+# drops some: a few seconds uninterrupted.
+SPEC = (f'arch: "fusemax_cloud"\nworkload: "{BERT}"\n'
+        'axis { field: "array2d.rows" range { from: 0 to: 512 points: 24 whole: true } }\n'
+        'axis { field: "array2d.cols" range { from: 8 to: 512 points: 24 log: true whole: true } }\n'
+        'axis { field: "rank.M" values: ["256", "512", "1024", "2048"] }\n'
+        'constraint { name: "array2d.cols" min: 10 }\nfidelity: "cycle"\n')
+
+
+class Resume(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+        self.spec = os.path.join(self.dir, "spec.pbtxt")
+        with open(self.spec, "w") as f:
+            f.write(SPEC)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def command(self, name, *extra):
+        return [CLI, "sweep", self.spec, "-o", os.path.join(self.dir, name + ".csv"), "--jsonl",
+                os.path.join(self.dir, name + ".jsonl"), "--root", SOURCE, "--quiet", *extra]
+
+    def outputs(self, name):
+        with open(os.path.join(self.dir, name + ".csv"), "rb") as f, \
+                open(os.path.join(self.dir, name + ".jsonl"), "rb") as g:
+            return f.read(), g.read()
+
+    def reference(self):
+        start = time.monotonic()
+        r = subprocess.run(self.command("reference"), capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return self.outputs("reference"), time.monotonic() - start
+
+    def test_killed_at_20_random_moments(self):
+        expected, seconds = self.reference()
+        rng = random.Random(20261130)
+        killed = 0
+        for attempt in range(20):
+            p = subprocess.Popen(self.command("killed", "--resume"), stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE)
+            # Moments within the first tenth of a whole run, so that all 20 land before the end.
+            time.sleep(rng.uniform(0.0, seconds / 10))
+            p.send_signal(signal.SIGKILL)
+            _, err = p.communicate()
+            self.assertIn(p.returncode, (-signal.SIGKILL, 0), err)
+            killed += p.returncode == -signal.SIGKILL
+        self.assertGreaterEqual(killed, 18, "the kills should land while the sweep runs")
+        self.assertTrue(os.path.exists(os.path.join(self.dir, "killed.csv.resume")))
+        r = subprocess.run(self.command("killed", "--resume"), capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.outputs("killed"), expected)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "killed.csv.resume")))
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "killed.csv.part")))
+
+    def test_ctrl_c_then_resume(self):
+        expected, seconds = self.reference()
+        p = subprocess.Popen(self.command("stopped"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(seconds / 3)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate()
+        self.assertEqual(p.returncode, 130, err)
+        self.assertIn("run the same command with --resume to go on", err)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "stopped.csv")))
+        # Without --resume the interrupted sweep's files are not overwritten.
+        r = subprocess.run(self.command("stopped"), capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("stopped.csv.resume: error: an interrupted sweep's checkpoint: add --resume", r.stderr)
+        # A torn last line (a write cut short) is cut back at the checkpoint.
+        with open(os.path.join(self.dir, "stopped.csv.part"), "ab") as f:
+            f.write(b'0123456789abcdef,"fusemax_cl')
+        with open(os.path.join(self.dir, "stopped.jsonl.part"), "ab") as f:
+            f.write(b'{"id":"01')
+        r = subprocess.run(self.command("stopped", "--resume"), capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.outputs("stopped"), expected)
+
+    def test_a_changed_spec_is_not_resumed(self):
+        p = subprocess.Popen(self.command("changed"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(0.5)
+        p.send_signal(signal.SIGINT)
+        p.communicate()
+        self.assertEqual(p.returncode, 130)
+        with open(self.spec, "a") as f:
+            f.write('metric: "cycles"\n')
+        r = subprocess.run(self.command("changed", "--resume"), capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("the interrupted sweep had another spec, architectures or workloads", r.stderr)
+
+    def test_a_failed_write_is_an_error_and_resumable(self):
+        # A JSON Lines file whose .part cannot be made (a directory is in its way): exit 2 naming it.
+        os.mkdir(os.path.join(self.dir, "blocked.jsonl.part"))
+        r = subprocess.run(self.command("blocked"), capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("blocked.jsonl.part", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
