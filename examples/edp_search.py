@@ -16,30 +16,17 @@ import random
 import sys
 
 import cascade
+from fusemax_buffer import MIB, energy_fields, line_energy_pj
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FUSEMAX = os.path.join(ROOT, "configs", "arch", "fusemax_cloud.pbtxt")
 BERT = os.path.join(ROOT, "workloads", "library", "transformers", "bert_base.pbtxt")
-MIB = 1 << 20
 SIZES = list(range(16, 1025, 16))
 CAPACITIES = [4 * MIB, 8 * MIB, 16 * MIB, 32 * MIB, 64 * MIB]
-LINE_PJ = [20000 * math.sqrt(c / (32 * MIB)) for c in CAPACITIES]  # docs/fusemax-model.md Sec. 6.4
+LINE_PJ = [line_energy_pj(c) for c in CAPACITIES]
 TOKENS = 16384
 BUDGET_EVALUATIONS = 2000
 
-
-def buffer_energy_fields(arch):
-    """The dotted paths of the global buffer's read and write energies in the merged config."""
-    paths, index, component = {}, -1, None
-    for line in arch.text.splitlines():
-        line = line.strip()
-        if line == "energy {":
-            index += 1
-        elif line.startswith("component:"):
-            component = line.split('"')[1]
-        elif line.startswith("action:") and component == "global_buffer":
-            paths[line.split('"')[1]] = f"energy[{index}].picojoules"
-    return paths["read"], paths["write"]
 
 
 class Space:
@@ -97,7 +84,7 @@ def search(space, rng):
 def main():
     seed = int(sys.argv[1]) if len(sys.argv) > 1 else 1
     base = cascade.load_arch(FUSEMAX)
-    read, write = buffer_energy_fields(base)
+    read, write = energy_fields(base)
     space = Space(base.area_mm2, read, write)
     best = search(space, random.Random(seed))
     feasible, optimum = exhaustive(base.area_mm2, read, write)

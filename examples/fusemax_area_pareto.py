@@ -11,40 +11,25 @@ OUT_DIR, writes every row (fusemax_area_sweep.csv), the front (fusemax_area_fron
 (fusemax_area_front.png, .svg).
 """
 import csv
-import math
 import os
 import sys
 
 import cascade
+from fusemax_buffer import MIB, energy_fields, line_energy_pj
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FUSEMAX = os.path.join(ROOT, "configs", "arch", "fusemax_cloud.pbtxt")
 BERT = os.path.join(ROOT, "workloads", "library", "transformers", "bert_base.pbtxt")
-MIB = 1 << 20
 
-
-def buffer_energy_fields(arch):
-    """The dotted paths of the global buffer's read and write energies in the merged config."""
-    paths, index, component = {}, -1, None
-    for line in arch.text.splitlines():
-        line = line.strip()
-        if line == "energy {":
-            index += 1
-        elif line.startswith("component:"):
-            component = line.split('"')[1]
-        elif line.startswith("action:") and component == "global_buffer":
-            paths[line.split('"')[1]] = f"energy[{index}].picojoules"
-    return paths["read"], paths["write"]
 
 
 def main():
     out_dir = sys.argv[1] if len(sys.argv) > 1 else None
     base = cascade.load_arch(FUSEMAX)
     budget = base.area_mm2
-    read, write = buffer_energy_fields(base)
+    read, write = energy_fields(base)
     capacities = [4 * MIB, 8 * MIB, 16 * MIB, 32 * MIB, 64 * MIB]
-    # 20 nJ per line at 32 MiB, scaled with the square root of capacity (docs/fusemax-model.md Sec. 6.4).
-    line_pj = [20000 * math.sqrt(c / (32 * MIB)) for c in capacities]
+    line_pj = [line_energy_pj(c) for c in capacities]
     sizes = list(range(64, 513, 64))
     spec = {"arch": [FUSEMAX], "workload": [BERT], "sizes": {"M": 65536},
             "axis": [{"field": "array2d.rows", "values": sizes}, {"field": "array2d.cols", "values": sizes}],

@@ -44,6 +44,9 @@ int run_script_command(const std::vector<std::string>& args) {
   // Python's own SIGINT handler, so Ctrl-C is a KeyboardInterrupt the script may catch.
   py::scoped_interpreter interpreter(true, static_cast<int>(argv.size()), argv.data(), false);
   try {
+    // As python3 runs a script: its folder first on the module path, for the modules beside it.
+    py::module_::import("sys").attr("path").attr("insert")(0, base::directory_of(path).empty() ? std::string(".")
+                                                                                               : base::directory_of(path));
     py::module_ main = py::module_::import("__main__");
     py::dict globals = main.attr("__dict__");
     globals["__file__"] = path;

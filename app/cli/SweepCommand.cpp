@@ -101,7 +101,12 @@ int run_sweep_command(const std::vector<std::string>& args) {
   options.progress = &progress;
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
-  const SweepOutcome outcome = run_sweep(spec, options, *team);
+  SweepOutcome outcome;
+  try {
+    outcome = run_sweep(spec, options, *team);
+  } catch (const SweepWriterFailed&) {
+    return kExitBadInput;  // rank 0 reports why
+  }
   if (outcome.interrupted) {
     if (team->rank() == 0)
       std::cerr << "cascade: sweep interrupted after " << outcome.counts.next << " of " << spec.points()

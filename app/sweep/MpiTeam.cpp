@@ -21,7 +21,8 @@ class MpiTeam : public SweepTeam {
   }
 
  private:
-  boost::mpi::environment environment_;
+  // Every rank meets the same bad input and ends the same way (exit 2), finalizing MPI together.
+  boost::mpi::environment environment_{false};
   boost::mpi::communicator world_;
 };
 

@@ -1,12 +1,11 @@
 #include "app/sweep/Sweep.h"
 
 #include <charconv>
-#include <cstdlib>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 
 #include "app/sweep/SweepMetrics.h"
-#include "arch/ArchLoader.h"
 #include "base/Format.h"
 #include "base/InputFile.h"
 #include "base/Text.h"

@@ -7,7 +7,6 @@
 #include <map>
 #include <sstream>
 
-#include "base/Format.h"
 #include "base/InputError.h"
 #include "base/InputFile.h"
 #include "base/OutputFile.h"

@@ -28,7 +28,7 @@ class SweepProgress {
   uint64_t total_;
   double period_s_;
   std::chrono::steady_clock::time_point begin_ = std::chrono::steady_clock::now();
-  double last_ = -1e9;
+  double last_ = 0;  // seconds of the last line (none in the first period)
 };
 
 }  // namespace cascade::app

@@ -10,8 +10,6 @@
 #include <stdexcept>
 #include <thread>
 
-#include "base/Format.h"
-
 namespace cascade::app {
 namespace {
 
@@ -151,7 +149,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepRunOptions& options, Sw
     team.broadcast(control);
     if (control[2] != 0) {
       if (failure) std::rethrow_exception(failure);
-      throw std::runtime_error("sweep: rank 0 failed");
+      throw SweepWriterFailed{};
     }
     next = control[0];
     if (first) outcome.start = next;

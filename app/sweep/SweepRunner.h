@@ -26,11 +26,15 @@ struct SweepOutcome {
   bool interrupted = false;
 };
 
+// Thrown on the ranks other than 0 when rank 0 fails (its error is rank 0's to report).
+struct SweepWriterFailed {};
+
 // Runs a sweep in batches: each batch's points are shared among the team's ranks and each rank's
 // worker threads, and their rows are appended in point order to the results files with a
 // checkpoint after every batch, so that the files are the same bytes at any thread or rank count,
 // and after any interruption and resume. Rank 0 writes the files and reports progress; it returns
-// the counts (the other ranks return theirs empty).
+// the counts (the other ranks return theirs empty). When rank 0 cannot go on (a checkpoint it
+// cannot resume, a full disk), it throws that error and every other rank SweepWriterFailed.
 SweepOutcome run_sweep(const SweepSpec& spec, const SweepRunOptions& options, SweepTeam& team);
 
 // The rows of points [begin, end) (a dropped point has none), evaluated on `threads` threads.

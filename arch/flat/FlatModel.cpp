@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "arch/spatial/AreaModel.h"
 #include "arch/spatial/AttentionShape.h"
 #include "arch/spatial/CyclePrograms.h"
 #include "arch/spatial/OperatorLowering.h"
@@ -98,20 +97,10 @@ void run_flat_attention(const ArchConfig& config, const workloads::Cascade& casc
 }  // namespace
 
 FlatModel::FlatModel(ArchConfig config)
-    : config_(std::move(config)), structure_key_(SpatialStructure::key(config_, "flat")),
-      area_mm2_(spatial_area_mm2(config_)) {}
+    : SpatialModel(std::move(config), "flat", AttentionLowering::kAsWritten) {}
 
-sim::Result FlatModel::evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
-                                Fidelity fidelity, EvaluationCache* cache) const {
-  std::unique_ptr<SpatialStructure> own;
-  const SpatialStructure& structure =
-      spatial_structure(config_, structure_key_, cascade, AttentionLowering::kAsWritten, cache, own);
-  if (structure.lowered) {
-    FlatModel model{ArchConfig(lowered_config_text(config_, structure.lowered->mapping), structure.lowered->config_file)};
-    model.set_fast_forward(fast_forward_);
-    return evaluate_lowered(model, *structure.lowered, cascade, sizes, fidelity,
-                            cache ? &structure.lowered_cache : nullptr);
-  }
+sim::Result FlatModel::evaluate_structure(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
+                                          Fidelity fidelity, const SpatialStructure& structure) const {
   return evaluate_phases(
       config_, cascade, sizes, structure, name(), fidelity, fast_forward_,
       [](const auto& plan) { return plan.phase->stage_size() == 0; },

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "arch/ArchConfig.h"
-#include "arch/Model.h"
+#include "arch/spatial/SpatialModel.h"
 
 namespace cascade::arch {
 
@@ -10,19 +10,17 @@ namespace cascade::arch {
 // on chip, per-point choices (which tensors stay on chip, stationarity, spill) from the config's
 // choice table (FlatSpec). The rest of the model (projections, FFN) runs phase by phase on the same
 // arrays. Closed forms: docs/fusemax-model.md, Sec. 4 and 7.
-class FlatModel : public Model {
+class FlatModel : public SpatialModel {
  public:
   explicit FlatModel(ArchConfig config);
   std::string name() const override { return "flat"; }
-  using Model::evaluate;
-  sim::Result evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes, Fidelity fidelity,
-                       EvaluationCache* cache) const override;
-  std::optional<double> area_mm2() const override { return area_mm2_; }
 
- private:
-  ArchConfig config_;
-  std::string structure_key_;  // SpatialStructure::key of config_
-  double area_mm2_;            // spatial_area_mm2(config_), checked when the model is made
+ protected:
+  std::unique_ptr<SpatialModel> with_config(ArchConfig config) const override {
+    return std::make_unique<FlatModel>(std::move(config));
+  }
+  sim::Result evaluate_structure(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
+                                 Fidelity fidelity, const SpatialStructure& structure) const override;
 };
 
 }  // namespace cascade::arch

@@ -2,7 +2,6 @@
 
 #include "arch/fusemax/FuseMaxCycleProgram.h"
 #include "arch/fusemax/QueryTilingTraffic.h"
-#include "arch/spatial/AreaModel.h"
 #include "arch/spatial/OperatorLowering.h"
 #include "arch/spatial/PhaseEvaluator.h"
 #include "arch/spatial/SpatialStructure.h"
@@ -10,20 +9,10 @@
 namespace cascade::arch {
 
 FuseMaxModel::FuseMaxModel(ArchConfig config)
-    : config_(std::move(config)), structure_key_(SpatialStructure::key(config_, "fusemax")),
-      area_mm2_(spatial_area_mm2(config_)) {}
+    : SpatialModel(std::move(config), "fusemax", AttentionLowering::kFuseMaxCascade) {}
 
-sim::Result FuseMaxModel::evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
-                                   Fidelity fidelity, EvaluationCache* cache) const {
-  std::unique_ptr<SpatialStructure> own;
-  const SpatialStructure& structure =
-      spatial_structure(config_, structure_key_, cascade, AttentionLowering::kFuseMaxCascade, cache, own);
-  if (structure.lowered) {
-    FuseMaxModel model{ArchConfig(lowered_config_text(config_, structure.lowered->mapping), structure.lowered->config_file)};
-    model.set_fast_forward(fast_forward_);
-    return evaluate_lowered(model, *structure.lowered, cascade, sizes, fidelity,
-                            cache ? &structure.lowered_cache : nullptr);
-  }
+sim::Result FuseMaxModel::evaluate_structure(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
+                                             Fidelity fidelity, const SpatialStructure& structure) const {
   const auto& tiling = config_.proto().mapping().tiling();
   const auto is_tiled = [&](const PhaseEvaluator::PhasePlan& plan) {
     if (plan.phase->stage_size() == 0)

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "arch/ArchConfig.h"
-#include "arch/Model.h"
+#include "arch/spatial/SpatialModel.h"
 
 namespace cascade::arch {
 
@@ -9,19 +9,17 @@ namespace cascade::arch {
 // 1-pass attention cascade as a pipeline across Einsums (the mapping's phases and stages), with
 // query-stationary tiling that keeps the on-chip buffer independent of sequence length.
 // Analytical fidelity: the closed form of the paper's artifact (docs/fusemax-model.md, Sec. 3).
-class FuseMaxModel : public Model {
+class FuseMaxModel : public SpatialModel {
  public:
   explicit FuseMaxModel(ArchConfig config);
   std::string name() const override { return "fusemax"; }
-  using Model::evaluate;
-  sim::Result evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes, Fidelity fidelity,
-                       EvaluationCache* cache) const override;
-  std::optional<double> area_mm2() const override { return area_mm2_; }
 
- private:
-  ArchConfig config_;
-  std::string structure_key_;  // SpatialStructure::key of config_
-  double area_mm2_;            // spatial_area_mm2(config_), checked when the model is made
+ protected:
+  std::unique_ptr<SpatialModel> with_config(ArchConfig config) const override {
+    return std::make_unique<FuseMaxModel>(std::move(config));
+  }
+  sim::Result evaluate_structure(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
+                                 Fidelity fidelity, const SpatialStructure& structure) const override;
 };
 
 }  // namespace cascade::arch

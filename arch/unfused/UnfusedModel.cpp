@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "arch/spatial/AreaModel.h"
 #include "arch/spatial/AttentionShape.h"
 #include "arch/spatial/CyclePrograms.h"
 #include "arch/spatial/OperatorLowering.h"
@@ -67,20 +66,10 @@ void run_unfused_attention(const ArchConfig& config, const workloads::Cascade& c
 }  // namespace
 
 UnfusedModel::UnfusedModel(ArchConfig config)
-    : config_(std::move(config)), structure_key_(SpatialStructure::key(config_, "unfused")),
-      area_mm2_(spatial_area_mm2(config_)) {}
+    : SpatialModel(std::move(config), "unfused", AttentionLowering::kAsWritten) {}
 
-sim::Result UnfusedModel::evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
-                                Fidelity fidelity, EvaluationCache* cache) const {
-  std::unique_ptr<SpatialStructure> own;
-  const SpatialStructure& structure =
-      spatial_structure(config_, structure_key_, cascade, AttentionLowering::kAsWritten, cache, own);
-  if (structure.lowered) {
-    UnfusedModel model{ArchConfig(lowered_config_text(config_, structure.lowered->mapping), structure.lowered->config_file)};
-    model.set_fast_forward(fast_forward_);
-    return evaluate_lowered(model, *structure.lowered, cascade, sizes, fidelity,
-                            cache ? &structure.lowered_cache : nullptr);
-  }
+sim::Result UnfusedModel::evaluate_structure(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
+                                             Fidelity fidelity, const SpatialStructure& structure) const {
   return evaluate_phases(
       config_, cascade, sizes, structure, name(), fidelity, fast_forward_,
       [](const auto& plan) { return plan.phase->stage_size() == 0; },

@@ -39,6 +39,16 @@ class Script(unittest.TestCase):
         cycles = [l.split()[1] for l in one.stdout.splitlines() if l.startswith("cycles:")]
         self.assertEqual(r.stdout, f"['1024', 'x y'] {cycles[0]} cascade\n")
 
+    def test_modules_beside_the_script_import(self):
+        # As python3 FILE.py: the script's folder is first on sys.path.
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "helper_beside.py"), "w") as f:
+                f.write("ANSWER = 42\n")
+            with open(os.path.join(d, "main.py"), "w") as f:
+                f.write("import helper_beside\nprint(helper_beside.ANSWER)\n")
+            r = subprocess.run([CLI, "script", os.path.join(d, "main.py")], capture_output=True, text=True)
+        self.assertEqual((r.returncode, r.stdout), (0, "42\n"), r.stderr)
+
     def test_exit_statuses(self):
         self.assertEqual(script("import sys\nsys.exit(3)\n")[0].returncode, 3)
         self.assertEqual(script("import sys\nsys.exit()\n")[0].returncode, 0)

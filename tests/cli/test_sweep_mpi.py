@@ -76,6 +76,15 @@ class Mpi(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(self.outputs("resumed"), expected)
 
+    def test_rank_0s_error_ends_every_rank(self):
+        # A checkpoint left beside the results and no --resume: rank 0 refuses, the other ranks stop
+        # with it (no hang), exit 2 with rank 0's message.
+        with open(os.path.join(self.dir, "left.csv.resume"), "w") as f:
+            f.write("cascade sweep checkpoint 1\n")
+        r = subprocess.run(mpirun(2, *self.args("left")), capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("left.csv.resume: error: an interrupted sweep's checkpoint: add --resume", r.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()

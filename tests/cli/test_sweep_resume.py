@@ -1,12 +1,14 @@
 """An interrupted `cascade sweep` resumed with --resume ends with the bytes of an uninterrupted run:
-killed (SIGKILL) at 20 random moments, stopped by SIGINT, with a torn last line; a changed spec is
-not resumed, and a results file that cannot be written is exit 2 naming it. Run by ctest with
+killed (SIGKILL) at 20 random moments, stopped by SIGINT, with a torn last line, after a disk that
+filled; a changed spec or a damaged checkpoint is not resumed, and a results file that cannot be
+written is exit 2 naming it. Run by ctest with
 Debian's python3.
 
 Environment (set by ctest): CASCADE_BIN, CASCADE_SOURCE_DIR.
 """
 import os
 import random
+import resource
 import signal
 import subprocess
 import tempfile
@@ -46,11 +48,16 @@ class Resume(unittest.TestCase):
                 open(os.path.join(self.dir, name + ".jsonl"), "rb") as g:
             return f.read(), g.read()
 
+    # The uninterrupted run's bytes and seconds, made once for every test.
+    _reference = None
+
     def reference(self):
-        start = time.monotonic()
-        r = subprocess.run(self.command("reference"), capture_output=True, text=True)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        return self.outputs("reference"), time.monotonic() - start
+        if Resume._reference is None:
+            start = time.monotonic()
+            r = subprocess.run(self.command("reference"), capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            Resume._reference = (self.outputs("reference"), time.monotonic() - start)
+        return Resume._reference
 
     def test_killed_at_20_random_moments(self):
         expected, seconds = self.reference()
@@ -106,6 +113,44 @@ class Resume(unittest.TestCase):
         r = subprocess.run(self.command("changed", "--resume"), capture_output=True, text=True)
         self.assertEqual(r.returncode, 2)
         self.assertIn("the interrupted sweep had another spec, architectures or workloads", r.stderr)
+
+    def test_damaged_checkpoints_are_refused(self):
+        p = subprocess.Popen(self.command("damaged"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(0.5)
+        p.send_signal(signal.SIGINT)
+        p.communicate()
+        self.assertEqual(p.returncode, 130)
+        checkpoint = os.path.join(self.dir, "damaged.csv.resume")
+        with open(checkpoint) as f:
+            good = f.read()
+        for text, why in ((good.replace("next ", "next 1"), "its counts disagree"),
+                          (good.replace("csv_bytes ", "csv_bytes 9"), "fewer than the"),
+                          (good.replace("rows ", "rows x"), "line 'rows x"),
+                          ("garbage\n", "not a checkpoint")):
+            with self.subTest(why=why):
+                with open(checkpoint, "w") as f:
+                    f.write(text)
+                r = subprocess.run(self.command("damaged", "--resume"), capture_output=True, text=True)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(why, r.stderr)
+
+    def test_a_full_disk_then_resume(self):
+        # A disk that fills mid-sweep, as a file-size limit of 64 KiB (RLIMIT_FSIZE, SIGXFSZ ignored so
+        # that the write fails with EFBIG): exit 2 naming the file, then --resume with room finishes
+        # with the uninterrupted bytes.
+        expected, _ = self.reference()
+        self.assertGreater(len(expected[0]), 64 * 1024)
+
+        def small_disk():
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+        r = subprocess.run(self.command("full"), capture_output=True, text=True, preexec_fn=small_disk)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertRegex(r.stderr, r"full\.(csv|jsonl)\.part: error: cannot write: File too large")
+        r = subprocess.run(self.command("full", "--resume"), capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.outputs("full"), expected)
 
     def test_a_failed_write_is_an_error_and_resumable(self):
         # A JSON Lines file whose .part cannot be made (a directory is in its way): exit 2 naming it.

@@ -61,6 +61,27 @@ class Sweep(unittest.TestCase):
         self.assertIn("array2d has 0 PEs", one[0]["error"])
         self.assertNotIn("cycles", one[0])
 
+    def test_pareto_by_hand(self):
+        # (seconds, energy): a (1, 3), b (2, 2), c (2, 3) beaten by b, d (3, 1), e lacks energy.
+        rows = [{"id": "a", "seconds": 1, "energy_j": 3}, {"id": "b", "seconds": 2, "energy_j": 2},
+                {"id": "c", "seconds": 2, "energy_j": 3}, {"id": "d", "seconds": 3, "energy_j": 1},
+                {"id": "e", "seconds": 0.5, "energy_j": None}]
+        self.assertEqual([r["id"] for r in cascade.pareto(rows, minimize=["seconds", "energy_j"])], ["a", "b", "d"])
+        # Least time, most energy: a (1, 3) is at least as good as every other row in both.
+        self.assertEqual([r["id"] for r in cascade.pareto(rows, minimize=["seconds"], maximize=["energy_j"])], ["a"])
+        with self.assertRaises(cascade.InputError):
+            cascade.pareto(rows)
+
+    def test_area_and_the_merged_text(self):
+        fusemax = os.path.join(SOURCE, "configs", "arch", "fusemax_cloud.pbtxt")
+        arch = cascade.load_arch(fusemax, {"array2d.rows": 128})
+        rows = cascade.sweep({"arch": [fusemax], "workload": [BERT], "sizes": {"M": 1024},
+                              "axis": [{"field": "array2d.rows", "values": [128]}]})
+        self.assertEqual(arch.area_mm2, rows[0]["area_mm2"])
+        self.assertIsNone(cascade.load_arch(os.path.join(SOURCE, "configs", "arch", "gpu", "h100_sxm.pbtxt")).area_mm2)
+        # The text is the whole config: cloud_hardware.pbtxt's entries merged in (its MAC area).
+        self.assertIn('component: "array2d.mac"', cascade.load_arch(fusemax).text)
+
     def test_bad_specs_raise_input_error(self):
         for spec, text in (({"arch": ["fusemax_cloud"], "workload": [BERT], "axis": [{"field": "array2d.rowz",
                                                                                        "values": [1]}]},
