@@ -188,6 +188,23 @@ class Sweep(unittest.TestCase):
                 self.assertEqual(r.returncode, 2, r.stderr)
                 self.assertIn(text, r.stderr)
 
+    def test_progress_lines_and_quiet(self):
+        # Not a terminal: a plain line per period (0: after every batch) with done of total, rate,
+        # time left, errors and dropped; then the summary. --quiet prints nothing.
+        spec = (f'arch: "{FUSEMAX}"\nworkload: "{BERT}"\n'
+                'axis { field: "array2d.rows" values: ["0", "64", "128", "256"] }\n'
+                'axis { field: "rank.M" values: ["1024", "2048", "4096", "8192", "16384"] }\n')
+        r, _ = self.sweep(spec, "--progress-every", "0")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stderr.splitlines()
+        self.assertRegex(lines[0], r"^sweep: \d+ of 20 points \(\d+\.\d%\), \d+ points/s, .* left, \d+ errors, 0 dropped$")
+        self.assertRegex(lines[-1], r"^sweep: 20 points \(20 rows, 5 errors, 0 dropped\) in [0-9.]+ s, \d+ points/s$")
+        r, _ = self.sweep(spec, "--quiet")
+        self.assertEqual((r.returncode, r.stdout, r.stderr), (0, "", ""))
+        r, _ = self.sweep(spec, "--progress-every", "-1")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--progress-every takes 0 to 86400 seconds", r.stderr)
+
     def test_threads_give_the_same_bytes(self):
         # 8 x 8 x 3 = 192 points, with error points (0 rows) and dropped ones, on 1, 2 and 3 threads.
         spec = (f'arch: "{FUSEMAX}"\nworkload: "{BERT}"\n'
