@@ -8,6 +8,7 @@
 #include "app/cli/ExitCodes.h"
 #include "app/sweep/Pareto.h"
 #include "app/sweep/SweepTable.h"
+#include "base/Csv.h"
 #include "base/InputError.h"
 #include "base/OutputFile.h"
 #include "base/Text.h"
@@ -32,16 +33,9 @@ std::vector<std::string> split_commas(const std::string& text) {
   return names;
 }
 
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"") == std::string::npos) return text;
-  std::string out = "\"";
-  for (const char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 std::string csv_line(const std::vector<std::string>& fields) {
   std::string line;
-  for (size_t i = 0; i < fields.size(); ++i) line += (i ? "," : "") + csv_field(fields[i]);
+  for (size_t i = 0; i < fields.size(); ++i) line += (i ? "," : "") + base::csv_cell(fields[i]);
   return line + "\n";
 }
 

@@ -6,6 +6,8 @@
 #include <filesystem>
 
 #include "app/sweep/SweepMetrics.h"
+#include "arch/ArchLoader.h"
+#include "base/Csv.h"
 #include "base/Format.h"
 #include "base/InputFile.h"
 #include "base/Text.h"
@@ -35,11 +37,7 @@ uint64_t fnv1a(const std::string& text) {
   return h;
 }
 
-std::string csv_field(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : base::printable(text)) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
+std::string csv_field(const std::string& text) { return base::csv_quoted(base::printable(text)); }
 
 std::string json_string(const std::string& text) {
   std::string out = "\"";
@@ -76,6 +74,8 @@ SweepSpec::SweepSpec(const std::string& text, const std::string& file, const std
     }
   }
   const std::string dir = base::directory_of(file);
+  // Everything the rows depend on, read once, for the fingerprint.
+  std::string everything = text;
   for (int i = 0; i < proto_.arch_size(); ++i) {
     const std::string& a = proto_.arch(i);
     std::string path = relative_to(dir, a);
@@ -88,8 +88,10 @@ SweepSpec::SweepSpec(const std::string& text, const std::string& file, const std
                                 "/configs/arch/ or configs/arch/gpu/");
     }
     try {
-      arch_texts_.push_back(base::TextProtoFile::read(path));
-      templates_.push_back(std::make_unique<arch::ArchTemplate>(arch_texts_.back(), path));
+      const std::string arch_text = base::TextProtoFile::read(path);
+      templates_.push_back(std::make_unique<arch::ArchTemplate>(arch_text, path));
+      // The merged config, so that an edit to an imported block changes the fingerprint too.
+      everything += '\0' + arch::printed_arch_config(arch_text, path, {});
     } catch (const base::InputError& e) {
       fail({{"arch", i}}, "architecture '" + base::printable(a) + "': " + e.what());
     }
@@ -97,7 +99,10 @@ SweepSpec::SweepSpec(const std::string& text, const std::string& file, const std
   }
   for (int i = 0; i < proto_.workload_size(); ++i) {
     try {
-      workloads_.push_back(workloads::load_workload_file(relative_to(dir, proto_.workload(i))));
+      const std::string path = relative_to(dir, proto_.workload(i));
+      const std::string workload_text = base::TextProtoFile::read(path);
+      workloads_.push_back(workloads::parse_workload_text(workload_text, path));
+      everything += '\0' + workload_text;
     } catch (const base::InputError& e) {
       fail({{"workload", i}}, "workload '" + base::printable(proto_.workload(i)) + "': " + e.what());
     }
@@ -156,10 +161,6 @@ SweepSpec::SweepSpec(const std::string& text, const std::string& file, const std
       }
     constraints_.push_back(b);
   }
-  std::string everything = text;
-  for (const auto& a : arch_texts_) everything += '\0' + a;
-  for (int i = 0; i < proto_.workload_size(); ++i)
-    everything += '\0' + base::TextProtoFile::read(relative_to(dir, proto_.workload(i)));
   fingerprint_ = fnv1a(everything);
   points_ = static_cast<uint64_t>(arch_files_.size()) * workloads_.size();
   for (const auto& d : dimensions_)
@@ -219,7 +220,7 @@ void SweepSpec::add_axis(const config::SweepAxis& axis, const Path& at) {
     }
   } else {
     // The path and the first value must fit every architecture's schema.
-    for (size_t a = 0; a < arch_texts_.size(); ++a) {
+    for (size_t a = 0; a < templates_.size(); ++a) {
       try {
         templates_[a]->check_override(axis.field(), values.front());
       } catch (const base::InputError& e) {
@@ -270,19 +271,20 @@ bool SweepSpec::axes_hold(const SweepPoint& point) const {
   return true;
 }
 
-std::optional<SweepRow> PointEvaluator::evaluate(const SweepPoint& point) {
+std::optional<SweepRow> PointEvaluator::evaluate(SweepPoint point) {
   if (!spec_.axes_hold(point)) return std::nullopt;
   SweepRow row;
-  row.point = point;
+  row.point = std::move(point);
+  const SweepPoint& p = row.point;
   try {
-    const auto model = spec_.arch_template(point.arch).instantiate(point.fields);
+    const auto model = spec_.arch_template(p.arch).instantiate(p.fields);
     const std::optional<double> area = model->area_mm2();
     // An area budget drops a point before it is evaluated.
     for (const auto& c : spec_.constraints())
       if (c.axis < 0 && c.name == "area_mm2" && area && !c.holds(*area)) return std::nullopt;
-    const workloads::Cascade& cascade = spec_.workload(point.workload);
+    const workloads::Cascade& cascade = spec_.workload(p.workload);
     const sim::Result r =
-        model->evaluate(cascade, workloads::bind_shapes(cascade, point.sizes), spec_.fidelity(), cache_.get());
+        model->evaluate(cascade, workloads::bind_shapes(cascade, p.sizes), spec_.fidelity(), cache_.get());
     for (const auto& c : spec_.constraints()) {
       if (c.axis >= 0) continue;
       const auto v = sweep_metric(c.name, r, area);

@@ -59,7 +59,6 @@ class SweepSpec {
   const std::vector<std::string>& axis_names() const { return axis_names_; }
   const std::string& arch_file(size_t i) const { return arch_files_[i]; }
   const std::string& arch_name(size_t i) const { return proto_.arch(static_cast<int>(i)); }  // as written
-  const std::string& arch_text(size_t i) const { return arch_texts_[i]; }
   // The architecture parsed and checked once, to build each point's model from.
   const arch::ArchTemplate& arch_template(size_t i) const { return *templates_[i]; }
   const workloads::Cascade& workload(size_t i) const { return workloads_[i]; }
@@ -69,8 +68,8 @@ class SweepSpec {
   const std::vector<SweepBound>& constraints() const { return constraints_; }
   // Whether the point passes the constraints on axes (checked before evaluating it).
   bool axes_hold(const SweepPoint& point) const;
-  // A fingerprint of everything the rows depend on (the spec's text, its architectures' and
-  // workloads' texts): a resumed sweep must have the same.
+  // A fingerprint of everything the rows depend on (the spec's text, its architectures' configs
+  // with their imports merged, its workloads' texts): a resumed sweep must have the same.
   uint64_t fingerprint() const { return fingerprint_; }
 
  private:
@@ -84,7 +83,7 @@ class SweepSpec {
 
   config::Sweep proto_;
   std::shared_ptr<base::TextProtoFile> source_;
-  std::vector<std::string> arch_files_, arch_texts_;
+  std::vector<std::string> arch_files_;
   std::vector<std::unique_ptr<arch::ArchTemplate>> templates_;
   std::vector<workloads::Cascade> workloads_;
   std::vector<std::string> axis_names_;
@@ -113,7 +112,7 @@ class PointEvaluator {
       : spec_(spec), cache_(std::make_unique<arch::EvaluationCache>()) {}
   // The point's row, or nothing when a constraint drops it. Never throws for a bad point: its
   // error is the row's.
-  std::optional<SweepRow> evaluate(const SweepPoint& point);
+  std::optional<SweepRow> evaluate(SweepPoint point);
 
  private:
   const SweepSpec& spec_;

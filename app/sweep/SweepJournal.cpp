@@ -89,7 +89,6 @@ SweepJournal::SweepJournal(const std::string& csv, const std::string& jsonl, uin
       if (std::filesystem::is_regular_file(file, ec) && std::filesystem::file_size(file, ec) == bytes)
         std::filesystem::rename(file, file + ".part", ec);
     }
-    resumed_ = true;
     counts_ = c.counts;
   }
   csv_part_ = std::make_unique<base::AppendFile>(csv + ".part", interrupted ? c.csv_bytes : 0);

@@ -30,7 +30,6 @@ class SweepJournal {
                const std::string& csv_header, bool resume);
 
   const SweepCounts& counts() const { return counts_; }
-  bool resumed() const { return resumed_; }
   // Appends a batch's rows and records the checkpoint after them.
   void append(const std::string& csv_rows, const std::string& jsonl_rows, const SweepCounts& counts);
   // The files under their names; the checkpoint removed.
@@ -41,7 +40,6 @@ class SweepJournal {
   uint64_t fingerprint_;
   std::unique_ptr<base::AppendFile> csv_part_, jsonl_part_;
   SweepCounts counts_;
-  bool resumed_ = false;
 };
 
 }  // namespace cascade::app

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "base/Csv.h"
 #include "base/InputError.h"
 #include "base/InputFile.h"
 #include "base/Text.h"
@@ -13,26 +14,12 @@ namespace {
 // The most bytes of a results file read back: a sweep of millions of points.
 constexpr uint64_t kMaxTableBytes = uint64_t{1} << 30;
 
-// The fields of one CSV line (RFC 4180 quoting, no line breaks inside fields).
+// The fields of one CSV line.
 std::vector<std::string> split_line(const std::string& file, int line, std::string_view text) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c != '"') fields.back() += c;
-      else if (i + 1 < text.size() && text[i + 1] == '"') fields.back() += '"', ++i;
-      else quoted = false;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else if (c != '\r') {
-      fields.back() += c;
-    }
-  }
-  if (quoted) throw base::InputError(file, {line, static_cast<int>(text.size()) + 1}, "a quoted field is not closed");
-  return fields;
+  base::CsvLine fields = base::split_csv_line(text);
+  if (fields.unclosed_quote)
+    throw base::InputError(file, {line, static_cast<int>(text.size()) + 1}, "a quoted field is not closed");
+  return std::move(fields.cells);
 }
 
 }  // namespace

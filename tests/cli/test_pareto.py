@@ -86,6 +86,18 @@ class Pareto(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("results.csv:10:9: error: a quoted field is not closed", r.stderr)
 
+    def test_bad_options(self):
+        stem = os.path.join(self.dir, "c")
+        for args, text in ((["pareto", self.table, "--minimize", "seconds,seconds"],
+                            "cascade: pareto: metric 'seconds' given twice\n"),
+                           (["chart", self.table, "--x", "array2d.rows", "--y", "seconds", "--plot", stem, "--fix", "x"],
+                            "cascade: chart: --fix takes AXIS=VALUE, not 'x'\n"),
+                           (["chart", self.table, "--x", "array2d.rows"],
+                            "cascade: chart: give the results file, --x, --y and --plot\n")):
+            with self.subTest(args=args):
+                r = run(*args)
+                self.assertEqual((r.returncode, r.stderr), (2, text))
+
     def test_chart_along_an_axis(self):
         spec = os.path.join(self.dir, "spec.pbtxt")
         with open(spec, "w") as f:

@@ -188,6 +188,16 @@ class Sweep(unittest.TestCase):
                 self.assertEqual(r.returncode, 2, r.stderr)
                 self.assertIn(text, r.stderr)
 
+    def test_bad_options(self):
+        spec = f'arch: "{FUSEMAX}"\nworkload: "{BERT}"\n'
+        out = os.path.join(self.dir, "r.csv")
+        for extra, text in ((["-j", "0"], "cascade: sweep: -j takes 1 to 1024 threads\n"),
+                            (["-j", "1025"], "cascade: sweep: -j takes 1 to 1024 threads\n"),
+                            (["--jsonl", out], "cascade: sweep: --jsonl and --output name the same file\n")):
+            with self.subTest(extra=extra):
+                r, _ = self.sweep(spec, *extra)
+                self.assertEqual((r.returncode, r.stderr), (2, text))
+
     def test_progress_lines_and_quiet(self):
         # Not a terminal: a plain line per period (0: after every batch) with done of total, rate,
         # time left, errors and dropped; then the summary. --quiet prints nothing.

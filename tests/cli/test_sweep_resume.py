@@ -43,6 +43,15 @@ class Resume(unittest.TestCase):
         return [CLI, "sweep", self.spec, "-o", os.path.join(self.dir, name + ".csv"), "--jsonl",
                 os.path.join(self.dir, name + ".jsonl"), "--root", SOURCE, "--quiet", *extra]
 
+    def interrupted(self, name, after_s):
+        """Starts a sweep, stops it with SIGINT after `after_s` seconds; it must exit 130."""
+        p = subprocess.Popen(self.command(name), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(after_s)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate()
+        self.assertEqual(p.returncode, 130, err)
+        return err
+
     def outputs(self, name):
         with open(os.path.join(self.dir, name + ".csv"), "rb") as f, \
                 open(os.path.join(self.dir, name + ".jsonl"), "rb") as g:
@@ -82,11 +91,7 @@ class Resume(unittest.TestCase):
 
     def test_ctrl_c_then_resume(self):
         expected, seconds = self.reference()
-        p = subprocess.Popen(self.command("stopped"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        time.sleep(seconds / 3)
-        p.send_signal(signal.SIGINT)
-        _, err = p.communicate()
-        self.assertEqual(p.returncode, 130, err)
+        err = self.interrupted("stopped", seconds / 3)
         self.assertIn("run the same command with --resume to go on", err)
         self.assertFalse(os.path.exists(os.path.join(self.dir, "stopped.csv")))
         # Without --resume the interrupted sweep's files are not overwritten.
@@ -103,23 +108,23 @@ class Resume(unittest.TestCase):
         self.assertEqual(self.outputs("stopped"), expected)
 
     def test_a_changed_spec_is_not_resumed(self):
-        p = subprocess.Popen(self.command("changed"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        time.sleep(0.5)
-        p.send_signal(signal.SIGINT)
-        p.communicate()
-        self.assertEqual(p.returncode, 130)
+        self.interrupted("changed", 0.5)
         with open(self.spec, "a") as f:
             f.write('metric: "cycles"\n')
         r = subprocess.run(self.command("changed", "--resume"), capture_output=True, text=True)
         self.assertEqual(r.returncode, 2)
         self.assertIn("the interrupted sweep had another spec, architectures or workloads", r.stderr)
 
+    def test_resumed_with_other_outputs_is_refused(self):
+        self.interrupted("outputs", 0.5)
+        r = subprocess.run([CLI, "sweep", self.spec, "-o", os.path.join(self.dir, "outputs.csv"), "--root", SOURCE,
+                            "--quiet", "--resume"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, os.path.join(self.dir, "outputs.csv.resume") + ": error: the interrupted sweep "
+                         "wrote JSON Lines: resume it with the same outputs\n")
+
     def test_damaged_checkpoints_are_refused(self):
-        p = subprocess.Popen(self.command("damaged"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        time.sleep(0.5)
-        p.send_signal(signal.SIGINT)
-        p.communicate()
-        self.assertEqual(p.returncode, 130)
+        self.interrupted("damaged", 0.5)
         checkpoint = os.path.join(self.dir, "damaged.csv.resume")
         with open(checkpoint) as f:
             good = f.read()

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "base/CheckedMath.h"
+#include "base/Csv.h"
 #include "base/InputError.h"
 #include "base/InputFile.h"
 #include "base/Text.h"
@@ -11,32 +12,6 @@
 
 namespace cascade::validation {
 namespace {
-
-// One CSV line into cells: quoted cells may hold commas ("9,824") and doubled quotes.
-std::vector<std::string> csv_cells(const std::string& line) {
-  std::vector<std::string> cells(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        cells.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cells.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      cells.emplace_back();
-    } else if (c != '\r') {
-      cells.back() += c;
-    }
-  }
-  return cells;
-}
 
 // A number as ncu prints it: thousands separators dropped. NaN if it is not one.
 double ncu_number(std::string s) {
@@ -73,7 +48,7 @@ ImportResult parse_ncu_csv(const std::string& text, const std::string& path) {
   while (std::getline(in, line)) {
     ++number;
     if (line.empty() || line[0] != '"') continue;  // ==PROF== and ==WARNING== chatter
-    auto cells = csv_cells(line);
+    auto cells = base::split_csv_line(line).cells;
     if (header.empty()) {
       header = cells;
       continue;
@@ -152,23 +127,18 @@ std::string trace_set_to_csv(const config::TraceSet& traces) {
   std::ostringstream out;
   out << "name,kind,dtype,grid,block,registers,static_smem,dynamic_smem,fp32_flops,dram_bytes,"
          "duration_s,min_s,max_s,runs,energy_j,avg_power_w,operator,input_shapes,source\n";
-  const auto quote = [](const std::string& s) {
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-  };
   for (const auto& r : traces.run()) {
     const auto& k = r.kernel();
     const uint64_t grid = static_cast<uint64_t>(std::max(1u, k.grid().x())) * std::max(1u, k.grid().y()) *
                           std::max(1u, k.grid().z());
     const uint64_t block = static_cast<uint64_t>(std::max(1u, k.block().x())) * std::max(1u, k.block().y()) *
                            std::max(1u, k.block().z());
-    out << quote(r.name()) << "," << r.kind() << "," << r.dtype() << "," << grid << "," << block << ","
+    out << base::csv_quoted(r.name()) << "," << r.kind() << "," << r.dtype() << "," << grid << "," << block << ","
         << k.registers_per_thread() << "," << k.static_smem_bytes() << "," << k.dynamic_smem_bytes()
         << "," << k.work().fp32_flops() << "," << k.work().dram_bytes() << "," << r.duration_s() << ","
         << r.min_s() << "," << r.max_s() << "," << r.runs() << "," << r.energy_j() << ","
-        << r.avg_power_w() << "," << quote(r.operator_name()) << "," << quote(r.input_shapes()) << ","
-        << quote(r.source()) << "\n";
+        << r.avg_power_w() << "," << base::csv_quoted(r.operator_name()) << ","
+        << base::csv_quoted(r.input_shapes()) << "," << base::csv_quoted(r.source()) << "\n";
   }
   return out.str();
 }
