@@ -163,7 +163,7 @@ einsum: "Y[m,d] = gelu(X[m,d])"
 TEST(CascadeMapping, DecoderLayersRunOnEveryGpuConfig) {
   // One kernel per operator of each layer file (GPT-2: 10, Llama: 16, BERT: 9) on every part.
   const std::pair<const char*, size_t> layers[] = {{"gpt2_small_layer", 10}, {"llama2_7b_layer", 16}, {"bert_base_layer", 9}};
-  for (const char* config : {"h100_sxm", "h100_sxm.calibrated", "h200", "a100_sxm", "rtx4090"}) {
+  for (const char* config : {"h100_sxm", "h100_sxm.calibrated", "h200", "a100_sxm", "rtx4090", "rtx3090"}) {
     const GpuCascadeModel model(gpu_config(config));
     for (const auto& [layer, kernels] : layers) {
       const auto cascade = workloads::load_workload_file(source_path(std::string("workloads/library/transformers/") + layer + ".pbtxt"));

@@ -27,7 +27,8 @@ TEST(GpuArchConfig, ComputeCapabilityTableHasTheSupportedSix) {
 
 TEST(GpuArchConfig, ShippedConfigsUseTheirComputeCapabilityRow) {
   const std::pair<const char*, const char*> expected[] = {
-      {"h100_sxm", "9.0"}, {"h200", "9.0"}, {"a100_sxm", "8.0"}, {"rtx4090", "8.9"}};
+      {"h100_sxm", "9.0"}, {"h200", "9.0"}, {"a100_sxm", "8.0"}, {"rtx4090", "8.9"},
+      {"rtx3090", "8.6"}};
   for (const auto& [name, cc] : expected) {
     SCOPED_TRACE(name);
     const GpuArchConfig config = gpu_config(name);
@@ -53,6 +54,24 @@ TEST(GpuArchConfig, H100Numbers) {
   // 132 SMs x 128 FP32 lanes x 1.98 GHz.
   EXPECT_NEAR(h100.peak().fp32_fma_per_second(), 132 * 128 * 1.98e9, 1e10);
   EXPECT_EQ(config.label(), "h100_sxm (cc 9.0)");
+}
+
+TEST(GpuArchConfig, Rtx3090Numbers) {
+  // The datasheet values (NVIDIA Ampere GA102 whitepaper v2.0, appendix A, GeForce RTX 3090).
+  const GpuArchConfig config = gpu_config("rtx3090");  // kept alive: proto() refers into it
+  const config::GpuArch& rtx3090 = config.proto();
+  EXPECT_EQ(rtx3090.sm_count(), 82u);                                         // 82 SMs
+  EXPECT_DOUBLE_EQ(rtx3090.memory().dram_bandwidth_bytes_per_second(), 936e9);  // 936 GB/s
+  EXPECT_DOUBLE_EQ(rtx3090.clocks().memory_data_rate_mtps() * 1e6 * 384 / 8, 936e9);  // 19.5 Gbps x 384 bits
+  EXPECT_EQ(rtx3090.memory().l2_bytes(), 6144u * 1024);                       // 6144 KB L2
+  EXPECT_DOUBLE_EQ(rtx3090.power().tdp_watts(), 350);                          // 350 W
+  // cc 8.6's SM limits (CUDA programming guide): 1536 threads, 16 blocks, 100 KB shared memory per
+  // SM, 99 KB per block with opt-in.
+  EXPECT_EQ(rtx3090.limits().max_threads_per_sm(), 1536u);
+  EXPECT_EQ(rtx3090.limits().max_blocks_per_sm(), 16u);
+  EXPECT_EQ(rtx3090.limits().shared_memory_per_sm_bytes(), 100u * 1024);
+  EXPECT_EQ(rtx3090.limits().shared_memory_per_block_optin_bytes(), 99u * 1024);
+  EXPECT_EQ(config.label(), "rtx3090 (cc 8.6)");
 }
 
 TEST(GpuArchConfig, UnknownComputeCapability) {
