@@ -75,6 +75,7 @@ class Workload {
       d["type"] = t.type();
       d["elements"] = t.elements();
       d["bytes"] = t.bytes();
+      d["touched_bytes"] = t.touched_bytes();
       l.append(d);
     }
     return l;

@@ -64,6 +64,10 @@ std::string format_workload_text(const config::WorkloadReport& r) {
         << std::setw(18) << ranks << std::setw(6) << t.type() << std::right << std::setw(18)
         << t.elements() << std::setw(20) << t.bytes() << "\n";
   }
+  for (const auto& t : r.tensor())
+    if (t.touched_bytes() < t.bytes())
+      out << "  " << t.name() << " is read through gathers: its lookups touch at most " << t.touched_bytes()
+          << " of its " << t.bytes() << " B\n";
   out << "\nminimum data volume: inputs " << r.input_bytes() << " B + outputs " << r.output_bytes()
       << " B = " << r.input_bytes() + r.output_bytes() << " B; intermediates "
       << r.intermediate_bytes() << " B if all were kept\n";

@@ -208,7 +208,9 @@ std::vector<MappedKernel> map_cascade_to_gpu(const GpuModel& model, const Cascad
           break;
         }
         case workloads::OperatorKind::Normalization: k.kernel = normalization_kernel(c, *op, sizes); break;
-        case workloads::OperatorKind::Elementwise: k.kernel = elementwise_group(c, op->einsums, sizes, op->name); break;
+        case workloads::OperatorKind::Elementwise:
+        // An encoding runs as one fused kernel over its Einsums, as tcnn's grid encodings do.
+        case workloads::OperatorKind::Encoding: k.kernel = elementwise_group(c, op->einsums, sizes, op->name); break;
       }
     } catch (const base::InputError& error) {
       if (error.file() == c.file && error.pos().line > 0) throw;

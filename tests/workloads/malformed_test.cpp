@@ -59,7 +59,7 @@ const Case kCases[] = {
      "bad.pbtxt:6:27: error: expected ')' closing exp(, found end of expression"},
     {"UnknownFunction", kHeader + "einsum: \"B[p] = sinh(A[m,p])\"\n",
      "bad.pbtxt:6:17: error: unknown function 'sinh' (known: exp, log, sqrt, relu, gelu, tanh, "
-     "abs, max, min)"},
+     "abs, floor, frac, max, min, mod)"},
     {"UndeclaredTensor", kHeader + "einsum: \"B[p] = C[m,p]\"\n",
      "bad.pbtxt:6:17: error: undeclared tensor 'C'"},
     {"UndeclaredRankInIndex", kHeader + "einsum: \"B[p] = A[q,p]\"\n",
@@ -137,7 +137,7 @@ const Case kCases[] = {
                "operator { name: \"p\" kind: ELEMENTWISE einsum: \"B\" }\n",
      "bad.pbtxt:8:40: error: operator 'p': the Einsum writing 'B' is already in an operator"},
     {"OperatorWithoutKind", kHeader + "einsum: \"B[p] = A[m,p]\"\noperator { name: \"o\" einsum: \"B\" }\n",
-     "bad.pbtxt:7:1: error: operator 'o': missing field 'kind' (one of LINEAR, ATTENTION, NORMALIZATION, ELEMENTWISE)"},
+     "bad.pbtxt:7:1: error: operator 'o': missing field 'kind' (one of LINEAR, ATTENTION, NORMALIZATION, ELEMENTWISE, ENCODING)"},
     {"OperatorTwice",
      kHeader + "einsum: \"B[p] = A[m,p]\"\noperator { name: \"o\" kind: LINEAR einsum: \"B\" }\n"
                "operator { name: \"o\" kind: LINEAR }\n",

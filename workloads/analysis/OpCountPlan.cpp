@@ -22,8 +22,9 @@ std::string kind_of(const Expr& e) {
       return e.op == '+' ? "add" : e.op == '-' ? "sub" : e.op == '*' ? "mul" : "div";
     case Expr::Kind::Call:
       return e.function;
-    case Expr::Kind::Number:
     case Expr::Kind::Access:
+      return e.access.gathered_position() >= 0 ? "gather" : "";
+    case Expr::Kind::Number:
       break;
   }
   return {};
@@ -34,8 +35,8 @@ std::string kind_of(const Expr& e) {
 void OpCountPlan::compile(const Expr& node, std::vector<std::pair<std::string, std::vector<size_t>>>& adds,
                           RankSlots& slots) {
   for (const auto& a : node.args) compile(*a, adds, slots);
-  if (node.kind == Expr::Kind::Number || node.kind == Expr::Kind::Access) return;
-  adds.emplace_back(kind_of(node), slots_of(node.variables(), slots));
+  const std::string kind = kind_of(node);
+  if (!kind.empty()) adds.emplace_back(kind, slots_of(node.variables(), slots));
 }
 
 OpCountPlan::OpCountPlan(const Einsum& e, const Cascade& c, RankSlots& slots)

@@ -9,8 +9,9 @@
 namespace cascade::workloads {
 namespace {
 
-constexpr std::array<const char*, 15> kOrder = {"mac", "add",  "sub",  "mul",  "div",  "max", "min",
-                                                "exp", "log",  "sqrt", "relu", "gelu", "tanh", "abs", "neg"};
+constexpr std::array<const char*, 20> kOrder = {"mac",  "add",  "sub",  "mul",  "div",   "max",  "min",
+                                                "xor",  "mod",  "exp",  "log",  "sqrt",  "relu", "gelu",
+                                                "tanh", "abs",  "floor", "frac", "neg",  "gather"};
 
 size_t rank_in_order(const std::string& kind) {
   for (size_t i = 0; i < kOrder.size(); ++i)
@@ -70,8 +71,12 @@ void count_node(const Expr& e, const Einsum& einsum, const Cascade& c, const Ran
   std::string kind;
   switch (e.kind) {
     case Expr::Kind::Number:
-    case Expr::Kind::Access:
       return;
+    case Expr::Kind::Access:
+      // A lookup: one indexed read per element the access reads.
+      if (e.access.gathered_position() < 0) return;
+      kind = "gather";
+      break;
     case Expr::Kind::Negate:
       kind = "neg";
       break;

@@ -36,7 +36,8 @@ uint64_t iteration_points(const Einsum& e, const Cascade& c, const RankSizes& si
 //  - a sum reduction of a product is one multiply-accumulate ("mac") per iteration point;
 //  - any other reduction is one add/max/min per iteration point;
 //  - every other operator or function counts once per point of the index variables below it (a
-//    sub-expression that does not vary with a rank is not recomputed along it).
+//    sub-expression that does not vary with a rank is not recomputed along it);
+//  - a gathered read (G[l, H[n,l,c], f]) counts one "gather" per point of its variables.
 OpCounts count_ops(const Einsum& e, const Cascade& c, const RankSizes& sizes);
 
 }  // namespace cascade::workloads

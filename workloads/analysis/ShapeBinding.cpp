@@ -1,6 +1,10 @@
 #include "workloads/analysis/ShapeBinding.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <optional>
+
 
 namespace cascade::workloads {
 namespace {
@@ -33,6 +37,7 @@ void check_access(const Cascade& c, const Access& a, const RankSizes& sizes) {
                            std::to_string(sizes.of_variable(idx.var)) + " but addresses rank " + t->ranks[k] +
                            " = " + std::to_string(sizes.of(t->ranks[k])) + " of tensor '" + t->name +
                            "' (ranks declared equal must keep equal sizes)");
+    if (idx.form == IndexExpr::Form::Gathered) check_access(c, *idx.gather, sizes);
     if (idx.form != IndexExpr::Form::Constant) continue;
     const uint64_t value = idx.const_rank.empty() ? static_cast<uint64_t>(idx.const_value)
                                                   : sizes.of(idx.const_rank);
@@ -58,14 +63,77 @@ void check_constant_indices(const Cascade& c, const RankSizes& sizes) {
   }
 }
 
+void check_extents(const Cascade& c, const RankSizes& sizes) {
+  for (const auto& t : c.tensors)
+    if (t.extent) extent_sizes(c, t, sizes);
+}
+
+// next_multiple(res^dims, 8) for a level of resolution `res`, or nothing past 2^62.
+std::optional<uint64_t> grid_level_entries(uint64_t res, uint32_t dims) {
+  uint64_t n = 1;
+  for (uint32_t d = 0; d < dims; ++d)
+    if (__builtin_mul_overflow(n, res, &n) || n > kMaxRankSize) return std::nullopt;
+  return (n + 7) / 8 * 8;
+}
+
 }  // namespace
 
-double tensor_elements(const Cascade& c, const std::string& tensor, const RankSizes& sizes) {
-  const Tensor* t = c.find_tensor(tensor);
-  double n = 1;
-  for (size_t k = 0; k < t->ranks.size(); ++k)
-    n *= static_cast<double>(sizes.of(t->ranks[k]) + (c.is_recurrent_position(tensor, k) ? 1 : 0));
+std::vector<uint64_t> extent_sizes(const Cascade& c, const Tensor& t, const RankSizes& sizes) {
+  const TensorExtent& x = *t.extent;
+  const uint64_t levels = sizes.of(x.along), cap = sizes.of(x.rank);
+  const std::string what = "tensor '" + t.name + "': extent of " + x.rank + " along " + x.along;
+  if (!x.grid) {
+    if (x.sizes.size() != levels)
+      fail(c, x.pos, what + " lists " + std::to_string(x.sizes.size()) + " sizes but " + x.along + " = " +
+                         std::to_string(levels));
+    for (uint64_t n : x.sizes)
+      if (n > cap)
+        fail(c, x.pos, what + ": size " + std::to_string(n) + " exceeds " + x.rank + " = " + std::to_string(cap));
+    return x.sizes;
+  }
+  const MultiResolutionGrid& g = *x.grid;
+  if (levels > 64) fail(c, x.pos, what + ": a multi-resolution grid has at most 64 levels, " + x.along + " = " +
+                                      std::to_string(levels));
+  std::vector<uint64_t> out;
+  for (uint64_t l = 0; l < levels; ++l) {
+    // tcnn grid.h: grid_scale = exp2(l * log2(b)) * N_min - 1, resolution = ceil(scale) + 1.
+    const double scale = std::exp2(static_cast<double>(l) * std::log2(g.per_level_scale)) *
+                             static_cast<double>(g.base_resolution) - 1.0;
+    const double res = std::ceil(scale) + 1.0;
+    const auto entries = res < 0x1p62 ? grid_level_entries(static_cast<uint64_t>(res), g.dims) : std::nullopt;
+    if (g.hashed) {
+      out.push_back(entries ? std::min(*entries, cap) : cap);
+      continue;
+    }
+    if (!entries || *entries > cap)
+      fail(c, x.pos, what + ": dense level " + std::to_string(l) + " (resolution " +
+                         (res < 0x1p62 ? std::to_string(static_cast<uint64_t>(res)) : std::string("over 2^62")) + ") has " + (entries ? std::to_string(*entries) : "over 2^62") + " entries, more than " +
+                         x.rank + " = " + std::to_string(cap) + " (enlarge " + x.rank + " or hash the grid)");
+    out.push_back(*entries);
+  }
+  return out;
+}
+
+uint64_t tensor_element_count(const Cascade& c, const Tensor& t, const RankSizes& sizes) {
+  uint64_t n = 1;
+  const std::vector<uint64_t> ragged = t.extent ? extent_sizes(c, t, sizes) : std::vector<uint64_t>{};
+  for (size_t k = 0; k < t.ranks.size(); ++k) {
+    const std::string& r = t.ranks[k];
+    if (t.extent && r == t.extent->rank) continue;
+    uint64_t extent = sizes.of(r) + (c.is_recurrent_position(t.name, k) ? 1 : 0);
+    if (t.extent && r == t.extent->along) {
+      extent = 0;
+      for (uint64_t s : ragged)
+        if (__builtin_add_overflow(extent, s, &extent))
+          fail(c, t.pos, "the size of tensor " + t.name + " overflows 64 bits at these rank sizes");
+    }
+    n = checked_mul(n, extent, c, "the size of tensor", t.name);
+  }
   return n;
+}
+
+double tensor_elements(const Cascade& c, const std::string& tensor, const RankSizes& sizes) {
+  return static_cast<double>(tensor_element_count(c, *c.find_tensor(tensor), sizes));
 }
 
 uint64_t checked_mul(uint64_t a, uint64_t b, const Cascade& cascade, const char* what,
@@ -148,6 +216,7 @@ RankSizes bind_shapes(const Cascade& c, const std::map<std::string, uint64_t>& o
     }
   }
   check_constant_indices(c, sizes);
+  check_extents(c, sizes);
   return sizes;
 }
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "workloads/ir/Cascade.h"
 
@@ -34,9 +35,17 @@ RankSizes bind_shapes(const Cascade& cascade, const std::map<std::string, uint64
 // above kMaxRankSize, or a rank given twice.
 void parse_size_override(const std::string& text, std::map<std::string, uint64_t>& overrides);
 
-// The values `tensor` holds at these sizes, as a double (no wrap): the product of its ranks' sizes, a
-// recurrent rank holding one more (its initial value).
+// The values `tensor` holds at these sizes: the product of its ranks' sizes, a recurrent rank
+// holding one more (its initial value), a ragged rank the sum of its extents along its `along`
+// rank. Throws base::InputError past 2^64 (tensor_elements: as a double).
+uint64_t tensor_element_count(const Cascade& cascade, const Tensor& tensor, const RankSizes& sizes);
 double tensor_elements(const Cascade& cascade, const std::string& tensor, const RankSizes& sizes);
+
+// The extents of a ragged tensor's rank, one per position of its `along` rank: the listed sizes,
+// or a multi-resolution grid's level sizes (hashed levels capped at the rank's size). Throws
+// base::InputError if the list does not match the along rank's size, a size exceeds the rank's,
+// a dense level does not fit the rank, or a grid has over 64 levels.
+std::vector<uint64_t> extent_sizes(const Cascade& cascade, const Tensor& tensor, const RankSizes& sizes);
 
 // a * b, or a base::InputError ("<what> <name> overflows 64 bits ...") if it does not fit 64 bits.
 uint64_t checked_mul(uint64_t a, uint64_t b, const Cascade& cascade, const char* what,

@@ -2,6 +2,7 @@
 
 #include "base/CheckedMath.h"
 #include "workloads/analysis/DependenceGraph.h"
+#include "workloads/analysis/GatherVolume.h"
 #include "workloads/analysis/OpCounts.h"
 #include "workloads/analysis/PassAnalysis.h"
 #include "workloads/analysis/ShapeBinding.h"
@@ -59,18 +60,14 @@ config::WorkloadReport analyze_workload(const Cascade& c,
                              : graph.read_by_others(static_cast<size_t>(w)) ? "intermediate"
                                                                             : "output";
     tr->set_role(role);
-    uint64_t elements = 1;
-    for (size_t k = 0; k < t.ranks.size(); ++k) {
-      tr->add_ranks(t.ranks[k]);
-      // A recurrent rank holds its initial value too: M1 steps need M1 + 1 positions.
-      const uint64_t extent = sizes.of(t.ranks[k]) + (c.is_recurrent_position(t.name, k) ? 1 : 0);
-      elements = checked_mul(elements, extent, c, "the size of tensor", t.name);
-    }
+    for (const auto& r : t.ranks) tr->add_ranks(r);
+    const uint64_t elements = tensor_element_count(c, t, sizes);
     tr->set_type(to_string(t.type));
     tr->set_elements(elements);
-    const uint64_t bytes = checked_mul(elements, static_cast<uint64_t>(element_bytes(t.type)), c,
-                                       "the size of tensor", t.name);
-    tr->set_bytes(bytes);
+    const auto width = static_cast<uint64_t>(element_bytes(t.type));
+    tr->set_bytes(checked_mul(elements, width, c, "the size of tensor", t.name));
+    const uint64_t bytes = checked_mul(touched_elements(c, t, sizes), width, c, "the size of tensor", t.name);
+    tr->set_touched_bytes(bytes);
     uint64_t& sum = role == "input" ? in_bytes : role == "output" ? out_bytes : mid_bytes;
     const auto added = base::checked_add(sum, bytes);
     if (!added) throw base::InputError(c.file, {}, "the bytes of the " + role + " tensors overflow 64 bits at these rank sizes");

@@ -13,6 +13,10 @@ bool same_name(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+bool is_integer(ElementType type) {
+  return type == ElementType::INT8 || type == ElementType::INT16 || type == ElementType::INT32;
+}
+
 int element_bytes(ElementType type) {
   switch (type) {
     case ElementType::FP8:
@@ -99,6 +103,7 @@ std::string to_string(OperatorKind kind) {
     case OperatorKind::Attention: return "ATTENTION";
     case OperatorKind::Normalization: return "NORMALIZATION";
     case OperatorKind::Elementwise: return "ELEMENTWISE";
+    case OperatorKind::Encoding: return "ENCODING";
   }
   return "";
 }

@@ -35,20 +35,50 @@ struct Partition {
   }
 };
 
+// The levels of a multi-resolution grid (tiny-cuda-nn's grid encodings, Mueller et al. 2022):
+// level l has resolution res_l = ceil(base_resolution * per_level_scale^l - 1) + 1 and
+// next_multiple(res_l^dims, 8) entries; a hashed level holds at most the table rank's size.
+struct MultiResolutionGrid {
+  uint32_t dims = 3;
+  uint64_t base_resolution = 16;
+  double per_level_scale = 2.0;
+  bool hashed = true;
+  bool operator==(const MultiResolutionGrid& o) const {
+    return dims == o.dims && base_resolution == o.base_resolution && per_level_scale == o.per_level_scale &&
+           hashed == o.hashed;
+  }
+};
+
+// A rank whose extent depends on the position along another of the tensor's ranks (a ragged
+// tensor): rank `rank` holds sizes[i] positions at position i of rank `along` (the table of level i
+// of a multi-resolution grid), given as a list or by a grid's levels.
+struct TensorExtent {
+  std::string rank;
+  std::string along;
+  std::vector<uint64_t> sizes;             // one per position of `along`, each at most rank's size
+  std::optional<MultiResolutionGrid> grid;  // or the sizes from a grid's levels
+  base::SourcePos pos;
+  bool operator==(const TensorExtent& o) const {
+    return rank == o.rank && along == o.along && sizes == o.sizes && grid == o.grid;
+  }
+};
+
 struct Tensor {
   std::string name;
   std::vector<std::string> ranks;
   ElementType type = ElementType::FP32;
   std::optional<double> initial;  // value at position 0 of a recurrent rank
   std::string initial_text;       // as written
+  std::optional<TensorExtent> extent;
   base::SourcePos pos;
   bool operator==(const Tensor& o) const {
-    return name == o.name && ranks == o.ranks && type == o.type && initial == o.initial;
+    return name == o.name && ranks == o.ranks && type == o.type && initial == o.initial && extent == o.extent;
   }
 };
+bool is_integer(ElementType type);
 
 // How a framework groups Einsums into one operation (configs/workload.proto OperatorKind).
-enum class OperatorKind { Linear, Attention, Normalization, Elementwise };
+enum class OperatorKind { Linear, Attention, Normalization, Elementwise, Encoding };
 std::string to_string(OperatorKind kind);
 
 struct Operator {

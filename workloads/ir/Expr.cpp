@@ -14,6 +14,10 @@ std::vector<std::string> IndexExpr::variables() const {
       return {var, inner_var};
     case Form::Constant:
       return {};
+    case Form::Gathered: {
+      const std::set<std::string> v = gather->variables();
+      return {v.begin(), v.end()};
+    }
   }
   return {};
 }
@@ -28,13 +32,16 @@ std::string IndexExpr::to_string() const {
       return var + "*" + scale_rank + "+" + inner_var;
     case Form::Constant:
       return const_rank.empty() ? std::to_string(const_value) : const_rank;
+    case Form::Gathered:
+      return gather->to_string();
   }
   return {};
 }
 
 bool IndexExpr::operator==(const IndexExpr& o) const {
   return form == o.form && var == o.var && offset == o.offset && scale_rank == o.scale_rank &&
-         inner_var == o.inner_var && const_rank == o.const_rank && const_value == o.const_value;
+         inner_var == o.inner_var && const_rank == o.const_rank && const_value == o.const_value &&
+         (gather == o.gather || (gather && o.gather && *gather == *o.gather));
 }
 
 std::string Access::to_string() const {
@@ -106,7 +113,11 @@ ExprPtr Expr::seal(std::shared_ptr<Expr> node) {
 }
 
 void Expr::collect_accesses(std::vector<const struct Access*>& out) const {
-  if (kind == Kind::Access) out.push_back(&access);
+  if (kind == Kind::Access) {
+    out.push_back(&access);
+    if (const int g = access.gathered_position(); g >= 0)
+      out.push_back(access.indices[static_cast<size_t>(g)].gather.get());
+  }
   for (const auto& a : args) a->collect_accesses(out);
 }
 
@@ -128,6 +139,8 @@ std::string to_string(ReduceOp op) {
       return "max";
     case ReduceOp::Min:
       return "min";
+    case ReduceOp::Xor:
+      return "xor";
   }
   return {};
 }
@@ -181,16 +194,16 @@ bool Einsum::is_recurrent_along(const std::set<std::string>& ranks) const {
 
 bool is_unary_function(const std::string& name) {
   return name == "exp" || name == "log" || name == "sqrt" || name == "relu" || name == "gelu" ||
-         name == "tanh" ||
-         name == "abs";
+         name == "tanh" || name == "abs" || name == "floor" || name == "frac";
 }
 
-bool is_binary_function(const std::string& name) { return name == "max" || name == "min"; }
+bool is_binary_function(const std::string& name) { return name == "max" || name == "min" || name == "mod"; }
 
 std::optional<ReduceOp> reduce_op_from_name(const std::string& name) {
   if (name == "sum") return ReduceOp::Sum;
   if (name == "max") return ReduceOp::Max;
   if (name == "min") return ReduceOp::Min;
+  if (name == "xor") return ReduceOp::Xor;
   return std::nullopt;
 }
 
@@ -219,6 +232,12 @@ std::string variable_of_rank(const std::string& rank) {
   std::string v = rank;
   for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return v;
+}
+
+int Access::gathered_position() const {
+  for (size_t k = 0; k < indices.size(); ++k)
+    if (indices[k].form == IndexExpr::Form::Gathered) return static_cast<int>(k);
+  return -1;
 }
 
 std::set<std::string> Access::variables() const {

@@ -17,8 +17,11 @@ namespace cascade::workloads {
 //   Flattened  m1*M0+m0     a partitioned rank M = M1 x M0 addressed by its two parts
 //   Constant   0 or M1      a fixed position: a literal or the size of a rank (the final value of a
 //                           recurrence)
+//   Gathered   H[n,c]       a position read from an integer tensor (a table lookup through a hash:
+//                           G[l, H[n,l,c], f]); its variables are those of the index tensor's access
+struct Access;
 struct IndexExpr {
-  enum class Form { Variable, Shifted, Flattened, Constant };
+  enum class Form { Variable, Shifted, Flattened, Constant, Gathered };
   Form form = Form::Variable;
   std::string var;         // Variable, Shifted: the variable; Flattened: the outer variable
   int64_t offset = 0;      // Shifted: the step
@@ -26,6 +29,7 @@ struct IndexExpr {
   std::string inner_var;   // Flattened: the inner variable (m0)
   std::string const_rank;  // Constant: a rank whose size is the position, or empty
   int64_t const_value = 0; // Constant: the literal position when const_rank is empty
+  std::shared_ptr<const Access> gather;  // Gathered: the index tensor's access (no gather inside)
   base::SourcePos pos;
 
   std::vector<std::string> variables() const;
@@ -41,6 +45,8 @@ struct Access {
   std::string to_string() const;
   // Every index variable of its indices.
   std::set<std::string> variables() const;
+  // The position of its gathered index, or -1 (an access has at most one).
+  int gathered_position() const;
   bool operator==(const Access& o) const;
 };
 
@@ -67,11 +73,13 @@ struct Expr {
   // Fills `vars` and `depth` from the children (already sealed) and the access: every node is
   // sealed once, when built, so analyses read them instead of recomputing them.
   static ExprPtr seal(std::shared_ptr<Expr> node);
+  // Every tensor read below this node, the index tensors of gathers included (after the access
+  // that gathers through them).
   void collect_accesses(std::vector<const struct Access*>& out) const;
   bool equals(const Expr& o) const;
 };
 
-enum class ReduceOp { Sum, Max, Min };
+enum class ReduceOp { Sum, Max, Min, Xor };
 std::string to_string(ReduceOp op);
 
 // How the Einsum combines iteration points that map to the same output element.

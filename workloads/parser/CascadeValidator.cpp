@@ -97,6 +97,12 @@ class Validator {
         if (!has_rank(r)) fail(t.pos, "tensor '" + t.name + "' has undeclared rank '" + r + "'");
         if (!seen.insert(r).second) fail(t.pos, "tensor '" + t.name + "' lists rank '" + r + "' twice");
       }
+      if (const auto& x = t.extent) {
+        for (const std::string* r : {&x->rank, &x->along})
+          if (!seen.count(*r))
+            fail(x->pos, "tensor '" + t.name + "': extent names rank '" + *r + "', which the tensor does not have");
+        if (x->rank == x->along) fail(x->pos, "tensor '" + t.name + "': an extent's rank and along must differ");
+      }
     }
   }
 
@@ -167,6 +173,16 @@ class Validator {
         if (!idx.const_rank.empty() && !has_rank(idx.const_rank))
           fail(idx.pos, "index '" + idx.const_rank + "' names undeclared rank '" + idx.const_rank + "'");
         break;
+      case IndexExpr::Form::Gathered: {
+        // The positions are the index tensor's values: it holds integers (a hash, a grid index).
+        const Tensor& g = tensor_of(*idx.gather);
+        if (!is_integer(g.type))
+          fail(idx.pos, "gather index '" + idx.to_string() + "' reads tensor '" + g.name + "' of type " +
+                            to_string(g.type) + ": an index tensor holds integers (INT8, INT16 or INT32)");
+        if (a.gathered_position() != static_cast<int>(i))
+          fail(idx.pos, "tensor '" + t.name + "' is gathered at two ranks: an access gathers at most one");
+        break;
+      }
     }
   }
 

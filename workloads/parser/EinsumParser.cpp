@@ -138,7 +138,9 @@ class Parser {
     return r;
   }
 
-  Access parse_access(bool output) {
+  // `in_gather`: the access is a gather's index tensor, whose indices may not gather again (so
+  // the nesting, and every analysis's recursion over it, stops at one level).
+  Access parse_access(bool output, bool in_gather = false) {
     const Token& name = next();
     if (name.kind != Token::Kind::Identifier)
       fail(name, std::string("expected ") + (output ? "the output tensor" : "a tensor") +
@@ -149,7 +151,7 @@ class Parser {
     if (!at_punct("[")) return a;
     next();
     while (true) {
-      a.indices.push_back(parse_index(output));
+      a.indices.push_back(parse_index(output, in_gather));
       if (at_punct(",")) {
         next();
         continue;
@@ -165,7 +167,17 @@ class Parser {
     const Token* scale = nullptr;  // identifier after '*'
   };
 
-  IndexExpr parse_index(bool output) {
+  IndexExpr parse_index(bool output, bool in_gather) {
+    if (peek().kind == Token::Kind::Identifier && at_punct("[", 1)) {
+      const Token& t = peek();
+      if (output) fail(t, "an output index must be a variable (m) or a recurrence step (m+1), not a gather");
+      if (in_gather) fail(t, "a gather's index tensor may not itself be indexed by a gather");
+      IndexExpr idx;
+      idx.form = IndexExpr::Form::Gathered;
+      idx.pos = at(t.offset);
+      idx.gather = std::make_shared<const Access>(parse_access(/*output=*/false, /*in_gather=*/true));
+      return idx;
+    }
     std::vector<IndexTerm> terms;
     std::vector<int> signs;  // signs[i] joins terms[i] and terms[i + 1]
     const int first_offset = peek().offset;
@@ -173,7 +185,7 @@ class Parser {
       IndexTerm term;
       const Token& t = next();
       if (t.kind != Token::Kind::Identifier && t.kind != Token::Kind::Number)
-        fail(t, "expected an index (e.g. m, m+1, m1*M0+m0, 0 or M1), found " + t.describe());
+        fail(t, "expected an index (e.g. m, m+1, m1*M0+m0, 0, M1 or a gather H[n,c]), found " + t.describe());
       term.name = &t;
       if (at_punct("*")) {
         next();
@@ -240,8 +252,8 @@ class Parser {
   [[noreturn]] void unsupported_index(int offset, bool output) const {
     throw base::InputError(file_, at(offset),
                         output ? "an output index must be a variable (m) or a recurrence step (m+1)"
-                               : "unsupported index: expected m, m+1, m1*M0+m0, a number or a "
-                                 "rank name");
+                               : "unsupported index: expected m, m+1, m1*M0+m0, a number, a "
+                                 "rank name or a gather H[n,c]");
   }
 
   int64_t parse_integer(const Token& t) const {
@@ -376,7 +388,7 @@ class Parser {
       const bool unary = is_unary_function(t.text), binary_fn = is_binary_function(t.text);
       if (!unary && !binary_fn)
         fail(t, "unknown function '" + t.text +
-                    "' (known: exp, log, sqrt, relu, gelu, tanh, abs, max, min)");
+                    "' (known: exp, log, sqrt, relu, gelu, tanh, abs, floor, frac, max, min, mod)");
       e->args.push_back(parse_expr());
       if (binary_fn) {
         expect(",", "',' between the two arguments of " + t.text);

@@ -91,6 +91,7 @@ class Converter {
                                       source_.locate({{"tensor", i}, {"initial"}}),
                                       "tensor '" + t.name() + "': initial value");
       }
+      if (t.has_extent()) tensor.extent = convert_extent(t, i);
       c.tensors.push_back(tensor);
     }
     for (int i = 0; i < w.einsum_size(); ++i) {
@@ -122,6 +123,41 @@ class Converter {
     }
   }
 
+  TensorExtent convert_extent(const config::Tensor& t, int i) const {
+    const auto& x = t.extent();
+    TensorExtent e;
+    e.pos = source_.locate({{"tensor", i}, {"extent"}});
+    const std::string what = "tensor '" + t.name() + "': extent";
+    if (x.rank().empty() || x.along().empty())
+      throw base::InputError(file_, e.pos, what + ": missing field '" + (x.rank().empty() ? "rank" : "along") + "'");
+    e.rank = x.rank();
+    e.along = x.along();
+    if (x.has_grid() == (x.sizes_size() > 0))
+      throw base::InputError(file_, e.pos, what + ": give either 'sizes' (one per position of " + x.along() +
+                                               ") or 'grid', not " + (x.has_grid() ? "both" : "neither"));
+    if (x.sizes_size() > kMaxExtentSizes)
+      throw base::InputError(file_, source_.locate({{"tensor", i}, {"extent"}, {"sizes", kMaxExtentSizes}}),
+                             what + ": more than " + std::to_string(kMaxExtentSizes) + " sizes");
+    for (int k = 0; k < x.sizes_size(); ++k) {
+      if (x.sizes(k) == 0 || x.sizes(k) > kMaxRankSize)
+        throw base::InputError(file_, source_.locate({{"tensor", i}, {"extent"}, {"sizes", k}}),
+                               what + ": a size must be between 1 and 2^62, found " + std::to_string(x.sizes(k)));
+      e.sizes.push_back(x.sizes(k));
+    }
+    if (!x.has_grid()) return e;
+    const auto& g = x.grid();
+    const auto at = [&](const char* field) { return source_.locate({{"tensor", i}, {"extent"}, {"grid"}, {field}}); };
+    if (g.dims() < 1 || g.dims() > 8)
+      throw base::InputError(file_, at("dims"), what + ": grid dims must be 1 to 8, found " + std::to_string(g.dims()));
+    if (g.base_resolution() < 1 || g.base_resolution() > (uint64_t{1} << 20))
+      throw base::InputError(file_, at("base_resolution"),
+                             what + ": grid base_resolution must be 1 to 2^20, found " + std::to_string(g.base_resolution()));
+    if (!(g.per_level_scale() >= 1.0 && g.per_level_scale() <= 64.0))
+      throw base::InputError(file_, at("per_level_scale"), what + ": grid per_level_scale must be 1 to 64");
+    e.grid = MultiResolutionGrid{g.dims(), g.base_resolution(), g.per_level_scale(), g.hashed()};
+    return e;
+  }
+
   // An operator's Einsums by the tensors they write, each once, in any operator at most once.
   Operator convert_operator(const config::Workload& w, const Cascade& c, int i) const {
     const auto& o = w.operator_(i);
@@ -140,12 +176,13 @@ class Converter {
       case config::ATTENTION: op.kind = OperatorKind::Attention; break;
       case config::NORMALIZATION: op.kind = OperatorKind::Normalization; break;
       case config::ELEMENTWISE: op.kind = OperatorKind::Elementwise; break;
+      case config::ENCODING: op.kind = OperatorKind::Encoding; break;
       default:
         throw base::InputError(file_, op.pos, "operator '" + o.name() + "': " +
                                                   (o.kind() == config::OPERATOR_KIND_UNSPECIFIED
                                                        ? std::string("missing field 'kind'")
                                                        : "unknown kind " + std::to_string(static_cast<int>(o.kind()))) +
-                                                  " (one of LINEAR, ATTENTION, NORMALIZATION, ELEMENTWISE)");
+                                                  " (one of LINEAR, ATTENTION, NORMALIZATION, ELEMENTWISE, ENCODING)");
     }
     op.name = o.name();
     if (o.einsum_size() == 0) throw base::InputError(file_, op.pos, "operator '" + o.name() + "': no 'einsum'");

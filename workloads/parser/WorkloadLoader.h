@@ -10,6 +10,7 @@ namespace cascade::workloads {
 // Einsums (a whole transformer layer); validation and analysis are polynomial in these counts.
 inline constexpr int kMaxRanks = 256;     // also partitions
 inline constexpr int kMaxEinsums = 4096;  // also tensors
+inline constexpr int kMaxExtentSizes = 65536;  // sizes of one ragged extent
 
 // Reads a workload file (protobuf text format, schema configs/workload.proto), parses its Einsums
 // and validates the cascade. Throws base::InputError naming the file, line, column and what was

@@ -46,6 +46,19 @@ std::string print_workload(const Cascade& c) {
     for (const auto& r : t.ranks) pt->add_ranks(r);
     pt->set_type(to_proto(t.type));
     pt->set_initial(t.initial_text);
+    if (t.extent) {
+      auto* px = pt->mutable_extent();
+      px->set_rank(t.extent->rank);
+      px->set_along(t.extent->along);
+      for (uint64_t n : t.extent->sizes) px->add_sizes(n);
+      if (const auto& g = t.extent->grid) {
+        auto* pg = px->mutable_grid();
+        pg->set_dims(g->dims);
+        pg->set_base_resolution(g->base_resolution);
+        pg->set_per_level_scale(g->per_level_scale);
+        pg->set_hashed(g->hashed);
+      }
+    }
   }
   for (const auto& e : c.einsums) w.add_einsum(e.to_string());
   for (const auto& op : c.operators) {
@@ -54,6 +67,7 @@ std::string print_workload(const Cascade& c) {
     po->set_kind(op.kind == OperatorKind::Linear          ? config::LINEAR
                  : op.kind == OperatorKind::Attention     ? config::ATTENTION
                  : op.kind == OperatorKind::Normalization ? config::NORMALIZATION
+                 : op.kind == OperatorKind::Encoding      ? config::ENCODING
                                                           : config::ELEMENTWISE);
     for (size_t e : op.einsums) po->add_einsum(c.einsums[e].output.tensor);
   }
