@@ -53,15 +53,24 @@ std::string format_workload_text(const config::WorkloadReport& r) {
   for (const auto& rp : r.rank_passes()) out << " " << rp.rank() << "=" << rp.passes();
   out << ")\n";
 
-  out << "\nTensors\n  " << std::left << std::setw(8) << "name" << std::setw(14) << "role"
-      << std::setw(18) << "ranks" << std::setw(6) << "type" << std::right << std::setw(18)
-      << "elements" << std::setw(20) << "bytes" << "\n";
-  for (const auto& t : r.tensor()) {
+  // Columns as wide as their longest entry (at least as before: 8 and 18 characters).
+  const auto ranks_of = [](const config::TensorReport& t) {
     std::string ranks = "[";
     for (int i = 0; i < t.ranks_size(); ++i) ranks += (i ? "," : "") + t.ranks(i);
-    ranks += "]";
-    out << "  " << std::left << std::setw(8) << t.name() << std::setw(14) << t.role()
-        << std::setw(18) << ranks << std::setw(6) << t.type() << std::right << std::setw(18)
+    return ranks + "]";
+  };
+  size_t name_width = 7, ranks_width = 17;
+  for (const auto& t : r.tensor()) {
+    name_width = std::max(name_width, t.name().size());
+    ranks_width = std::max(ranks_width, ranks_of(t).size());
+  }
+  const auto name_w = static_cast<int>(name_width + 1), ranks_w = static_cast<int>(ranks_width + 1);
+  out << "\nTensors\n  " << std::left << std::setw(name_w) << "name" << std::setw(14) << "role"
+      << std::setw(ranks_w) << "ranks" << std::setw(6) << "type" << std::right << std::setw(18)
+      << "elements" << std::setw(20) << "bytes" << "\n";
+  for (const auto& t : r.tensor()) {
+    out << "  " << std::left << std::setw(name_w) << t.name() << std::setw(14) << t.role()
+        << std::setw(ranks_w) << ranks_of(t) << std::setw(6) << t.type() << std::right << std::setw(18)
         << t.elements() << std::setw(20) << t.bytes() << "\n";
   }
   for (const auto& t : r.tensor())

@@ -164,10 +164,14 @@ config::Kernel GpuModel::gemm_kernel_with(const config::GemmTile& tile, uint64_t
   const double element = dtype == "fp32" || dtype == "tf32" ? 4 : dtype == "fp8" ? 1 : 2;
   const uint64_t tiles_m = (m + tile.tile_m() - 1) / tile.tile_m();
   const uint64_t tiles_n = (n + tile.tile_n() - 1) / tile.tile_n();
-  // The library's grid: tile columns along x, tile rows along y, batches (and K slices) along z.
-  if (tiles_n > (1u << 31) - 1 || tiles_m > 65535 || batch > 65535)
-    throw base::InputError(name, {}, "the GEMM needs a grid of " + std::to_string(tiles_n) + " x " +
-                                         std::to_string(tiles_m) + " x " + std::to_string(batch) +
+  // The library's grid: tile columns along x, tile rows along y, batches (and K slices) along z;
+  // more tile rows than y holds (a tall, narrow GEMM: an MLP over millions of queries) and the
+  // library computes the transposed product C^T = B^T A^T, the rows along x: the same work.
+  const bool rows_on_x = tiles_m > 65535 && tiles_n <= 65535;
+  const uint64_t grid_x = rows_on_x ? tiles_m : tiles_n, grid_y = rows_on_x ? tiles_n : tiles_m;
+  if (grid_x > (1u << 31) - 1 || grid_y > 65535 || batch > 65535)
+    throw base::InputError(name, {}, "the GEMM needs a grid of " + std::to_string(grid_x) + " x " +
+                                         std::to_string(grid_y) + " x " + std::to_string(batch) +
                                          " blocks, beyond CUDA's limits (2^31 - 1 x 65535 x 65535)");
   config::Kernel kernel;
   kernel.set_name(name);
@@ -187,8 +191,8 @@ config::Kernel GpuModel::gemm_kernel_with(const config::GemmTile& tile, uint64_t
       output_blocks < slots
           ? std::max<uint64_t>(1, std::min<uint64_t>({slots / output_blocks, k / 256, 65535 / batch}))
           : 1;
-  kernel.mutable_grid()->set_x(static_cast<uint32_t>(tiles_n));
-  kernel.mutable_grid()->set_y(static_cast<uint32_t>(tiles_m));
+  kernel.mutable_grid()->set_x(static_cast<uint32_t>(grid_x));
+  kernel.mutable_grid()->set_y(static_cast<uint32_t>(grid_y));
   kernel.mutable_grid()->set_z(static_cast<uint32_t>(batch * split));
   auto* w = kernel.mutable_work();
   // Partial edge tiles still run whole: the work is that of the padded problem.

@@ -240,3 +240,31 @@ tensor { name: "B" ranks: ["D", "S"] type: BF16 }
 
 }  // namespace
 }  // namespace cascade::arch::gpu
+
+namespace cascade::arch::gpu {
+namespace {
+
+TEST(CascadeMapping, GridEncodingIsTheHashGridKernel) {
+  // NeRF at 1000 rays of 16 samples: the hash grid's ENCODING operator is tcnn's encoding kernel,
+  // one thread per (query, level): 16000 queries x 16 levels / 128 threads = 2000 blocks, with the
+  // encoding's own table (levels, T, scales) and the MLP layers GEMMs; the spherical harmonics (no
+  // grid) an element-wise kernel.
+  const auto cascade =
+      workloads::load_workload_file(testing_support::source_path("workloads/library/neural_graphics/nerf.pbtxt"));
+  const auto sizes = workloads::bind_shapes(cascade, {{"P", 1000}});
+  const GpuModel model{testing_support::gpu_config("rtx3090")};
+  std::map<std::string, std::string> kinds;
+  for (const auto& k : map_cascade_to_gpu(model, cascade, sizes)) {
+    kinds[k.name] = k.kernel.kind();
+    if (k.name == "hashgrid") {
+      EXPECT_EQ(k.kernel.grid().x(), 2000u);
+    }
+  }
+  EXPECT_EQ(kinds.at("hashgrid"), "hash_grid");
+  EXPECT_EQ(kinds.at("sh"), "elementwise");
+  EXPECT_EQ(kinds.at("density_layer1"), "gemm");
+  EXPECT_EQ(kinds.at("march"), "elementwise");
+}
+
+}  // namespace
+}  // namespace cascade::arch::gpu

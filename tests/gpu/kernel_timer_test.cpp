@@ -248,6 +248,21 @@ TEST(GpuModel, GemmSplitKFillsAWaveOfTheTilesBlocks) {
   EXPECT_EQ(k.work().ilp(), 64u);
 }
 
+TEST(GpuModel, TallGemmPutsItsRowTilesOnX) {
+  // An MLP layer over 2^25 queries: fp32 33554432 x 64 x 64 with the 64 x 64 tile has 524288 row
+  // tiles, more than grid.y's 65535: the library runs the transposed product, rows along x.
+  const GpuModel h100(gpu_config("h100_sxm"));
+  const config::GemmTile* tile = nullptr;
+  for (const auto& t : h100.config().proto().gemm_tile())
+    if (t.dtype() == "fp32" && t.tile_m() == 64 && t.tile_n() == 64) tile = &t;
+  ASSERT_NE(tile, nullptr);
+  const config::Kernel k = h100.gemm_kernel_with(*tile, uint64_t{1} << 25, 64, 64, 1, "fp32");
+  EXPECT_EQ(k.grid().x(), 524288u);
+  EXPECT_EQ(k.grid().y(), 1u);
+  // Past 65535 tiles both ways the grid cannot hold it.
+  EXPECT_THROW(h100.gemm_kernel_with(*tile, uint64_t{1} << 25, 64 * 70000, 64, 1, "fp32"), base::InputError);
+}
+
 TEST(GpuModel, GemmOfATypeWithoutTilesIsAnError) {
   const GpuModel model(gpu_config("h100_sxm"));
   try {

@@ -27,8 +27,8 @@ const config::EinsumReport& einsum_named(const config::WorkloadReport& r, const 
   throw std::out_of_range("no Einsum " + n);
 }
 
-TEST(Library, HoldsTheFourAttentionCascadesAndSevenTransformers) {
-  EXPECT_EQ(all_library_files().size(), 11u);
+TEST(Library, HoldsTheFourAttentionCascadesSevenTransformersAndFourNeuralGraphicsApps) {
+  EXPECT_EQ(all_library_files().size(), 15u);
 }
 
 TEST(Library, DecoderLayersMacsByHand) {

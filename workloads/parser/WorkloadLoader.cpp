@@ -9,6 +9,8 @@
 #include "configs/workload.pb.h"
 #include "workloads/analysis/ShapeBinding.h"
 #include "workloads/parser/CascadeValidator.h"
+#include "workloads/parser/ElementTypes.h"
+#include "workloads/parser/NeuralBlocks.h"
 #include "workloads/parser/EinsumParser.h"
 #include "base/TextProtoFile.h"
 
@@ -98,29 +100,20 @@ class Converter {
       const base::SourcePos field = source_.locate({{"einsum", i}});
       c.einsums.push_back(parse_einsum(w.einsum(i), file_, source_.literal_start(field)));
     }
+    expand_neural_blocks(w, source_, c);
     for (int i = 0; i < w.operator__size(); ++i) c.operators.push_back(convert_operator(w, c, i));
     return c;
   }
 
  private:
   ElementType element_type(const config::Tensor& t, base::SourcePos pos) const {
-    switch (t.type()) {
-      case config::FP32: return ElementType::FP32;
-      case config::FP16: return ElementType::FP16;
-      case config::BF16: return ElementType::BF16;
-      case config::FP8: return ElementType::FP8;
-      case config::INT8: return ElementType::INT8;
-      case config::INT16: return ElementType::INT16;
-      case config::INT32: return ElementType::INT32;
-      case config::FP64: return ElementType::FP64;
-      default:
-        throw base::InputError(file_, pos,
-                               "tensor '" + t.name() + "': " +
-                                   (t.type() == config::ELEMENT_TYPE_UNSPECIFIED
-                                        ? std::string("missing field 'type'")
-                                        : "unknown type " + std::to_string(static_cast<int>(t.type()))) +
-                                   " (one of FP32, FP16, BF16, FP8, INT8, INT16, INT32, FP64)");
-    }
+    if (const auto type = element_type_from_proto(t.type())) return *type;
+    throw base::InputError(file_, pos,
+                           "tensor '" + t.name() + "': " +
+                               (t.type() == config::ELEMENT_TYPE_UNSPECIFIED
+                                    ? std::string("missing field 'type'")
+                                    : "unknown type " + std::to_string(static_cast<int>(t.type()))) +
+                               " (one of FP32, FP16, BF16, FP8, INT8, INT16, INT32, FP64)");
   }
 
   TensorExtent convert_extent(const config::Tensor& t, int i) const {

@@ -3,25 +3,9 @@
 #include <google/protobuf/text_format.h>
 
 #include "configs/workload.pb.h"
+#include "workloads/parser/ElementTypes.h"
 
 namespace cascade::workloads {
-namespace {
-
-config::ElementType to_proto(ElementType t) {
-  switch (t) {
-    case ElementType::FP32: return config::FP32;
-    case ElementType::FP16: return config::FP16;
-    case ElementType::BF16: return config::BF16;
-    case ElementType::FP8: return config::FP8;
-    case ElementType::INT8: return config::INT8;
-    case ElementType::INT16: return config::INT16;
-    case ElementType::INT32: return config::INT32;
-    case ElementType::FP64: return config::FP64;
-  }
-  return config::ELEMENT_TYPE_UNSPECIFIED;
-}
-
-}  // namespace
 
 std::string print_workload(const Cascade& c) {
   config::Workload w;
@@ -44,7 +28,7 @@ std::string print_workload(const Cascade& c) {
     auto* pt = w.add_tensor();
     pt->set_name(t.name);
     for (const auto& r : t.ranks) pt->add_ranks(r);
-    pt->set_type(to_proto(t.type));
+    pt->set_type(element_type_to_proto(t.type));
     pt->set_initial(t.initial_text);
     if (t.extent) {
       auto* px = pt->mutable_extent();
