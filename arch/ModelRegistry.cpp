@@ -5,6 +5,7 @@
 #include "arch/flat/FlatModel.h"
 #include "arch/fusemax/FuseMaxModel.h"
 #include "arch/gpu/GpuCascadeModel.h"
+#include "arch/ngpc/NgpcModel.h"
 #include "arch/unfused/UnfusedModel.h"
 #include "base/TextProtoFile.h"
 #include "configs/arch.pb.h"
@@ -86,6 +87,9 @@ const ModelRegistry& ModelRegistry::builtin() {
     r.add("unfused", [](const ArchConfig& c) { return std::make_unique<UnfusedModel>(c); });
     r.add_schema("gpu", config::GpuArch(), [](const std::string& text, const std::string& file) {
       return std::make_unique<gpu::GpuCascadeModel>(gpu::GpuArchConfig(text, file));
+    });
+    r.add_schema("ngpc", config::NgpcArch(), [](const std::string& text, const std::string& file) {
+      return std::make_unique<ngpc::NgpcModel>(ngpc::NgpcConfig(text, file));
     });
     return r;
   }();

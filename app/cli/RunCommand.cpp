@@ -63,7 +63,8 @@ int run_run_command(const std::vector<std::string>& args) {
     for (size_t i = 0; i < names.size(); ++i) std::cout << (i ? ", " : "") << names[i];
     std::cout << ".\nAn accelerator config (configs/arch/) names its model by the field of its `model` oneof it sets;\n"
                  "a GPU config (configs/arch/gpu/) is the GPU model's, which maps the workload's operators onto\n"
-                 "the kernels a framework launches. Prints cycles, seconds, energy, utilization, traffic and\n"
+                 "the kernels a framework launches; an NGPC config (configs/arch/ngpc.pbtxt) runs a neural-graphics\n"
+                 "frame's encodings and MLPs beside the GPU it names, which runs the rest. Prints cycles, seconds, energy, utilization, traffic and\n"
                  "phases (on a GPU, the kernels in launch order), and writes the record as JSON\n"
                  "(configs/result.proto).\n\n"
               << named;

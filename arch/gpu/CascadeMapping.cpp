@@ -120,39 +120,24 @@ config::Kernel normalization_kernel(const Cascade& c, const workloads::Operator&
   fail_operator(c, op, "no reduction: a normalisation reduces its rows over a feature rank");
 }
 
-// A grid encoding (an ENCODING operator whose Einsums gather from a table laid out as a
-// multi-resolution grid): tcnn's encoding kernel, one thread per (query, level)
-// (hash_grid_encoding_kernel). The queries are the gathering Einsum's points over its levels,
-// corners and features. Nothing for another encoding (spherical harmonics: element-wise).
+// A grid encoding (an ENCODING operator that gathers from a multi-resolution grid's table):
+// tcnn's encoding kernel, one thread per (query, level) (hash_grid_encoding_kernel). Nothing for
+// another encoding (spherical harmonics: element-wise).
 std::optional<config::Kernel> grid_encoding_kernel(const GpuModel& model, const Cascade& c,
                                                    const workloads::Operator& op, const RankSizes& sizes) {
-  for (size_t i : op.einsums) {
-    std::vector<const workloads::Access*> reads;
-    c.einsums[i].rhs->collect_accesses(reads);
-    for (const auto* a : reads) {
-      const workloads::Tensor* t = c.find_tensor(a->tensor);
-      if (a->gathered_position() < 0 || !t->extent || !t->extent->grid) continue;
-      const auto& x = *t->extent;
-      HashGridDims d;
-      d.levels = static_cast<uint32_t>(sizes.of(x.along));
-      d.dims = x.grid->dims;
-      d.table_size = sizes.of(x.rank);
-      d.base_resolution = static_cast<double>(x.grid->base_resolution);
-      d.per_level_scale = x.grid->per_level_scale;
-      uint64_t features = 1;
-      for (const auto& r : t->ranks)
-        if (r != x.rank && r != x.along) features *= sizes.of(r);
-      d.features = static_cast<uint32_t>(features);
-      const uint64_t per_query = uint64_t{d.levels} << d.dims;
-      const uint64_t points = workloads::iteration_points(c.einsums[i], c, sizes);
-      if (points % (per_query * features) != 0) return std::nullopt;
-      d.points = points / (per_query * features);
-      config::Kernel k = hash_grid_encoding_kernel(model, d);
-      k.set_name(op.name);
-      return k;
-    }
-  }
-  return std::nullopt;
+  const auto g = workloads::grid_encoding_structure(c, op.einsums, sizes);
+  if (!g || g->features > 4096) return std::nullopt;  // beyond any encoding: element-wise
+  HashGridDims d;
+  d.points = g->queries;
+  d.levels = static_cast<uint32_t>(g->levels);
+  d.dims = g->grid.dims;
+  d.features = static_cast<uint32_t>(g->features);
+  d.table_size = g->table_rank_size;
+  d.base_resolution = static_cast<double>(g->grid.base_resolution);
+  d.per_level_scale = g->grid.per_level_scale;
+  config::Kernel k = hash_grid_encoding_kernel(model, d);
+  k.set_name(op.name);
+  return k;
 }
 
 }  // namespace

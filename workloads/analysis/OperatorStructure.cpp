@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "workloads/analysis/OpCounts.h"
+
 namespace cascade::workloads {
 std::set<std::string> reduced_variables(const Einsum& e) {
   const std::set<std::string> out = e.output.variables();
@@ -73,6 +75,38 @@ AttentionStructure attention_structure(const Cascade& c, const std::vector<size_
          std::to_string(outputs.size()));
   a.output = outputs.front();
   return a;
+}
+
+std::optional<GridEncodingStructure> grid_encoding_structure(const Cascade& c, const std::vector<size_t>& einsums,
+                                                             const RankSizes& sizes) {
+  for (size_t i : einsums) {
+    std::vector<const Access*> reads;
+    c.einsums[i].rhs->collect_accesses(reads);
+    for (const Access* a : reads) {
+      const Tensor* t = c.find_tensor(a->tensor);
+      if (a->gathered_position() < 0 || !t->extent || !t->extent->grid) continue;
+      const TensorExtent& x = *t->extent;
+      GridEncodingStructure g;
+      g.einsum = i;
+      g.table = t->name;
+      g.grid = *x.grid;
+      g.levels = sizes.of(x.along);
+      g.corners = uint64_t{1} << x.grid->dims;
+      g.table_rank_size = sizes.of(x.rank);
+      g.features = 1;
+      for (const auto& r : t->ranks)
+        if (r != x.rank && r != x.along) g.features = checked_mul(g.features, sizes.of(r), c, "the entries of", t->name);
+      g.level_entries = extent_sizes(c, *t, sizes);
+      g.entry_bytes = static_cast<int>(g.features) * element_bytes(t->type);
+      uint64_t per_query = 0;
+      const uint64_t points = iteration_points(c.einsums[i], c, sizes);
+      if (__builtin_mul_overflow(g.levels * g.corners, g.features, &per_query) || points % per_query != 0)
+        return std::nullopt;  // levels (at most 64, extent_sizes) x corners (at most 256) fits
+      g.queries = points / per_query;
+      return g;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace cascade::workloads

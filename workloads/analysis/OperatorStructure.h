@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "workloads/analysis/ShapeBinding.h"
 #include "workloads/ir/Cascade.h"
 
 namespace cascade::workloads {
@@ -38,5 +39,22 @@ struct AttentionStructure {
   std::vector<Condition> mask;
 };
 AttentionStructure attention_structure(const Cascade& cascade, const std::vector<size_t>& einsums);
+
+// The structure of a grid encoding at bound sizes: an ENCODING operator with an Einsum that
+// gathers from a table laid out as a multi-resolution grid (a tensor ragged along its levels by a
+// MultiResolutionGrid, the grid_encoding block's). The queries are the gathering Einsum's points
+// over its levels, corners (2^dims) and features; each level's entries are the table's extents.
+struct GridEncodingStructure {
+  size_t einsum = 0;            // the gathering Einsum
+  std::string table;            // the gathered tensor
+  MultiResolutionGrid grid;
+  uint64_t queries = 0, levels = 0, corners = 0, features = 0, table_rank_size = 0;
+  std::vector<uint64_t> level_entries;
+  int entry_bytes = 0;          // one entry's features: features x the table's element bytes
+};
+// Nothing when no Einsum of the group gathers from such a table, or the gathering Einsum's points
+// are not queries x levels x corners x features.
+std::optional<GridEncodingStructure> grid_encoding_structure(const Cascade& cascade, const std::vector<size_t>& einsums,
+                                                             const RankSizes& sizes);
 
 }  // namespace cascade::workloads

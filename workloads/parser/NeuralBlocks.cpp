@@ -336,9 +336,8 @@ void expand_mlp(const config::Mlp& m, const base::TextProtoFile& source, Cascade
         w.einsum(Y + "[" + q + "," + kl + "] = " + in.tensor() + "[" + joined(in_vars) + "] * " + Wt + "[" +
                  joined(variables_of(feats)) + "," + kl + "]");
         sum += (k ? " + " : "") + Y + "[" + q + "," + kl + "]";
-        // A concatenated input's first layer: one GEMM per part, the last part's with the sum.
-        if (k + 1 < m.input_size()) w.op(p + "layer1_" + std::to_string(k), OperatorKind::Linear);
       }
+      // A concatenated input's first layer: one GEMM per part, summed; one layer, one operator.
       w.einsum(A + "[" + q + "," + kl + "] = " + activated(act, sum));
     } else {
       const std::string Wt = p + "W" + n, Y = p + "Y" + n;

@@ -1,0 +1,127 @@
+// The NGPC model (arch/ngpc): its engines' cycles, its grid-SRAM modes, the overlap with the GPU's
+// rest of the frame, area and power, derived by hand from the model's definition (NgpcModel.h) and
+// the paper's published points (Mubarik et al., ISCA 2023; ../shared/reference/ngpc.md), and bad
+// configs that exit 2 at their field.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "ModelTestSupport.h"
+#include "arch/ngpc/NgpcModel.h"
+#include "base/InputError.h"
+#include "base/TextProtoFile.h"
+
+namespace cascade::arch::ngpc {
+namespace {
+
+using testing_support::source_path;
+
+std::string config_text() { return base::TextProtoFile::read(source_path("configs/arch/ngpc.pbtxt")); }
+
+// The config with `edits` applied, read as if it were configs/arch/ngpc.pbtxt (its GPU beside it).
+NgpcModel model_with(const std::string& text) { return NgpcModel(NgpcConfig(text, source_path("configs/arch/ngpc.pbtxt"))); }
+
+std::string with(std::string text, const std::string& from, const std::string& to) {
+  const size_t at = text.find(from);
+  if (at == std::string::npos) throw std::invalid_argument("no '" + from + "' in the config");
+  return text.replace(at, from.size(), to);
+}
+
+sim::Result run(const NgpcModel& m, const std::string& app, const std::map<std::string, uint64_t>& sizes) {
+  const auto cascade = workloads::load_workload_file(source_path("workloads/library/neural_graphics/" + app + ".pbtxt"));
+  return m.evaluate(cascade, workloads::bind_shapes(cascade, sizes), Fidelity::Analytical);
+}
+
+// NeRF at 1000 rays of 10 samples: 10000 queries of the hash grid and the MLPs.
+const std::map<std::string, uint64_t> kSmallNerf = {{"P", 1000}, {"S", 10}};
+
+TEST(Ngpc, EnginesCyclesByHand) {
+  const auto r = run(model_with(config_text()), "nerf", kSmallNerf);
+  // Hash grid: 10000 queries x 16 levels, 8 corners on 8 banks (one cycle each), over 64 x 16
+  // engines: ceil(160000 / 1024) = 157 cycles; ALL_HIT loads the table once: 6098120 entries x 4
+  // bytes at the RTX 3090's 936 GB/s = 26.06 us, which the encoding cannot beat.
+  // The SH unit adds ceil(10000 / 64) = 157 cycles (one direction a cycle per processor).
+  EXPECT_NEAR(r.stats.at("encoding_seconds"), std::max(157e-9, 6098120.0 * 4 / 936e9) + 157e-9, 1e-15);
+  // MLPs: density 32 -> 64 -> 16 and color (16 + 16) -> 64 -> 64 -> 16 are 5 passes of the 64 x 64
+  // array per query: ceil(10000 / 64) = 157 cycles each.
+  EXPECT_NEAR(r.stats.at("mlp_seconds"), 5 * 157e-9, 1e-15);
+}
+
+TEST(Ngpc, CapacityModeEqualsAllHitWhenEveryLevelFits) {
+  // NeRF's largest level is 2^19 entries x 4 bytes = 2 MiB: with 4 MiB per engine every level fits.
+  const std::string big = with(config_text(), "grid_sram_bytes: 1048576", "grid_sram_bytes: 4194304");
+  const auto all_hit = run(model_with(big), "nerf", kSmallNerf);
+  const auto capacity = run(model_with(with(big, "grid_sram_mode: ALL_HIT", "grid_sram_mode: CAPACITY")), "nerf", kSmallNerf);
+  EXPECT_EQ(capacity.cycles, all_hit.cycles);
+  EXPECT_EQ(capacity.traffic("l2", "read"), all_hit.traffic("l2", "read"));
+}
+
+TEST(Ngpc, CapacityMissesByHand) {
+  // With 1 MiB per engine the 11 hashed levels (2 MiB each) hit half their lookups: each misses
+  // 10000 queries x 8 corners x 0.5 sectors of 32 bytes, and loads 1 MiB instead of 2; the 5 dense
+  // levels (330952 entries, 1323808 bytes in all) fit.
+  const auto all_hit = run(model_with(config_text()), "nerf", kSmallNerf);
+  const auto capacity =
+      run(model_with(with(config_text(), "grid_sram_mode: ALL_HIT", "grid_sram_mode: CAPACITY")), "nerf", kSmallNerf);
+  const double hashed = 11, misses = hashed * 10000 * 8 * 0.5 * 32;
+  EXPECT_NEAR(all_hit.traffic("l2", "read") - capacity.traffic("l2", "read"),
+              hashed * (2097152 - 1048576) - misses, 1e-3);
+}
+
+TEST(Ngpc, SpeedupGrowsWithProcessorsUpToTheAmdahlBound) {
+  // The frame's rest stays on the GPU at its fused time T_rest / 9.94, so no N beats
+  // T_gpu / (T_rest / 9.94); PIPELINED overlaps the two sides, so it is never slower than SERIAL.
+  for (const char* app : {"nerf", "nsdf", "nvr", "gia"}) {
+    double last = 0;
+    for (int n : {8, 16, 32, 64}) {
+      const std::string text = with(config_text(), "processors: 64", "processors: " + std::to_string(n));
+      const auto r = run(model_with(text), app, {{"P", 20000}});
+      const double bound = r.stats.at("gpu_baseline_seconds") / (r.stats.at("gpu_rest_seconds") / 9.94);
+      EXPECT_NEAR(r.stats.at("amdahl_bound"), bound, bound * 1e-12) << app;
+      EXPECT_GE(r.stats.at("speedup"), last) << app << " N = " << n;
+      EXPECT_LE(r.stats.at("speedup"), bound) << app << " N = " << n;
+      const auto serial = run(model_with(with(text, "overlap: PIPELINED", "overlap: SERIAL")), app, {{"P", 20000}});
+      EXPECT_LE(serial.stats.at("speedup"), r.stats.at("speedup")) << app;
+      last = r.stats.at("speedup");
+    }
+  }
+}
+
+TEST(Ngpc, AreaAndPowerLinearInProcessorsAsThePaperReports) {
+  // Per processor 0.565% of GA102's 628.4 mm2 and 0.344% of 350 W: NGPC-8 adds 4.52% area and
+  // 2.75% power, NGPC-64 36.16% and 22.0% (the paper: 36.18% and 22.06%).
+  for (int n : {8, 64}) {
+    const auto m = model_with(with(config_text(), "processors: 64", "processors: " + std::to_string(n)));
+    EXPECT_NEAR(*m.area_mm2() / 628.4, n * 0.00565, 1e-12);
+    EXPECT_NEAR(run(m, "gia", {{"P", 1000}}).stats.at("ngpc_power_w") / 350, n * 0.00344, 1e-12);
+  }
+}
+
+std::string error_of(const std::string& text, const std::string& app = "") {
+  try {
+    const NgpcModel m = model_with(text);
+    if (!app.empty()) run(m, app, kSmallNerf);
+  } catch (const base::InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(Ngpc, BadConfigsNameTheirField) {
+  const std::string file = source_path("configs/arch/ngpc.pbtxt");
+  EXPECT_EQ(error_of(with(config_text(), "processors: 64", "processors: 0")),
+            file + ":8:1: error: processors must be 1 to 4096, found 0");
+  EXPECT_EQ(error_of(with(config_text(), "mlp { rows: 64", "mlp { rows: 0")),
+            file + ":15:7: error: mlp.rows must be 1 to 4096, found 0");
+  // An SRAM that holds no entry of the table (2 features x 2 bytes) in CAPACITY mode.
+  EXPECT_EQ(error_of(with(with(config_text(), "grid_sram_bytes: 1048576", "grid_sram_bytes: 2"), "grid_sram_mode: ALL_HIT",
+                          "grid_sram_mode: CAPACITY"),
+                     "nerf"),
+            file + ":12:3: error: encoding.grid_sram_bytes: 2 bytes hold no entry of 'hashgrid' (4 bytes)");
+  const std::string missing = error_of(with(config_text(), "gpu/rtx3090.pbtxt", "gpu/none.pbtxt"));
+  EXPECT_EQ(missing.find(file + ":7:1: error: gpu: "), 0u) << missing;
+  EXPECT_EQ(error_of(with(config_text(), "clock_hz: 1e9", "clock_hz: 0")), file + ":9:1: error: clock_hz must be above 0");
+}
+
+}  // namespace
+}  // namespace cascade::arch::ngpc
