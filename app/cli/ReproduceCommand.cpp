@@ -1,27 +1,68 @@
 #include "app/cli/ReproduceCommand.h"
 
 #include <boost/program_options.hpp>
+#include <cctype>
 #include <filesystem>
 #include <iostream>
+#include <map>
 
 #include "base/OutputFile.h"
 #include "plots/GroupedBarChart.h"
 #include "app/cli/ExitCodes.h"
 #include "validation/fusemax/FuseMaxReproduction.h"
+#include "validation/ngpc/NgpcReproduction.h"
 
 namespace cascade::app {
 
 namespace po = boost::program_options;
 
+namespace {
+
+// `cascade reproduce ngpc`: the NGPC paper's study (validation/ngpc/NgpcReproduction.h).
+int reproduce_ngpc(const po::variables_map& vm) {
+  const std::string out_dir = vm["out"].defaulted() ? "ngpc-reproduction" : vm["out"].as<std::string>();
+  const std::string gpu = vm.count("gpu") ? vm["gpu"].as<std::string>() : "";
+  for (const char c : gpu)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-')
+      throw UsageError{"reproduce ngpc: --gpu takes a config name of configs/arch/gpu/ (h200, rtx3090), not '" + gpu + "'"};
+  const std::filesystem::path out = out_dir;
+  base::make_output_directory(out.string());
+  const auto r = validation::reproduce_ngpc(vm["root"].as<std::string>(), gpu);
+  base::write_output_file((out / "ngpc.md").string(), validation::ngpc_markdown(r));
+  base::write_output_file((out / "ngpc.csv").string(), validation::ngpc_csv(r));
+  std::vector<std::string> groups;
+  plots::BarSeries ours{"mean hash-grid speedup, ours", {}}, paper{"paper", {}};
+  const std::map<int, double> paper_speedup = {{8, 12}, {16, 20}, {32, 33}, {64, 39}};
+  for (const auto& [n, value] : paper_speedup) {
+    groups.push_back("NGPC-" + std::to_string(n));
+    double sum = 0;
+    int count = 0;
+    for (const auto& p : r.points)
+      if (p.processors == n) sum += p.speedup, ++count;
+    ours.values.push_back(count ? sum / count : 0);
+    paper.values.push_back(value);
+  }
+  plots::plot_grouped_bars("NGPC speedup over " + r.gpu + " (1080p)", "speedup (x)", groups, {ours, paper},
+                           (out / "ngpc.png").string());
+  for (const auto& h : r.headlines)
+    std::cout << h.name << ": paper " << h.paper << ", ours " << h.ours << " (" << (h.holds() ? "holds" : "DOES NOT HOLD")
+              << ")\n";
+  std::cout << "wrote " << (out / "ngpc.md").string() << ", ngpc.csv, ngpc.png\n";
+  return kExitOk;
+}
+
+}  // namespace
+
 int run_reproduce_command(const std::vector<std::string>& args) {
-  po::options_description named("options of 'cascade reproduce fusemax'");
+  po::options_description named("options of 'cascade reproduce fusemax|ngpc'");
   named.add_options()("help,h", "print this help")(
       "root", po::value<std::string>()->default_value("."),
       "the repository (configs/, workloads/, validation/ are read from it)")(
       "out", po::value<std::string>()->default_value("fusemax-reproduction"),
-      "folder for fusemax.md, fusemax.csv and fusemax.png")(
-      "fidelity", po::value<std::string>()->default_value("analytical"), "analytical or cycle")(
-      "paper", po::value<std::string>(), "which paper (fusemax)");
+      "folder for the paper's .md, .csv and .png (default fusemax-reproduction, ngpc-reproduction)")(
+      "fidelity", po::value<std::string>()->default_value("analytical"), "fusemax: analytical or cycle")(
+      "gpu", po::value<std::string>(), "ngpc: the GPU config (configs/arch/gpu/NAME.pbtxt) beside the NGPC, e.g. h200")(
+      "paper", po::value<std::string>(), "which paper (fusemax, ngpc)");
   po::positional_options_description positional;
   positional.add("paper", 1);
   po::variables_map vm;
@@ -29,16 +70,23 @@ int run_reproduce_command(const std::vector<std::string>& args) {
   po::notify(vm);
   if (vm.count("help")) {
     std::cout << "usage: cascade reproduce fusemax [--root DIR] [--out DIR] [--fidelity "
-                 "analytical|cycle]\n\n"
-                 "Runs FuseMax, FLAT and unfused on BERT-Base, TrXL-wt103, T5-small and XLM at\n"
+                 "analytical|cycle]\n"
+                 "       cascade reproduce ngpc [--root DIR] [--out DIR] [--gpu NAME]\n\n"
+                 "fusemax: runs FuseMax, FLAT and unfused on BERT-Base, TrXL-wt103, T5-small and XLM at\n"
                  "1K to 1M tokens and writes the comparison with the paper's numbers beside ours\n"
-                 "(Markdown, CSV) and a plot of the speedups. Exit code 0 even if a headline misses\n"
-                 "its tolerance; the table says so.\n\n"
+                 "(Markdown, CSV) and a plot of the speedups.\n"
+                 "ngpc: runs NeRF, NSDF, NVR and GIA with the three encodings on the GPU and NGPC-8 to\n"
+                 "NGPC-64 beside it (configs/arch/ngpc.pbtxt; --gpu h200 puts the H200 there) and writes\n"
+                 "the GPU's frame and shares, speedups, frame rates, gaps, area and power with the paper's\n"
+                 "numbers beside ours and what each rests on.\n"
+                 "Exit code 0 even if a headline misses its tolerance; the table says so.\n\n"
               << named;
     return kExitOk;
   }
+  if (vm.count("paper") && vm["paper"].as<std::string>() == "ngpc") return reproduce_ngpc(vm);
   if (!vm.count("paper") || vm["paper"].as<std::string>() != "fusemax")
-    throw UsageError{"reproduce: give the paper to reproduce: fusemax"};
+    throw UsageError{"reproduce: give the paper to reproduce: fusemax or ngpc"};
+  if (vm.count("gpu")) throw UsageError{"reproduce fusemax: --gpu is an option of reproduce ngpc"};
   const auto fidelity = arch::parse_fidelity(vm["fidelity"].as<std::string>());
   const std::filesystem::path out = vm["out"].as<std::string>();
   base::make_output_directory(out.string());

@@ -186,6 +186,34 @@ class Run(unittest.TestCase):
             with open(os.path.join(d, "fusemax.png"), "rb") as f:
                 self.assertEqual(f.read(4), b"\x89PNG")
 
+    def test_reproduce_ngpc_writes_table_csv_and_plot(self):
+        # 4 apps x 3 encodings of GPU frames (3 rows each), 4 apps x 4 scales (4 rows each), 4 gaps,
+        # 17 headlines and the header: 36 + 64 + 4 + 17 + 1 rows.
+        with tempfile.TemporaryDirectory() as d:
+            r = run("reproduce", "ngpc", "--root", SOURCE, "--out", d)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("mean hash-grid speedup, NGPC-64: paper 39", r.stdout)
+            self.assertIn("NGPC-8 area, % of the GPU die: paper 4.52, ours 4.52 (holds)", r.stdout)
+            with open(os.path.join(d, "ngpc.md")) as f:
+                text = f.read()
+            self.assertIn("# NGPC reproduction (Mubarik et al., ISCA 2023) beside rtx3090", text)
+            self.assertIn("| NGPC-64 area, % of the GPU die | 36.18 | 36.16 | 0.999 | within 1% | yes |", text)
+            with open(os.path.join(d, "ngpc.csv")) as f:
+                self.assertEqual(len(f.read().splitlines()), 36 + 64 + 4 + 17 + 1)
+            with open(os.path.join(d, "ngpc.png"), "rb") as f:
+                self.assertEqual(f.read(4), b"\x89PNG")
+            # The same study beside the H200; a --gpu that is no config name is refused.
+            r = run("reproduce", "ngpc", "--root", SOURCE, "--out", d, "--gpu", "h200")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(os.path.join(d, "ngpc.md")) as f:
+                self.assertIn("beside h200", f.read())
+            r = run("reproduce", "ngpc", "--root", SOURCE, "--out", d, "--gpu", "../h200")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("--gpu takes a config name of configs/arch/gpu/", r.stderr)
+            r = run("reproduce", "ngpc", "--root", SOURCE, "--out", d, "--gpu", "none")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("gpu: ", r.stderr)
+
 
 class Show(unittest.TestCase):
     def test_json_counts_by_hand(self):
