@@ -29,6 +29,7 @@ config::NgpcArch defaults() {
   d.set_power_fraction_per_processor(0.00344);
   d.set_gpu_die_mm2(628.4);
   d.set_gpu_board_power_w(350);
+  d.set_grid_sram_area_share(0.9);
   return d;
 }
 
@@ -94,7 +95,8 @@ void NgpcConfig::validate() const {
     bad({{"rest_fusion_speedup"}}, "rest_fusion_speedup must be 0.001 to 1e6");
   for (const auto& [at, field, value] :
        {std::tuple<std::vector<Step>, const char*, double>{{{"area_fraction_per_processor"}}, "area_fraction_per_processor", p.area_fraction_per_processor()},
-        {{{"power_fraction_per_processor"}}, "power_fraction_per_processor", p.power_fraction_per_processor()}})
+        {{{"power_fraction_per_processor"}}, "power_fraction_per_processor", p.power_fraction_per_processor()},
+        {{{"grid_sram_area_share"}}, "grid_sram_area_share", p.grid_sram_area_share()}})
     if (value > 1) bad(at, std::string(field) + " must be 0 to 1");
   if (p.grid_sram_mode() != config::ALL_HIT && p.grid_sram_mode() != config::CAPACITY)
     bad({{"grid_sram_mode"}}, "grid_sram_mode must be ALL_HIT or CAPACITY");

@@ -17,7 +17,10 @@ NgpcModel::NgpcModel(NgpcConfig config) : config_(std::move(config)), gpu_(confi
 
 std::optional<double> NgpcModel::area_mm2() const {
   const auto& p = config_.proto();
-  return p.processors() * p.area_fraction_per_processor() * p.gpu_die_mm2();
+  // The paper's processor: 16 engines of 1 MiB (ngpc.md section 1.2).
+  const double sram_scale = p.encoding().engines() * static_cast<double>(p.encoding().grid_sram_bytes()) / (16.0 * (1 << 20));
+  const double share = p.grid_sram_area_share();
+  return p.processors() * p.area_fraction_per_processor() * p.gpu_die_mm2() * ((1 - share) + share * sram_scale);
 }
 
 sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,

@@ -38,7 +38,8 @@ class NgpcModel : public Model {
   using Model::evaluate;
   sim::Result evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes, Fidelity fidelity,
                        EvaluationCache* cache) const override;
-  // N processors x their fraction of the GPU's die.
+  // N processors x their fraction of the GPU's die, the grid-SRAM share of it scaled by engines x
+  // grid_sram_bytes over the paper's 16 x 1 MiB.
   std::optional<double> area_mm2() const override;
 
   const NgpcConfig& config() const { return config_; }

@@ -87,6 +87,16 @@ TEST(Ngpc, SpeedupGrowsWithProcessorsUpToTheAmdahlBound) {
   }
 }
 
+TEST(Ngpc, GridSramScalesItsShareOfTheArea) {
+  // 0.9 of a processor's area is its 16 x 1 MiB of grid SRAM: twice the SRAM is 0.1 + 0.9 x 2 = 1.9
+  // times the area, half of it 0.55 times.
+  const double base = *model_with(config_text()).area_mm2();
+  EXPECT_NEAR(*model_with(with(config_text(), "grid_sram_bytes: 1048576", "grid_sram_bytes: 2097152")).area_mm2(),
+              1.9 * base, 1e-9);
+  EXPECT_NEAR(*model_with(with(config_text(), "grid_sram_bytes: 1048576", "grid_sram_bytes: 524288")).area_mm2(),
+              0.55 * base, 1e-9);
+}
+
 TEST(Ngpc, AreaAndPowerLinearInProcessorsAsThePaperReports) {
   // Per processor 0.565% of GA102's 628.4 mm2 and 0.344% of 350 W: NGPC-8 adds 4.52% area and
   // 2.75% power, NGPC-64 36.16% and 22.0% (the paper: 36.18% and 22.06%).

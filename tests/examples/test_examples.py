@@ -42,6 +42,33 @@ class Examples(unittest.TestCase):
         self.assertEqual(front, expected)
         self.assertIn(f"{len(front)} on the Pareto front of time, energy and area", r.stdout)
 
+    def test_ngpc_sensitivity(self):
+        with tempfile.TemporaryDirectory() as d:
+            r = script("ngpc_sensitivity.py", d)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(os.path.join(d, "ngpc_sensitivity.csv")) as f:
+                rows = list(csv.DictReader(f))
+            self.assertTrue(os.path.getsize(os.path.join(d, "ngpc_sensitivity_front.png")) > 0)
+        # 4 processor counts x 5 SRAM sizes x 3 clocks, every one evaluated.
+        self.assertEqual(len(rows), 60)
+        # The front printed is the rows no other row beats in speedup (higher) and area (lower), by
+        # brute force here.
+        key = lambda x: (-float(x["speedup"]), float(x["area_mm2"]))
+        beaten = lambda a, b: all(p <= q for p, q in zip(key(b), key(a))) and key(a) != key(b)
+        front = [a for a in rows if not any(beaten(a, b) for b in rows)]
+        self.assertIn(f"{len(front)} on the Pareto front of speedup and area", r.stdout)
+        # More processors at the same SRAM and clock never slow the frame down, and area follows
+        # processors and SRAM only (0.1 + 0.9 x SRAM / 1 MiB of 3.55 mm2 per processor, docs/ngpc.md).
+        by = {(x["processors"], x["grid_sram_bytes"], x["clock_hz"]): x for x in rows}
+        for (n, sram, clock), x in by.items():
+            bigger = by.get((str(int(n) * 2), sram, clock))
+            if bigger:
+                self.assertGreaterEqual(float(bigger["speedup"]), float(x["speedup"]) * (1 - 1e-12))
+            expected = int(n) * 0.00565 * 628.4 * (0.1 + 0.9 * int(sram) / 1048576)
+            self.assertAlmostEqual(float(x["area_mm2"]), expected, places=6)
+        smallest = min((x for x in rows if float(x["frames_per_second"]) >= 30), key=lambda x: float(x["area_mm2"]))
+        self.assertIn(f"{float(smallest['frames_per_second']):.1f} FPS in {float(smallest['area_mm2']):.1f} mm2", r.stdout)
+
     def test_gpu_whatif_llama(self):
         r = script("gpu_whatif_llama.py")
         self.assertEqual(r.returncode, 0, r.stderr)
