@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <array>
+#include <map>
 #include <set>
+
+#include "sim/engine/RoundPipelineSim.h"
 
 namespace cascade::arch::ngpc {
 namespace {
@@ -23,11 +27,64 @@ std::optional<double> NgpcModel::area_mm2() const {
   return p.processors() * p.area_fraction_per_processor() * p.gpu_die_mm2() * ((1 - share) + share * sram_scale);
 }
 
+namespace {
+
+// The frame as a pipeline of batches through four in-order stages (units): the L2 port (the
+// batch's inputs, outputs and misses), the encoding engines (grid encodings, then the spherical
+// harmonics), the MLP engine (its layers one after another), and the GPU's fused rest of the frame.
+// The tables load over the port once, before the first batch. All in NGPC cycles, per batch and
+// per processor (each processor takes an even share of each batch's queries).
+struct FramePlan {
+  uint64_t batches = 1, load = 0;
+  std::array<uint64_t, 4> stage{};  // port, encoding, mlp, gpu: cycles of one batch
+};
+const char* const kUnits[] = {"l2_port", "encoding_engines", "mlp_engine", "gpu"};
+
+// PIPELINED: the batches flow through the stages, at most `kBatchesInFlight` between the port and
+// the GPU: load + sum(stages) + (batches - 1) x max(stage). SERIAL: one batch at a time, load +
+// batches x sum(stages).
+constexpr uint64_t kBatchesInFlight = 4;
+
+double analytical_cycles(const FramePlan& f, bool pipelined) {
+  double sum = 0, longest = 0;
+  for (const uint64_t s : f.stage) sum += static_cast<double>(s), longest = std::max(longest, static_cast<double>(s));
+  const double b = static_cast<double>(f.batches);
+  return static_cast<double>(f.load) + (pipelined ? sum + (b - 1) * longest : b * sum);
+}
+
+// The same pipeline clocked on SystemC (sim/engine/RoundPipelineSim.h): one round per batch, each
+// stage a task on its unit that waits for the stage before it in the same batch; the load a round
+// of its own before them.
+sim::RoundPipelineStats simulated(const FramePlan& f, bool pipelined, bool fast_forward) {
+  sim::RoundProgram program;
+  program.units.assign(std::begin(kUnits), std::end(kUnits));
+  program.rounds_in_flight = pipelined ? kBatchesInFlight : 1;
+  sim::RoundBlock load;
+  load.runs.push_back({{{"load", 0, std::max<uint64_t>(f.load, 1), {}}}, 1});
+  program.blocks.push_back(load);
+  sim::RoundRun batch;
+  batch.count = f.batches;
+  for (int s = 0; s < 4; ++s) {
+    sim::RoundTask t{kUnits[s], s, std::max<uint64_t>(f.stage[static_cast<size_t>(s)], 1), {}};
+    if (s > 0) t.deps.push_back({kUnits[s - 1], 0});
+    if (s == 0) t.deps.push_back({"load", 1});
+    batch.tasks.push_back(t);
+  }
+  sim::RoundBlock batches;
+  batches.runs.push_back(batch);
+  program.blocks.push_back(batches);
+  return sim::simulate_round_pipeline(program, {fast_forward});
+}
+
+uint64_t per_processor(double queries, double batches, double processors) {
+  return static_cast<uint64_t>(std::ceil(std::ceil(queries / batches) / processors));
+}
+
+}  // namespace
+
 sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
                                 Fidelity fidelity, EvaluationCache* /*cache*/) const {
   const config::NgpcArch& p = config_.proto();
-  if (fidelity != Fidelity::Analytical)
-    throw base::InputError(config_.file(), {1, 0}, "the NGPC model has no cycle fidelity yet: run it analytical");
   const NgpcWork work = ngpc_work(cascade, sizes);
   const sim::Result baseline = gpu_.evaluate(cascade, sizes, Fidelity::Analytical);
   const std::set<std::string> on_ngpc(work.ngpc_operators.begin(), work.ngpc_operators.end());
@@ -50,22 +107,29 @@ sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloa
   }
   const double fused_rest_s = rest_s / p.rest_fusion_speedup();
 
-  // The NGPC's side.
-  const double n = p.processors(), clock = p.clock_hz(), l2_bw = p.l2_bandwidth_bytes_per_second();
+  // The NGPC's side, batch by batch.
+  const double n = p.processors(), clock = p.clock_hz(), bytes_per_cycle = p.l2_bandwidth_bytes_per_second() / clock;
   const auto& enc = p.encoding();
-  std::map<std::string, double> busy_s;  // per NGPC operator
-  double encoding_s = 0, table_bytes = 0, miss_bytes = 0, max_queries = 0;
+  double max_queries = 1;
+  for (const auto& g : work.grids) max_queries = std::max(max_queries, static_cast<double>(g.grid.queries));
+  for (const auto& e : work.other_encodings) max_queries = std::max(max_queries, static_cast<double>(e.queries));
+  for (const auto& layer : work.layers) max_queries = std::max(max_queries, static_cast<double>(layer.queries));
+  FramePlan plan;
+  plan.batches = static_cast<uint64_t>(std::ceil(max_queries / static_cast<double>(p.batch_queries())));
+  const double batches = static_cast<double>(plan.batches);
+  std::map<std::string, double> busy_cycles;  // per NGPC operator, over the frame
+  double table_bytes = 0, miss_bytes = 0;
+  uint64_t encoding_cycles = 0, mlp_cycles = 0;
   for (const auto& g : work.grids) {
     const auto& s = g.grid;
-    max_queries = std::max(max_queries, static_cast<double>(s.queries));
-    const double cycles_per_lookup = std::ceil(static_cast<double>(s.corners) / enc.banks());
-    const double cycles =
-        std::ceil(static_cast<double>(s.queries) * static_cast<double>(s.levels) * cycles_per_lookup / (n * enc.engines()));
-    double loaded = 0, missed = 0;
+    const uint64_t q = per_processor(static_cast<double>(s.queries), batches, n);
+    const uint64_t cycles_per_lookup = (s.corners + enc.banks() - 1) / enc.banks();
+    const auto cycles = static_cast<uint64_t>(
+        std::ceil(static_cast<double>(q) * static_cast<double>(s.levels) * static_cast<double>(cycles_per_lookup) / enc.engines()));
     for (size_t l = 0; l < s.level_entries.size(); ++l) {
       const double level_bytes = static_cast<double>(s.level_entries[l]) * s.entry_bytes;
       if (p.grid_sram_mode() == config::ALL_HIT) {
-        loaded += level_bytes;
+        table_bytes += level_bytes;
         continue;
       }
       if (static_cast<double>(enc.grid_sram_bytes()) < s.entry_bytes)
@@ -73,37 +137,42 @@ sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloa
                                "encoding.grid_sram_bytes: " + std::to_string(enc.grid_sram_bytes()) +
                                    " bytes hold no entry of '" + g.name + "' (" + std::to_string(s.entry_bytes) + " bytes)");
       const double hit = std::min(1.0, static_cast<double>(enc.grid_sram_bytes()) / level_bytes);
-      loaded += std::min(level_bytes, static_cast<double>(enc.grid_sram_bytes()));
-      missed += static_cast<double>(s.queries) * static_cast<double>(s.corners) * (1 - hit) * kMissSectorBytes;
+      table_bytes += std::min(level_bytes, static_cast<double>(enc.grid_sram_bytes()));
+      miss_bytes += static_cast<double>(s.queries) * static_cast<double>(s.corners) * (1 - hit) * kMissSectorBytes;
     }
-    table_bytes += loaded;
-    miss_bytes += missed;
-    const double t = std::max(cycles / clock, (loaded + missed) / l2_bw);
-    busy_s[g.name] = t;
-    encoding_s += t;
+    encoding_cycles += cycles;
+    busy_cycles[g.name] = static_cast<double>(cycles) * batches;
   }
   for (const auto& e : work.other_encodings) {
-    max_queries = std::max(max_queries, static_cast<double>(e.queries));
-    const double t = std::ceil(static_cast<double>(e.queries) / (n * enc.sh_queries_per_cycle())) / clock;
-    busy_s[e.name] = t;
-    encoding_s += t;
+    const uint64_t q = per_processor(static_cast<double>(e.queries), batches, n);
+    const auto cycles = static_cast<uint64_t>(std::ceil(static_cast<double>(q) / enc.sh_queries_per_cycle()));
+    encoding_cycles += cycles;
+    busy_cycles[e.name] = static_cast<double>(cycles) * batches;
   }
-  double mlp_s = 0;
   for (const auto& layer : work.layers) {
-    max_queries = std::max(max_queries, static_cast<double>(layer.queries));
-    const double passes = std::ceil(static_cast<double>(layer.inputs) / p.mlp().rows()) *
-                          std::ceil(static_cast<double>(layer.outputs) / p.mlp().cols());
-    const double t = std::ceil(passes * static_cast<double>(layer.queries) / n) / clock;
-    busy_s[layer.name] = t;
-    mlp_s += t;
+    const uint64_t passes = ((layer.inputs + p.mlp().rows() - 1) / p.mlp().rows()) *
+                            ((layer.outputs + p.mlp().cols() - 1) / p.mlp().cols());
+    const uint64_t cycles = passes * per_processor(static_cast<double>(layer.queries), batches, n);
+    mlp_cycles += cycles;
+    busy_cycles[layer.name] = static_cast<double>(cycles) * batches;
   }
-  // The queries' inputs and outputs cross the L2 port too; the engines overlap across batches.
-  const double port_s = (work.input_bytes + work.output_bytes) / l2_bw;
-  const double ngpc_s = std::max({encoding_s, mlp_s, port_s + (table_bytes + miss_bytes) / l2_bw});
-  const double batches = std::max(1.0, std::ceil(max_queries / static_cast<double>(p.batch_queries())));
-  const double frame_s = p.overlap() == config::SERIAL
-                             ? fused_rest_s + ngpc_s
-                             : std::max(fused_rest_s, ngpc_s) + std::min(fused_rest_s, ngpc_s) / batches;
+  plan.load = static_cast<uint64_t>(std::ceil(table_bytes / bytes_per_cycle));
+  plan.stage = {static_cast<uint64_t>(std::ceil((work.input_bytes + work.output_bytes + miss_bytes) / batches / bytes_per_cycle)),
+                encoding_cycles, mlp_cycles, static_cast<uint64_t>(std::ceil(fused_rest_s * clock / batches))};
+  const bool pipelined = p.overlap() == config::PIPELINED;
+  uint64_t frame_cycles = 0;
+  sim::RoundPipelineStats stats;
+  if (fidelity == Fidelity::Analytical) {
+    frame_cycles = static_cast<uint64_t>(std::llround(analytical_cycles(plan, pipelined)));
+  } else {
+    stats = simulated(plan, pipelined, fast_forward_);
+    frame_cycles = stats.cycles;
+  }
+  const double frame_s = static_cast<double>(frame_cycles) / clock;
+  const double encoding_s = static_cast<double>(encoding_cycles) * batches / clock;
+  const double mlp_s = static_cast<double>(mlp_cycles) * batches / clock;
+  const double ngpc_s = analytical_cycles(FramePlan{plan.batches, plan.load, {plan.stage[0], plan.stage[1], plan.stage[2], 0}},
+                                          pipelined) / clock;
 
   sim::Result r;
   r.model = name();
@@ -112,17 +181,20 @@ sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloa
   r.fidelity = to_string(fidelity);
   r.rank_sizes = sizes.all();
   r.clock_hz = clock;
-  r.cycles = static_cast<uint64_t>(std::llround(frame_s * clock));
+  r.cycles = frame_cycles;
   const double watts = n * p.power_fraction_per_processor() * p.gpu_board_power_w();
-  for (const auto& [op, t] : busy_s) {
-    r.add_energy("ngpc", "busy_second", t, watts * 1e12);
-    r.phases[op] = {static_cast<uint64_t>(std::llround(t * clock)), t * watts * 1e12};
+  for (const auto& [op, cycles] : busy_cycles) {
+    r.add_energy("ngpc", "busy_second", cycles / clock, watts * 1e12);
+    r.phases[op] = {static_cast<uint64_t>(std::llround(cycles)), cycles / clock * watts * 1e12};
   }
   r.add_energy("gpu", "rest", 1, rest_pj / p.rest_fusion_speedup());
   r.phases["gpu_rest"] = {static_cast<uint64_t>(std::llround(fused_rest_s * clock)), rest_pj / p.rest_fusion_speedup()};
-  r.busy_cycles["encoding_engines"] = encoding_s * clock;
-  r.busy_cycles["mlp_engine"] = mlp_s * clock;
-  r.busy_cycles["gpu"] = fused_rest_s * clock;
+  for (size_t u = 0; u < 4; ++u)
+    r.busy_cycles[kUnits[u]] = static_cast<double>(plan.stage[u]) * batches + (u == 0 ? static_cast<double>(plan.load) : 0);
+  if (fidelity == Fidelity::Cycle) {
+    r.stats["rounds"] = static_cast<double>(stats.rounds);
+    r.stats["rounds_simulated"] = static_cast<double>(stats.rounds_simulated);
+  }
   r.traffic_bytes[{"l2", "read"}] = table_bytes + miss_bytes + work.input_bytes;
   r.traffic_bytes[{"l2", "write"}] = work.output_bytes;
   r.stats["gpu_baseline_seconds"] = gpu_total_s;

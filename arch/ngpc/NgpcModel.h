@@ -12,25 +12,27 @@ namespace cascade::arch::ngpc {
 
 // The neural-graphics processing cluster beside a GPU (Mubarik et al., ISCA 2023; docs/ngpc.md): N
 // neural-field processors run a frame's encodings and MLPs (NgpcWork), the GPU runs the rest, and
-// the two overlap batch by batch. Analytical fidelity:
-//  - a grid encoding takes ceil(queries x levels x ceil(corners / banks) / (N x engines)) cycles
-//    (each engine one (query, level) a cycle, banks corners at once), and no less than its L2
-//    traffic needs: each level's table loaded once a frame in ALL_HIT mode; in CAPACITY mode
-//    the misses of a level larger than the grid SRAM (hit fraction SRAM / level bytes), a 32-byte
-//    sector each, with only what fits loaded;
-//  - another encoding (spherical harmonics) queries / (N x sh_queries_per_cycle) cycles;
-//  - an MLP layer of K inputs and N outputs ceil(K / rows) x ceil(N / cols) cycles per query,
-//    queries spread over the processors;
-//  - the encodings and the MLP engine work on different batches at once: the NGPC's time is the
-//    longer of the two;
-//  - the rest of the frame is the GPU model's kernels of the other operators (the GPU config
-//    named), their time divided by rest_fusion_speedup (the paper's Vulkan fusion);
-//  - PIPELINED: frame = max(rest, NGPC) + min(rest, NGPC) / batches (one batch of the shorter side
-//    fills and drains the pipeline); SERIAL: their sum.
+// the two overlap batch by batch. The frame is a pipeline of batches (of batch_queries queries,
+// each processor an even share) through four in-order stages:
+//  - the L2 port: the batch's inputs from and outputs to the GPU and, in CAPACITY mode, the grid
+//    SRAM's misses (a level larger than an engine's SRAM hits SRAM / level bytes of its lookups, a
+//    32-byte sector each); the tables load over it once, before the first batch (ALL_HIT: whole;
+//    CAPACITY: what fits);
+//  - the encoding engines: a grid encoding ceil(queries x levels x ceil(corners / banks) / engines)
+//    cycles (each engine one (query, level) a cycle, banks corners at once, conflict-free), then
+//    the other encodings (spherical harmonics) queries / sh_queries_per_cycle;
+//  - the MLP engine: each layer of K inputs and N outputs ceil(K / rows) x ceil(N / cols) cycles a
+//    query, one layer after another;
+//  - the GPU: its kernels of the other operators (the GPU config named), their time over
+//    rest_fusion_speedup (the paper's Vulkan fusion), an even share a batch.
+// PIPELINED: load + sum(stages) + (batches - 1) x the longest stage; SERIAL: load + batches x
+// sum(stages). The analytical fidelity is that closed form; the cycle fidelity runs the same
+// pipeline on SystemC (sim/engine/RoundPipelineSim.h: a thread per stage, a round per batch, at most
+// 4 batches in flight, repeating batches fast-forwarded).
 // The result's cycles are the frame at the NGPC's clock; stats hold the GPU baseline (the whole
 // frame on the GPU, unfused), its encoding and MLP shares, the speedup and the Amdahl bound (the
 // GPU time over the fused rest). Energy: the GPU's rest kernels' energy over the fusion speedup and
-// the processors' power over the NGPC's busy time. Cycle fidelity is not built yet: an error.
+// the processors' power over their engines' busy time.
 class NgpcModel : public Model {
  public:
   explicit NgpcModel(NgpcConfig config);

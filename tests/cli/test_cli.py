@@ -188,18 +188,20 @@ class Run(unittest.TestCase):
 
     def test_reproduce_ngpc_writes_table_csv_and_plot(self):
         # 4 apps x 3 encodings of GPU frames (3 rows each), 4 apps x 4 scales (4 rows each), 4 gaps,
-        # 17 headlines and the header: 36 + 64 + 4 + 17 + 1 rows.
+        # 18 headlines and the header: 36 + 64 + 4 + 18 + 1 rows.
         with tempfile.TemporaryDirectory() as d:
             r = run("reproduce", "ngpc", "--root", SOURCE, "--out", d)
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertIn("mean hash-grid speedup, NGPC-64: paper 39", r.stdout)
             self.assertIn("NGPC-8 area, % of the GPU die: paper 4.52, ours 4.52 (holds)", r.stdout)
+            self.assertRegex(r.stdout, r"largest difference of the cycle fidelity from the analytical, % \(every point\): "
+                                       r"paper 0, ours [0-9.e-]+ \(holds\)")
             with open(os.path.join(d, "ngpc.md")) as f:
                 text = f.read()
             self.assertIn("# NGPC reproduction (Mubarik et al., ISCA 2023) beside rtx3090", text)
             self.assertIn("| NGPC-64 area, % of the GPU die | 36.18 | 36.16 | 0.999 | within 1% | yes |", text)
             with open(os.path.join(d, "ngpc.csv")) as f:
-                self.assertEqual(len(f.read().splitlines()), 36 + 64 + 4 + 17 + 1)
+                self.assertEqual(len(f.read().splitlines()), 36 + 64 + 4 + 18 + 1)
             with open(os.path.join(d, "ngpc.png"), "rb") as f:
                 self.assertEqual(f.read(4), b"\x89PNG")
             # The same study beside the H200; a --gpu that is no config name is refused.
