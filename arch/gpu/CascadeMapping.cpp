@@ -140,6 +140,27 @@ std::optional<config::Kernel> grid_encoding_kernel(const GpuModel& model, const 
   return k;
 }
 
+// A fully fused MLP: input -> hidden layers of one width -> output, one kernel (fused_mlp_kernel).
+config::Kernel mlp_kernel(const Cascade& c, const workloads::Operator& op, const RankSizes& sizes) {
+  const auto layers = workloads::mlp_layers(c, op.einsums, sizes);
+  if (layers.size() < 2) fail_operator(c, op, "a fused MLP needs a hidden layer and an output layer");
+  for (size_t l = 1; l < layers.size(); ++l)
+    if (layers[l].inputs != layers[0].outputs || layers[l].rows != layers[0].rows ||
+        (l + 1 < layers.size() && layers[l].outputs != layers[0].outputs))
+      fail_operator(c, op, "a fused MLP's hidden layers have one width and its layers the same rows");
+  if (layers[0].inputs > 1024 || layers[0].outputs > 1024 || layers.back().outputs > 1024)
+    fail_operator(c, op, "a fused MLP's widths are at most 1024");
+  FusedMlpDims d;
+  d.rows = layers[0].rows;
+  d.inputs = static_cast<uint32_t>(layers[0].inputs);
+  d.width = static_cast<uint32_t>(layers[0].outputs);
+  d.hidden_layers = static_cast<uint32_t>(layers.size() - 1);
+  d.outputs = static_cast<uint32_t>(layers.back().outputs);
+  config::Kernel k = fused_mlp_kernel(d);
+  k.set_name(op.name);
+  return k;
+}
+
 }  // namespace
 
 std::string gpu_dtype(const Cascade& c, const std::string& tensor) {
@@ -237,6 +258,7 @@ std::vector<MappedKernel> map_cascade_to_gpu(const GpuModel& model, const Cascad
           k.kernel = elementwise_group(c, op->einsums, sizes, op->name);
           break;
         case workloads::OperatorKind::Elementwise: k.kernel = elementwise_group(c, op->einsums, sizes, op->name); break;
+        case workloads::OperatorKind::Mlp: k.kernel = mlp_kernel(c, *op, sizes); break;
       }
     } catch (const base::InputError& error) {
       if (error.file() == c.file && error.pos().line > 0) throw;

@@ -209,4 +209,50 @@ config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDi
   return k;
 }
 
+double fused_mlp_smem_bytes(const FusedMlpDims& d, double blocks) {
+  constexpr double kRows = 128, kWarps = 8, kFragment = 512, kTile = 1024;
+  double per_block = kRows * d.inputs * 2;  // input tile
+  for (uint32_t l = 0; l <= d.hidden_layers; ++l) {
+    const bool last = l == d.hidden_layers;
+    const double in = l == 0 ? d.inputs : d.width, out = last ? d.outputs : d.width;
+    const double per_warp = in / 16 * kFragment + out / 16 * (in / 16 * kFragment + 2 * kTile + (last ? 0 : kFragment));
+    per_block += in * out * 2 + kWarps * per_warp;
+  }
+  return per_block * blocks;
+}
+
+config::Kernel fused_mlp_kernel(const FusedMlpDims& d) {
+  // The harness kernel's launch (validation/cuda/neural.cu): 128 rows and 8 warps a block; 43
+  // registers a thread (ptxas for mlp_fused_k<64>, validation/traces/h100/neural.csv); shared memory
+  // for one layer's weights, two activation buffers of padded rows and a 16x16 fp32 tile a warp.
+  constexpr uint64_t kRows = 128;
+  constexpr uint32_t kThreads = 256, kRegisters = 43;
+  const uint64_t blocks = (d.rows + kRows - 1) / kRows;
+  if (d.rows == 0 || blocks > (1u << 31) - 1)
+    throw base::InputError("fused MLP", {}, "rows must be 1 to 128 x (2^31 - 1), found " + std::to_string(d.rows));
+  if (d.hidden_layers < 1 || d.inputs < 1 || d.width < 1 || d.outputs < 1 || d.width > 1024 || d.inputs > 1024 ||
+      d.outputs > 1024)
+    throw base::InputError("fused MLP", {}, "a fused MLP has 1 or more hidden layers and widths of 1 to 1024");
+  const uint32_t wide = std::max(d.width, d.inputs), padded = wide + 8;
+  config::Kernel k;
+  k.set_name("fused_mlp");
+  k.set_kind("mlp");
+  k.mutable_grid()->set_x(static_cast<uint32_t>(blocks));
+  k.mutable_block()->set_x(kThreads);
+  k.set_registers_per_thread(kRegisters);
+  k.set_dynamic_smem_bytes(wide * padded * 2 + 2 * kRows * padded * 2 + 8 * 256 * 4);
+  auto* w = k.mutable_work();
+  const double rows = static_cast<double>(blocks * kRows);
+  const double macs = static_cast<double>(d.inputs) * d.width +
+                      static_cast<double>(d.hidden_layers - 1) * d.width * d.width +
+                      static_cast<double>(d.width) * d.outputs;
+  (*w->mutable_tensor_flops())["fp16"] = 2 * rows * macs;
+  w->set_warp_mma(true);
+  w->set_family("harness_fused_mlp");
+  w->set_dram_bytes(static_cast<double>(d.rows) * (d.inputs + d.outputs) * 2 + macs * 2);
+  w->set_dram_write_bytes(static_cast<double>(d.rows) * d.outputs * 2);
+  w->set_smem_bytes(fused_mlp_smem_bytes(d, static_cast<double>(blocks)));
+  return k;
+}
+
 }  // namespace cascade::arch::gpu

@@ -61,6 +61,25 @@ config::Kernel attention_kernel(const AttentionDims& d, const std::string& dtype
 config::Kernel flash_attention_kernel(const AttentionDims& d,
                                       const std::string& dtype);
 
+// A fully fused MLP (tiny-cuda-nn's FullyFusedMLP; the harness's mlp_fused_k, validation/cuda/
+// neural.cu): fp16 WMMA, a block of 8 warps per 128 rows, activations kept in shared memory across
+// layers, each layer's weights staged there: `inputs` -> `hidden_layers` layers of `width` -> `outputs`
+// (a multiple of 16).
+struct FusedMlpDims {
+  uint64_t rows = 0;
+  uint32_t inputs = 64, width = 64, hidden_layers = 1, outputs = 16;
+};
+// The shared-memory bytes its blocks move: each stages its 128 input rows and every layer's weights,
+// and each of its 8 warps, per layer of K inputs and N outputs, loads its K/16 A fragments once,
+// then for each of the N/16 output tiles loads K/16 B fragments (16x16 halves, 512 B each), stores
+// the fp32 accumulator tile (1 KiB), reads it back and, in hidden layers, writes the fp16
+// activations (512 B).
+double fused_mlp_smem_bytes(const FusedMlpDims& d, double blocks);
+// Its launch and work: ceil(rows / 128) blocks of 256 threads, the harness kernel's registers and
+// shared memory, the padded rows' tensor flops, its rows in and out and weights from DRAM, the
+// family "harness_fused_mlp" (whose efficiency calibration fits on the measured kernels).
+config::Kernel fused_mlp_kernel(const FusedMlpDims& d);
+
 // instant-ngp's multiresolution hash encoding (Mueller et al., SIGGRAPH 2022): for each point and
 // level, the 2^dims corners of its grid cell are hashed into the level's table of `table_size`
 // entries of `features` half-precision values and interpolated. One thread per (point, level);

@@ -154,7 +154,7 @@ sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloa
                             ((layer.outputs + p.mlp().cols() - 1) / p.mlp().cols());
     const uint64_t cycles = passes * per_processor(static_cast<double>(layer.queries), batches, n);
     mlp_cycles += cycles;
-    busy_cycles[layer.name] = static_cast<double>(cycles) * batches;
+    busy_cycles[layer.name] += static_cast<double>(cycles) * batches;
   }
   plan.load = static_cast<uint64_t>(std::ceil(table_bytes / bytes_per_cycle));
   plan.stage = {static_cast<uint64_t>(std::ceil((work.input_bytes + work.output_bytes + miss_bytes) / batches / bytes_per_cycle)),

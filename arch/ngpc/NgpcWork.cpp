@@ -68,6 +68,8 @@ NgpcWork ngpc_work(const Cascade& c, const RankSizes& sizes) {
   for (const auto& op : c.operators) {
     if (op.kind == workloads::OperatorKind::Linear) {
       work.layers.push_back(layer_of(c, op, sizes));
+    } else if (op.kind == workloads::OperatorKind::Mlp) {
+      for (const auto& l : workloads::mlp_layers(c, op.einsums, sizes)) work.layers.push_back({op.name, l.rows, l.inputs, l.outputs});
     } else if (op.kind == workloads::OperatorKind::Encoding) {
       if (auto g = workloads::grid_encoding_structure(c, op.einsums, sizes)) {
         work.grids.push_back({op.name, *g});

@@ -11,10 +11,10 @@
 namespace cascade::arch::ngpc {
 
 // What an NGPC runs of a bound cascade: its grid encodings on the encoding engines, its other
-// encodings (spherical harmonics) on their unit, its MLP layers (LINEAR operators) on the MLP
-// engine; every other operator is the GPU's (the rest of the frame).
+// encodings (spherical harmonics) on their unit, its MLP layers (MLP operators' layers, LINEAR
+// operators) on the MLP engine; every other operator is the GPU's (the rest of the frame).
 struct MlpLayerWork {
-  std::string name;          // the LINEAR operator
+  std::string name;          // the MLP or LINEAR operator
   uint64_t queries = 0;      // rows: the GEMMs' M (and batch)
   uint64_t inputs = 0;       // K: summed over GEMMs that read different activations (a concatenation)
   uint64_t outputs = 0;      // N: summed over GEMMs that read the same activation (a packed layer)

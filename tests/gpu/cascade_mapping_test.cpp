@@ -247,8 +247,9 @@ namespace {
 TEST(CascadeMapping, GridEncodingIsTheHashGridKernel) {
   // NeRF at 1000 rays of 16 samples: the hash grid's ENCODING operator is tcnn's encoding kernel,
   // one thread per (query, level): 16000 queries x 16 levels / 128 threads = 2000 blocks, with the
-  // encoding's own table (levels, T, scales) and the MLP layers GEMMs; the spherical harmonics (no
-  // grid) an element-wise kernel.
+  // encoding's own table (levels, T, scales); each MLP one fully fused kernel of 128 rows a block
+  // (16000 / 128 = 125 blocks) with the padded rows' tensor flops: density 32 x 64 + 64 x 16 MACs a
+  // row; the spherical harmonics (no grid) an element-wise kernel.
   const auto cascade =
       workloads::load_workload_file(testing_support::source_path("workloads/library/neural_graphics/nerf.pbtxt"));
   const auto sizes = workloads::bind_shapes(cascade, {{"P", 1000}});
@@ -259,10 +260,15 @@ TEST(CascadeMapping, GridEncodingIsTheHashGridKernel) {
     if (k.name == "hashgrid") {
       EXPECT_EQ(k.kernel.grid().x(), 2000u);
     }
+    if (k.name == "density") {
+      EXPECT_EQ(k.kernel.grid().x(), 125u);
+      EXPECT_DOUBLE_EQ(k.kernel.work().tensor_flops().at("fp16"), 2.0 * 16000 * (32 * 64 + 64 * 16));
+    }
   }
   EXPECT_EQ(kinds.at("hashgrid"), "hash_grid");
   EXPECT_EQ(kinds.at("sh"), "elementwise");
-  EXPECT_EQ(kinds.at("density_layer1"), "gemm");
+  EXPECT_EQ(kinds.at("density"), "mlp");
+  EXPECT_EQ(kinds.at("color"), "mlp");
   EXPECT_EQ(kinds.at("march"), "elementwise");
 }
 

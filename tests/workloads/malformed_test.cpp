@@ -137,7 +137,7 @@ const Case kCases[] = {
                "operator { name: \"p\" kind: ELEMENTWISE einsum: \"B\" }\n",
      "bad.pbtxt:8:40: error: operator 'p': the Einsum writing 'B' is already in an operator"},
     {"OperatorWithoutKind", kHeader + "einsum: \"B[p] = A[m,p]\"\noperator { name: \"o\" einsum: \"B\" }\n",
-     "bad.pbtxt:7:1: error: operator 'o': missing field 'kind' (one of LINEAR, ATTENTION, NORMALIZATION, ELEMENTWISE, ENCODING)"},
+     "bad.pbtxt:7:1: error: operator 'o': missing field 'kind' (one of LINEAR, ATTENTION, NORMALIZATION, ELEMENTWISE, ENCODING, MLP)"},
     {"OperatorTwice",
      kHeader + "einsum: \"B[p] = A[m,p]\"\noperator { name: \"o\" kind: LINEAR einsum: \"B\" }\n"
                "operator { name: \"o\" kind: LINEAR }\n",

@@ -19,24 +19,6 @@
 namespace cascade::validation {
 namespace {
 
-// Shared-memory bytes the harness's fully fused MLP (validation/cuda/neural.cu, mlp_fused_k) moves:
-// each block stages its 128 input rows and every layer's weights, and each of its 8 warps, per
-// layer of output width NO, loads its W/16 A fragments once, then for each of the NO/16 output
-// tiles loads W/16 B fragments (16x16 halves, 512 B each), stores the fp32 accumulator tile
-// (1 KiB), reads it back and, in hidden layers, writes the fp16 activations (512 B).
-double fused_mlp_smem_bytes(double width, double layers, double blocks) {
-  constexpr double kRows = 128, kWarps = 8, kOut = 16, kFragment = 512, kTile = 1024;
-  double per_block = kRows * width * 2;  // input tile
-  for (int l = 0; l <= static_cast<int>(layers); ++l) {
-    const bool last = l == static_cast<int>(layers);
-    const double out = last ? kOut : width;
-    const double per_warp = width / 16 * kFragment +
-                            out / 16 * (width / 16 * kFragment + 2 * kTile + (last ? 0 : kFragment));
-    per_block += width * out * 2 + kWarps * per_warp;
-  }
-  return per_block * blocks;
-}
-
 // Shared-memory bytes the harness's flash-style attention (neural.cu, flash_attn_fwd_k, head dim
 // 64, 64 queries and 4 warps per block) moves for each 64-key tile: the block stages K and V
 // (2 x 8 KiB); each warp loads 16 K fragments (8 KiB) and stores its 16 x 64 fp32 scores (4 KiB),
@@ -122,8 +104,10 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
   w->set_dram_bytes(t.non_negative(row, "bytes"));
   const double blocks = static_cast<double>(k.grid().x());
   if (kind == "mlp")
-    w->set_smem_bytes(fused_mlp_smem_bytes(static_cast<double>(t.whole(row, "width", 16, 1024)),
-                                           static_cast<double>(t.whole(row, "layers", 0, 64)), blocks));
+    w->set_smem_bytes(arch::gpu::fused_mlp_smem_bytes({0, static_cast<uint32_t>(t.whole(row, "width", 16, 1024)),
+                                                       static_cast<uint32_t>(t.whole(row, "width", 16, 1024)),
+                                                       static_cast<uint32_t>(t.whole(row, "layers", 0, 64)), 16},
+                                                      blocks));
   if (kind == "attention") {
     const double seq = static_cast<double>(t.whole(row, "seq", 1, uint64_t{1} << 32)),
                  // Every (batch, head) has blocks of its own: the others' re-reads come from L2.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/CheckedMath.h"
 #include "workloads/analysis/OpCounts.h"
 
 namespace cascade::workloads {
@@ -107,6 +108,41 @@ std::optional<GridEncodingStructure> grid_encoding_structure(const Cascade& c, c
     }
   }
   return std::nullopt;
+}
+
+std::vector<MlpLayer> mlp_layers(const Cascade& c, const std::vector<size_t>& einsums, const RankSizes& sizes) {
+  const auto product = [&](const std::set<std::string>& vars) {
+    uint64_t n = 1;
+    for (const auto& v : vars) n = checked_mul(n, sizes.of_variable(v), c, "the layers of the MLP writing", c.einsums[einsums.front()].output.tensor);
+    return n;
+  };
+  std::vector<MlpLayer> layers;
+  std::vector<std::set<std::string>> neurons;  // per layer
+  for (size_t i : einsums) {
+    const auto g = gemm_roles(c, c.einsums[i]);
+    if (!g) continue;
+    std::set<std::string> rows = g->m;
+    rows.insert(g->batch.begin(), g->batch.end());
+    const uint64_t m = product(rows), k = product(g->k), n = product(g->n);
+    const auto at = std::find(neurons.begin(), neurons.end(), g->n);
+    if (at == neurons.end()) {
+      neurons.push_back(g->n);
+      layers.push_back({m, k, n});
+      continue;
+    }
+    MlpLayer& layer = layers[static_cast<size_t>(at - neurons.begin())];
+    if (layer.rows != m)
+      throw base::InputError(c.file, c.einsums[einsums.front()].pos,
+                             "the MLP's layer writing " + c.einsums[i].output.tensor + " has GEMMs of different rows (" +
+                                 std::to_string(layer.rows) + " and " + std::to_string(m) + ")");
+    const auto inputs = base::checked_add(layer.inputs, k);
+    if (!inputs)
+      throw base::InputError(c.file, c.einsums[i].pos, "the inputs of " + c.einsums[i].output.tensor + " overflow 64 bits");
+    layer.inputs = *inputs;
+  }
+  if (layers.empty())
+    throw base::InputError(c.file, c.einsums[einsums.front()].pos, "an MLP operator without a GEMM");
+  return layers;
 }
 
 }  // namespace cascade::workloads

@@ -52,6 +52,16 @@ struct GridEncodingStructure {
   std::vector<uint64_t> level_entries;
   int entry_bytes = 0;          // one entry's features: features x the table's element bytes
 };
+// The layers of a fully fused MLP (an MLP operator): its GEMM-shaped Einsums grouped by the neurons
+// they write (the output's variables only the weights have), in cascade order; a layer's rows are
+// the GEMMs' M and batch, its inputs the sum of their reduced sizes (a concatenated input's parts).
+// Throws InputError at the group's first Einsum when a layer's GEMMs have different rows, or the
+// group has no GEMM.
+struct MlpLayer {
+  uint64_t rows = 0, inputs = 0, outputs = 0;
+};
+std::vector<MlpLayer> mlp_layers(const Cascade& cascade, const std::vector<size_t>& einsums, const RankSizes& sizes);
+
 // Nothing when no Einsum of the group gathers from such a table, or the gathering Einsum's points
 // are not queries x levels x corners x features.
 std::optional<GridEncodingStructure> grid_encoding_structure(const Cascade& cascade, const std::vector<size_t>& einsums,

@@ -104,6 +104,7 @@ std::string to_string(OperatorKind kind) {
     case OperatorKind::Normalization: return "NORMALIZATION";
     case OperatorKind::Elementwise: return "ELEMENTWISE";
     case OperatorKind::Encoding: return "ENCODING";
+    case OperatorKind::Mlp: return "MLP";
   }
   return "";
 }

@@ -78,7 +78,7 @@ struct Tensor {
 bool is_integer(ElementType type);
 
 // How a framework groups Einsums into one operation (configs/workload.proto OperatorKind).
-enum class OperatorKind { Linear, Attention, Normalization, Elementwise, Encoding };
+enum class OperatorKind { Linear, Attention, Normalization, Elementwise, Encoding, Mlp };
 std::string to_string(OperatorKind kind);
 
 struct Operator {

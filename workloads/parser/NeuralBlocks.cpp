@@ -337,7 +337,7 @@ void expand_mlp(const config::Mlp& m, const base::TextProtoFile& source, Cascade
                  joined(variables_of(feats)) + "," + kl + "]");
         sum += (k ? " + " : "") + Y + "[" + q + "," + kl + "]";
       }
-      // A concatenated input's first layer: one GEMM per part, summed; one layer, one operator.
+      // A concatenated input's first layer: one GEMM per part, summed.
       w.einsum(A + "[" + q + "," + kl + "] = " + activated(act, sum));
     } else {
       const std::string Wt = p + "W" + n, Y = p + "Y" + n;
@@ -347,7 +347,6 @@ void expand_mlp(const config::Mlp& m, const base::TextProtoFile& source, Cascade
                variable_of_rank(prev_rank) + "," + kl + "]");
       w.einsum(A + "[" + q + "," + kl + "] = " + activated(act, Y + "[" + q + "," + kl + "]"));
     }
-    w.op(p + "layer" + n, OperatorKind::Linear);
     prev = A;
     prev_rank = Kl;
   }
@@ -364,7 +363,7 @@ void expand_mlp(const config::Mlp& m, const base::TextProtoFile& source, Cascade
     w.einsum(p + "YO[" + q + "," + o + "] = " + product);
     w.einsum(m.output() + "[" + q + "," + o + "] = " + activated(out_act, p + "YO[" + q + "," + o + "]"));
   }
-  w.op(p + "output", OperatorKind::Linear);
+  w.op(w.name(), OperatorKind::Mlp);
 }
 
 }  // namespace

@@ -170,12 +170,13 @@ class Converter {
       case config::NORMALIZATION: op.kind = OperatorKind::Normalization; break;
       case config::ELEMENTWISE: op.kind = OperatorKind::Elementwise; break;
       case config::ENCODING: op.kind = OperatorKind::Encoding; break;
+      case config::MLP: op.kind = OperatorKind::Mlp; break;
       default:
         throw base::InputError(file_, op.pos, "operator '" + o.name() + "': " +
                                                   (o.kind() == config::OPERATOR_KIND_UNSPECIFIED
                                                        ? std::string("missing field 'kind'")
                                                        : "unknown kind " + std::to_string(static_cast<int>(o.kind()))) +
-                                                  " (one of LINEAR, ATTENTION, NORMALIZATION, ELEMENTWISE, ENCODING)");
+                                                  " (one of LINEAR, ATTENTION, NORMALIZATION, ELEMENTWISE, ENCODING, MLP)");
     }
     op.name = o.name();
     if (o.einsum_size() == 0) throw base::InputError(file_, op.pos, "operator '" + o.name() + "': no 'einsum'");

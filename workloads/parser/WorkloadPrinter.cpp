@@ -52,6 +52,7 @@ std::string print_workload(const Cascade& c) {
                  : op.kind == OperatorKind::Attention     ? config::ATTENTION
                  : op.kind == OperatorKind::Normalization ? config::NORMALIZATION
                  : op.kind == OperatorKind::Encoding      ? config::ENCODING
+                 : op.kind == OperatorKind::Mlp           ? config::MLP
                                                           : config::ELEMENTWISE);
     for (size_t e : op.einsums) po->add_einsum(c.einsums[e].output.tensor);
   }
