@@ -356,6 +356,32 @@ class BadInputIsExit2(Base):
                 self.assertFalse(os.path.exists(self.path("validation.png")))
 
 
+    def test_bad_ngpc_configs_and_encoding_blocks(self):
+        nerf = os.path.join(SOURCE, "workloads", "library", "neural_graphics", "nerf.pbtxt")
+        for field, value, message in (("processors", "0", "processors must be 1 to 4096, found 0"),
+                                      ("mlp.rows", "0", "mlp.rows must be 1 to 4096, found 0"),
+                                      ("clock_hz", "-1", "clock_hz")):
+            with self.subTest(field=field):
+                self.assert_bad_input(run("run", "--arch", "ngpc", "--root", SOURCE, "--arch-set", f"{field}={value}",
+                                          "--workload", nerf, "-o", self.path("r.json")), message)
+        # An SRAM that holds no table entry, in CAPACITY mode: at the field, once the workload meets it.
+        self.assert_bad_input(run("run", "--arch", "ngpc", "--root", SOURCE, "--arch-set", "grid_sram_mode=CAPACITY",
+                                  "--arch-set", "encoding.grid_sram_bytes=2", "--workload", nerf, "-o", self.path("r.json")),
+                              "encoding.grid_sram_bytes: 2 bytes hold no entry of 'hashgrid' (4 bytes)")
+        self.assertFalse(os.path.exists(self.path("r.json")))
+        # A grid encoding of 0 levels, an unknown kind, a table of 2^40 entries: at the block's field.
+        with open(nerf) as f:
+            text = f.read()
+        for old, new, message in (("levels: 16", "levels: 0", "levels must be 1 to 64, found 0"),
+                                  ("kind: HASH", "kind: 7", "grid_encoding 'hashgrid': unknown kind"),
+                                  ("log2_table_size: 19", "log2_table_size: 40", "log2_table_size must be 1 to 30, found 40")):
+            with self.subTest(block=new):
+                w = write(self.path("nerf.pbtxt"), text.replace(old, new, 1))
+                r = run("workload", "show", w)
+                self.assert_bad_input(r, message)
+                self.assertRegex(r.stderr, r"nerf\.pbtxt:\d+:\d+: error: ")
+
+
 class NoSilentSuccess(Base):
     def test_meaningless_gpu_config_numbers(self):
         for old, new, message in [
