@@ -44,6 +44,8 @@ NgpcConfig::NgpcConfig(const std::string& text, const std::string& file) {
   proto_.MergeFrom(read);  // the file's fields (optional: only those it sets) over the defaults
   if (read.grid_sram_mode() == config::GRID_SRAM_MODE_UNSPECIFIED) proto_.set_grid_sram_mode(config::ALL_HIT);
   if (read.overlap() == config::OVERLAP_UNSPECIFIED) proto_.set_overlap(config::PIPELINED);
+  if (read.encoding().bank_mapping() == config::BANK_MAPPING_UNSPECIFIED)
+    proto_.mutable_encoding()->set_bank_mapping(config::CORNER_PARITY);
   validate();
   if (proto_.gpu().empty()) source_->fail({1, 0}, "missing field 'gpu' (the GPU config it sits beside)");
   const std::filesystem::path gpu_path = std::filesystem::path(file).parent_path() / proto_.gpu();
@@ -102,6 +104,8 @@ void NgpcConfig::validate() const {
     bad({{"grid_sram_mode"}}, "grid_sram_mode must be ALL_HIT or CAPACITY");
   if (p.overlap() != config::PIPELINED && p.overlap() != config::SERIAL)
     bad({{"overlap"}}, "overlap must be PIPELINED or SERIAL");
+  if (p.encoding().bank_mapping() != config::CORNER_PARITY && p.encoding().bank_mapping() != config::INDEX_MODULO)
+    bad({{"encoding"}, {"bank_mapping"}}, "encoding.bank_mapping must be CORNER_PARITY or INDEX_MODULO");
 }
 
 }  // namespace cascade::arch::ngpc

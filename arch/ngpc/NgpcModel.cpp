@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "arch/ngpc/GridBanks.h"
 #include "sim/engine/RoundPipelineSim.h"
 
 namespace cascade::arch::ngpc {
@@ -123,9 +124,14 @@ sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloa
   for (const auto& g : work.grids) {
     const auto& s = g.grid;
     const uint64_t q = per_processor(static_cast<double>(s.queries), batches, n);
-    const uint64_t cycles_per_lookup = (s.corners + enc.banks() - 1) / enc.banks();
-    const auto cycles = static_cast<uint64_t>(
-        std::ceil(static_cast<double>(q) * static_cast<double>(s.levels) * static_cast<double>(cycles_per_lookup) / enc.engines()));
+    // The cycles of one (query, level) lookup, summed over the levels: ceil(corners / banks) with
+    // corner-parity banking, the busiest bank's corners with index-modulo banking.
+    double lookup_cycles = static_cast<double>(s.levels) * static_cast<double>((s.corners + enc.banks() - 1) / enc.banks());
+    if (enc.bank_mapping() == config::INDEX_MODULO) {
+      lookup_cycles = 0;
+      for (double c : index_modulo_lookup_cycles(s, enc.banks())) lookup_cycles += c;
+    }
+    const auto cycles = static_cast<uint64_t>(std::ceil(static_cast<double>(q) * lookup_cycles / enc.engines()));
     for (size_t l = 0; l < s.level_entries.size(); ++l) {
       const double level_bytes = static_cast<double>(s.level_entries[l]) * s.entry_bytes;
       if (p.grid_sram_mode() == config::ALL_HIT) {

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "ModelTestSupport.h"
+#include "arch/ngpc/GridBanks.h"
 #include "arch/ngpc/NgpcModel.h"
 #include "base/InputError.h"
 #include "base/TextProtoFile.h"
@@ -88,6 +89,33 @@ TEST(Ngpc, CycleFidelityAgreesWithTheAnalytical) {
           EXPECT_LT(c.stats.at("rounds_simulated"), c.stats.at("rounds")) << app;
         }
       }
+}
+
+TEST(Ngpc, IndexModuloBanksConflictAsDerived) {
+  // NeRF's hash grid on 8 banks by index modulo 8. Level 0 is dense at resolution 16: a cell's
+  // corners are i, i+1, i+16, i+17, i+256, i+257, i+272, i+273, which modulo 8 fall in two banks,
+  // four each: 4 cycles a lookup, always. Level 15 hashes: x_0 enters the hash with the prime 1, so
+  // a corner and its x-neighbour differ in bit 0 of their hash, kept modulo 2^19 and modulo 8: they
+  // never share a bank, so no bank holds more than 4 of the 8 corners; and the other primes spread
+  // the 4 x-pairs, so some lookups conflict.
+  const auto cascade = workloads::load_workload_file(source_path("workloads/library/neural_graphics/nerf.pbtxt"));
+  const auto sizes = workloads::bind_shapes(cascade, kSmallNerf);
+  const auto op = std::find_if(cascade.operators.begin(), cascade.operators.end(), [](auto& o) { return o.name == "hashgrid"; });
+  ASSERT_NE(op, cascade.operators.end());
+  const auto grid = workloads::grid_encoding_structure(cascade, op->einsums, sizes);
+  ASSERT_TRUE(grid.has_value());
+  const auto cycles = index_modulo_lookup_cycles(*grid, 8);
+  ASSERT_EQ(cycles.size(), 16u);
+  EXPECT_EQ(cycles[0], 4.0);
+  EXPECT_GT(cycles[15], 1.0);
+  EXPECT_LE(cycles[15], 4.0);
+  // The frame's encoding then takes their sum over 16 engines instead of one cycle a level.
+  const auto parity = run(model_with(config_text()), "nerf", kSmallNerf);
+  const auto modulo = run(model_with(with(config_text(), "banks: 8", "banks: 8 bank_mapping: INDEX_MODULO")), "nerf", kSmallNerf);
+  double sum = 0;
+  for (double c : cycles) sum += c;
+  EXPECT_NEAR(modulo.stats.at("encoding_seconds") - parity.stats.at("encoding_seconds"),
+              (std::ceil(157 * sum / 16) - 157) * 1e-9, 1e-15);
 }
 
 TEST(Ngpc, CapacityModeEqualsAllHitWhenEveryLevelFits) {

@@ -113,6 +113,16 @@ __host__ __device__ inline uint32_t tcnn_grid_index(int type, uint32_t size, uin
   return index % size;
 }
 
+// tcnn's grid_scale, on the device (exp2f there differs from the host's by up to 2 ulp: at GIA's finest
+// scale, 28,374, that moves a fraction by ~0.007, so the CPU check reads these values back).
+__device__ inline float tcnn_grid_scale(uint32_t level, float log2_scale, uint32_t base_res) {
+  return exp2f(level * log2_scale) * base_res - 1.0f;
+}
+__global__ void grid_scales_k(int L, float log2_scale, uint32_t base_res, float* out) {
+  const int l = threadIdx.x;
+  if (l < L) out[l] = tcnn_grid_scale((uint32_t)l, log2_scale, base_res);
+}
+
 // pos: point i's coordinates at pos[i*pos_stride + d] (fp32, in [0,1)). grid: fp16, entry e of level l
 // at grid[(off[l] + e)*F .. +F). out: fp16 SoA, feature (l*F + f) of point i at out[(l*F + f)*n + i].
 template <int D, int F>
@@ -124,7 +134,7 @@ __global__ void __launch_bounds__(GE_THREADS)
   const uint32_t level = blockIdx.y;  // the level is the same for all threads of a block
   grid += (size_t)tab.off[level] * F;
   const uint32_t size = tab.off[level + 1] - tab.off[level];
-  const float scale = exp2f(level * log2_scale) * base_res - 1.0f;
+  const float scale = tcnn_grid_scale(level, log2_scale, base_res);
   const uint32_t res = (uint32_t)ceilf(scale) + 1;
   float fr[D];
   uint32_t pg[D];
@@ -691,6 +701,33 @@ static GridLayout grid_layout(const GridCfg& g) {
   return lay;
 }
 
+// The layout the CPU check uses: the device's per-level scales (tcnn_grid_scale), reported against the host's.
+static GridLayout check_layout(const GridCfg& g, const GridLayout& lay) {
+  float* d = nullptr;
+  CUDA_CHECK(cudaMalloc(&d, GE_MAXL * sizeof(float)));
+  grid_scales_k<<<1, GE_MAXL>>>(g.L, lay.log2b, (uint32_t)g.base, d);
+  CUDA_LAUNCH_CHECK();
+  float h[GE_MAXL];
+  CUDA_CHECK(cudaMemcpy(h, d, GE_MAXL * sizeof(float), cudaMemcpyDeviceToHost));
+  CUDA_CHECK(cudaFree(d));
+  GridLayout out = lay;
+  double worst = 0;
+  int wl = 0, res_diff = 0;
+  for (int l = 0; l < g.L; ++l) {
+    const double rd = std::fabs((double)h[l] - lay.scale[l]) / lay.scale[l];
+    if (rd > worst) {
+      worst = rd;
+      wl = l;
+    }
+    out.scale[l] = h[l];
+    res_diff += ((uint32_t)std::ceil(h[l]) + 1) != lay.res[l];
+  }
+  std::printf("grid %-8s device vs host per-level scale: max rel diff %.2e at level %d (device %.6f, host %.6f); "
+              "levels with another resolution: %d\n",
+              g.tag, worst, wl, h[wl], lay.scale[wl], res_diff);
+  return out;
+}
+
 static std::string layout_string(const GridCfg& g, const GridLayout& lay) {
   std::string s;
   for (int l = 0; l < g.L; ++l)
@@ -780,6 +817,7 @@ static void run_grid(Ctx& c, const std::vector<int>& log2Ns) {
   for (const GridCfg& g : kGrids) {
     ++gi;
     const GridLayout lay = grid_layout(g);
+    const GridLayout clay = check_layout(g, lay);
     const size_t maxN = (size_t)1 << *std::max_element(log2Ns.begin(), log2Ns.end());
     if (c.elapsed() + 4 > c.deadline_s) {
       for (int lg : log2Ns) skip_for_deadline(c, sfmt("grid_%s_N2^%d", g.tag, lg), 4);
@@ -833,7 +871,7 @@ static void run_grid(Ctx& c, const std::vector<int>& log2Ns) {
           for (int d = 0; d < g.D; ++d) p[d] = unit_pos((uint64_t)pts[k] * g.D + d, seed_pos);
           for (int l = 0; l < g.L; ++l) {
             float ref[8];
-            cpu_grid_encode_any(g, lay, l, p, seed_tab, ref);
+            cpu_grid_encode_any(g, clay, l, p, seed_tab, ref);
             for (int f = 0; f < g.F; ++f)
               err.add(__half2float(got[k * nfeat + l * g.F + f]), ref[f], 2e-3, 2e-3);
           }
@@ -842,7 +880,7 @@ static void run_grid(Ctx& c, const std::vector<int>& log2Ns) {
         r.max_abs_err = err.worst;
         check_result(r.name, nf == 0 && err.bad == 0,
                      sfmt("nonfinite=%llu values=%ld bad=%ld rel_l2=%.2e max_abs=%.2e (tol 2e-3 abs+rel vs CPU with "
-                         "fp16 fma emulated)",
+                         "fp16 fma emulated; the device's level scales)",
                          nf, err.count, err.bad, r.rel_l2, err.worst),
                      &r.check);
       }
@@ -1014,6 +1052,7 @@ static void run_nerf(Ctx& c, int log2R, int case_idx) {
   }
   const GridCfg& g = kGrids[0];  // hash3d
   const GridLayout lay = grid_layout(g);
+  const GridLayout clay = check_layout(g, lay);
   float *rays = nullptr, *samples = nullptr;
   uint8_t* bits = nullptr;
   uint32_t *nsamp = nullptr, *steps = nullptr;
@@ -1149,7 +1188,7 @@ static void run_nerf(Ctx& c, int log2R, int case_idx) {
     for (size_t k = 0; k < sl.size(); ++k)
       for (int l = 0; l < g.L; ++l) {
         float ref[2];
-        cpu_grid_encode<3>(g, lay, l, &p[k * 3], seed_tab, ref);
+        cpu_grid_encode<3>(g, clay, l, &p[k * 3], seed_tab, ref);
         for (int f = 0; f < 2; ++f) err.add(__half2float(got[k * 32 + l * 2 + f]), ref[f], 2e-3, 2e-3);
       }
     const unsigned long long nf = count_nonfinite(c, enc, B * 32);
