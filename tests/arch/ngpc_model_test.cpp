@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "../support/ConfigTextEdits.h"
 #include "ModelTestSupport.h"
 #include "arch/ngpc/GridBanks.h"
 #include "arch/ngpc/NgpcModel.h"
@@ -15,18 +16,13 @@
 namespace cascade::arch::ngpc {
 namespace {
 
+using cascade::testing_support::replaced;
 using testing_support::source_path;
 
 std::string config_text() { return base::TextProtoFile::read(source_path("configs/arch/ngpc.pbtxt")); }
 
 // The config with `edits` applied, read as if it were configs/arch/ngpc.pbtxt (its GPU beside it).
-NgpcModel model_with(const std::string& text) { return NgpcModel(NgpcConfig(text, source_path("configs/arch/ngpc.pbtxt"))); }
-
-std::string with(std::string text, const std::string& from, const std::string& to) {
-  const size_t at = text.find(from);
-  if (at == std::string::npos) throw std::invalid_argument("no '" + from + "' in the config");
-  return text.replace(at, from.size(), to);
-}
+NgpcModel model_replaced(const std::string& text) { return NgpcModel(NgpcConfig(text, source_path("configs/arch/ngpc.pbtxt"))); }
 
 sim::Result run(const NgpcModel& m, const std::string& app, const std::map<std::string, uint64_t>& sizes) {
   const auto cascade = workloads::load_workload_file(source_path("workloads/library/neural_graphics/" + app + ".pbtxt"));
@@ -37,7 +33,7 @@ sim::Result run(const NgpcModel& m, const std::string& app, const std::map<std::
 const std::map<std::string, uint64_t> kSmallNerf = {{"P", 1000}, {"S", 10}};
 
 TEST(Ngpc, EnginesCyclesByHand) {
-  const auto r = run(model_with(config_text()), "nerf", kSmallNerf);
+  const auto r = run(model_replaced(config_text()), "nerf", kSmallNerf);
   // 10000 queries in one batch (of at most 262144), ceil(10000 / 64) = 157 a processor. Hash grid:
   // 157 queries x 16 levels, 8 corners on 8 banks (one cycle each), over 16 engines: 157 cycles; the
   // SH unit one direction a cycle: 157 more. MLPs: density 32 -> 64 -> 16 and color (16 + 16) ->
@@ -59,12 +55,12 @@ TEST(Ngpc, EnginesCyclesByHand) {
 TEST(Ngpc, BatchesPipelineThroughTheStages) {
   // NeRF at 20000 rays of 16 samples: 320000 queries, 2 batches of 160000 (2500 a processor):
   // load + sum of the stages + (2 - 1) x the longest stage; SERIAL: load + 2 x the sum.
-  const auto m = model_with(config_text());
+  const auto m = model_replaced(config_text());
   const auto r = run(m, "nerf", {{"P", 20000}});
   EXPECT_EQ(r.stats.at("batches"), 2);
   EXPECT_NEAR(r.stats.at("encoding_seconds"), 2 * (2500 + 2500) * 1e-9, 1e-15);
   EXPECT_NEAR(r.stats.at("mlp_seconds"), 2 * 5 * 2500 * 1e-9, 1e-15);
-  const auto serial = run(model_with(with(config_text(), "overlap: PIPELINED", "overlap: SERIAL")), "nerf", {{"P", 20000}});
+  const auto serial = run(model_replaced(replaced(config_text(), "overlap: PIPELINED", "overlap: SERIAL")), "nerf", {{"P", 20000}});
   const double load = 26061, per_batch = (static_cast<double>(serial.cycles) - load) / 2;
   const double longest = std::max({r.busy_cycles.at("encoding_engines") / 2, r.busy_cycles.at("mlp_engine") / 2,
                                    r.busy_cycles.at("gpu") / 2, (r.busy_cycles.at("l2_port") - load) / 2});
@@ -77,7 +73,7 @@ TEST(Ngpc, CycleFidelityAgreesWithTheAnalytical) {
   for (const char* app : {"nerf", "nsdf", "nvr", "gia"})
     for (int n : {8, 64})
       for (uint64_t pixels : {uint64_t{1920} * 1080, uint64_t{3840} * 2160}) {
-        const auto m = model_with(with(config_text(), "processors: 64", "processors: " + std::to_string(n)));
+        const auto m = model_replaced(replaced(config_text(), "processors: 64", "processors: " + std::to_string(n)));
         const auto cascade =
             workloads::load_workload_file(source_path(std::string("workloads/library/neural_graphics/") + app + ".pbtxt"));
         const auto sizes = workloads::bind_shapes(cascade, {{"P", pixels}});
@@ -110,8 +106,8 @@ TEST(Ngpc, IndexModuloBanksConflictAsDerived) {
   EXPECT_GT(cycles[15], 1.0);
   EXPECT_LE(cycles[15], 4.0);
   // The frame's encoding then takes their sum over 16 engines instead of one cycle a level.
-  const auto parity = run(model_with(config_text()), "nerf", kSmallNerf);
-  const auto modulo = run(model_with(with(config_text(), "banks: 8", "banks: 8 bank_mapping: INDEX_MODULO")), "nerf", kSmallNerf);
+  const auto parity = run(model_replaced(config_text()), "nerf", kSmallNerf);
+  const auto modulo = run(model_replaced(replaced(config_text(), "banks: 8", "banks: 8 bank_mapping: INDEX_MODULO")), "nerf", kSmallNerf);
   double sum = 0;
   for (double c : cycles) sum += c;
   EXPECT_NEAR(modulo.stats.at("encoding_seconds") - parity.stats.at("encoding_seconds"),
@@ -120,9 +116,9 @@ TEST(Ngpc, IndexModuloBanksConflictAsDerived) {
 
 TEST(Ngpc, CapacityModeEqualsAllHitWhenEveryLevelFits) {
   // NeRF's largest level is 2^19 entries x 4 bytes = 2 MiB: with 4 MiB per engine every level fits.
-  const std::string big = with(config_text(), "grid_sram_bytes: 1048576", "grid_sram_bytes: 4194304");
-  const auto all_hit = run(model_with(big), "nerf", kSmallNerf);
-  const auto capacity = run(model_with(with(big, "grid_sram_mode: ALL_HIT", "grid_sram_mode: CAPACITY")), "nerf", kSmallNerf);
+  const std::string big = replaced(config_text(), "grid_sram_bytes: 1048576", "grid_sram_bytes: 4194304");
+  const auto all_hit = run(model_replaced(big), "nerf", kSmallNerf);
+  const auto capacity = run(model_replaced(replaced(big, "grid_sram_mode: ALL_HIT", "grid_sram_mode: CAPACITY")), "nerf", kSmallNerf);
   EXPECT_EQ(capacity.cycles, all_hit.cycles);
   EXPECT_EQ(capacity.traffic("l2", "read"), all_hit.traffic("l2", "read"));
 }
@@ -131,9 +127,9 @@ TEST(Ngpc, CapacityMissesByHand) {
   // With 1 MiB per engine the 11 hashed levels (2 MiB each) hit half their lookups: each misses
   // 10000 queries x 8 corners x 0.5 sectors of 32 bytes, and loads 1 MiB instead of 2; the 5 dense
   // levels (330952 entries, 1323808 bytes in all) fit.
-  const auto all_hit = run(model_with(config_text()), "nerf", kSmallNerf);
+  const auto all_hit = run(model_replaced(config_text()), "nerf", kSmallNerf);
   const auto capacity =
-      run(model_with(with(config_text(), "grid_sram_mode: ALL_HIT", "grid_sram_mode: CAPACITY")), "nerf", kSmallNerf);
+      run(model_replaced(replaced(config_text(), "grid_sram_mode: ALL_HIT", "grid_sram_mode: CAPACITY")), "nerf", kSmallNerf);
   const double hashed = 11, misses = hashed * 10000 * 8 * 0.5 * 32;
   EXPECT_NEAR(all_hit.traffic("l2", "read") - capacity.traffic("l2", "read"),
               hashed * (2097152 - 1048576) - misses, 1e-3);
@@ -145,13 +141,13 @@ TEST(Ngpc, SpeedupGrowsWithProcessorsUpToTheAmdahlBound) {
   for (const char* app : {"nerf", "nsdf", "nvr", "gia"}) {
     double last = 0;
     for (int n : {8, 16, 32, 64}) {
-      const std::string text = with(config_text(), "processors: 64", "processors: " + std::to_string(n));
-      const auto r = run(model_with(text), app, {{"P", 20000}});
+      const std::string text = replaced(config_text(), "processors: 64", "processors: " + std::to_string(n));
+      const auto r = run(model_replaced(text), app, {{"P", 20000}});
       const double bound = r.stats.at("gpu_baseline_seconds") / (r.stats.at("gpu_rest_seconds") / 9.94);
       EXPECT_NEAR(r.stats.at("amdahl_bound"), bound, bound * 1e-12) << app;
       EXPECT_GE(r.stats.at("speedup"), last) << app << " N = " << n;
       EXPECT_LE(r.stats.at("speedup"), bound) << app << " N = " << n;
-      const auto serial = run(model_with(with(text, "overlap: PIPELINED", "overlap: SERIAL")), app, {{"P", 20000}});
+      const auto serial = run(model_replaced(replaced(text, "overlap: PIPELINED", "overlap: SERIAL")), app, {{"P", 20000}});
       EXPECT_LE(serial.stats.at("speedup"), r.stats.at("speedup")) << app;
       last = r.stats.at("speedup");
     }
@@ -161,10 +157,10 @@ TEST(Ngpc, SpeedupGrowsWithProcessorsUpToTheAmdahlBound) {
 TEST(Ngpc, GridSramScalesItsShareOfTheArea) {
   // 0.9 of a processor's area is its 16 x 1 MiB of grid SRAM: twice the SRAM is 0.1 + 0.9 x 2 = 1.9
   // times the area, half of it 0.55 times.
-  const double base = *model_with(config_text()).area_mm2();
-  EXPECT_NEAR(*model_with(with(config_text(), "grid_sram_bytes: 1048576", "grid_sram_bytes: 2097152")).area_mm2(),
+  const double base = *model_replaced(config_text()).area_mm2();
+  EXPECT_NEAR(*model_replaced(replaced(config_text(), "grid_sram_bytes: 1048576", "grid_sram_bytes: 2097152")).area_mm2(),
               1.9 * base, 1e-9);
-  EXPECT_NEAR(*model_with(with(config_text(), "grid_sram_bytes: 1048576", "grid_sram_bytes: 524288")).area_mm2(),
+  EXPECT_NEAR(*model_replaced(replaced(config_text(), "grid_sram_bytes: 1048576", "grid_sram_bytes: 524288")).area_mm2(),
               0.55 * base, 1e-9);
 }
 
@@ -172,7 +168,7 @@ TEST(Ngpc, AreaAndPowerLinearInProcessorsAsThePaperReports) {
   // Per processor 0.565% of GA102's 628.4 mm2 and 0.344% of 350 W: NGPC-8 adds 4.52% area and
   // 2.75% power, NGPC-64 36.16% and 22.0% (the paper: 36.18% and 22.06%).
   for (int n : {8, 64}) {
-    const auto m = model_with(with(config_text(), "processors: 64", "processors: " + std::to_string(n)));
+    const auto m = model_replaced(replaced(config_text(), "processors: 64", "processors: " + std::to_string(n)));
     EXPECT_NEAR(*m.area_mm2() / 628.4, n * 0.00565, 1e-12);
     EXPECT_NEAR(run(m, "gia", {{"P", 1000}}).stats.at("ngpc_power_w") / 350, n * 0.00344, 1e-12);
   }
@@ -180,7 +176,7 @@ TEST(Ngpc, AreaAndPowerLinearInProcessorsAsThePaperReports) {
 
 std::string error_of(const std::string& text, const std::string& app = "") {
   try {
-    const NgpcModel m = model_with(text);
+    const NgpcModel m = model_replaced(text);
     if (!app.empty()) run(m, app, kSmallNerf);
   } catch (const base::InputError& e) {
     return e.what();
@@ -190,18 +186,18 @@ std::string error_of(const std::string& text, const std::string& app = "") {
 
 TEST(Ngpc, BadConfigsNameTheirField) {
   const std::string file = source_path("configs/arch/ngpc.pbtxt");
-  EXPECT_EQ(error_of(with(config_text(), "processors: 64", "processors: 0")),
+  EXPECT_EQ(error_of(replaced(config_text(), "processors: 64", "processors: 0")),
             file + ":8:1: error: processors must be 1 to 4096, found 0");
-  EXPECT_EQ(error_of(with(config_text(), "mlp { rows: 64", "mlp { rows: 0")),
+  EXPECT_EQ(error_of(replaced(config_text(), "mlp { rows: 64", "mlp { rows: 0")),
             file + ":15:7: error: mlp.rows must be 1 to 4096, found 0");
   // An SRAM that holds no entry of the table (2 features x 2 bytes) in CAPACITY mode.
-  EXPECT_EQ(error_of(with(with(config_text(), "grid_sram_bytes: 1048576", "grid_sram_bytes: 2"), "grid_sram_mode: ALL_HIT",
+  EXPECT_EQ(error_of(replaced(replaced(config_text(), "grid_sram_bytes: 1048576", "grid_sram_bytes: 2"), "grid_sram_mode: ALL_HIT",
                           "grid_sram_mode: CAPACITY"),
                      "nerf"),
             file + ":12:3: error: encoding.grid_sram_bytes: 2 bytes hold no entry of 'hashgrid' (4 bytes)");
-  const std::string missing = error_of(with(config_text(), "gpu/rtx3090.pbtxt", "gpu/none.pbtxt"));
+  const std::string missing = error_of(replaced(config_text(), "gpu/rtx3090.pbtxt", "gpu/none.pbtxt"));
   EXPECT_EQ(missing.find(file + ":7:1: error: gpu: "), 0u) << missing;
-  EXPECT_EQ(error_of(with(config_text(), "clock_hz: 1e9", "clock_hz: 0")), file + ":9:1: error: clock_hz must be above 0");
+  EXPECT_EQ(error_of(replaced(config_text(), "clock_hz: 1e9", "clock_hz: 0")), file + ":9:1: error: clock_hz must be above 0");
 }
 
 }  // namespace

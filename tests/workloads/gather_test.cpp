@@ -3,13 +3,17 @@
 // whose counts, sizes and touched bytes are derived by hand below.
 #include <gtest/gtest.h>
 
-#include "base/InputError.h"
-#include "workloads/analysis/WorkloadAnalysis.h"
-#include "workloads/parser/WorkloadLoader.h"
+#include "../support/ConfigTextEdits.h"
+#include "WorkloadTestSupport.h"
 #include "workloads/parser/WorkloadPrinter.h"
 
 namespace cascade::workloads {
 namespace {
+
+using cascade::testing_support::replaced;
+using testing_support::error_of;
+using testing_support::ops_of;
+using testing_support::tensor_named;
 
 // N = 10 queries, L = 3 levels, C = 4 corners of a 2D cell, D = 2 dimensions, F = 2 features,
 // tables of at most T = 100 entries; the level sizes follow tcnn's layout (grid.h) with a base
@@ -48,33 +52,6 @@ einsum: "W[n,l,c] = WF[n,l,c,0] * WF[n,l,c,1]"
 einsum: "ENC[n,l,f] = W[n,l,c] * GRID[l,HIDX[n,l,c],f]"
 operator { name: "encoding" kind: ENCODING einsum: ["PS", "PF", "PW", "CC", "H", "HIDX", "WF", "W", "ENC"] }
 )pb";
-
-uint64_t ops_of(const google::protobuf::RepeatedPtrField<config::OpCount>& ops, const std::string& kind) {
-  for (const auto& o : ops)
-    if (o.kind() == kind) return o.count();
-  return 0;
-}
-
-const config::TensorReport& tensor_named(const config::WorkloadReport& r, const std::string& n) {
-  for (const auto& t : r.tensor())
-    if (t.name() == n) return t;
-  throw std::out_of_range("no tensor " + n);
-}
-
-std::string error_of(const std::string& text, const std::map<std::string, uint64_t>& sizes = {}) {
-  try {
-    analyze_workload(parse_workload_text(text, "bad.pbtxt"), sizes);
-  } catch (const base::InputError& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-  const size_t at = text.find(from);
-  if (at == std::string::npos) throw std::invalid_argument("no '" + from + "' in the workload");
-  return text.replace(at, from.size(), to);
-}
 
 TEST(Gather, PrintsAndParsesBack) {
   const Cascade c = parse_workload_text(kGrid, "grid2d");

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "LibraryFiles.h"
+#include "WorkloadTestSupport.h"
 #include "workloads/analysis/WorkloadAnalysis.h"
 #include "workloads/parser/WorkloadLoader.h"
 #include "workloads/parser/WorkloadPrinter.h"
@@ -13,13 +14,7 @@ namespace {
 
 using testing_support::all_library_files;
 using testing_support::library_file;
-
-uint64_t ops_of(const google::protobuf::RepeatedPtrField<config::OpCount>& ops,
-                const std::string& kind) {
-  for (const auto& o : ops)
-    if (o.kind() == kind) return o.count();
-  return 0;
-}
+using testing_support::ops_of;
 
 const config::EinsumReport& einsum_named(const config::WorkloadReport& r, const std::string& n) {
   for (const auto& e : r.einsum())

@@ -5,25 +5,21 @@
 
 #include <map>
 
+#include "../support/ConfigTextEdits.h"
 #include "LibraryFiles.h"
-#include "base/InputError.h"
+#include "WorkloadTestSupport.h"
 #include "base/TextProtoFile.h"
-#include "workloads/analysis/WorkloadAnalysis.h"
-#include "workloads/parser/WorkloadLoader.h"
 
 namespace cascade::workloads {
 namespace {
 
+using cascade::testing_support::replaced;
+using testing_support::error_of;
 using testing_support::library_file;
+using testing_support::tensor_named;
 
 std::string app_text(const std::string& app) {
   return base::TextProtoFile::read(library_file("neural_graphics/" + app + ".pbtxt"));
-}
-
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-  const size_t at = text.find(from);
-  if (at == std::string::npos) throw std::invalid_argument("no '" + from + "' in the workload");
-  return text.replace(at, from.size(), to);
 }
 
 // The operation counts of the Einsums whose output starts with `prefix` (a block's tensors) or is
@@ -37,12 +33,6 @@ std::map<std::string, uint64_t> ops_of(const config::WorkloadReport& r, const st
       for (const auto& o : e.ops()) ops[o.kind()] += o.count();
   }
   return ops;
-}
-
-const config::TensorReport& tensor_named(const config::WorkloadReport& r, const std::string& n) {
-  for (const auto& t : r.tensor())
-    if (t.name() == n) return t;
-  throw std::out_of_range("no tensor " + n);
 }
 
 // Small sizes so the per-query arithmetic is plain: NeRF with 100 rays of 10 samples.
@@ -155,15 +145,6 @@ TEST(NeuralGraphics, GigapixelTableIsCappedPerLevel) {
   const uint64_t bytes = tensor_named(r, "hashgrid_GRID").bytes();
   EXPECT_GT(bytes, 4u * (uint64_t{1} << 24) * 4);
   EXPECT_EQ(bytes / (1u << 20), 346u);
-}
-
-std::string error_of(const std::string& text) {
-  try {
-    analyze_workload(parse_workload_text(text, "bad.pbtxt"), {});
-  } catch (const base::InputError& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 TEST(NeuralGraphics, BadBlocksNameTheirField) {
