@@ -77,8 +77,16 @@ sim::RoundPipelineStats simulated(const FramePlan& f, bool pipelined, bool fast_
   return sim::simulate_round_pipeline(program, {fast_forward});
 }
 
-uint64_t per_processor(double queries, double batches, double processors) {
-  return static_cast<uint64_t>(std::ceil(std::ceil(queries / batches) / processors));
+// Cycles (or counts) as integers, within 2^62 so that sums of a few stay exact; beyond, the
+// workload is too large for the NGPC model (an InputError naming the config).
+uint64_t whole(double value, const NgpcConfig& config) {
+  if (!(value >= 0 && value <= 0x1p62))
+    throw base::InputError(config.file(), {1, 0}, "the frame needs more than 2^62 cycles on this NGPC");
+  return static_cast<uint64_t>(std::ceil(value));
+}
+
+uint64_t per_processor(double queries, double batches, double processors, const NgpcConfig& config) {
+  return whole(std::ceil(queries / batches) / processors, config);
 }
 
 }  // namespace
@@ -116,14 +124,14 @@ sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloa
   for (const auto& e : work.other_encodings) max_queries = std::max(max_queries, static_cast<double>(e.queries));
   for (const auto& layer : work.layers) max_queries = std::max(max_queries, static_cast<double>(layer.queries));
   FramePlan plan;
-  plan.batches = static_cast<uint64_t>(std::ceil(max_queries / static_cast<double>(p.batch_queries())));
+  plan.batches = whole(max_queries / static_cast<double>(p.batch_queries()), config_);
   const double batches = static_cast<double>(plan.batches);
   std::map<std::string, double> busy_cycles;  // per NGPC operator, over the frame
   double table_bytes = 0, miss_bytes = 0;
   uint64_t encoding_cycles = 0, mlp_cycles = 0;
   for (const auto& g : work.grids) {
     const auto& s = g.grid;
-    const uint64_t q = per_processor(static_cast<double>(s.queries), batches, n);
+    const uint64_t q = per_processor(static_cast<double>(s.queries), batches, n, config_);
     // The cycles of one (query, level) lookup, summed over the levels: ceil(corners / banks) with
     // corner-parity banking, the busiest bank's corners with index-modulo banking.
     double lookup_cycles = static_cast<double>(s.levels) * static_cast<double>((s.corners + enc.banks() - 1) / enc.banks());
@@ -131,7 +139,7 @@ sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloa
       lookup_cycles = 0;
       for (double c : index_modulo_lookup_cycles(s, enc.banks())) lookup_cycles += c;
     }
-    const auto cycles = static_cast<uint64_t>(std::ceil(static_cast<double>(q) * lookup_cycles / enc.engines()));
+    const uint64_t cycles = whole(static_cast<double>(q) * lookup_cycles / enc.engines(), config_);
     for (size_t l = 0; l < s.level_entries.size(); ++l) {
       const double level_bytes = static_cast<double>(s.level_entries[l]) * s.entry_bytes;
       if (p.grid_sram_mode() == config::ALL_HIT) {
@@ -150,26 +158,28 @@ sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloa
     busy_cycles[g.name] = static_cast<double>(cycles) * batches;
   }
   for (const auto& e : work.other_encodings) {
-    const uint64_t q = per_processor(static_cast<double>(e.queries), batches, n);
-    const auto cycles = static_cast<uint64_t>(std::ceil(static_cast<double>(q) / enc.sh_queries_per_cycle()));
+    const uint64_t q = per_processor(static_cast<double>(e.queries), batches, n, config_);
+    const uint64_t cycles = whole(static_cast<double>(q) / enc.sh_queries_per_cycle(), config_);
     encoding_cycles += cycles;
     busy_cycles[e.name] = static_cast<double>(cycles) * batches;
   }
   for (const auto& layer : work.layers) {
     const uint64_t passes = ((layer.inputs + p.mlp().rows() - 1) / p.mlp().rows()) *
                             ((layer.outputs + p.mlp().cols() - 1) / p.mlp().cols());
-    const uint64_t cycles = passes * per_processor(static_cast<double>(layer.queries), batches, n);
+    const uint64_t cycles = whole(static_cast<double>(passes) * static_cast<double>(per_processor(
+                                      static_cast<double>(layer.queries), batches, n, config_)), config_);
     mlp_cycles += cycles;
     busy_cycles[layer.name] += static_cast<double>(cycles) * batches;
   }
-  plan.load = static_cast<uint64_t>(std::ceil(table_bytes / bytes_per_cycle));
-  plan.stage = {static_cast<uint64_t>(std::ceil((work.input_bytes + work.output_bytes + miss_bytes) / batches / bytes_per_cycle)),
-                encoding_cycles, mlp_cycles, static_cast<uint64_t>(std::ceil(fused_rest_s * clock / batches))};
+  plan.load = whole(table_bytes / bytes_per_cycle, config_);
+  plan.stage = {whole((work.input_bytes + work.output_bytes + miss_bytes) / batches / bytes_per_cycle, config_),
+                whole(static_cast<double>(encoding_cycles), config_), whole(static_cast<double>(mlp_cycles), config_),
+                whole(fused_rest_s * clock / batches, config_)};
   const bool pipelined = p.overlap() == config::PIPELINED;
   uint64_t frame_cycles = 0;
   sim::RoundPipelineStats stats;
   if (fidelity == Fidelity::Analytical) {
-    frame_cycles = static_cast<uint64_t>(std::llround(analytical_cycles(plan, pipelined)));
+    frame_cycles = whole(analytical_cycles(plan, pipelined), config_);
   } else {
     stats = simulated(plan, pipelined, fast_forward_);
     frame_cycles = stats.cycles;
