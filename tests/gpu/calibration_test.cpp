@@ -184,6 +184,35 @@ TEST(MeasuredCases, KinetoAttentionByFamilyWithItsLaunchShape) {
   EXPECT_DOUBLE_EQ(k.work().tensor_flops().at("fp16"), 4.0 * 96 * 512 * 512 * 64);
 }
 
+// ngpc.csv (validation/cuda/ngpc.cu): its encodings and fully fused MLPs are described as the
+// cascades' ENCODING and MLP operators map to them, at the harness's own launch; the NeRF-step rows
+// are not compared yet.
+TEST(MeasuredCases, NgpcKernelsAreTheCascadesKernels) {
+  std::vector<std::string> skipped;
+  const auto cases = load_measured_cases({source_path("validation/traces/h200/ngpc.csv")}, skipped);
+  const arch::gpu::GpuModel h200(gpu_config("h200"));
+  size_t grids = 0, mlps = 0;
+  for (const auto& c : cases) {
+    const config::Kernel k = c.describe(h200);
+    if (c.kind == "grid_encoding") {
+      ++grids;
+      EXPECT_EQ(k.kind(), "hash_grid") << c.name;
+    }
+    if (c.kind == "ffmlp") {
+      ++mlps;
+      EXPECT_EQ(k.work().family(), "harness_fused_mlp") << c.name;
+    }
+    // ffmlp_in32_h2_w64_out16_N2^20: 2^20 rows of 32 -> 64 -> 64 -> 16, 2 x (32 x 64 + 64 x 64 +
+    // 64 x 16) tensor flops a row.
+    if (c.name == "ffmlp_in32_h2_w64_out16_N2^20") {
+      EXPECT_DOUBLE_EQ(k.work().tensor_flops().at("fp16"), 2.0 * 1048576 * (32 * 64 + 64 * 64 + 64 * 16));
+    }
+  }
+  // 4 encodings at 4 sizes, 4 MLPs at 3.
+  EXPECT_EQ(grids, 16u);
+  EXPECT_EQ(mlps, 12u);
+}
+
 // Expected values derived by hand from the harness's kernels (validation/cuda/neural.cu).
 TEST(MeasuredCases, NeuralKernelsDescribedFromTheHarnessCode) {
   std::vector<std::string> skipped;

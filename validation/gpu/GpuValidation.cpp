@@ -63,6 +63,48 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
     };
     return c;
   }
+  if (kind == "grid_encoding" || kind == "ffmlp") {
+    // ngpc.csv (validation/cuda/ngpc.cu): tcnn's grid encodings and fully fused MLPs as the
+    // cascades' ENCODING and MLP operators map to them (arch/gpu/FusedKernels.h), at the harness's
+    // own launch.
+    config::Kernel launch;
+    set_launch(t, row, launch);
+    if (kind == "grid_encoding") {
+      arch::gpu::HashGridDims d;
+      d.points = t.whole(row, "points", 1, uint64_t{1} << 40);
+      d.levels = static_cast<uint32_t>(t.whole(row, "levels", 1, arch::gpu::kMaxHashGridLevels));
+      d.features = static_cast<uint32_t>(t.whole(row, "features", 1, 64));
+      d.dims = static_cast<uint32_t>(t.whole(row, "dims", 1, arch::gpu::kMaxHashGridDims));
+      // A dense grid stores every level whole: a table as large as all of them hashes none.
+      d.table_size = t.at(row, "grid_type") == "hash" ? t.whole(row, "table_size", 1, uint64_t{1} << 32)
+                                                      : t.whole(row, "grid_entries", 1, uint64_t{1} << 40);
+      d.base_resolution = t.positive(row, "base_res");
+      d.per_level_scale = t.positive(row, "growth");
+      c.describe = [launch, d](const arch::gpu::GpuModel& model) {
+        config::Kernel k = arch::gpu::hash_grid_encoding_kernel(model, d);
+        *k.mutable_grid() = launch.grid();
+        *k.mutable_block() = launch.block();
+        k.set_registers_per_thread(launch.registers_per_thread());
+        return k;
+      };
+      return c;
+    }
+    arch::gpu::FusedMlpDims d;
+    d.rows = t.whole(row, "rows", 1, uint64_t{1} << 40);
+    d.inputs = static_cast<uint32_t>(t.whole(row, "in_width", 16, 1024));
+    d.width = static_cast<uint32_t>(t.whole(row, "width", 16, 1024));
+    d.hidden_layers = static_cast<uint32_t>(t.whole(row, "layers", 1, 64));
+    d.outputs = static_cast<uint32_t>(t.whole(row, "out_width", 16, 1024));
+    c.describe = [launch, d](const arch::gpu::GpuModel&) {
+      config::Kernel k = arch::gpu::fused_mlp_kernel(d);
+      *k.mutable_grid() = launch.grid();
+      *k.mutable_block() = launch.block();
+      k.set_registers_per_thread(launch.registers_per_thread());
+      k.set_dynamic_smem_bytes(launch.dynamic_smem_bytes());
+      return k;
+    };
+    return c;
+  }
   if (kind != "hash_grid" && kind != "mlp" && kind != "attention") return std::nullopt;
   config::Kernel k;
   k.set_name(c.name);
