@@ -30,16 +30,18 @@ std::optional<double> NgpcModel::area_mm2() const {
 
 namespace {
 
-// The frame as a pipeline of batches through four in-order stages (units): the L2 port (the
-// batch's inputs, outputs and misses), the encoding engines (grid encodings, then the spherical
-// harmonics), the MLP engine (its layers one after another), and the GPU's fused rest of the frame.
-// The tables load over the port once, before the first batch. All in NGPC cycles, per batch and
-// per processor (each processor takes an even share of each batch's queries).
+// The frame as a pipeline of batches through four stages: the L2 port (the batch's inputs, outputs
+// and misses), the encoding (each engine its levels' lookups, and beside them the spherical-
+// harmonics unit: the stage lasts as long as the busiest), the MLP engine (its layers one after
+// another, once every engine is done: the features are concatenated) and the GPU's fused rest of
+// the frame. The tables load over the port once, before the first batch. All in NGPC cycles, per
+// batch and per processor (each processor takes an even share of each batch's queries).
 struct FramePlan {
   uint64_t batches = 1, load = 0;
-  std::array<uint64_t, 4> stage{};  // port, encoding, mlp, gpu: cycles of one batch
+  std::vector<uint64_t> engines;  // each engine's cycles of one batch
+  uint64_t sh = 0;                // the spherical-harmonics unit's
+  std::array<uint64_t, 4> stage{};  // port, encoding (the busiest unit), mlp, gpu: cycles of one batch
 };
-const char* const kUnits[] = {"l2_port", "encoding_engines", "mlp_engine", "gpu"};
 
 // PIPELINED: the batches flow through the stages, at most `kBatchesInFlight` between the port and
 // the GPU: load + sum(stages) + (batches - 1) x max(stage). SERIAL: one batch at a time, load +
@@ -53,24 +55,37 @@ double analytical_cycles(const FramePlan& f, bool pipelined) {
   return static_cast<double>(f.load) + (pipelined ? sum + (b - 1) * longest : b * sum);
 }
 
-// The same pipeline clocked on SystemC (sim/engine/RoundPipelineSim.h): one round per batch, each
-// stage a task on its unit that waits for the stage before it in the same batch; the load a round
-// of its own before them.
+// The same pipeline clocked on SystemC (sim/engine/RoundPipelineSim.h): a thread per unit (the
+// port, every busy encoding engine, the SH unit, the MLP engine, the GPU), one round per batch; the
+// engines and the SH unit wait for the port, the MLP engine for all of them, the GPU for the MLP
+// engine; the load a round of its own before them.
 sim::RoundPipelineStats simulated(const FramePlan& f, bool pipelined, bool fast_forward) {
   sim::RoundProgram program;
-  program.units.assign(std::begin(kUnits), std::end(kUnits));
   program.rounds_in_flight = pipelined ? kBatchesInFlight : 1;
   sim::RoundBlock load;
   load.runs.push_back({{{"load", 0, std::max<uint64_t>(f.load, 1), {}}}, 1});
   program.blocks.push_back(load);
   sim::RoundRun batch;
   batch.count = f.batches;
-  for (int s = 0; s < 4; ++s) {
-    sim::RoundTask t{kUnits[s], s, std::max<uint64_t>(f.stage[static_cast<size_t>(s)], 1), {}};
-    if (s > 0) t.deps.push_back({kUnits[s - 1], 0});
-    if (s == 0) t.deps.push_back({"load", 1});
-    batch.tasks.push_back(t);
+  const auto unit = [&](const std::string& name) {
+    program.units.push_back(name);
+    return static_cast<int>(program.units.size() - 1);
+  };
+  batch.tasks.push_back({"l2_port", unit("l2_port"), std::max<uint64_t>(f.stage[0], 1), {{"load", 1}}});
+  std::vector<sim::RoundTask::Dep> encoded;
+  for (size_t e = 0; e < f.engines.size(); ++e) {
+    if (f.engines[e] == 0) continue;  // an engine without a level: idle
+    const std::string name = "engine" + std::to_string(e);
+    batch.tasks.push_back({name, unit(name), f.engines[e], {{"l2_port", 0}}});
+    encoded.push_back({name, 0});
   }
+  if (f.sh > 0) {
+    batch.tasks.push_back({"sh_unit", unit("sh_unit"), f.sh, {{"l2_port", 0}}});
+    encoded.push_back({"sh_unit", 0});
+  }
+  if (encoded.empty()) encoded.push_back({"l2_port", 0});
+  batch.tasks.push_back({"mlp_engine", unit("mlp_engine"), std::max<uint64_t>(f.stage[2], 1), encoded});
+  batch.tasks.push_back({"gpu", unit("gpu"), std::max<uint64_t>(f.stage[3], 1), {{"mlp_engine", 0}}});
   sim::RoundBlock batches;
   batches.runs.push_back(batch);
   program.blocks.push_back(batches);
@@ -128,18 +143,27 @@ sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloa
   const double batches = static_cast<double>(plan.batches);
   std::map<std::string, double> busy_cycles;  // per NGPC operator, over the frame
   double table_bytes = 0, miss_bytes = 0;
-  uint64_t encoding_cycles = 0, mlp_cycles = 0;
+  uint64_t mlp_cycles = 0;
+  std::vector<double> engine_load(enc.engines(), 0.0);  // cycles of one batch, per engine
+  double sh_load = 0;
   for (const auto& g : work.grids) {
     const auto& s = g.grid;
     const uint64_t q = per_processor(static_cast<double>(s.queries), batches, n, config_);
-    // The cycles of one (query, level) lookup, summed over the levels: ceil(corners / banks) with
-    // corner-parity banking, the busiest bank's corners with index-modulo banking.
-    double lookup_cycles = static_cast<double>(s.levels) * static_cast<double>((s.corners + enc.banks() - 1) / enc.banks());
-    if (enc.bank_mapping() == config::INDEX_MODULO) {
-      lookup_cycles = 0;
-      for (double c : index_modulo_lookup_cycles(s, enc.banks())) lookup_cycles += c;
-    }
-    const uint64_t cycles = whole(static_cast<double>(q) * lookup_cycles / enc.engines(), config_);
+    // The cycles of one (query, level) lookup: ceil(corners / banks) with corner-parity banking,
+    // the busiest bank's corners with index-modulo banking.
+    std::vector<double> lookup_cycles(s.levels, static_cast<double>((s.corners + enc.banks() - 1) / enc.banks()));
+    if (enc.bank_mapping() == config::INDEX_MODULO) lookup_cycles = index_modulo_lookup_cycles(s, enc.banks());
+    // Engines per level: with fewer levels than engines, each level's lookups split over
+    // engines / levels of them (16 / L queries at once); with more, engine e takes levels e, e + E, ...
+    const std::vector<double> before = engine_load;
+    const uint64_t per_level = std::max<uint64_t>(1, enc.engines() / s.levels);
+    for (uint64_t l = 0; l < s.levels; ++l)
+      for (uint64_t j = 0; j < per_level; ++j) {
+        const uint64_t share = q / per_level + (j < q % per_level ? 1 : 0);
+        engine_load[(l * per_level + j) % enc.engines()] += static_cast<double>(share) * lookup_cycles[l];
+      }
+    double cycles = 0;
+    for (size_t e = 0; e < engine_load.size(); ++e) cycles = std::max(cycles, engine_load[e] - before[e]);
     for (size_t l = 0; l < s.level_entries.size(); ++l) {
       const double level_bytes = static_cast<double>(s.level_entries[l]) * s.entry_bytes;
       if (p.grid_sram_mode() == config::ALL_HIT) {
@@ -154,15 +178,17 @@ sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloa
       table_bytes += std::min(level_bytes, static_cast<double>(enc.grid_sram_bytes()));
       miss_bytes += static_cast<double>(s.queries) * static_cast<double>(s.corners) * (1 - hit) * kMissSectorBytes;
     }
-    encoding_cycles += cycles;
-    busy_cycles[g.name] = static_cast<double>(cycles) * batches;
+    busy_cycles[g.name] = std::ceil(cycles) * batches;
   }
   for (const auto& e : work.other_encodings) {
     const uint64_t q = per_processor(static_cast<double>(e.queries), batches, n, config_);
     const uint64_t cycles = whole(static_cast<double>(q) / enc.sh_queries_per_cycle(), config_);
-    encoding_cycles += cycles;
+    sh_load += static_cast<double>(cycles);
     busy_cycles[e.name] = static_cast<double>(cycles) * batches;
   }
+  for (const double load : engine_load) plan.engines.push_back(whole(load, config_));
+  plan.sh = whole(sh_load, config_);
+  const uint64_t encoding_cycles = std::max(plan.sh, *std::max_element(plan.engines.begin(), plan.engines.end()));
   for (const auto& layer : work.layers) {
     const uint64_t passes = ((layer.inputs + p.mlp().rows() - 1) / p.mlp().rows()) *
                             ((layer.outputs + p.mlp().cols() - 1) / p.mlp().cols());
@@ -173,7 +199,7 @@ sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloa
   }
   plan.load = whole(table_bytes / bytes_per_cycle, config_);
   plan.stage = {whole((work.input_bytes + work.output_bytes + miss_bytes) / batches / bytes_per_cycle, config_),
-                whole(static_cast<double>(encoding_cycles), config_), whole(static_cast<double>(mlp_cycles), config_),
+                encoding_cycles, whole(static_cast<double>(mlp_cycles), config_),
                 whole(fused_rest_s * clock / batches, config_)};
   const bool pipelined = p.overlap() == config::PIPELINED;
   uint64_t frame_cycles = 0;
@@ -187,8 +213,9 @@ sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloa
   const double frame_s = static_cast<double>(frame_cycles) / clock;
   const double encoding_s = static_cast<double>(encoding_cycles) * batches / clock;
   const double mlp_s = static_cast<double>(mlp_cycles) * batches / clock;
-  const double ngpc_s = analytical_cycles(FramePlan{plan.batches, plan.load, {plan.stage[0], plan.stage[1], plan.stage[2], 0}},
-                                          pipelined) / clock;
+  FramePlan without_gpu = plan;
+  without_gpu.stage[3] = 0;
+  const double ngpc_s = analytical_cycles(without_gpu, pipelined) / clock;
 
   sim::Result r;
   r.model = name();
@@ -205,8 +232,14 @@ sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloa
   }
   r.add_energy("gpu", "rest", 1, rest_pj / p.rest_fusion_speedup());
   r.phases["gpu_rest"] = {static_cast<uint64_t>(std::llround(fused_rest_s * clock)), rest_pj / p.rest_fusion_speedup()};
-  for (size_t u = 0; u < 4; ++u)
-    r.busy_cycles[kUnits[u]] = static_cast<double>(plan.stage[u]) * batches + (u == 0 ? static_cast<double>(plan.load) : 0);
+  // Units' busy cycles over the frame; the encoding engines' is their mean.
+  double engines_total = 0;
+  for (const uint64_t c : plan.engines) engines_total += static_cast<double>(c);
+  r.busy_cycles["l2_port"] = static_cast<double>(plan.stage[0]) * batches + static_cast<double>(plan.load);
+  r.busy_cycles["encoding_engines"] = engines_total / static_cast<double>(plan.engines.size()) * batches;
+  r.busy_cycles["sh_unit"] = static_cast<double>(plan.sh) * batches;
+  r.busy_cycles["mlp_engine"] = static_cast<double>(plan.stage[2]) * batches;
+  r.busy_cycles["gpu"] = static_cast<double>(plan.stage[3]) * batches;
   if (fidelity == Fidelity::Cycle) {
     r.stats["rounds"] = static_cast<double>(stats.rounds);
     r.stats["rounds_simulated"] = static_cast<double>(stats.rounds_simulated);

@@ -18,17 +18,20 @@ namespace cascade::arch::ngpc {
 //    SRAM's misses (a level larger than an engine's SRAM hits SRAM / level bytes of its lookups, a
 //    32-byte sector each); the tables load over it once, before the first batch (ALL_HIT: whole;
 //    CAPACITY: what fits);
-//  - the encoding engines: a grid encoding ceil(queries x levels x ceil(corners / banks) / engines)
-//    cycles (each engine one (query, level) a cycle, banks corners at once, conflict-free), then
-//    the other encodings (spherical harmonics) queries / sh_queries_per_cycle;
+//  - the encoding: each engine its levels' lookups (engines / levels of them per level, or levels
+//    e, e + engines, ... on engine e), a lookup ceil(corners / banks) cycles (corner-parity banks)
+//    or its busiest bank's corners (index-modulo, GridBanks.h); the other encodings (spherical
+//    harmonics) on a unit beside them, queries / sh_queries_per_cycle; the stage as long as the
+//    busiest unit;
 //  - the MLP engine: each layer of K inputs and N outputs ceil(K / rows) x ceil(N / cols) cycles a
 //    query, one layer after another;
 //  - the GPU: its kernels of the other operators (the GPU config named), their time over
 //    rest_fusion_speedup (the paper's Vulkan fusion), an even share a batch.
 // PIPELINED: load + sum(stages) + (batches - 1) x the longest stage; SERIAL: load + batches x
 // sum(stages). The analytical fidelity is that closed form; the cycle fidelity runs the same
-// pipeline on SystemC (sim/engine/RoundPipelineSim.h: a thread per stage, a round per batch, at most
-// 4 batches in flight, repeating batches fast-forwarded).
+// pipeline on SystemC (sim/engine/RoundPipelineSim.h: a thread per engine, the SH unit, the MLP
+// engine, the port and the GPU, a round per batch, at most 4 batches in flight, repeating batches
+// fast-forwarded).
 // The result's cycles are the frame at the NGPC's clock; stats hold the GPU baseline (the whole
 // frame on the GPU, unfused), its encoding and MLP shares, the speedup and the Amdahl bound (the
 // GPU time over the fused rest). Energy: the GPU's rest kernels' energy over the fusion speedup and

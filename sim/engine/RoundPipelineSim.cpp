@@ -166,6 +166,20 @@ class Engine : public sc_module {
     if (time > now()) wait(sc_time(static_cast<double>(time - now()), SC_NS));
   }
 
+  // Until round `g` has finished: simulated, or skipped and past the time its last task would have
+  // finished (read off the period the skip repeats), so that a unit after a skip does not run ahead
+  // of the rounds it skipped.
+  void wait_for_round(uint64_t g) {
+    while (!round_done(g)) wait(task_done_);
+    const PreparedTemplate& t = templates_[place(g).run];
+    uint64_t end = 0;
+    for (uint32_t i = 0; i < t.tasks->size(); ++i) {
+      uint64_t time = 0;
+      if (done_time(g, i, time)) end = std::max(end, time);
+    }
+    if (end > now()) wait(sc_time(static_cast<double>(end - now()), SC_NS));
+  }
+
   void unit_thread(size_t u) {
     uint64_t g = 0;
     while (g < total_rounds_) {
@@ -181,8 +195,7 @@ class Engine : public sc_module {
       // Bounded run-ahead: the queues and buffers between units hold `rounds_in_flight` rounds. A
       // unit with nothing to do in a round still keeps pace, so that a skip finds it before the
       // skipped rounds.
-      if (g >= program_.rounds_in_flight)
-        while (!round_done(g - program_.rounds_in_flight)) wait(task_done_);
+      if (g >= program_.rounds_in_flight) wait_for_round(g - program_.rounds_in_flight);
       for (uint32_t i : t.by_unit[u]) {
         const RoundTask& task = (*t.tasks)[i];
         for (const auto& dep : task.deps) wait_for(g, dep);

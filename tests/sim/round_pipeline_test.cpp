@@ -29,6 +29,19 @@ TEST(RoundPipeline, SlowerSecondStageSetsThePace) {
   }
 }
 
+TEST(RoundPipeline, OneRoundInFlightRunsSerialEvenAfterASkip) {
+  // A 10-cycle load round, then 1000 rounds of A (3) then B (5) with one round in flight: each
+  // round starts when the last has finished, 8 cycles a round: 10 + 8000. A unit that reaches a
+  // skipped stretch early (A, done with its round before B) waits for the skipped rounds' end, not
+  // only for their being skipped.
+  RoundProgram p;
+  p.units = {"a", "b"};
+  p.rounds_in_flight = 1;
+  p.blocks.push_back({{{{task("L", 0, 10)}, 1}}, 1});
+  p.blocks.push_back({{{{task("A", 0, 3, {{"L", 1}}), task("B", 1, 5, {{"A", 0}})}, 1000}}, 1});
+  for (bool ff : {false, true}) EXPECT_EQ(simulate_round_pipeline(p, {ff}).cycles, 10 + 8 * 1000u) << ff;
+}
+
 TEST(RoundPipeline, FastForwardSkipsMostRounds) {
   const auto full = simulate_round_pipeline(two_stage(3, 5, 100000), {false});
   const auto fast = simulate_round_pipeline(two_stage(3, 5, 100000), {true});
