@@ -23,10 +23,6 @@ uint64_t product(const Vars& vars, const Cascade& c, const RankSizes& sizes, con
   return n;
 }
 
-double tensor_bytes(const Cascade& c, const std::string& name, const RankSizes& sizes) {
-  return workloads::tensor_elements(c, name, sizes) * workloads::element_bytes(c.find_tensor(name)->type);
-}
-
 using Gemm = workloads::GemmRoles;
 using workloads::gemm_roles;
 using workloads::reduced_variables;
@@ -55,9 +51,9 @@ config::Kernel elementwise_group(const Cascade& c, const std::vector<size_t>& gr
   }
   double read_bytes = 0, write_bytes = 0, flops = 0, elements = 0;
   for (const auto& t : read)
-    if (!produced.count(t)) read_bytes += tensor_bytes(c, t, sizes);
+    if (!produced.count(t)) read_bytes += workloads::tensor_bytes(c, t, sizes);
   for (const auto& t : produced)
-    if (used_outside.count(t) || !read.count(t)) write_bytes += tensor_bytes(c, t, sizes);
+    if (used_outside.count(t) || !read.count(t)) write_bytes += workloads::tensor_bytes(c, t, sizes);
   for (size_t i : group) {
     flops += static_cast<double>(workloads::count_ops(c.einsums[i], c, sizes).total());
     elements = std::max(elements, static_cast<double>(workloads::iteration_points(c.einsums[i], c, sizes)));

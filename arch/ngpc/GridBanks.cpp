@@ -25,9 +25,8 @@ std::vector<double> index_modulo_lookup_cycles(const workloads::GridEncodingStru
   const uint32_t dims = g.grid.dims;
   std::vector<uint32_t> load(banks);
   for (uint64_t l = 0; l < g.levels; ++l) {
-    // tcnn grid.h: scale = N_min b^l - 1, resolution ceil(scale) + 1; positions scale x + 0.5.
-    const double scale = std::exp2(static_cast<double>(l) * std::log2(g.grid.per_level_scale)) *
-                             static_cast<double>(g.grid.base_resolution) - 1.0;
+    // Positions map to scale x + 0.5 (tcnn grid.h).
+    const double scale = workloads::grid_level_scale(g.grid, l);
     const double res = std::ceil(scale) + 1.0;
     const uint64_t entries = std::max<uint64_t>(1, g.level_entries[l]);
     const bool hashed = std::pow(res, dims) > static_cast<double>(entries);

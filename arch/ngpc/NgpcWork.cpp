@@ -56,10 +56,6 @@ MlpLayerWork layer_of(const Cascade& c, const workloads::Operator& op, const Ran
   return layer;
 }
 
-double tensor_bytes(const Cascade& c, const std::string& name, const RankSizes& sizes) {
-  return workloads::tensor_elements(c, name, sizes) * workloads::element_bytes(c.find_tensor(name)->type);
-}
-
 }  // namespace
 
 NgpcWork ngpc_work(const Cascade& c, const RankSizes& sizes) {
@@ -98,8 +94,8 @@ NgpcWork ngpc_work(const Cascade& c, const RankSizes& sizes) {
       if (!on_ngpc[i] && on_ngpc[static_cast<size_t>(w)]) to_gpu.insert(a->tensor);
     }
   }
-  for (const auto& t : to_ngpc) work.input_bytes += tensor_bytes(c, t, sizes);
-  for (const auto& t : to_gpu) work.output_bytes += tensor_bytes(c, t, sizes);
+  for (const auto& t : to_ngpc) work.input_bytes += workloads::tensor_bytes(c, t, sizes);
+  for (const auto& t : to_gpu) work.output_bytes += workloads::tensor_bytes(c, t, sizes);
   return work;
 }
 

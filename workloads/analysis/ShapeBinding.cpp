@@ -78,6 +78,15 @@ std::optional<uint64_t> grid_level_entries(uint64_t res, uint32_t dims) {
 
 }  // namespace
 
+double grid_level_scale(const MultiResolutionGrid& grid, uint64_t level) {
+  return std::exp2(static_cast<double>(level) * std::log2(grid.per_level_scale)) *
+             static_cast<double>(grid.base_resolution) - 1.0;
+}
+
+double tensor_bytes(const Cascade& c, const std::string& tensor, const RankSizes& sizes) {
+  return tensor_elements(c, tensor, sizes) * element_bytes(c.find_tensor(tensor)->type);
+}
+
 std::vector<uint64_t> extent_sizes(const Cascade& c, const Tensor& t, const RankSizes& sizes) {
   const TensorExtent& x = *t.extent;
   const uint64_t levels = sizes.of(x.along), cap = sizes.of(x.rank);
@@ -96,10 +105,7 @@ std::vector<uint64_t> extent_sizes(const Cascade& c, const Tensor& t, const Rank
                                       std::to_string(levels));
   std::vector<uint64_t> out;
   for (uint64_t l = 0; l < levels; ++l) {
-    // tcnn grid.h: grid_scale = exp2(l * log2(b)) * N_min - 1, resolution = ceil(scale) + 1.
-    const double scale = std::exp2(static_cast<double>(l) * std::log2(g.per_level_scale)) *
-                             static_cast<double>(g.base_resolution) - 1.0;
-    const double res = std::ceil(scale) + 1.0;
+    const double res = std::ceil(grid_level_scale(g, l)) + 1.0;
     const auto entries = res < 0x1p62 ? grid_level_entries(static_cast<uint64_t>(res), g.dims) : std::nullopt;
     if (g.hashed) {
       out.push_back(entries ? std::min(*entries, cap) : cap);

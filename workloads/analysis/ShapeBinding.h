@@ -41,6 +41,13 @@ void parse_size_override(const std::string& text, std::map<std::string, uint64_t
 uint64_t tensor_element_count(const Cascade& cascade, const Tensor& tensor, const RankSizes& sizes);
 double tensor_elements(const Cascade& cascade, const std::string& tensor, const RankSizes& sizes);
 
+// Level `level`'s grid scale as tiny-cuda-nn computes it (encodings/grid.h): N_min x b^level - 1;
+// positions map to scale x + 0.5, and the level's resolution is ceil(scale) + 1.
+double grid_level_scale(const MultiResolutionGrid& grid, uint64_t level);
+
+// The bytes `tensor` holds at these sizes (tensor_elements x its element's bytes), as a double.
+double tensor_bytes(const Cascade& cascade, const std::string& tensor, const RankSizes& sizes);
+
 // The extents of a ragged tensor's rank, one per position of its `along` rank: the listed sizes,
 // or a multi-resolution grid's level sizes (hashed levels capped at the rank's size). Throws
 // base::InputError if the list does not match the along rank's size, a size exceeds the rank's,

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "workloads/analysis/ShapeBinding.h"
 #include "workloads/parser/EinsumParser.h"
 #include "workloads/parser/ElementTypes.h"
 #include "workloads/parser/WorkloadLoader.h"
@@ -139,11 +140,11 @@ std::vector<std::string> plus(std::vector<std::string> a, const std::vector<std:
 
 // The entries of a grid's densest level, for the size of a dense grid's table rank (the extent's
 // own check at binding repeats it with the bound level count).
-uint64_t largest_dense_level(uint32_t dims, uint32_t levels, uint64_t base, double scale, const BlockWriter& w) {
+uint64_t largest_dense_level(const MultiResolutionGrid& grid, uint32_t levels, const BlockWriter& w) {
   uint64_t most = 0;
   for (uint32_t l = 0; l < levels; ++l) {
-    const double res = std::ceil(std::exp2(l * std::log2(scale)) * static_cast<double>(base) - 1.0) + 1.0;
-    const double entries = std::ceil(std::pow(res, dims) / 8.0) * 8.0;
+    const double res = std::ceil(grid_level_scale(grid, l)) + 1.0;
+    const double entries = std::ceil(std::pow(res, grid.dims) / 8.0) * 8.0;
     if (!(entries <= 0x1p40))
       w.fail("levels", "dense level " + std::to_string(l) + " has over 2^40 entries: hash the grid or use fewer levels");
     most = std::max(most, static_cast<uint64_t>(entries));
@@ -185,11 +186,12 @@ void expand_grid(const config::GridEncoding& g, const base::TextProtoFile& sourc
   w.rank(L, levels);
   w.rank(C, uint64_t{1} << dims);
   w.rank(F, features);
-  w.rank(T, hashed ? uint64_t{1} << log2_table : largest_dense_level(dims, levels, base, scale, w));
+  const MultiResolutionGrid layout{dims, base, scale, hashed};
+  w.rank(T, hashed ? uint64_t{1} << log2_table : largest_dense_level(layout, levels, w));
   TensorExtent table;
   table.rank = T;
   table.along = L;
-  table.grid = MultiResolutionGrid{dims, base, scale, hashed};
+  table.grid = layout;
   // Constants of the encoding: per-level scales and table sizes, the corners' offsets (bit k of
   // corner c along dimension k), the hash's primes or the dense grid's strides.
   w.tensor(p + "S", {L}, ElementType::FP32);
