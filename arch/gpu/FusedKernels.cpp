@@ -164,26 +164,49 @@ std::vector<double> hash_grid_l2_hit_fractions(const GpuModel& model, const std:
   return hits;
 }
 
+std::vector<double> hash_grid_l1_hit_fractions(const GpuModel& model, const std::vector<double>& level_bytes,
+                                               HashGridOrder order) {
+  const config::SmLimits& limits = model.config().proto().limits();
+  const double unified = static_cast<double>(limits.unified_cache_per_sm_bytes());
+  const double carveout = limits.carveout_kb_size() > 0 ? 1024.0 * limits.carveout_kb(0) : 0;
+  const double capacity = std::max(0.0, unified - carveout);
+  std::vector<double> hits;
+  for (const double size : level_bytes) {
+    double distance = 0;
+    if (order == HashGridOrder::kLevelMajor) {
+      distance = size;
+    } else {
+      for (const double other : level_bytes) distance += std::min(other, size);
+    }
+    hits.push_back(distance > 0 ? std::min(1.0, capacity / distance) : 1.0);
+  }
+  return hits;
+}
+
 HashGatherTraffic hash_grid_gather_traffic(const GpuModel& model, const HashGridDims& d) {
   const std::vector<double> level_bytes = hash_grid_level_bytes(d);
-  const auto hits = hash_grid_l2_hit_fractions(model, level_bytes);
+  const auto l1_hits = hash_grid_l1_hit_fractions(model, level_bytes, d.order);
+  const auto l2_hits = hash_grid_l2_hit_fractions(model, level_bytes);
   const double gathers_per_level = static_cast<double>(d.points) * std::pow(2.0, d.dims);
   HashGatherTraffic t;
   for (const double bytes : level_bytes) t.table_bytes += bytes;
-  for (const double hit : hits) {
-    t.l2_bytes += hit * gathers_per_level * kHashGatherSectorBytes;
-    t.dram_bytes += (1 - hit) * gathers_per_level * kHashMissDramBytes;
-    t.requests += gathers_per_level;
+  for (size_t l = 0; l < level_bytes.size(); ++l) {
+    const double to_l2 = (1 - l1_hits[l]) * gathers_per_level;
+    t.l1_bytes += l1_hits[l] * gathers_per_level * kHashGatherSectorBytes;
+    t.l2_bytes += l2_hits[l] * to_l2 * kHashGatherSectorBytes;
+    t.dram_bytes += (1 - l2_hits[l]) * to_l2 * kHashMissDramBytes;
+    t.requests += to_l2;
   }
   return t;
 }
 
 config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDims& d) {
-  constexpr uint32_t kThreads = 128;
+  constexpr uint32_t kThreads = 512;  // tiny-cuda-nn's N_THREADS_HASHGRID
   const double lookups = static_cast<double>(d.points) * d.levels;
   const double corners = std::pow(2.0, d.dims);
   check_hash_grid(d);
-  const double blocks = std::ceil(lookups / kThreads);
+  const bool level_major = d.order == HashGridOrder::kLevelMajor;
+  const double blocks = std::ceil((level_major ? static_cast<double>(d.points) : lookups) / kThreads);
   if (blocks > (1u << 31) - 1)
     throw base::InputError("hash-grid encoding", {}, "one thread per point and level needs " +
                                                          std::to_string(blocks) + " blocks, beyond CUDA's grid");
@@ -191,6 +214,7 @@ config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDi
   k.set_name("hash_grid_encoding");
   k.set_kind("hash_grid");
   k.mutable_grid()->set_x(static_cast<uint32_t>(blocks));
+  if (level_major) k.mutable_grid()->set_y(d.levels);
   k.mutable_block()->set_x(kThreads);
   k.set_registers_per_thread(48);
   auto* w = k.mutable_work();
@@ -204,6 +228,7 @@ config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDi
                     gathers.table_bytes + gathers.dram_bytes);
   w->set_l2_bytes(gathers.l2_bytes);
   w->set_l2_sector_requests(gathers.requests);
+  w->set_smem_bytes(gathers.l1_bytes);
   w->set_bytes_per_access(static_cast<uint32_t>(kHashGatherSectorBytes));  // a sector per gather
   w->set_ilp(static_cast<uint32_t>(corners));  // the corners' gathers are independent
   return k;

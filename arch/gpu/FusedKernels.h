@@ -80,16 +80,29 @@ double fused_mlp_smem_bytes(const FusedMlpDims& d, double blocks);
 // family "harness_fused_mlp" (whose efficiency calibration fits on the measured kernels).
 config::Kernel fused_mlp_kernel(const FusedMlpDims& d);
 
+// How an encoding kernel's threads walk the (point, level) pairs, which sets the levels whose
+// tables share an SM's L1 at a time.
+enum class HashGridOrder {
+  // tiny-cuda-nn's kernel_grid: a row of blocks per level (blockIdx.y = level), so an SM runs one
+  // level's blocks at a time.
+  kLevelMajor,
+  // A thread per (point, level) with the levels innermost (validation/cuda/neural.cu): every
+  // level's table is in use on every SM at once.
+  kPointMajor,
+};
+
 // instant-ngp's multiresolution hash encoding (Mueller et al., SIGGRAPH 2022): for each point and
 // level, the 2^dims corners of its grid cell are hashed into the level's table of `table_size`
 // entries of `features` half-precision values and interpolated. One thread per (point, level);
-// each corner a 32-byte sector gathered from L2 or DRAM (hash_grid_l2_hit_fractions).
+// each corner a 32-byte sector gathered from L1, L2 or DRAM (hash_grid_l1_hit_fractions,
+// hash_grid_l2_hit_fractions).
 struct HashGridDims {
   uint64_t points = 0;
   uint32_t levels = 16, features = 2, dims = 3;
   uint64_t table_size = 1u << 19;  // T
   // Level l's grid scale is base_resolution x per_level_scale^l - 1 (instant-ngp's schedule).
   double base_resolution = 16, per_level_scale = 1.5;
+  HashGridOrder order = HashGridOrder::kLevelMajor;
 };
 // The most levels and grid dimensions an encoding may have (instant-ngp uses up to 32 levels in
 // 2 or 3 dimensions): the per-level tables are kept in memory.
@@ -99,6 +112,8 @@ inline constexpr uint32_t kMaxHashGridDims = 8;
 // kMaxHashGridDims dimensions, features and a table, a finite base resolution and per-level scale
 // above 0.
 void check_hash_grid(const HashGridDims& d);
+// Blocks of 512 threads (tiny-cuda-nn's N_THREADS_HASHGRID, encodings/grid.h): level-major, its
+// grid of ceil(points / 512) x levels blocks; point-major, ceil(points x levels / 512) blocks.
 config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDims& d);
 
 // What one gathered hash-table entry costs: an L2 request for its 32-byte sector
@@ -112,8 +127,10 @@ inline constexpr double kHashMissDramBytes = 64;
 // The table entries a level's gathers can touch: a coarse level whose vertices (ceil(scale) + 2
 // per axis) fit T entries is stored densely, the others hash into T entries; at most 2^dims
 // entries per point (as validation/cuda/neural.cu counts them); `table_bytes` is all levels'.
+// The gathers L1 serves are `l1_bytes` (a sector each, through the SM's shared-memory SRAM); the
+// rest go to L2 as `requests`.
 struct HashGatherTraffic {
-  double l2_bytes = 0, dram_bytes = 0, requests = 0, table_bytes = 0;
+  double l1_bytes = 0, l2_bytes = 0, dram_bytes = 0, requests = 0, table_bytes = 0;
 };
 HashGatherTraffic hash_grid_gather_traffic(const GpuModel& model, const HashGridDims& d);
 
@@ -123,5 +140,12 @@ HashGatherTraffic hash_grid_gather_traffic(const GpuModel& model, const HashGrid
 // hits where L2's usable capacity (l2_bytes x l2_usable_fraction) covers that distance:
 // hit = min(1, capacity / distance). Small (dense) levels hit; equal levels share L2 evenly.
 std::vector<double> hash_grid_l2_hit_fractions(const GpuModel& model, const std::vector<double>& level_bytes);
+
+// The fraction of each level's gathers that the SM's L1 serves, by the same reuse distance within
+// one SM: level-major, a level's gathers reuse only its own table (distance S); point-major, all
+// levels interleave (sum_j min(S_j, S)). L1 is the unified data cache less the smallest shared-
+// memory carveout (the encodings use no shared memory); 0 where the GPU's limits do not give it.
+std::vector<double> hash_grid_l1_hit_fractions(const GpuModel& model, const std::vector<double>& level_bytes,
+                                               HashGridOrder order);
 
 }  // namespace cascade::arch::gpu

@@ -73,6 +73,7 @@ void validate_sm_limits(const config::SmLimits& l, const base::TextProtoFile& fi
       {"shared_memory_allocation_unit_bytes", l.shared_memory_allocation_unit_bytes(), uint64_t{1} << 30},
       {"barriers_per_block_slot", l.barriers_per_block_slot(), 1 << 12},
       {"max_barriers_per_block", l.max_barriers_per_block(), 1 << 12},
+      {"unified_cache_per_sm_bytes", l.unified_cache_per_sm_bytes(), uint64_t{1} << 30},
   };
   for (const auto& [field, value, most] : bounded)
     if (value > most)
@@ -93,6 +94,11 @@ void validate_sm_limits(const config::SmLimits& l, const base::TextProtoFile& fi
   if (l.shared_memory_per_block_bytes() > l.shared_memory_per_block_optin_bytes())
     fail_at(file, join(at, {"shared_memory_per_block_optin_bytes"}),
             "limits: the opt-in per-block shared memory is below the default per-block limit");
+  if (l.unified_cache_per_sm_bytes() != 0 && l.unified_cache_per_sm_bytes() < l.shared_memory_per_sm_bytes())
+    fail_at(file, join(at, {"unified_cache_per_sm_bytes"}),
+            "limits: the unified data cache (" + std::to_string(l.unified_cache_per_sm_bytes()) +
+                " bytes) is smaller than the shared memory carved from it (shared_memory_per_sm_bytes " +
+                std::to_string(l.shared_memory_per_sm_bytes()) + ")");
   if (l.carveout_kb_size() == 0) fail_at(file, at, "limits: missing field 'carveout_kb'");
   for (int i = 1; i < l.carveout_kb_size(); ++i)
     if (l.carveout_kb(i) <= l.carveout_kb(i - 1))
@@ -114,7 +120,56 @@ GpuArchConfig::GpuArchConfig(const std::string& text, const std::string& file)
     : proto_(std::make_shared<config::GpuArch>()),
       source_(std::make_shared<base::TextProtoFile>(text, file, *proto_)) {
   complete_limits();
+  take_family();
   validate();
+}
+
+void GpuArchConfig::take_family() {
+  config::GpuArch& g = *proto_;
+  if (g.calibrated_family().empty()) return;
+  const Path at = {{"calibrated_family"}};
+  const std::string& name = g.calibrated_family();
+  if (!base::is_printable(name) || name.find('/') != std::string::npos || name.find('\\') != std::string::npos ||
+      name.front() == '.')
+    fail_at(*source_, at, "calibrated_family: a config's name beside this one (e.g. \"h100_sxm.calibrated\"), found '" +
+                              base::printable(name) + "'");
+  family_file_ = base::directory_of(source_->file()) + name + ".pbtxt";
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(family_file_, ec))
+    fail_at(*source_, at, "calibrated_family: no config " + base::printable(family_file_));
+  // The family config's own errors name its file and line.
+  const std::string family_text = base::TextProtoFile::read(family_file_);
+  {
+    config::GpuArch probe;
+    const base::TextProtoFile parsed(family_text, family_file_, probe);
+    if (!probe.calibrated_family().empty())
+      fail_at(*source_, at, "calibrated_family: " + base::printable(family_file_) +
+                                " names a family itself; name the calibrated config it names");
+  }
+  const GpuArchConfig family(family_text, family_file_);
+  const config::GpuArch* family_proto = &family.proto();
+  if (compute_capability_name(family_proto->compute_capability()) != compute_capability_name(g.compute_capability()))
+    fail_at(*source_, at, "calibrated_family: " + family.label() + " is of another compute capability than " +
+                              compute_capability_name(g.compute_capability()) + ": a family is one architecture's");
+  // The family's timing, with each field this config writes in its place.
+  config::GpuTimingModel merged = family_proto->timing();
+  const auto* descriptor = config::GpuTimingModel::descriptor();
+  const auto* reflection = merged.GetReflection();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const auto* field = descriptor->field(i);
+    if (source_->written_depth({{"timing"}, {field->name().c_str()}}) < 2) continue;
+    reflection->ClearField(&merged, field);
+  }
+  merged.MergeFrom(g.timing());
+  *g.mutable_timing() = merged;
+  if (source_->written_depth({{"memory"}, {"l2_bandwidth_bytes_per_second"}}) < 2) {
+    const double family_rate = family_proto->sm_count() * family_proto->clocks().sm_boost_mhz();
+    const double rate = g.sm_count() * g.clocks().sm_boost_mhz();
+    if (family_rate > 0)
+      g.mutable_memory()->set_l2_bandwidth_bytes_per_second(family_proto->memory().l2_bandwidth_bytes_per_second() *
+                                                            rate / family_rate);
+  }
+  g.clear_calibrated_family();
 }
 
 void GpuArchConfig::complete_limits() {

@@ -27,16 +27,22 @@ class GpuArchConfig {
   OccupancyCalculator occupancy_calculator() const { return {proto_->limits(), label()}; }
   // Whether the config leaves its SM limits to the table beside it (it writes no `limits`).
   bool limits_from_table() const;
+  // The calibrated config whose family parameters this one took (calibrated_family); empty if none.
+  const std::string& family_file() const { return family_file_; }
 
  private:
   // The SM limits: the row of compute_capabilities.pbtxt beside the config for its compute
   // capability, with every limit the config writes in its place (`limits` may give all, some or
   // none). Without a table beside it, the config's own limits, which must then be complete.
   void complete_limits();
+  // What `calibrated_family` names: its timing fields this config leaves out and its L2 bandwidth
+  // per SM and clock (gpu.proto); the field is then cleared, the merged config being complete.
+  void take_family();
   void validate() const;
 
   std::shared_ptr<config::GpuArch> proto_;
   std::shared_ptr<base::TextProtoFile> source_;
+  std::string family_file_;
 };
 
 // configs/arch/gpu/compute_capabilities.pbtxt: the SM limits of each supported compute capability,

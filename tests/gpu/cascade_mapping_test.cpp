@@ -112,8 +112,10 @@ std::string traced_kind(const std::string& op) {
 TEST(CascadeMapping, BertLayerIsTheTracedKernelsAndTheirDeviceTime) {
   // Each committed trace is one forward pass of torch.nn.TransformerEncoderLayer (batch 8,
   // validation/cuda/kineto_bert.py) at its sequence length; its measured pass is the sum of its
-  // kernels' durations. The prediction uses the H100-calibrated config for both GPUs.
+  // kernels' durations. The H100's traces are predicted on its calibrated config, the H200's on
+  // h200.pbtxt (its datasheet with the H100's calibrated family).
   const BertLayer bert;
+  const GpuCascadeModel h200{GpuArchConfig::load(source_path("configs/arch/gpu/h200.pbtxt"))};
   const std::pair<const char*, uint64_t> traces[] = {
       {"h100/kineto_bert_base_bf16_seq256.json", 256},   {"h100/kineto_bert_base_bf16_seq512.json", 512},
       {"h100/kineto_bert_base_bf16_seq1024.json", 1024}, {"h100/kineto_bert_base_bf16_seq2048.json", 2048},
@@ -122,8 +124,9 @@ TEST(CascadeMapping, BertLayerIsTheTracedKernelsAndTheirDeviceTime) {
   for (const auto& [file, seq] : traces) {
     const auto imported = validation::import_kineto_json(source_path(std::string("validation/traces/") + file));
     EXPECT_EQ(imported.traces.meta().at("seq_len"), std::to_string(seq)) << file;
+    const GpuCascadeModel& model = std::string(file).rfind("h200/", 0) == 0 ? h200 : bert.model;
     const sim::Result r =
-        bert.model.evaluate(bert.cascade, workloads::bind_shapes(bert.cascade, {{"M", seq}}), Fidelity::Analytical);
+        model.evaluate(bert.cascade, workloads::bind_shapes(bert.cascade, {{"M", seq}}), Fidelity::Analytical);
     ASSERT_EQ(r.kernels.size(), static_cast<size_t>(imported.traces.run_size())) << file;
     double measured_s = 0;
     for (int i = 0; i < imported.traces.run_size(); ++i) {
@@ -246,7 +249,8 @@ namespace {
 
 TEST(CascadeMapping, GridEncodingIsTheHashGridKernel) {
   // NeRF at 1000 rays of 16 samples: the hash grid's ENCODING operator is tcnn's encoding kernel,
-  // one thread per (query, level): 16000 queries x 16 levels / 128 threads = 2000 blocks, with the
+  // one thread per (query, level), a row of ceil(16000 queries / 512 threads) = 32 blocks for each
+  // of the 16 levels, with the
   // encoding's own table (levels, T, scales); each MLP one fully fused kernel of 128 rows a block
   // (16000 / 128 = 125 blocks) with the padded rows' tensor flops: density 32 x 64 + 64 x 16 MACs a
   // row; the spherical harmonics (no grid) an element-wise kernel.
@@ -258,7 +262,8 @@ TEST(CascadeMapping, GridEncodingIsTheHashGridKernel) {
   for (const auto& k : map_cascade_to_gpu(model, cascade, sizes)) {
     kinds[k.name] = k.kernel.kind();
     if (k.name == "hashgrid") {
-      EXPECT_EQ(k.kernel.grid().x(), 2000u);
+      EXPECT_EQ(k.kernel.grid().x(), 32u);
+      EXPECT_EQ(k.kernel.grid().y(), 16u);
     }
     if (k.name == "density") {
       EXPECT_EQ(k.kernel.grid().x(), 125u);

@@ -82,18 +82,37 @@ TEST(FusedKernels, AttentionFamiliesByNameAndLaunchShape) {
 
 TEST(FusedKernels, HashGridTrafficByHand) {
   // 2^20 points, 16 levels of at most 2^19 entries x 2 FP16 features (4 B), instant-ngp's schedule
-  // from resolution 16, growth 1.5: levels 0-3 are dense (17^3, 25^3, 37^3 and 55^3 vertices,
-  // 950264 B together), levels 4-15 hash into 2^19 entries (2 MiB each). A hashed level's reuse
-  // distance, 950264 + 12 x 2 MiB = 26116088 B, is within the H100's 50 MiB L2, so all 8 corners'
-  // 32-byte gathers per point and level come from L2: 2^20 * 16 * 8 * 32 B = 4 GiB; DRAM: the
-  // tables once, positions in (12 B per point) and features out (16 * 2 * 2 B per point).
+  // from resolution 16, growth 1.5: levels 0-3 are dense (17^3, 25^3, 37^3 and 55^3 vertices:
+  // 19652, 62500, 202612 and 665500 B, 950264 B together), levels 4-15 hash into 2^19 entries
+  // (2 MiB each). tcnn's launch runs one level at a time on an SM, whose L1 is the H100's 256 KiB
+  // unified cache (carveout 0): levels 0-2 fit and hit, level 3 hits 262144 / 665500 of its
+  // gathers, a hashed level 262144 / 2097152 = 1/8. A hashed level's L2 reuse distance,
+  // 950264 + 12 x 2 MiB = 26116088 B, is within the 50 MiB L2, so the rest of the 8 corners' 32-byte
+  // gathers per point and level come from L2. DRAM: the tables once, positions in (12 B per point)
+  // and features out (16 * 2 * 2 B per point).
   const GpuModel model(gpu_config("h100_sxm"));
   HashGridDims d;
   d.points = 1u << 20;
   const auto k = hash_grid_encoding_kernel(model, d);
-  EXPECT_DOUBLE_EQ(k.work().l2_bytes(), 1048576.0 * 16 * 8 * 32);
+  const double per_level = 1048576.0 * 8 * 32, l1_levels = 3 + 262144.0 / 665500 + 12 * 0.125;
+  EXPECT_DOUBLE_EQ(k.work().smem_bytes(), per_level * l1_levels);
+  EXPECT_DOUBLE_EQ(k.work().l2_bytes(), per_level * (16 - l1_levels));
+  EXPECT_DOUBLE_EQ(k.work().l2_sector_requests(), per_level / 32 * (16 - l1_levels));
   EXPECT_DOUBLE_EQ(k.work().dram_bytes(), 26116088.0 + 1048576.0 * (12 + 64));
+  EXPECT_EQ(k.grid().x(), 2048u);  // 2^20 points / 512 threads, a row per level
+  EXPECT_EQ(k.grid().y(), 16u);
+  // Point-major (a thread per point and level, levels innermost), every level's table shares L1:
+  // with levels of 19652, 200000 and 2097152 B, level 0's reuse distance is 3 x 19652 B, within
+  // L1; level 1's 19652 + 2 x 200000 B; level 2's 19652 + 200000 + 2097152 B.
+  d.order = HashGridOrder::kPointMajor;
+  const auto hits = hash_grid_l1_hit_fractions(model, {19652, 200000, 2097152}, d.order);
+  ASSERT_EQ(hits.size(), 3u);
+  EXPECT_DOUBLE_EQ(hits[0], 1.0);
+  EXPECT_DOUBLE_EQ(hits[1], 262144.0 / (19652 + 2 * 200000));
+  EXPECT_DOUBLE_EQ(hits[2], 262144.0 / (19652 + 200000 + 2097152));
+  EXPECT_EQ(hash_grid_encoding_kernel(model, d).grid().x(), 32768u);  // 2^20 x 16 / 512
   // 2^24 entries per level: most gathers miss L2 and cost a DRAM burst each.
+  d.order = HashGridOrder::kLevelMajor;
   d.table_size = 1u << 24;
   const auto big = hash_grid_encoding_kernel(model, d);
   EXPECT_LT(big.work().l2_bytes(), k.work().l2_bytes() / 2);

@@ -210,5 +210,61 @@ TEST(GpuArchConfig, NoLimitsAndNoTableIsAnError) {
   }
 }
 
+// A product beside the shipped configs (configs/arch/gpu/), given as text: its family config is
+// found there.
+GpuArchConfig product(const std::string& text) {
+  return GpuArchConfig(text, source_path("configs/arch/gpu/product.pbtxt"));
+}
+std::string h200_text() { return cascade::testing_support::file_text(source_path("configs/arch/gpu/h200.pbtxt")); }
+
+TEST(GpuArchConfig, AProductTakesWhatItsCalibratedFamilyFitted) {
+  // h200.pbtxt: the datasheet's and measured numbers, everything fitted the H100's calibration's.
+  const GpuArchConfig h200 = gpu_config("h200"), h100 = gpu_config("h100_sxm.calibrated");
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(h200.proto().timing(), h100.proto().timing()));
+  EXPECT_DOUBLE_EQ(h200.proto().memory().l2_bandwidth_bytes_per_second(),
+                   h100.proto().memory().l2_bandwidth_bytes_per_second());  // same SMs and clock
+  EXPECT_DOUBLE_EQ(h200.proto().memory().dram_bandwidth_bytes_per_second(), 4.8e12);
+  EXPECT_EQ(h200.proto().memory().l2_bytes(), 62914560u);
+  EXPECT_DOUBLE_EQ(h200.proto().power().idle_watts(), 130.3);
+  EXPECT_TRUE(h200.proto().calibrated_family().empty());  // merged: the proto is complete
+  EXPECT_EQ(h200.family_file(), source_path("configs/arch/gpu/h100_sxm.calibrated.pbtxt"));
+  // Half the SMs: half the L2 bandwidth (per SM and clock, the family's); a timing field the
+  // product writes is its own, the others the family's.
+  const GpuArchConfig half = product(replaced(h200_text(), "sm_count: 132", "sm_count: 66") +
+                                     "timing { launch_overhead_us: 9 }\n");
+  EXPECT_DOUBLE_EQ(half.proto().memory().l2_bandwidth_bytes_per_second(),
+                   h100.proto().memory().l2_bandwidth_bytes_per_second() / 2);
+  EXPECT_DOUBLE_EQ(half.proto().timing().launch_overhead_us(), 9);
+  EXPECT_DOUBLE_EQ(half.proto().timing().dram_latency_ns(), h100.proto().timing().dram_latency_ns());
+  EXPECT_EQ(half.proto().timing().kernel_family_efficiency_size(),
+            h100.proto().timing().kernel_family_efficiency_size());
+}
+
+TEST(GpuArchConfig, BadCalibratedFamilies) {
+  const auto error = [](const std::string& text) -> std::string {
+    try {
+      product(text);
+    } catch (const base::InputError& e) {
+      return e.message();
+    }
+    return "(accepted)";
+  };
+  const std::string family = "calibrated_family: \"h100_sxm.calibrated\"";
+  EXPECT_EQ(error(replaced(h200_text(), family, "calibrated_family: \"../gpu/h100_sxm\"")),
+            "calibrated_family: a config's name beside this one (e.g. \"h100_sxm.calibrated\"), found "
+            "'../gpu/h100_sxm'");
+  EXPECT_EQ(error(replaced(h200_text(), family, "calibrated_family: \"b200\"")),
+            "calibrated_family: no config " + source_path("configs/arch/gpu/b200.pbtxt"));
+  // A family names no family of its own: h200 takes the H100's.
+  EXPECT_EQ(error(replaced(h200_text(), family, "calibrated_family: \"h200\"")),
+            "calibrated_family: " + source_path("configs/arch/gpu/h200.pbtxt") +
+                " names a family itself; name the calibrated config it names");
+  // A family is one architecture's: the A100 (cc 8.0) is not a Hopper.
+  const std::string a100 = cascade::testing_support::file_text(source_path("configs/arch/gpu/a100_sxm.pbtxt"));
+  EXPECT_EQ(error(a100 + family + "\n"),
+            "calibrated_family: h100_sxm (cc 9.0) is of another compute capability than 8.0: a family is one "
+            "architecture's");
+}
+
 }  // namespace
 }  // namespace cascade::arch::gpu

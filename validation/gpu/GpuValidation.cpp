@@ -127,6 +127,7 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
     d.table_size = t.whole(row, "table_size", 1, uint64_t{1} << 32);
     d.base_resolution = t.positive(row, "base_res");
     d.per_level_scale = t.positive(row, "growth");
+    d.order = arch::gpu::HashGridOrder::kPointMajor;  // hashgrid_fwd_k: level = thread index % levels
     const double bytes = t.non_negative(row, "bytes");
     c.describe = [k, d, bytes](const arch::gpu::GpuModel& model) {
       config::Kernel out = k;
@@ -134,6 +135,7 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
       out.mutable_work()->set_dram_bytes(bytes + gathers.dram_bytes);
       out.mutable_work()->set_l2_bytes(gathers.l2_bytes);
       out.mutable_work()->set_l2_sector_requests(gathers.requests);
+      out.mutable_work()->set_smem_bytes(gathers.l1_bytes);
       return out;
     };
     return c;
