@@ -204,8 +204,9 @@ TEST(Calibration, TheH100FamilyPredictsTheH200FromItsDatasheet) {
 }
 
 // ngpc.csv (validation/cuda/ngpc.cu): its encodings and fully fused MLPs are described as the
-// cascades' ENCODING and MLP operators map to them, at the harness's own launch; the NeRF-step rows
-// are not compared yet.
+// cascades' ENCODING and MLP operators map to them, at the harness's own launch; the NeRF step's
+// kernels likewise, its march, spherical harmonics and composite as element-wise passes, each
+// step a whole pass of its six kernels.
 TEST(MeasuredCases, NgpcKernelsAreTheCascadesKernels) {
   std::vector<std::string> skipped;
   const auto cases = load_measured_cases({source_path("validation/traces/h200/ngpc.csv")}, skipped);
@@ -230,6 +231,33 @@ TEST(MeasuredCases, NgpcKernelsAreTheCascadesKernels) {
   // 4 encodings at 4 sizes, 4 MLPs at 3.
   EXPECT_EQ(grids, 16u);
   EXPECT_EQ(mlps, 12u);
+  // The NeRF step at 2^16, 2^18 and 2^20 rays: six kernels each (the step row is their sum).
+  size_t stages = 0;
+  std::set<std::string> steps;
+  for (const auto& c : cases) {
+    if (c.kind != "nerf_kernel") continue;
+    ++stages;
+    steps.insert(c.pass);
+  }
+  EXPECT_EQ(stages, 18u);
+  const std::string file = source_path("validation/traces/h200/ngpc.csv");
+  EXPECT_EQ(steps, (std::set<std::string>{file + ": NeRF step at 65536 rays", file + ": NeRF step at 262144 rays",
+                                          file + ": NeRF step at 1048576 rays"}));
+  // nerf_R2^20_march: 2^20 rays writing 14368769 valid samples' 28-byte records and a 4-byte count
+  // each; the rest of the row's 431947804 bytes are read; an element per sample slot (16 a ray).
+  const auto march = std::find_if(cases.begin(), cases.end(), [](const auto& c) { return c.name == "nerf_R2^20_march"; });
+  ASSERT_NE(march, cases.end());
+  const config::Kernel k = march->describe(h200);
+  EXPECT_EQ(k.kind(), "elementwise");
+  EXPECT_DOUBLE_EQ(k.work().dram_bytes(), 431947804.0);
+  EXPECT_DOUBLE_EQ(k.work().dram_write_bytes(), 14368769.0 * 28 + 1048576.0 * 4);
+  // The whole step at 2^20 rays is the sum of its six kernels' medians: 1.473104 + 7.154176 +
+  // 1.527440 + 0.264512 + 2.681520 + 0.155440 ms.
+  const auto r = compare_with_model(h200, cases);
+  const std::string step = file + ": NeRF step at 1048576 rays";
+  ASSERT_TRUE(r.passes.count(step));
+  EXPECT_NEAR(r.passes.at(step).second, 13.256192e-3, 1e-9);
+  EXPECT_EQ(r.pass_kernel_mape.at(step).second, 6);
 }
 
 // Expected values derived by hand from the harness's kernels (validation/cuda/neural.cu).

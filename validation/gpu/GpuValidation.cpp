@@ -10,6 +10,7 @@
 
 #include "arch/gpu/FrameworkKernels.h"
 #include "arch/gpu/FusedKernels.h"
+#include "base/Text.h"
 #include "base/Format.h"
 #include "base/Json.h"
 #include "validation/gpu/MeasuredKernels.h"
@@ -60,6 +61,51 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
       config::Kernel k = arch::gpu::attention_kernel(d, "fp16", family, model.config().proto().sm_count());
       k.set_host_overhead_us(model.config().proto().timing().framework_call_overhead_us());
       return k;
+    };
+    return c;
+  }
+  if (kind == "nerf_kernel") {
+    // ngpc.csv's NeRF step, one row per kernel (the step row itself is their sum, compared as the
+    // whole pass of its stage rows): the encoding and the MLPs as the grid_encoding and ffmlp rows,
+    // the march, the spherical harmonics and the composite as the cascade maps them, one element-
+    // wise pass over the harness's bytes (what each writes: the valid samples' 28-byte records and
+    // a count per ray; 16 fp16 values per sample; a float4 per ray), an element per sample slot.
+    const std::string stage = t.at(row, "stage");
+    c.pass = t.file + ": NeRF step at " + t.at(row, "rays") + " rays";
+    if (stage == "encoding" || stage == "density_mlp" || stage == "color_mlp") {
+      TraceTable as = t;
+      as.rows = {t.rows[row]};
+      as.lines = {t.lines[row]};
+      const size_t class_column = as.column("class");
+      as.rows[0][class_column] = stage == "encoding" ? "grid_encoding" : "ffmlp";
+      auto inner = neural_case(as, 0);
+      if (!inner) return std::nullopt;
+      c.describe = inner->describe;
+      return c;
+    }
+    const double rays = static_cast<double>(t.whole(row, "rays", 1, uint64_t{1} << 32));
+    const double bytes = t.non_negative(row, "bytes"), flops = t.non_negative(row, "flops");
+    // An element per sample slot (the march and the composite walk a ray's slots in one thread).
+    double elements = rays * static_cast<double>(t.whole(row, "max_samples", 1, 1 << 16)), written = 0;
+    if (stage == "march") {
+      written = static_cast<double>(t.whole(row, "valid_samples", 0, uint64_t{1} << 40)) * 28 + rays * 4;
+    } else if (stage == "sh_encoding") {
+      elements = static_cast<double>(t.whole(row, "points", 1, uint64_t{1} << 40));
+      written = elements * 16 * 2;
+    } else if (stage == "composite") {
+      written = rays * 16;
+    } else {
+      throw base::InputError(t.file, {t.lines[row], 0}, "nerf_kernel row of unknown stage '" +
+                                                             base::printable(stage) +
+                                                             "' (known: march, encoding, density_mlp, sh_encoding, "
+                                                             "color_mlp, composite)");
+    }
+    if (written > bytes)
+      throw base::InputError(t.file, {t.lines[row], 0},
+                             "bytes (" + std::to_string(bytes) + ") below what the " + stage + " writes");
+    const std::string name = c.name;
+    c.describe = [name, elements, bytes, written, flops](const arch::gpu::GpuModel&) {
+      return arch::gpu::vectorized_elementwise_kernel(name, elements, bytes - written, written, flops);
     };
     return c;
   }
@@ -232,7 +278,8 @@ void cases_from_kineto(const ImportResult& imported, const std::string& file, st
     }
     MeasuredCase c;
     c.name = run.name();
-    c.source = file;  // whole passes are summed per file
+    c.source = file;
+    c.pass = file;  // whole passes are summed per file
     c.file = file;
     c.line = static_cast<int>(run.line());
     c.device_time_only = true;
@@ -404,11 +451,11 @@ ValidationReport compare_with_model(const arch::gpu::GpuModel& model,
                          c.device_time_only ? e.timing.makespan_s : e.timing.seconds, c.measured_j,
                          c.measured_j > 0 ? e.timing.energy_j : 0});
     const auto& k = r.kernels.back();
-    if (c.source.size() > 5 && c.source.substr(c.source.size() - 5) == ".json") {
-      r.passes[c.source].first += k.predicted_s * c.launches;
-      r.passes[c.source].second += k.measured_s * c.launches;
-      r.pass_kernel_mape[c.source].first += std::abs(k.predicted_s / k.measured_s - 1);
-      ++r.pass_kernel_mape[c.source].second;
+    if (!c.pass.empty()) {
+      r.passes[c.pass].first += k.predicted_s * c.launches;
+      r.passes[c.pass].second += k.measured_s * c.launches;
+      r.pass_kernel_mape[c.pass].first += std::abs(k.predicted_s / k.measured_s - 1);
+      ++r.pass_kernel_mape[c.pass].second;
     }
     for (const std::string& key : {k.kind, std::string("all")}) {
       rt[key].first += std::abs(k.predicted_s / k.measured_s - 1);

@@ -32,6 +32,9 @@ struct MeasuredCase {
   bool device_time_only = false;
   // Identical launches a trace holds (one case, its median duration); a whole pass counts each.
   uint32_t launches = 1;
+  // The whole this kernel is one of, whose kernels' times are summed (a Kineto trace's pass, the
+  // harness's NeRF step at one ray count); empty for none.
+  std::string pass;
   std::function<config::Kernel(const arch::gpu::GpuModel&)> describe;
 };
 
@@ -40,9 +43,10 @@ struct ValidationReport {
   std::vector<std::string> skipped;  // what could not be described, and why
   // Mean absolute percentage error of runtime per class and overall (key "all").
   std::map<std::string, double> runtime_mape, energy_mape;
-  // Per Kineto trace file: the whole pass, predicted against measured (sum of kernel times).
+  // Per whole (MeasuredCase.pass: a Kineto trace file, a NeRF step): predicted against measured,
+  // the sums of its kernels' times.
   std::map<std::string, std::pair<double, double>> passes;
-  // Per Kineto trace file: its kernels' runtime MAPE and how many kernels (distinct launches).
+  // Per whole: its kernels' runtime MAPE and how many kernels (distinct launches).
   std::map<std::string, std::pair<double, int>> pass_kernel_mape;
 };
 

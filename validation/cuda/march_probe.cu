@@ -1,0 +1,154 @@
+// Cascade CUDA measurement harness: where the NeRF march's time goes (validation/cuda/ngpc.cu's
+// march_k, one thread per ray walking up to 128 occupancy-grid steps and writing up to 16 sample
+// records of 7 fp32). Times march_k and variants that leave one part out or change it, at 2^18
+// and 2^20 rays, with CUDA events (median of 20 launches after 5 warm-up launches):
+//   full       march_k as measured in ngpc.csv (records AoS: sample j of ray r at record j*R + r)
+//   no_store   the same walk, only the sample count written: the walk's gathers and arithmetic
+//   soa_store  the records SoA (field q of sample j of ray r at (q*16 + j)*R + r): a warp's lanes
+//              that write the same sample slot write consecutive words
+//   encoding   ngpc.cu's hash-grid encoding (tcnn's grid_encode_k, hash3d) over the 2^B sample
+//              slots, for comparison with the GPU model's L1/L2 description
+// Usage: march_probe OUT.csv [--once]   (--once: each variant launched once, for a profiler)
+#define main ngpc_harness_main
+#include "ngpc.cu"
+#undef main
+
+// march_ray without its record stores: the walk alone.
+__global__ void __launch_bounds__(128) march_nostore_k(uint32_t R, const float* __restrict__ rays,
+                                                       const uint8_t* __restrict__ bits, uint32_t* __restrict__ nsamp) {
+  const uint32_t r = blockIdx.x * blockDim.x + threadIdx.x;
+  if (r >= R) return;
+  float ray[6];
+#pragma unroll
+  for (int q = 0; q < 6; ++q) ray[q] = rays[(size_t)r * 6 + q];
+  float t = 0.5f * NR_DT;
+  uint32_t n = 0, k = 0;
+  while (k < NR_STEPS) {
+    const float p0 = fmaf(ray[3], t, ray[0]), p1 = fmaf(ray[4], t, ray[1]), p2 = fmaf(ray[5], t, ray[2]);
+    if (!(p0 >= 0.f && p0 < 1.f && p1 >= 0.f && p1 < 1.f && p2 >= 0.f && p2 < 1.f)) break;
+    ++k;
+    const uint32_t m = morton3D((uint32_t)(p0 * (float)NR_GRID), (uint32_t)(p1 * (float)NR_GRID),
+                                (uint32_t)(p2 * (float)NR_GRID));
+    if (bits[m >> 3] & (1u << (m & 7)))
+      if (++n == NR_S) break;
+    t += NR_DT;
+  }
+  nsamp[r] = n;
+}
+
+// march_ray with the records stored SoA: field q of sample n at out[(q * NR_S + n) * R + r].
+__global__ void __launch_bounds__(128) march_soa_k(uint32_t R, const float* __restrict__ rays,
+                                                   const uint8_t* __restrict__ bits, float* __restrict__ out,
+                                                   uint32_t* __restrict__ nsamp) {
+  const uint32_t r = blockIdx.x * blockDim.x + threadIdx.x;
+  if (r >= R) return;
+  float ray[6];
+#pragma unroll
+  for (int q = 0; q < 6; ++q) ray[q] = rays[(size_t)r * 6 + q];
+  float t = 0.5f * NR_DT;
+  uint32_t n = 0, k = 0;
+  while (k < NR_STEPS) {
+    const float p0 = fmaf(ray[3], t, ray[0]), p1 = fmaf(ray[4], t, ray[1]), p2 = fmaf(ray[5], t, ray[2]);
+    if (!(p0 >= 0.f && p0 < 1.f && p1 >= 0.f && p1 < 1.f && p2 >= 0.f && p2 < 1.f)) break;
+    ++k;
+    const uint32_t m = morton3D((uint32_t)(p0 * (float)NR_GRID), (uint32_t)(p1 * (float)NR_GRID),
+                                (uint32_t)(p2 * (float)NR_GRID));
+    if (bits[m >> 3] & (1u << (m & 7))) {
+      const float v[NR_REC] = {p0, p1, p2, fmaf(ray[3], 0.5f, 0.5f), fmaf(ray[4], 0.5f, 0.5f), fmaf(ray[5], 0.5f, 0.5f),
+                               NR_DT};
+#pragma unroll
+      for (int q = 0; q < NR_REC; ++q) out[((size_t)q * NR_S + n) * R + r] = v[q];
+      if (++n == NR_S) break;
+    }
+    t += NR_DT;
+  }
+  nsamp[r] = n;
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: march_probe OUT.csv [--once]\n");
+    return 2;
+  }
+  const bool once = argc > 2 && std::string(argv[2]) == "--once";
+  FILE* out = std::fopen(argv[1], "w");
+  if (!out) {
+    std::fprintf(stderr, "cannot write %s\n", argv[1]);
+    return 2;
+  }
+  cudaDeviceProp prop;
+  CUDA_CHECK(cudaGetDeviceProperties(&prop, 0));
+  std::fprintf(out, "# program: march_probe (validation/cuda/march_probe.cu)\n# gpu_name: %s\n# date_utc: %s\n",
+               prop.name, utc_now_string().c_str());
+  std::fprintf(out, "# timing: CUDA event pair around each launch; 5 warm-up, 20 timed; median/min/max\n");
+  std::fprintf(out, "variant,rays,median_ms,min_ms,max_ms,steps_total,samples_total\n");
+  const size_t nbits = (size_t)NR_GRID * NR_GRID * NR_GRID / 8;
+  std::vector<uint8_t> hbits(nbits, 0);
+  for (uint32_t m = 0; m < (uint32_t)(NR_GRID * NR_GRID * NR_GRID); ++m)
+    if (hash_uniform(m, 5100) < -0.6f) hbits[m >> 3] |= (uint8_t)(1u << (m & 7));
+  const GridCfg& g = kGrids[0];
+  const GridLayout lay = grid_layout(g);
+  for (const uint32_t R : {1u << 18, 1u << 20}) {
+    const size_t B = (size_t)R * NR_S;
+    float *rays = nullptr, *samples = nullptr;
+    uint8_t* bits = nullptr;
+    uint32_t *nsamp = nullptr, *steps = nullptr;
+    __half *table = nullptr, *enc = nullptr;
+    CUDA_CHECK(cudaMalloc(&rays, (size_t)R * 6 * sizeof(float)));
+    CUDA_CHECK(cudaMalloc(&samples, B * NR_REC * sizeof(float)));
+    CUDA_CHECK(cudaMalloc(&bits, nbits));
+    CUDA_CHECK(cudaMalloc(&nsamp, (size_t)R * sizeof(uint32_t)));
+    CUDA_CHECK(cudaMalloc(&steps, (size_t)R * sizeof(uint32_t)));
+    CUDA_CHECK(cudaMalloc(&table, lay.entries * g.F * sizeof(__half)));
+    CUDA_CHECK(cudaMalloc(&enc, B * 32 * sizeof(__half)));
+    CUDA_CHECK(cudaMemcpy(bits, hbits.data(), nbits, cudaMemcpyHostToDevice));
+    make_rays_k<<<(R + 255) / 256, 256>>>(R, 5002, rays);
+    CUDA_LAUNCH_CHECK();
+    fill_samples_k<<<4096, 256>>>(B, samples, 5202);
+    CUDA_LAUNCH_CHECK();
+    init_half(table, lay.entries * g.F, 5302, 1.0f);
+    march_k<<<(R + 127) / 128, 128>>>(R, rays, bits, samples, nsamp, steps);
+    CUDA_LAUNCH_CHECK();
+    CUDA_CHECK(cudaDeviceSynchronize());
+    std::vector<uint32_t> hs(R), hn(R);
+    CUDA_CHECK(cudaMemcpy(hs.data(), steps, R * sizeof(uint32_t), cudaMemcpyDeviceToHost));
+    CUDA_CHECK(cudaMemcpy(hn.data(), nsamp, R * sizeof(uint32_t), cudaMemcpyDeviceToHost));
+    long steps_total = 0, samples_total = 0;
+    for (uint32_t r = 0; r < R; ++r) steps_total += hs[r], samples_total += hn[r];
+    const unsigned gm = (R + 127) / 128;
+    const dim3 ge((unsigned)((B + GE_THREADS - 1) / GE_THREADS), (unsigned)g.L);
+    const GridOffsets tab = lay.tab;
+    const float log2b = lay.log2b;
+    const std::pair<const char*, std::function<void(int)>> variants[] = {
+        {"full", [&](int) { march_k<<<gm, 128>>>(R, rays, bits, samples, nsamp, nullptr); }},
+        {"no_store", [&](int) { march_nostore_k<<<gm, 128>>>(R, rays, bits, nsamp); }},
+        {"soa_store", [&](int) { march_soa_k<<<gm, 128>>>(R, rays, bits, samples, nsamp); }},
+        {"encoding",
+         [&](int) {
+           grid_encode_k<3, 2><<<ge, GE_THREADS>>>((uint32_t)B, samples, NR_REC, tab, 16, log2b, kHash, table, enc);
+         }},
+    };
+    for (const auto& [name, launch] : variants) {
+      if (once) {
+        launch(0);
+        CUDA_LAUNCH_CHECK();
+        CUDA_CHECK(cudaDeviceSynchronize());
+        continue;
+      }
+      const Stats s = time_launches(launch, 5, 20);
+      std::fprintf(out, "%s,%u,%.6f,%.6f,%.6f,%ld,%ld\n", name, R, s.median_ms, s.min_ms, s.max_ms, steps_total,
+                   samples_total);
+      std::printf("%-10s R=%u  %.4f ms (min %.4f, max %.4f)  steps %ld samples %ld\n", name, R, s.median_ms, s.min_ms,
+                  s.max_ms, steps_total, samples_total);
+    }
+    CUDA_CHECK(cudaFree(rays));
+    CUDA_CHECK(cudaFree(samples));
+    CUDA_CHECK(cudaFree(bits));
+    CUDA_CHECK(cudaFree(nsamp));
+    CUDA_CHECK(cudaFree(steps));
+    CUDA_CHECK(cudaFree(table));
+    CUDA_CHECK(cudaFree(enc));
+  }
+  std::fclose(out);
+  return 0;
+}
