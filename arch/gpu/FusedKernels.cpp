@@ -190,11 +190,22 @@ HashGatherTraffic hash_grid_gather_traffic(const GpuModel& model, const HashGrid
   const double gathers_per_level = static_cast<double>(d.points) * std::pow(2.0, d.dims);
   HashGatherTraffic t;
   for (const double bytes : level_bytes) t.table_bytes += bytes;
+  const double positions =
+      static_cast<double>(d.points) * (d.position_bytes > 0 ? d.position_bytes : d.dims * 4.0);
+  t.position_dram_bytes = positions;
+  if (d.order == HashGridOrder::kLevelMajor && d.levels > 1) {
+    const double usable = model.config().proto().timing().l2_usable_fraction();
+    const double capacity =
+        static_cast<double>(model.config().proto().memory().l2_bytes()) * (usable > 0 ? usable : 1.0);
+    const double distance = positions + *std::max_element(level_bytes.begin(), level_bytes.end());
+    t.position_dram_bytes += (d.levels - 1) * positions * (1 - std::min(1.0, capacity / distance));
+  }
   for (size_t l = 0; l < level_bytes.size(); ++l) {
     const double to_l2 = (1 - l1_hits[l]) * gathers_per_level;
     t.l1_bytes += l1_hits[l] * gathers_per_level * kHashGatherSectorBytes;
     t.l2_bytes += l2_hits[l] * to_l2 * kHashGatherSectorBytes;
     t.dram_bytes += (1 - l2_hits[l]) * to_l2 * kHashMissDramBytes;
+    t.dram_sector_reads += (1 - l2_hits[l]) * to_l2;
     t.requests += to_l2;
   }
   return t;
@@ -224,8 +235,9 @@ config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDi
   // Positions in (FP32), encoded features out (FP16), each level's touched entries read once, and
   // the gathers.
   const HashGatherTraffic gathers = hash_grid_gather_traffic(model, d);
-  w->set_dram_bytes(static_cast<double>(d.points) * (d.dims * 4.0 + d.levels * d.features * 2.0) +
+  w->set_dram_bytes(gathers.position_dram_bytes + static_cast<double>(d.points) * d.levels * d.features * 2.0 +
                     gathers.table_bytes + gathers.dram_bytes);
+  w->set_dram_sector_reads(gathers.dram_sector_reads);
   w->set_l2_bytes(gathers.l2_bytes);
   w->set_l2_sector_requests(gathers.requests);
   w->set_smem_bytes(gathers.l1_bytes);

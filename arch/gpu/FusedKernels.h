@@ -103,6 +103,10 @@ struct HashGridDims {
   // Level l's grid scale is base_resolution x per_level_scale^l - 1 (instant-ngp's schedule).
   double base_resolution = 16, per_level_scale = 1.5;
   HashGridOrder order = HashGridOrder::kLevelMajor;
+  // The DRAM bytes a point's position costs each time it is read: 0 means packed, dims x 4 bytes
+  // (fp32); a position read out of a wider record touches the record's sectors (28 bytes for
+  // instant-ngp's NeRF sample records).
+  double position_bytes = 0;
 };
 // The most levels and grid dimensions an encoding may have (instant-ngp uses up to 32 levels in
 // 2 or 3 dimensions): the per-level tables are kept in memory.
@@ -117,10 +121,12 @@ void check_hash_grid(const HashGridDims& d);
 config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDims& d);
 
 // What one gathered hash-table entry costs: an L2 request for its 32-byte sector
-// (KernelWork.l2_sector_requests) and, when it misses, a 64-byte DRAM access (HBM is read in
-// 64-byte bursts, two sectors).
+// (KernelWork.l2_sector_requests) and, when it misses, a DRAM read of that sector
+// (KernelWork.dram_sector_reads: 32 bytes moved, the DRAM time of 64). On the H200 the grid
+// encodings read at most 32 bytes from DRAM per sector L2 missed (validation/traces/h200/
+// ngpc_probe_grids_ncu.csv: 16-21 bytes, the rest served by the other L2 partition).
 inline constexpr double kHashGatherSectorBytes = 32;
-inline constexpr double kHashMissDramBytes = 64;
+inline constexpr double kHashMissDramBytes = 32;
 
 // The gathers' traffic of a hash encoding: the hits' sectors from L2, the misses' DRAM bursts
 // (hash_grid_l2_hit_fractions over the levels' touched tables), and one L2 request per gather.
@@ -128,9 +134,12 @@ inline constexpr double kHashMissDramBytes = 64;
 // per axis) fit T entries is stored densely, the others hash into T entries; at most 2^dims
 // entries per point (as validation/cuda/neural.cu counts them); `table_bytes` is all levels'.
 // The gathers L1 serves are `l1_bytes` (a sector each, through the SM's shared-memory SRAM); the
-// rest go to L2 as `requests`.
+// rest go to L2 as `requests`. `position_dram_bytes`: the positions' reads from DRAM; level-major,
+// each level reads every position again, from L2 as far as it holds them at their reuse distance
+// (the positions and the largest level's table), else from DRAM.
 struct HashGatherTraffic {
-  double l1_bytes = 0, l2_bytes = 0, dram_bytes = 0, requests = 0, table_bytes = 0;
+  double l1_bytes = 0, l2_bytes = 0, dram_bytes = 0, requests = 0, table_bytes = 0, dram_sector_reads = 0;
+  double position_dram_bytes = 0;
 };
 HashGatherTraffic hash_grid_gather_traffic(const GpuModel& model, const HashGridDims& d);
 

@@ -84,6 +84,7 @@ std::optional<GpuModel::Problem> GpuModel::problem(const config::Kernel& k) cons
       {"l2_sector_requests", w.l2_sector_requests()},
       {"dram_write_bytes", w.dram_write_bytes()},
       {"exposed_round_trips", w.exposed_round_trips()},
+      {"dram_sector_reads", w.dram_sector_reads()},
   };
   const auto bad = [](double v) { return !base::is_finite_non_negative(v); };
   const auto number_problem = [](const std::string& field, double v) {

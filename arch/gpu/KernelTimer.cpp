@@ -68,7 +68,10 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
                                                        w.l2_sector_requests() * kSectorRequestOverheadBytes) *
                                                           gpu.dram_bytes_per_s / gpu.l2_bytes_per_s
                                                     : 0;
-  const double bytes = std::max(w.dram_bytes(), through_l2) / blocks;
+  // A lone sector read from DRAM takes as long as 64 bytes: 32 beyond its data.
+  constexpr double kSectorReadOverheadBytes = 32;
+  const double dram_time_bytes = w.dram_bytes() + w.dram_sector_reads() * kSectorReadOverheadBytes;
+  const double bytes = std::max(dram_time_bytes, through_l2) / blocks;
 
   const auto rates = [&](const Residency& r) {
     const double warps = r.blocks_on_sm * warps_per_block;

@@ -111,8 +111,16 @@ TEST(FusedKernels, HashGridTrafficByHand) {
   EXPECT_DOUBLE_EQ(hits[1], 262144.0 / (19652 + 2 * 200000));
   EXPECT_DOUBLE_EQ(hits[2], 262144.0 / (19652 + 200000 + 2097152));
   EXPECT_EQ(hash_grid_encoding_kernel(model, d).grid().x(), 32768u);  // 2^20 x 16 / 512
-  // 2^24 entries per level: most gathers miss L2 and cost a DRAM burst each.
+  // 2^23 points, level-major: each level reads every position (12 B) again; its reuse distance is
+  // the positions' 100663296 B and the largest level's 2 MiB, of which the 50 MiB L2 holds
+  // 52428800 / 102760448: the other 15 levels read the rest from DRAM. No gather misses L2.
   d.order = HashGridOrder::kLevelMajor;
+  d.points = 1u << 23;
+  const double positions = 8388608.0 * 12, held = 52428800.0 / (positions + 2097152);
+  EXPECT_DOUBLE_EQ(hash_grid_encoding_kernel(model, d).work().dram_bytes(),
+                   positions * (1 + 15 * (1 - held)) + 8388608.0 * 64 + 26116088.0);
+  d.points = 1u << 20;
+  // 2^24 entries per level: most gathers miss L2 and cost a DRAM sector read each.
   d.table_size = 1u << 24;
   const auto big = hash_grid_encoding_kernel(model, d);
   EXPECT_LT(big.work().l2_bytes(), k.work().l2_bytes() / 2);

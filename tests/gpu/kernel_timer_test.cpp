@@ -186,6 +186,21 @@ TEST(KernelTimer, MemoryTimeIsTheLongerOfDramAndL2) {
   EXPECT_NEAR(h100.estimate(memory_kernel(3.35e9, 3.2e9, 1e8)).timing.makespan_s, 9.75e9 / 7e12, 1e-9);
 }
 
+TEST(KernelTimer, ALoneDramSectorTakesTheTimeOf64Bytes) {
+  // 1e8 sectors read from DRAM at random: 3.2 GB moved, 1e8 x 64 B = 6.4 GB of DRAM time at
+  // 3.35e12 B/s (1.910 ms; through L2 at 7e12 B/s, 3.2 GB, is shorter); the energy counts the 3.2 GB.
+  const GpuModel h100 = h100_with([](config::GpuArch& a) {
+    a.mutable_timing()->set_busy_watts(0);
+    a.mutable_power()->set_idle_watts(0);
+    a.mutable_timing()->set_pj_per_dram_byte(10);
+  });
+  config::Kernel k = memory_kernel(3.2e9, 0);
+  k.mutable_work()->set_dram_sector_reads(1e8);
+  const auto t = h100.estimate(k).timing;
+  EXPECT_NEAR(t.makespan_s, 6.4e9 / 3.35e12, 1e-9);
+  EXPECT_NEAR(t.energy_j, 3.2e9 * 10e-12, 1e-9);
+}
+
 TEST(KernelTimer, LittlesLawBoundsTheReadsOnly) {
   // One warp per SM (132 blocks of 32 threads), ILP 1, 4-byte accesses: 128 B in flight per SM over
   // the config's 500 ns DRAM latency: 0.256 GB/s per SM, 33.792 GB/s in all. 33.792 MB of reads

@@ -126,6 +126,8 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
                                                       : t.whole(row, "grid_entries", 1, uint64_t{1} << 40);
       d.base_resolution = t.positive(row, "base_res");
       d.per_level_scale = t.positive(row, "growth");
+      // The NeRF step's encoding reads each position out of its 28-byte sample record.
+      if (t.has_column("stage") && t.at(row, "stage") == "encoding") d.position_bytes = 28;
       c.describe = [launch, d](const arch::gpu::GpuModel& model) {
         config::Kernel k = arch::gpu::hash_grid_encoding_kernel(model, d);
         *k.mutable_grid() = launch.grid();
@@ -179,6 +181,7 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
       config::Kernel out = k;
       const arch::gpu::HashGatherTraffic gathers = arch::gpu::hash_grid_gather_traffic(model, d);
       out.mutable_work()->set_dram_bytes(bytes + gathers.dram_bytes);
+      out.mutable_work()->set_dram_sector_reads(gathers.dram_sector_reads);
       out.mutable_work()->set_l2_bytes(gathers.l2_bytes);
       out.mutable_work()->set_l2_sector_requests(gathers.requests);
       out.mutable_work()->set_smem_bytes(gathers.l1_bytes);

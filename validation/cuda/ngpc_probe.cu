@@ -1,14 +1,18 @@
-// Cascade CUDA measurement harness: where the NeRF march's time goes (validation/cuda/ngpc.cu's
-// march_k, one thread per ray walking up to 128 occupancy-grid steps and writing up to 16 sample
-// records of 7 fp32). Times march_k and variants that leave one part out or change it, at 2^18
-// and 2^20 rays, with CUDA events (median of 20 launches after 5 warm-up launches):
+// Cascade CUDA measurement harness: probes of ngpc.cu's kernels, for a profiler or with CUDA events
+// (median of 20 launches after 5 warm-up launches).
+//
+// march: where the NeRF march's time goes (ngpc.cu's march_k, one thread per ray walking up to 128
+// occupancy-grid steps and writing up to 16 sample records of 7 fp32). Times march_k and variants
+// that leave one part out or change it, at 2^18 and 2^20 rays:
 //   full       march_k as measured in ngpc.csv (records AoS: sample j of ray r at record j*R + r)
 //   no_store   the same walk, only the sample count written: the walk's gathers and arithmetic
 //   soa_store  the records SoA (field q of sample j of ray r at (q*16 + j)*R + r): a warp's lanes
 //              that write the same sample slot write consecutive words
 //   encoding   ngpc.cu's hash-grid encoding (tcnn's grid_encode_k, hash3d) over the 2^B sample
 //              slots, for comparison with the GPU model's L1/L2 description
-// Usage: march_probe OUT.csv [--once]   (--once: each variant launched once, for a profiler)
+// grids: ngpc.cu's four grid encodings (hash3d, hash2d, dense3d, tiled3d) at 2^22 points, as its
+// grid rows launch them, for the DRAM and L2 traffic of their gathers.
+// Usage: ngpc_probe march|grids OUT.csv [--once]   (--once: each kernel launched once, for a profiler)
 #define main ngpc_harness_main
 #include "ngpc.cu"
 #undef main
@@ -65,22 +69,67 @@ __global__ void __launch_bounds__(128) march_soa_k(uint32_t R, const float* __re
   nsamp[r] = n;
 }
 
+// Each grid encoding at 2^22 points as ngpc.cu's run_grid launches it.
+static void probe_grids(FILE* out, bool once) {
+  std::fprintf(out, "grid,points,median_ms,min_ms,max_ms\n");
+  const size_t N = size_t{1} << 22;
+  int gi = 0;
+  for (const GridCfg& g : kGrids) {
+    ++gi;
+    const GridLayout lay = grid_layout(g);
+    float* pos = nullptr;
+    __half *table = nullptr, *enc = nullptr;
+    CUDA_CHECK(cudaMalloc(&pos, N * g.D * sizeof(float)));
+    CUDA_CHECK(cudaMalloc(&table, lay.entries * g.F * sizeof(__half)));
+    CUDA_CHECK(cudaMalloc(&enc, N * g.L * g.F * sizeof(__half)));
+    init_half(table, lay.entries * g.F, 1000 + gi, 1.0f);
+    init_pos_k<<<4096, 256>>>(pos, N * g.D, 2000 + gi * 64 + 22);
+    CUDA_LAUNCH_CHECK();
+    CUDA_CHECK(cudaDeviceSynchronize());
+    const GridKernel fn = grid_kernel(g);
+    const dim3 grid((unsigned)((N + GE_THREADS - 1) / GE_THREADS), (unsigned)g.L);
+    const GridOffsets tab = lay.tab;
+    const float log2b = lay.log2b;
+    const auto launch = [&](int) {
+      fn<<<grid, GE_THREADS>>>((uint32_t)N, pos, (uint32_t)g.D, tab, (uint32_t)g.base, log2b, g.type, table, enc);
+    };
+    if (once) {
+      launch(0);
+      CUDA_LAUNCH_CHECK();
+      CUDA_CHECK(cudaDeviceSynchronize());
+    } else {
+      const Stats s = time_launches(launch, 5, 20);
+      std::fprintf(out, "%s,%zu,%.6f,%.6f,%.6f\n", g.tag, N, s.median_ms, s.min_ms, s.max_ms);
+      std::printf("%-8s N=%zu  %.4f ms\n", g.tag, N, s.median_ms);
+    }
+    CUDA_CHECK(cudaFree(pos));
+    CUDA_CHECK(cudaFree(table));
+    CUDA_CHECK(cudaFree(enc));
+  }
+}
+
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: march_probe OUT.csv [--once]\n");
+  const std::string mode = argc > 1 ? argv[1] : "";
+  if (argc < 3 || (mode != "march" && mode != "grids")) {
+    std::fprintf(stderr, "usage: ngpc_probe march|grids OUT.csv [--once]\n");
     return 2;
   }
-  const bool once = argc > 2 && std::string(argv[2]) == "--once";
-  FILE* out = std::fopen(argv[1], "w");
+  const bool once = argc > 3 && std::string(argv[3]) == "--once";
+  FILE* out = std::fopen(argv[2], "w");
   if (!out) {
-    std::fprintf(stderr, "cannot write %s\n", argv[1]);
+    std::fprintf(stderr, "cannot write %s\n", argv[2]);
     return 2;
   }
   cudaDeviceProp prop;
   CUDA_CHECK(cudaGetDeviceProperties(&prop, 0));
-  std::fprintf(out, "# program: march_probe (validation/cuda/march_probe.cu)\n# gpu_name: %s\n# date_utc: %s\n",
-               prop.name, utc_now_string().c_str());
+  std::fprintf(out, "# program: ngpc_probe %s (validation/cuda/ngpc_probe.cu)\n# gpu_name: %s\n# date_utc: %s\n",
+               mode.c_str(), prop.name, utc_now_string().c_str());
   std::fprintf(out, "# timing: CUDA event pair around each launch; 5 warm-up, 20 timed; median/min/max\n");
+  if (mode == "grids") {
+    probe_grids(out, once);
+    std::fclose(out);
+    return 0;
+  }
   std::fprintf(out, "variant,rays,median_ms,min_ms,max_ms,steps_total,samples_total\n");
   const size_t nbits = (size_t)NR_GRID * NR_GRID * NR_GRID / 8;
   std::vector<uint8_t> hbits(nbits, 0);
