@@ -9,16 +9,27 @@
 namespace cascade::arch::gpu {
 namespace {
 
-// Each level's table entries the gathers can touch (HashGatherTraffic), in bytes.
-std::vector<double> hash_grid_level_bytes(const HashGridDims& d) {
+// Each level's stored entries: a coarse level whose vertices fit the table is dense, the others
+// hash into table_size entries.
+std::vector<double> hash_grid_level_entries(const HashGridDims& d) {
   check_hash_grid(d);
-  std::vector<double> bytes;
-  const double corners = std::pow(2.0, d.dims);
+  std::vector<double> entries;
   for (uint32_t l = 0; l < d.levels; ++l) {
     const double scale = d.base_resolution * std::pow(d.per_level_scale, l) - 1;
     const double vertices = std::pow(std::ceil(scale) + 2, d.dims);
-    const double stored = vertices <= static_cast<double>(d.table_size) ? vertices : static_cast<double>(d.table_size);
-    bytes.push_back(std::min(stored, corners * static_cast<double>(d.points)) * d.features * 2);
+    entries.push_back(vertices <= static_cast<double>(d.table_size) ? vertices : static_cast<double>(d.table_size));
+  }
+  return entries;
+}
+
+// Each level's sectors the gathers touch, in bytes: n gathers at random into a table of S sectors
+// touch S (1 - e^(-n/S)) of them.
+std::vector<double> hash_grid_touched_sector_bytes(const HashGridDims& d) {
+  const double gathers = static_cast<double>(d.points) * std::pow(2.0, d.dims);
+  std::vector<double> bytes;
+  for (const double entries : hash_grid_level_entries(d)) {
+    const double sectors = std::ceil(entries * d.features * 2 / kHashGatherSectorBytes);
+    bytes.push_back(sectors * -std::expm1(-gathers / sectors) * kHashGatherSectorBytes);
   }
   return bytes;
 }
@@ -184,12 +195,14 @@ std::vector<double> hash_grid_l1_hit_fractions(const GpuModel& model, const std:
 }
 
 HashGatherTraffic hash_grid_gather_traffic(const GpuModel& model, const HashGridDims& d) {
-  const std::vector<double> level_bytes = hash_grid_level_bytes(d);
+  const std::vector<double> level_bytes = hash_grid_touched_sector_bytes(d);
   const auto l1_hits = hash_grid_l1_hit_fractions(model, level_bytes, d.order);
   const auto l2_hits = hash_grid_l2_hit_fractions(model, level_bytes);
-  const double gathers_per_level = static_cast<double>(d.points) * std::pow(2.0, d.dims);
+  const double corners = std::pow(2.0, d.dims);
+  const double gathers_per_level = static_cast<double>(d.points) * corners;
   HashGatherTraffic t;
-  for (const double bytes : level_bytes) t.table_bytes += bytes;
+  const std::vector<double> entries = hash_grid_level_entries(d);
+  for (const double e : entries) t.table_bytes += std::min(e, gathers_per_level) * d.features * 2;
   const double positions =
       static_cast<double>(d.points) * (d.position_bytes > 0 ? d.position_bytes : d.dims * 4.0);
   t.position_dram_bytes = positions;
@@ -201,12 +214,16 @@ HashGatherTraffic hash_grid_gather_traffic(const GpuModel& model, const HashGrid
     t.position_dram_bytes += (d.levels - 1) * positions * (1 - std::min(1.0, capacity / distance));
   }
   for (size_t l = 0; l < level_bytes.size(); ++l) {
-    const double to_l2 = (1 - l1_hits[l]) * gathers_per_level;
-    t.l1_bytes += l1_hits[l] * gathers_per_level * kHashGatherSectorBytes;
-    t.l2_bytes += l2_hits[l] * to_l2 * kHashGatherSectorBytes;
-    t.dram_bytes += (1 - l2_hits[l]) * to_l2 * kHashMissDramBytes;
-    t.dram_sector_reads += (1 - l2_hits[l]) * to_l2;
-    t.requests += to_l2;
+    // The first gather into each touched sector misses L1 and L2 (no cache has it yet); the others
+    // hit L1, then L2, as far as each holds the level at their reuse distance.
+    const double first = std::min(gathers_per_level, level_bytes[l] / kHashGatherSectorBytes);
+    const double again = gathers_per_level - first, again_to_l2 = (1 - l1_hits[l]) * again;
+    t.l1_bytes += l1_hits[l] * again * kHashGatherSectorBytes;
+    t.l2_bytes += l2_hits[l] * again_to_l2 * kHashGatherSectorBytes;
+    const double misses = first + (1 - l2_hits[l]) * again_to_l2;
+    t.dram_bytes += misses * kHashMissDramBytes;
+    t.dram_sector_reads += misses;
+    t.requests += first + again_to_l2;
   }
   return t;
 }
@@ -236,7 +253,7 @@ config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDi
   // the gathers.
   const HashGatherTraffic gathers = hash_grid_gather_traffic(model, d);
   w->set_dram_bytes(gathers.position_dram_bytes + static_cast<double>(d.points) * d.levels * d.features * 2.0 +
-                    gathers.table_bytes + gathers.dram_bytes);
+                    gathers.dram_bytes);
   w->set_dram_sector_reads(gathers.dram_sector_reads);
   w->set_l2_bytes(gathers.l2_bytes);
   w->set_l2_sector_requests(gathers.requests);

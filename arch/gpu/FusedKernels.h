@@ -128,15 +128,19 @@ config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDi
 inline constexpr double kHashGatherSectorBytes = 32;
 inline constexpr double kHashMissDramBytes = 32;
 
-// The gathers' traffic of a hash encoding: the hits' sectors from L2, the misses' DRAM bursts
-// (hash_grid_l2_hit_fractions over the levels' touched tables), and one L2 request per gather.
-// The table entries a level's gathers can touch: a coarse level whose vertices (ceil(scale) + 2
-// per axis) fit T entries is stored densely, the others hash into T entries; at most 2^dims
-// entries per point (as validation/cuda/neural.cu counts them); `table_bytes` is all levels'.
-// The gathers L1 serves are `l1_bytes` (a sector each, through the SM's shared-memory SRAM); the
-// rest go to L2 as `requests`. `position_dram_bytes`: the positions' reads from DRAM; level-major,
-// each level reads every position again, from L2 as far as it holds them at their reuse distance
-// (the positions and the largest level's table), else from DRAM.
+// The gathers' traffic of a hash encoding. A level stores its vertices densely where they fit T
+// entries (ceil(scale) + 2 per axis), else hashes into T; its n = points x 2^dims gathers land at
+// random in its S sectors and touch S (1 - e^(-n/S)) of them (the level's footprint in a cache).
+// The first gather into a touched sector misses L1 and L2 and reads it from DRAM; the others hit
+// L1, then L2, as far as each holds the level at their reuse distance
+// (hash_grid_l1_hit_fractions, hash_grid_l2_hit_fractions over the footprints), and the rest read
+// DRAM too. `l1_bytes`: the L1 hits' sectors (through the SM's shared-memory SRAM); `requests`:
+// the gathers that go to L2; `l2_bytes`: its hits' sectors; `dram_bytes` and `dram_sector_reads`:
+// the sectors read from DRAM. `table_bytes`: each level's touched entries once, min(stored, n) x F
+// x 2 bytes, what validation/cuda/neural.cu counts in its bytes. `position_dram_bytes`: the
+// positions' reads from DRAM; level-major, each level reads every position again, from L2 as far
+// as it holds them at their reuse distance (the positions and the largest level's footprint), else
+// from DRAM.
 struct HashGatherTraffic {
   double l1_bytes = 0, l2_bytes = 0, dram_bytes = 0, requests = 0, table_bytes = 0, dram_sector_reads = 0;
   double position_dram_bytes = 0;

@@ -83,22 +83,30 @@ TEST(FusedKernels, AttentionFamiliesByNameAndLaunchShape) {
 TEST(FusedKernels, HashGridTrafficByHand) {
   // 2^20 points, 16 levels of at most 2^19 entries x 2 FP16 features (4 B), instant-ngp's schedule
   // from resolution 16, growth 1.5: levels 0-3 are dense (17^3, 25^3, 37^3 and 55^3 vertices:
-  // 19652, 62500, 202612 and 665500 B, 950264 B together), levels 4-15 hash into 2^19 entries
-  // (2 MiB each). tcnn's launch runs one level at a time on an SM, whose L1 is the H100's 256 KiB
-  // unified cache (carveout 0): levels 0-2 fit and hit, level 3 hits 262144 / 665500 of its
-  // gathers, a hashed level 262144 / 2097152 = 1/8. A hashed level's L2 reuse distance,
-  // 950264 + 12 x 2 MiB = 26116088 B, is within the 50 MiB L2, so the rest of the 8 corners' 32-byte
-  // gathers per point and level come from L2. DRAM: the tables once, positions in (12 B per point)
-  // and features out (16 * 2 * 2 B per point).
+  // 615, 1954, 6332 and 20797 sectors of 32 B), levels 4-15 hash into 2^19 entries (65536
+  // sectors). Each level's 8 x 2^20 gathers touch every one of its sectors (S (1 - e^(-n/S)) with
+  // n/S >= 128): footprints 19680, 62528, 202624, 665504 and 2097152 B. The first gather into
+  // each sector reads it from DRAM; of the others, tcnn's launch (one level at a time on an SM)
+  // hits the H100's 256 KiB L1 (carveout 0) for all of levels 0-2, 262144 / 665504 of level 3 and
+  // 262144 / 2097152 = 1/8 of a hashed level; a hashed level's L2 reuse distance, 950336 + 12 x
+  // 2 MiB = 26116160 B, is within the 50 MiB L2, so the rest hit L2. DRAM: the positions once (12
+  // B a point: with the largest footprint they fit L2), the features out (64 B a point) and the
+  // first touches.
   const GpuModel model(gpu_config("h100_sxm"));
   HashGridDims d;
   d.points = 1u << 20;
   const auto k = hash_grid_encoding_kernel(model, d);
-  const double per_level = 1048576.0 * 8 * 32, l1_levels = 3 + 262144.0 / 665500 + 12 * 0.125;
-  EXPECT_DOUBLE_EQ(k.work().smem_bytes(), per_level * l1_levels);
-  EXPECT_DOUBLE_EQ(k.work().l2_bytes(), per_level * (16 - l1_levels));
-  EXPECT_DOUBLE_EQ(k.work().l2_sector_requests(), per_level / 32 * (16 - l1_levels));
-  EXPECT_DOUBLE_EQ(k.work().dram_bytes(), 26116088.0 + 1048576.0 * (12 + 64));
+  const double n = 1048576.0 * 8, h3 = 262144.0 / 665504;
+  const double sectors[] = {615, 1954, 6332, 20797};
+  const double first = 615 + 1954 + 6332 + 20797 + 12 * 65536.0;  // 816130
+  const double l1 = (n - sectors[0]) + (n - sectors[1]) + (n - sectors[2]) + h3 * (n - sectors[3]) +
+                    12 * 0.125 * (n - 65536);
+  const double l2 = (1 - h3) * (n - sectors[3]) + 12 * 0.875 * (n - 65536);
+  EXPECT_DOUBLE_EQ(k.work().smem_bytes(), 32 * l1);
+  EXPECT_DOUBLE_EQ(k.work().l2_bytes(), 32 * l2);
+  EXPECT_DOUBLE_EQ(k.work().l2_sector_requests(), first + l2);
+  EXPECT_DOUBLE_EQ(k.work().dram_sector_reads(), first);
+  EXPECT_DOUBLE_EQ(k.work().dram_bytes(), 1048576.0 * (12 + 64) + 32 * first);
   EXPECT_EQ(k.grid().x(), 2048u);  // 2^20 points / 512 threads, a row per level
   EXPECT_EQ(k.grid().y(), 16u);
   // Point-major (a thread per point and level, levels innermost), every level's table shares L1:
@@ -112,13 +120,14 @@ TEST(FusedKernels, HashGridTrafficByHand) {
   EXPECT_DOUBLE_EQ(hits[2], 262144.0 / (19652 + 200000 + 2097152));
   EXPECT_EQ(hash_grid_encoding_kernel(model, d).grid().x(), 32768u);  // 2^20 x 16 / 512
   // 2^23 points, level-major: each level reads every position (12 B) again; its reuse distance is
-  // the positions' 100663296 B and the largest level's 2 MiB, of which the 50 MiB L2 holds
-  // 52428800 / 102760448: the other 15 levels read the rest from DRAM. No gather misses L2.
+  // the positions' 100663296 B and the largest footprint's 2 MiB, of which the 50 MiB L2 holds
+  // 52428800 / 102760448: the other 15 levels read the rest from DRAM. The gathers read DRAM as at
+  // 2^20 points: each sector once.
   d.order = HashGridOrder::kLevelMajor;
   d.points = 1u << 23;
   const double positions = 8388608.0 * 12, held = 52428800.0 / (positions + 2097152);
   EXPECT_DOUBLE_EQ(hash_grid_encoding_kernel(model, d).work().dram_bytes(),
-                   positions * (1 + 15 * (1 - held)) + 8388608.0 * 64 + 26116088.0);
+                   positions * (1 + 15 * (1 - held)) + 8388608.0 * 64 + 32 * first);
   d.points = 1u << 20;
   // 2^24 entries per level: most gathers miss L2 and cost a DRAM sector read each.
   d.table_size = 1u << 24;

@@ -180,7 +180,9 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
     c.describe = [k, d, bytes](const arch::gpu::GpuModel& model) {
       config::Kernel out = k;
       const arch::gpu::HashGatherTraffic gathers = arch::gpu::hash_grid_gather_traffic(model, d);
-      out.mutable_work()->set_dram_bytes(bytes + gathers.dram_bytes);
+      // The harness's bytes count each level's touched entries once; the gathers' own DRAM reads
+      // (each touched sector's first, and the misses) take their place.
+      out.mutable_work()->set_dram_bytes(std::max(0.0, bytes - gathers.table_bytes) + gathers.dram_bytes);
       out.mutable_work()->set_dram_sector_reads(gathers.dram_sector_reads);
       out.mutable_work()->set_l2_bytes(gathers.l2_bytes);
       out.mutable_work()->set_l2_sector_requests(gathers.requests);
