@@ -30,6 +30,20 @@ std::string compute_capability_name(const config::ComputeCapability& cc) {
   return std::to_string(cc.major()) + "." + std::to_string(cc.minor());
 }
 
+// `base` with each field that the config writes in its message `at` taken from `written` (a zero,
+// false or empty list included): the rest are base's.
+template <class Message>
+Message with_written_fields(Message base, const Message& written, const base::TextProtoFile& source, const char* at) {
+  const auto* descriptor = Message::descriptor();
+  const auto* reflection = base.GetReflection();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const auto* field = descriptor->field(i);
+    if (source.written_depth({{at}, {field->name().c_str()}}) >= 2) reflection->ClearField(&base, field);
+  }
+  base.MergeFrom(written);
+  return base;
+}
+
 void validate_sm_limits(const config::SmLimits& l, const base::TextProtoFile& file,
                         const Path& at) {
   // Every count the calculator divides by or compares with must be given.
@@ -152,16 +166,7 @@ void GpuArchConfig::take_family() {
     fail_at(*source_, at, "calibrated_family: " + family.label() + " is of another compute capability than " +
                               compute_capability_name(g.compute_capability()) + ": a family is one architecture's");
   // The family's timing, with each field this config writes in its place.
-  config::GpuTimingModel merged = family_proto->timing();
-  const auto* descriptor = config::GpuTimingModel::descriptor();
-  const auto* reflection = merged.GetReflection();
-  for (int i = 0; i < descriptor->field_count(); ++i) {
-    const auto* field = descriptor->field(i);
-    if (source_->written_depth({{"timing"}, {field->name().c_str()}}) < 2) continue;
-    reflection->ClearField(&merged, field);
-  }
-  merged.MergeFrom(g.timing());
-  *g.mutable_timing() = merged;
+  *g.mutable_timing() = with_written_fields(family_proto->timing(), g.timing(), *source_, "timing");
   if (source_->written_depth({{"memory"}, {"l2_bandwidth_bytes_per_second"}}) < 2) {
     const double family_rate = family_proto->sm_count() * family_proto->clocks().sm_boost_mhz();
     const double rate = g.sm_count() * g.clocks().sm_boost_mhz();
@@ -192,26 +197,7 @@ void GpuArchConfig::complete_limits() {
     fail_at(*source_, {{"compute_capability"}}, e.message() + " in " + base::printable(table));
   }
   // Every limit the config writes replaces the row's (a zero or false included); the rest are the row's.
-  const auto* descriptor = config::SmLimits::descriptor();
-  const auto* reflection = merged.GetReflection();
-  for (int i = 0; i < descriptor->field_count(); ++i) {
-    const auto* field = descriptor->field(i);
-    if (source_->written_depth({{"limits"}, {field->name().c_str()}}) < 2) continue;
-    reflection->ClearField(&merged, field);
-    if (field->is_repeated()) {
-      for (const uint32_t v : g.limits().carveout_kb()) merged.add_carveout_kb(v);
-    } else {
-      const auto* from = g.limits().GetReflection();
-      switch (field->cpp_type()) {
-        case google::protobuf::FieldDescriptor::CPPTYPE_UINT32: reflection->SetUInt32(&merged, field, from->GetUInt32(g.limits(), field)); break;
-        case google::protobuf::FieldDescriptor::CPPTYPE_UINT64: reflection->SetUInt64(&merged, field, from->GetUInt64(g.limits(), field)); break;
-        case google::protobuf::FieldDescriptor::CPPTYPE_BOOL: reflection->SetBool(&merged, field, from->GetBool(g.limits(), field)); break;
-        case google::protobuf::FieldDescriptor::CPPTYPE_STRING: reflection->SetString(&merged, field, from->GetString(g.limits(), field)); break;
-        default: fail_at(*source_, {{"limits"}, {field->name().c_str()}}, "limits: a field of an unexpected type");
-      }
-    }
-  }
-  *g.mutable_limits() = merged;
+  *g.mutable_limits() = with_written_fields(merged, g.limits(), *source_, "limits");
 }
 
 bool GpuArchConfig::limits_from_table() const { return source_->written_depth({{"limits"}}) == 0; }

@@ -17,38 +17,9 @@
 #include "ngpc.cu"
 #undef main
 
-// march_ray without its record stores: the walk alone.
-__global__ void __launch_bounds__(128) march_nostore_k(uint32_t R, const float* __restrict__ rays,
-                                                       const uint8_t* __restrict__ bits, uint32_t* __restrict__ nsamp) {
-  const uint32_t r = blockIdx.x * blockDim.x + threadIdx.x;
-  if (r >= R) return;
-  float ray[6];
-#pragma unroll
-  for (int q = 0; q < 6; ++q) ray[q] = rays[(size_t)r * 6 + q];
-  float t = 0.5f * NR_DT;
-  uint32_t n = 0, k = 0;
-  while (k < NR_STEPS) {
-    const float p0 = fmaf(ray[3], t, ray[0]), p1 = fmaf(ray[4], t, ray[1]), p2 = fmaf(ray[5], t, ray[2]);
-    if (!(p0 >= 0.f && p0 < 1.f && p1 >= 0.f && p1 < 1.f && p2 >= 0.f && p2 < 1.f)) break;
-    ++k;
-    const uint32_t m = morton3D((uint32_t)(p0 * (float)NR_GRID), (uint32_t)(p1 * (float)NR_GRID),
-                                (uint32_t)(p2 * (float)NR_GRID));
-    if (bits[m >> 3] & (1u << (m & 7)))
-      if (++n == NR_S) break;
-    t += NR_DT;
-  }
-  nsamp[r] = n;
-}
-
-// march_ray with the records stored SoA: field q of sample n at out[(q * NR_S + n) * R + r].
-__global__ void __launch_bounds__(128) march_soa_k(uint32_t R, const float* __restrict__ rays,
-                                                   const uint8_t* __restrict__ bits, float* __restrict__ out,
-                                                   uint32_t* __restrict__ nsamp) {
-  const uint32_t r = blockIdx.x * blockDim.x + threadIdx.x;
-  if (r >= R) return;
-  float ray[6];
-#pragma unroll
-  for (int q = 0; q < 6; ++q) ray[q] = rays[(size_t)r * 6 + q];
+// march_ray's walk (ngpc.cu), with `store(n, record)` in place of its AoS record stores.
+template <class Store>
+__device__ inline uint32_t walk_ray(const float* ray, const uint8_t* __restrict__ bits, Store store) {
   float t = 0.5f * NR_DT;
   uint32_t n = 0, k = 0;
   while (k < NR_STEPS) {
@@ -58,15 +29,40 @@ __global__ void __launch_bounds__(128) march_soa_k(uint32_t R, const float* __re
     const uint32_t m = morton3D((uint32_t)(p0 * (float)NR_GRID), (uint32_t)(p1 * (float)NR_GRID),
                                 (uint32_t)(p2 * (float)NR_GRID));
     if (bits[m >> 3] & (1u << (m & 7))) {
-      const float v[NR_REC] = {p0, p1, p2, fmaf(ray[3], 0.5f, 0.5f), fmaf(ray[4], 0.5f, 0.5f), fmaf(ray[5], 0.5f, 0.5f),
-                               NR_DT};
-#pragma unroll
-      for (int q = 0; q < NR_REC; ++q) out[((size_t)q * NR_S + n) * R + r] = v[q];
+      const float record[NR_REC] = {p0, p1, p2, fmaf(ray[3], 0.5f, 0.5f), fmaf(ray[4], 0.5f, 0.5f),
+                                    fmaf(ray[5], 0.5f, 0.5f), NR_DT};
+      store(n, record);
       if (++n == NR_S) break;
     }
     t += NR_DT;
   }
-  nsamp[r] = n;
+  return n;
+}
+
+// The walk alone: no record stored, only the sample count written.
+__global__ void __launch_bounds__(128) march_nostore_k(uint32_t R, const float* __restrict__ rays,
+                                                       const uint8_t* __restrict__ bits, uint32_t* __restrict__ nsamp) {
+  const uint32_t r = blockIdx.x * blockDim.x + threadIdx.x;
+  if (r >= R) return;
+  float ray[6];
+#pragma unroll
+  for (int q = 0; q < 6; ++q) ray[q] = rays[(size_t)r * 6 + q];
+  nsamp[r] = walk_ray(ray, bits, [](uint32_t, const float*) {});
+}
+
+// The records stored SoA: field q of sample n at out[(q * NR_S + n) * R + r].
+__global__ void __launch_bounds__(128) march_soa_k(uint32_t R, const float* __restrict__ rays,
+                                                   const uint8_t* __restrict__ bits, float* __restrict__ out,
+                                                   uint32_t* __restrict__ nsamp) {
+  const uint32_t r = blockIdx.x * blockDim.x + threadIdx.x;
+  if (r >= R) return;
+  float ray[6];
+#pragma unroll
+  for (int q = 0; q < 6; ++q) ray[q] = rays[(size_t)r * 6 + q];
+  nsamp[r] = walk_ray(ray, bits, [=](uint32_t n, const float* record) {
+#pragma unroll
+    for (int q = 0; q < NR_REC; ++q) out[((size_t)q * NR_S + n) * R + r] = record[q];
+  });
 }
 
 // Each grid encoding at 2^22 points as ngpc.cu's run_grid launches it.
