@@ -91,7 +91,8 @@ int run_validate(const std::vector<std::string>& args) {
   if (vm.count("help")) {
     std::cout << "usage: cascade gpu validate --arch NAME|FILE --traces FILE... [--out DIR] [--root DIR]\n\n"
                  "Predicts every measured kernel of the traces and prints predicted against measured,\n"
-                 "the runtime and energy MAPE per kernel class, and each Kineto trace's whole pass.\n\n"
+                 "the runtime and energy MAPE per kernel class, and the whole passes: each Kineto trace's,\n"
+                 "and each NeRF step of ngpc.csv (the sum of its kernels).\n\n"
               << named;
     return kExitOk;
   }

@@ -446,8 +446,9 @@ std::vector<MeasuredCase> load_measured_cases(const std::vector<std::string>& fi
     load_file(file, cases, skipped);
     if (cases.size() == before)
       throw base::InputError(file, {},
-                             "no measured kernel to compare: expected the harness's kernels.csv or neural.csv rows "
-                             "(classes stream, fma, gemm, hash_grid, mlp, attention, attention_lib) or Kineto "
+                             "no measured kernel to compare: expected the harness's kernels.csv, neural.csv or ngpc.csv "
+                             "rows (classes stream, fma, gemm, hash_grid, mlp, attention, attention_lib, grid_encoding, "
+                             "ffmlp, nerf_kernel) or Kineto "
                              "kernel events launched by operators the model describes" +
                                  (skipped.size() > skipped_before
                                       ? "; " + std::to_string(skipped.size() - skipped_before) +
