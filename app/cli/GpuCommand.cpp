@@ -92,7 +92,8 @@ int run_validate(const std::vector<std::string>& args) {
     std::cout << "usage: cascade gpu validate --arch NAME|FILE --traces FILE... [--out DIR] [--root DIR]\n\n"
                  "Predicts every measured kernel of the traces and prints predicted against measured,\n"
                  "the runtime and energy MAPE per kernel class, and the whole passes: each Kineto trace's,\n"
-                 "and each NeRF step of ngpc.csv (the sum of its kernels).\n\n"
+                 "and each NeRF step of ngpc.csv (the sum of its kernels); and each Kineto trace's coverage, the\n"
+                 "share of its kernel time the model describes (the rest is listed as skipped).\n\n"
               << named;
     return kExitOk;
   }

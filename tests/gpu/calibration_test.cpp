@@ -7,12 +7,14 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <set>
 
 #include "GpuTestSupport.h"
 #include "arch/gpu/GpuModel.h"
 #include "validation/gpu/Calibration.h"
+#include "validation/gpu/TraceImport.h"
 
 namespace cascade::validation {
 namespace {
@@ -134,6 +136,53 @@ TEST(Calibration, HeldOutTargets) {
   }
   EXPECT_EQ(held_out.runtime_mape.size(), 9u);  // the 8 classes and "all": none left unchecked
   EXPECT_LE(held_out.energy_mape.at("all"), 10.0);
+}
+
+// A Kineto trace's coverage: the kernel time of the operators the model describes, of all its
+// kernels' time. Here an add of 2^20 bf16 elements (described, 10 us) and a GELU (no description
+// yet, 30 us): 10 of 40 us.
+TEST(Validation, CoverageIsTheDescribedShareOfAKinetoTracesKernelTime) {
+  const auto kernel = [](int id, double ts, double dur) {
+    return R"({"ph": "X", "cat": "kernel", "name": "k)" + std::to_string(id) + R"(", "ts": )" + std::to_string(ts) +
+           R"(, "dur": )" + std::to_string(dur) + R"(, "args": {"External id": )" + std::to_string(id) +
+           R"(, "registers per thread": 32, "shared memory": 0, "grid": [1024, 1, 1], "block": [128, 1, 1]}})";
+  };
+  const auto op = [](int id, const std::string& name) {
+    return R"({"ph": "X", "cat": "cpu_op", "name": ")" + name + R"(", "ts": 0, "dur": 1, "args": {"External id": )" +
+           std::to_string(id) + R"(, "Input type": ["c10::BFloat16", "c10::BFloat16"], "Input Dims": [[1048576], [1048576]]}})";
+  };
+  const std::string text = "{\"traceEvents\": [" + op(1, "aten::add_") + ", " + kernel(1, 100, 10) + ", " +
+                           op(2, "aten::gelu") + ", " + kernel(2, 200, 30) + "]}";
+  const ImportResult imported = parse_kineto_json(text, "layer.json");
+  std::vector<MeasuredCase> cases;
+  std::vector<std::string> skipped;
+  TraceCoverage coverage;
+  cases_from_kineto(imported, "layer.json", cases, skipped, &coverage);
+  ASSERT_EQ(cases.size(), 1u);
+  EXPECT_EQ(cases[0].kind, "elementwise");
+  ASSERT_EQ(skipped.size(), 1u);
+  EXPECT_NE(skipped[0].find("no GPU description for operator 'aten::gelu'"), std::string::npos) << skipped[0];
+  EXPECT_NEAR(coverage.described_s, 10e-6, 1e-12);
+  EXPECT_NEAR(coverage.all_s, 40e-6, 1e-12);
+}
+
+// Every kernel of every committed Kineto trace (BERT-Base layers, SDPA per backend, on the H100 and
+// the H200) is described: all of their kernel time is predicted.
+TEST(Validation, CommittedKinetoTracesAreCoveredWhole) {
+  std::vector<std::string> files;
+  for (const char* gpu : {"h100", "h200"})
+    for (const auto& entry : std::filesystem::directory_iterator(source_path(std::string("validation/traces/") + gpu)))
+      if (entry.path().extension() == ".json") files.push_back(entry.path().string());
+  ASSERT_GE(files.size(), 11u);
+  std::vector<std::string> skipped;
+  std::map<std::string, TraceCoverage> coverage;
+  load_measured_cases(files, skipped, &coverage);
+  EXPECT_TRUE(skipped.empty()) << skipped.front();
+  ASSERT_EQ(coverage.size(), files.size());
+  for (const auto& [file, c] : coverage) {
+    EXPECT_GT(c.all_s, 0) << file;
+    EXPECT_DOUBLE_EQ(c.described_s, c.all_s) << file;
+  }
 }
 
 // A Kineto trace's whole pass sums its kernels (each repeated launch counted), and its per-kernel

@@ -271,7 +271,7 @@ double elements(const std::vector<double>& shape) {
 }  // namespace
 
 void cases_from_kineto(const ImportResult& imported, const std::string& file, std::vector<MeasuredCase>& cases,
-                       std::vector<std::string>& skipped) {
+                       std::vector<std::string>& skipped, TraceCoverage* coverage) {
   for (const auto& p : imported.problems) skipped.push_back(p);
   // Repeated launches of one kernel on the same inputs are one case (its median duration), so
   // that a calibration split cannot put copies of a kernel on both sides.
@@ -360,6 +360,11 @@ void cases_from_kineto(const ImportResult& imported, const std::string& file, st
     durations.push_back({run.duration_s()});
     cases.push_back(std::move(c));
   }
+  if (coverage) {
+    for (const auto& run : imported.traces.run()) coverage->all_s += run.duration_s();
+    for (const auto& v : durations)
+      for (const double d : v) coverage->described_s += d;
+  }
   for (size_t i = 0; i < durations.size(); ++i) {
     auto& v = durations[i];
     std::sort(v.begin(), v.end());
@@ -427,10 +432,11 @@ void cases_from_table(const TraceTable& t, std::vector<MeasuredCase>& cases) {
 namespace {
 
 // The cases of one trace file, appended to `cases`.
-void load_file(const std::string& file, std::vector<MeasuredCase>& cases, std::vector<std::string>& skipped) {
+void load_file(const std::string& file, std::vector<MeasuredCase>& cases, std::vector<std::string>& skipped,
+               std::map<std::string, TraceCoverage>* coverage) {
   if (file.size() > 5 && file.substr(file.size() - 5) == ".json") {
     const ImportResult imported = import_kineto_json(file);
-    cases_from_kineto(imported, file, cases, skipped);
+    cases_from_kineto(imported, file, cases, skipped, coverage ? &(*coverage)[file] : nullptr);
   } else {
     cases_from_table(read_trace_table(file), cases);
   }
@@ -439,11 +445,12 @@ void load_file(const std::string& file, std::vector<MeasuredCase>& cases, std::v
 }  // namespace
 
 std::vector<MeasuredCase> load_measured_cases(const std::vector<std::string>& files,
-                                              std::vector<std::string>& skipped) {
+                                              std::vector<std::string>& skipped,
+                                              std::map<std::string, TraceCoverage>* coverage) {
   std::vector<MeasuredCase> cases;
   for (const auto& file : files) {
     const size_t before = cases.size(), skipped_before = skipped.size();
-    load_file(file, cases, skipped);
+    load_file(file, cases, skipped, coverage);
     if (cases.size() == before)
       throw base::InputError(file, {},
                              "no measured kernel to compare: expected the harness's kernels.csv, neural.csv or ngpc.csv "
@@ -507,9 +514,11 @@ ValidationReport compare_with_model(const arch::gpu::GpuModel& model,
 ValidationReport validate_gpu_model(const arch::gpu::GpuModel& model,
                                     const std::vector<std::string>& files) {
   std::vector<std::string> skipped;
-  const auto cases = load_measured_cases(files, skipped);
+  std::map<std::string, TraceCoverage> coverage;
+  const auto cases = load_measured_cases(files, skipped, &coverage);
   ValidationReport r = compare_with_model(model, cases);
   r.skipped = std::move(skipped);
+  r.coverage = std::move(coverage);
   return r;
 }
 
@@ -541,6 +550,9 @@ std::string format_validation(const ValidationReport& r) {
                   file.c_str(), pass.first * 1e6, pass.second * 1e6, 100 * (pass.first / pass.second - 1),
                   kernels.first, kernels.second);
   }
+  for (const auto& [file, c] : r.coverage)
+    out << base::format("coverage %s: %.1f of %.1f us of kernel time described (%.1f%%)\n", file.c_str(),
+                        c.described_s * 1e6, c.all_s * 1e6, c.all_s > 0 ? 100 * c.described_s / c.all_s : 0.0);
   for (const auto& s : r.skipped) out << "skipped: " << s << "\n";
   return out.str();
 }

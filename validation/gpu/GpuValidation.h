@@ -38,6 +38,12 @@ struct MeasuredCase {
   std::function<config::Kernel(const arch::gpu::GpuModel&)> describe;
 };
 
+// A profiler trace's kernel time: all of its kernels' durations, and those of the kernels the
+// model describes (the share it predicts).
+struct TraceCoverage {
+  double described_s = 0, all_s = 0;
+};
+
 struct ValidationReport {
   std::vector<KernelComparison> kernels;
   std::vector<std::string> skipped;  // what could not be described, and why
@@ -46,6 +52,8 @@ struct ValidationReport {
   // Per whole (MeasuredCase.pass: a Kineto trace file, a NeRF step): predicted against measured,
   // the sums of its kernels' times.
   std::map<std::string, std::pair<double, double>> passes;
+  // Per Kineto trace file: the share of its kernel time the model describes.
+  std::map<std::string, TraceCoverage> coverage;
   // Per whole: its kernels' runtime MAPE and how many kernels (distinct launches).
   std::map<std::string, std::pair<double, int>> pass_kernel_mape;
 };
@@ -57,13 +65,14 @@ struct ValidationReport {
 // A file that yields no measured kernel at all (empty, only a header, only other classes) is an
 // InputError naming it, as is a row whose numbers are not what its columns mean.
 std::vector<MeasuredCase> load_measured_cases(const std::vector<std::string>& trace_files,
-                                              std::vector<std::string>& skipped);
+                                              std::vector<std::string>& skipped,
+                                              std::map<std::string, TraceCoverage>* coverage = nullptr);
 
 // The cases of one harness table (kernels.csv or neural.csv rows), or of one imported Kineto trace
 // (`file` names the pass its kernels are summed in), appended to `cases`.
 void cases_from_table(const TraceTable& table, std::vector<MeasuredCase>& cases);
 void cases_from_kineto(const ImportResult& imported, const std::string& file, std::vector<MeasuredCase>& cases,
-                       std::vector<std::string>& skipped);
+                       std::vector<std::string>& skipped, TraceCoverage* coverage = nullptr);
 
 // The model on the cases (all, or those at `indices`), with MAPE per class. A case the model
 // refuses (a launch no SM can hold) is an InputError at the case's file and line.
