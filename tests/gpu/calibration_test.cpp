@@ -302,6 +302,12 @@ TEST(MeasuredCases, NgpcKernelsAreTheCascadesKernels) {
   EXPECT_EQ(k.kind(), "elementwise");
   EXPECT_DOUBLE_EQ(k.work().dram_bytes(), 431947804.0);
   EXPECT_DOUBLE_EQ(k.work().dram_write_bytes(), 14368769.0 * 28 + 1048576.0 * 4);
+  // nerf_R2^20_sh_encoding: each of the 2^24 sample slots' directions read out of its 28-byte
+  // record, 16 fp16 values written: 2^24 x (28 + 32) bytes.
+  const auto sh = std::find_if(cases.begin(), cases.end(), [](const auto& c) { return c.name == "nerf_R2^20_sh_encoding"; });
+  ASSERT_NE(sh, cases.end());
+  EXPECT_DOUBLE_EQ(sh->describe(h200).work().dram_bytes(), 16777216.0 * 60);
+  EXPECT_DOUBLE_EQ(sh->describe(h200).work().dram_write_bytes(), 16777216.0 * 32);
   // The whole step at 2^20 rays is the sum of its six kernels' medians: 1.473104 + 7.154176 +
   // 1.527440 + 0.264512 + 2.681520 + 0.155440 ms.
   const auto r = compare_with_model(h200, cases);

@@ -81,8 +81,12 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
     // ngpc.csv's NeRF step, one row per kernel (the step row itself is their sum, compared as the
     // whole pass of its stage rows): the encoding and the MLPs as the grid_encoding and ffmlp rows,
     // the march, the spherical harmonics and the composite as the cascade maps them, one element-
-    // wise pass over the harness's bytes (what each writes: the valid samples' 28-byte records and
-    // a count per ray; 16 fp16 values per sample; a float4 per ray), an element per sample slot.
+    // wise pass, an element per sample slot, over the bytes the harness's layout moves: the march
+    // reads its rays and the occupancy bits (the row's bytes) and writes the valid samples' 28-byte
+    // records and a count per ray; the spherical harmonics read each direction out of its 28-byte
+    // record (every sector of the records) and write 16 fp16 values; the composite reads a count
+    // per ray and, per valid sample, its dt out of its record (a sector each), sigma and three
+    // colours (fp16), and writes a float4 per ray.
     const std::string stage = t.at(row, "stage");
     c.pass = t.file + ": NeRF step at " + t.at(row, "rays") + " rays";
     if (stage == "encoding" || stage == "density_mlp" || stage == "color_mlp") {
@@ -99,14 +103,19 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
     const double rays = static_cast<double>(t.whole(row, "rays", 1, uint64_t{1} << 32));
     const double bytes = t.non_negative(row, "bytes"), flops = t.non_negative(row, "flops");
     // An element per sample slot (the march and the composite walk a ray's slots in one thread).
-    double elements = rays * static_cast<double>(t.whole(row, "max_samples", 1, 1 << 16)), written = 0;
+    double elements = rays * static_cast<double>(t.whole(row, "max_samples", 1, 1 << 16)), written = 0, read = 0;
+    const double valid = static_cast<double>(t.whole(row, "valid_samples", 0, uint64_t{1} << 40));
+    constexpr double kRecordBytes = 28;  // a sample's record: position, direction, dt (7 fp32)
     if (stage == "march") {
-      written = static_cast<double>(t.whole(row, "valid_samples", 0, uint64_t{1} << 40)) * 28 + rays * 4;
+      written = valid * kRecordBytes + rays * 4;
+      read = bytes - written;
     } else if (stage == "sh_encoding") {
       elements = static_cast<double>(t.whole(row, "points", 1, uint64_t{1} << 40));
       written = elements * 16 * 2;
+      read = elements * kRecordBytes;
     } else if (stage == "composite") {
       written = rays * 16;
+      read = rays * 4 + valid * (kRecordBytes + 2 + 3 * 2);
     } else {
       throw base::InputError(t.file, {t.lines[row], 0}, "nerf_kernel row of unknown stage '" +
                                                              base::printable(stage) +
@@ -117,8 +126,8 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
       throw base::InputError(t.file, {t.lines[row], 0},
                              "bytes (" + std::to_string(bytes) + ") below what the " + stage + " writes");
     const std::string name = c.name;
-    c.describe = [name, elements, bytes, written, flops](const arch::gpu::GpuModel&) {
-      return arch::gpu::vectorized_elementwise_kernel(name, elements, bytes - written, written, flops);
+    c.describe = [name, elements, read, written, flops](const arch::gpu::GpuModel&) {
+      return arch::gpu::vectorized_elementwise_kernel(name, elements, read, written, flops);
     };
     return c;
   }
