@@ -302,6 +302,10 @@ TEST(MeasuredCases, NgpcKernelsAreTheCascadesKernels) {
   EXPECT_EQ(k.kind(), "elementwise");
   EXPECT_DOUBLE_EQ(k.work().dram_bytes(), 431947804.0);
   EXPECT_DOUBLE_EQ(k.work().dram_write_bytes(), 14368769.0 * 28 + 1048576.0 * 4);
+  // Its 71912474 steps' occupancy tests are lone loads that L1 serves (a sector each), its records'
+  // words lone stores, an L2 request each: 7 x 14368769.
+  EXPECT_DOUBLE_EQ(k.work().smem_bytes(), 71912474.0 * 32);
+  EXPECT_DOUBLE_EQ(k.work().l2_sector_requests(), 14368769.0 * 7);
   // nerf_R2^20_sh_encoding: each of the 2^24 sample slots' directions read out of its 28-byte
   // record, 16 fp16 values written: 2^24 x (28 + 32) bytes.
   const auto sh = std::find_if(cases.begin(), cases.end(), [](const auto& c) { return c.name == "nerf_R2^20_sh_encoding"; });

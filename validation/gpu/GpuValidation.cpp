@@ -125,9 +125,17 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
     if (written > bytes)
       throw base::InputError(t.file, {t.lines[row], 0},
                              "bytes (" + std::to_string(bytes) + ") below what the " + stage + " writes");
+    // The march's lanes walk their own rays: each step's occupancy test a lone load (of the 256
+    // KiB bitfield, which the SM's L1 holds), each record's seven words seven lone stores, a sector
+    // request each.
+    const double lone_loads = stage == "march" ? static_cast<double>(t.whole(row, "march_steps_total", 0, uint64_t{1} << 48)) : 0;
+    const double lone_stores = stage == "march" ? valid * 7 : 0;
     const std::string name = c.name;
-    c.describe = [name, elements, read, written, flops](const arch::gpu::GpuModel&) {
-      return arch::gpu::vectorized_elementwise_kernel(name, elements, read, written, flops);
+    c.describe = [name, elements, read, written, flops, lone_loads, lone_stores](const arch::gpu::GpuModel&) {
+      config::Kernel k = arch::gpu::vectorized_elementwise_kernel(name, elements, read, written, flops);
+      k.mutable_work()->set_smem_bytes(lone_loads * arch::gpu::kHashGatherSectorBytes);
+      k.mutable_work()->set_l2_sector_requests(lone_stores);
+      return k;
     };
     return c;
   }
