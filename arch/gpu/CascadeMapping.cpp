@@ -5,6 +5,7 @@
 #include <set>
 
 #include "arch/gpu/FrameworkKernels.h"
+#include "arch/gpu/FusedKernels.h"
 #include "workloads/analysis/ConditionCount.h"
 #include "workloads/analysis/OpCounts.h"
 #include "workloads/analysis/OperatorStructure.h"
@@ -38,9 +39,12 @@ std::string lower(std::string s) {
 }
 
 // One vectorized pass over a group of Einsums: it reads what comes from outside the group and
-// writes what is used outside it or left as a result.
-config::Kernel elementwise_group(const Cascade& c, const std::vector<size_t>& group, const RankSizes& sizes,
-                                 const std::string& name) {
+// writes what is used outside it or left as a result. Each element read through a gathered index
+// (a table lookup) is a lone 32-byte sector: from the SM's L1 as far as it holds the table, else
+// an L2 request, a DRAM sector read where L2 does not hold it either (as a hash grid's level:
+// hash_grid_l1_hit_fractions, hash_grid_l2_hit_fractions).
+config::Kernel elementwise_group(const GpuModel& model, const Cascade& c, const std::vector<size_t>& group,
+                                 const RankSizes& sizes, const std::string& name) {
   Vars produced, read, used_outside;
   for (size_t i : group) produced.insert(c.einsums[i].output.tensor);
   for (size_t i = 0; i < c.einsums.size(); ++i) {
@@ -58,7 +62,26 @@ config::Kernel elementwise_group(const Cascade& c, const std::vector<size_t>& gr
     flops += static_cast<double>(workloads::count_ops(c.einsums[i], c, sizes).total());
     elements = std::max(elements, static_cast<double>(workloads::iteration_points(c.einsums[i], c, sizes)));
   }
-  return vectorized_elementwise_kernel(name, elements, read_bytes, write_bytes, flops);
+  config::Kernel kernel = vectorized_elementwise_kernel(name, elements, read_bytes, write_bytes, flops);
+  auto& w = *kernel.mutable_work();
+  for (size_t i : group) {
+    std::vector<const workloads::Access*> accesses;
+    c.einsums[i].rhs->collect_accesses(accesses);
+    for (const auto* a : accesses) {
+      if (a->gathered_position() < 0 || produced.count(a->tensor)) continue;
+      const double lookups = static_cast<double>(workloads::iteration_points(c.einsums[i], c, sizes));
+      const double table = workloads::tensor_bytes(c, a->tensor, sizes);
+      const double in_l1 = hash_grid_l1_hit_fractions(model, {table}, HashGridOrder::kLevelMajor)[0];
+      const double in_l2 = hash_grid_l2_hit_fractions(model, {table})[0];
+      const double to_l2 = (1 - in_l1) * lookups, misses = (1 - in_l2) * to_l2;
+      w.set_smem_bytes(w.smem_bytes() + in_l1 * lookups * kHashGatherSectorBytes);
+      w.set_l2_sector_requests(w.l2_sector_requests() + to_l2);
+      w.set_l2_bytes(w.l2_bytes() + in_l2 * to_l2 * kHashGatherSectorBytes);
+      w.set_dram_bytes(w.dram_bytes() + misses * kHashMissDramBytes);
+      w.set_dram_sector_reads(w.dram_sector_reads() + misses);
+    }
+  }
+  return kernel;
 }
 
 config::Kernel linear_kernel(const GpuModel& model, const Cascade& c, const workloads::Operator& op,
@@ -211,7 +234,7 @@ config::Kernel map_einsum_to_gpu(const GpuModel& model, const Cascade& cascade, 
     return kernel;
   }
   try {
-    config::Kernel kernel = elementwise_group(cascade, {einsum}, sizes, name);
+    config::Kernel kernel = elementwise_group(model, cascade, {einsum}, sizes, name);
     if (!reduced_variables(e).empty()) kernel.set_kind("reduction");
     return kernel;
   } catch (const base::InputError& error) {
@@ -251,9 +274,9 @@ std::vector<MappedKernel> map_cascade_to_gpu(const GpuModel& model, const Cascad
             break;
           }
           // Another encoding runs as one fused element-wise kernel over its Einsums.
-          k.kernel = elementwise_group(c, op->einsums, sizes, op->name);
+          k.kernel = elementwise_group(model, c, op->einsums, sizes, op->name);
           break;
-        case workloads::OperatorKind::Elementwise: k.kernel = elementwise_group(c, op->einsums, sizes, op->name); break;
+        case workloads::OperatorKind::Elementwise: k.kernel = elementwise_group(model, c, op->einsums, sizes, op->name); break;
         case workloads::OperatorKind::Mlp: k.kernel = mlp_kernel(c, *op, sizes); break;
       }
     } catch (const base::InputError& error) {
