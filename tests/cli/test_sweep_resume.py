@@ -44,9 +44,19 @@ class Resume(unittest.TestCase):
                 os.path.join(self.dir, name + ".jsonl"), "--root", SOURCE, "--quiet", *extra]
 
     def interrupted(self, name, after_s):
-        """Starts a sweep, stops it with SIGINT after `after_s` seconds; it must exit 130."""
+        """Starts a sweep and stops it with SIGINT once it has written its first checkpoint (so it is
+        past its start-up, signal handlers installed, however slow the build: a sanitizer's) and at
+        least `after_s` seconds have passed; it must exit 130."""
+        start = time.monotonic()
         p = subprocess.Popen(self.command(name), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        time.sleep(after_s)
+        checkpoint = os.path.join(self.dir, name + ".csv.resume")
+        while not os.path.exists(checkpoint) or time.monotonic() - start < after_s:
+            if p.poll() is not None:
+                self.fail("the sweep ended (%d) before it could be interrupted: %s" % (p.returncode, p.stderr.read()))
+            if time.monotonic() - start > 300:
+                p.kill()
+                self.fail("no checkpoint after 300 s")
+            time.sleep(0.01)
         p.send_signal(signal.SIGINT)
         _, err = p.communicate()
         self.assertEqual(p.returncode, 130, err)
