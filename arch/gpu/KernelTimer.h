@@ -10,8 +10,8 @@
 namespace cascade::arch::gpu {
 
 // The free parameters of the GPU runtime and energy model, uncalibrated: from datasheets and
-// first principles (each value's source is in the GPU config that fills this). Issue 5 fits them
-// on measured runs.
+// first principles (each value's source is in the GPU config that fills this). `cascade gpu
+// calibrate` fits them on measured runs (validation/gpu/Calibration.h).
 struct GpuTiming {
   uint32_t sms = 0;
   double sm_clock_hz = 0;

@@ -1,5 +1,5 @@
 """Captures real Kineto (PyTorch profiler) traces of a BERT-Base encoder layer forward pass in bf16
-on the GPU, at sequence lengths 512 and 4096 (issue 5's trace import and validation).
+on the GPU, at sequence lengths 512 and 4096 (for the Kineto import and the GPU model's validation).
 
 Usage (on the GPU machine): python3 validation/cuda/kineto_bert.py OUT_DIR [SEQ ...]
 Writes OUT_DIR/kineto_bert_base_bf16_seq{SEQ}.json (chrome-trace JSON with input shapes), by default

@@ -1,5 +1,5 @@
 """Runs PyTorch's layer norm (BERT-Base: hidden 768, bf16, batch 8) at sequence lengths 256 and 4096,
-once each after a warm-up, for Nsight Compute to profile (issue 5: the layer norm's instruction mix
+once each after a warm-up, for Nsight Compute to profile (the layer norm's instruction mix
 and stalls, which the GPU model's description of vectorized_layer_norm_kernel rests on).
 
 Usage (on the GPU machine):

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Cascade CUDA measurement harness, issue 5 kernels (validation/cuda/neural.cu, sdpa_timing.py).
+# Cascade CUDA measurement harness, the neural kernels (validation/cuda/neural.cu, sdpa_timing.py).
 # Builds neural.cu into a temp folder, runs it, then (if python3 + torch are there) sdpa_timing.py.
 # Writes to "$OUT": neural.csv, sdpa.csv, neural.log. Total under 4 minutes (NEURAL_BUDGET_S, default 220).
 # Run from anywhere (normally the repository root):  bash validation/cuda/run_h100_neural.sh

@@ -1,6 +1,6 @@
 """Times torch.nn.functional.scaled_dot_product_attention (fp16, head dim 64, batch*heads 96 = 8 x 12,
-non-causal) at sequence lengths 512..4096, for comparison with neural.cu's own flash-style kernel
-(issue 5). Writes sdpa.csv with neural.csv's columns (class "attention_lib").
+non-causal) at sequence lengths 512..4096, for comparison with neural.cu's own flash-style kernel.
+Writes sdpa.csv with neural.csv's columns (class "attention_lib").
 
 Usage (on the GPU machine): python3 validation/cuda/sdpa_timing.py OUT_DIR [--energy-s 1.0] [--deadline-s 90]
 
