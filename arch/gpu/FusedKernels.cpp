@@ -249,8 +249,8 @@ config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDi
   // Per corner: the spatial hash (a multiply and xor per dimension), its trilinear weight (a
   // multiply per dimension) and an FMA per feature.
   w->set_fp32_flops(lookups * corners * (3.0 * d.dims + 2.0 * d.features));
-  // Positions in (FP32), encoded features out (FP16), each level's touched entries read once, and
-  // the gathers.
+  // Positions in (FP32, again at each level where L2 does not keep them), encoded features out
+  // (FP16), and the gathers (each touched sector's first read from DRAM, the misses).
   const HashGatherTraffic gathers = hash_grid_gather_traffic(model, d);
   w->set_dram_bytes(gathers.position_dram_bytes + static_cast<double>(d.points) * d.levels * d.features * 2.0 +
                     gathers.dram_bytes);

@@ -128,8 +128,11 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
     // The march's lanes walk their own rays: each step's occupancy test a lone load (of the 256
     // KiB bitfield, which the SM's L1 holds), each record's seven words seven lone stores, a sector
     // request each.
-    const double lone_loads = stage == "march" ? static_cast<double>(t.whole(row, "march_steps_total", 0, uint64_t{1} << 48)) : 0;
-    const double lone_stores = stage == "march" ? valid * 7 : 0;
+    double lone_loads = 0, lone_stores = 0;
+    if (stage == "march") {
+      lone_loads = static_cast<double>(t.whole(row, "march_steps_total", 0, uint64_t{1} << 48));
+      lone_stores = valid * 7;
+    }
     const std::string name = c.name;
     c.describe = [name, elements, read, written, flops, lone_loads, lone_stores](const arch::gpu::GpuModel&) {
       config::Kernel k = arch::gpu::vectorized_elementwise_kernel(name, elements, read, written, flops);
