@@ -12,7 +12,9 @@
 //              slots, for comparison with the GPU model's L1/L2 description
 // grids: ngpc.cu's four grid encodings (hash3d, hash2d, dense3d, tiled3d) at 2^22 points, as its
 // grid rows launch them, for the DRAM and L2 traffic of their gathers.
-// Usage: ngpc_probe march|grids OUT.csv [--once]   (--once: each kernel launched once, for a profiler)
+// mlp: ngpc.cu's fully fused MLP (ffmlp_k) at 2^22 rows with inputs of 16 and 32 and 1 to 3 hidden
+// layers, as its ffmlp rows launch it, for where its time goes.
+// Usage: ngpc_probe march|grids|mlp OUT.csv [--once]   (--once: each kernel launched once, for a profiler)
 #define main ngpc_harness_main
 #include "ngpc.cu"
 #undef main
@@ -104,10 +106,43 @@ static void probe_grids(FILE* out, bool once) {
   }
 }
 
+// ffmlp_k at 2^22 rows as ngpc.cu's run_mlp launches it.
+static void probe_mlp(FILE* out, bool once) {
+  std::fprintf(out, "in,hidden,rows,median_ms,min_ms,max_ms\n");
+  const size_t N = size_t{1} << 22;
+  const std::pair<int, int> shapes[] = {{16, 1}, {32, 1}, {32, 2}, {32, 3}};
+  for (const auto& [in, hidden] : shapes) {
+    const size_t nW = mlp_weight_count(in, hidden);
+    __half *X = nullptr, *Wt = nullptr, *Y = nullptr;
+    CUDA_CHECK(cudaMalloc(&X, N * in * sizeof(__half)));
+    CUDA_CHECK(cudaMalloc(&Wt, nW * sizeof(__half)));
+    CUDA_CHECK(cudaMalloc(&Y, N * FOUT * sizeof(__half)));
+    init_half(X, N * in, 3000 + in + hidden, 1.0f);
+    init_mlp_weights(Wt, in, hidden, 3100 + in + hidden);
+    const MlpKernel fn = mlp_kernel(in);
+    CUDA_CHECK(cudaFuncSetAttribute((const void*)fn, cudaFuncAttributeMaxDynamicSharedMemorySize, F_SMEM));
+    const unsigned grid = (unsigned)(N / FROWS);
+    const int h = hidden;
+    const auto launch = [&](int) { fn<<<grid, FWARPS * 32, F_SMEM>>>(X, Wt, Y, h, (uint32_t)N); };
+    if (once) {
+      launch(0);
+      CUDA_LAUNCH_CHECK();
+      CUDA_CHECK(cudaDeviceSynchronize());
+    } else {
+      const Stats s = time_launches(launch, 5, 20);
+      std::fprintf(out, "%d,%d,%zu,%.6f,%.6f,%.6f\n", in, hidden, N, s.median_ms, s.min_ms, s.max_ms);
+      std::printf("mlp in%d h%d N=%zu  %.4f ms\n", in, hidden, N, s.median_ms);
+    }
+    CUDA_CHECK(cudaFree(X));
+    CUDA_CHECK(cudaFree(Wt));
+    CUDA_CHECK(cudaFree(Y));
+  }
+}
+
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
-  if (argc < 3 || (mode != "march" && mode != "grids")) {
-    std::fprintf(stderr, "usage: ngpc_probe march|grids OUT.csv [--once]\n");
+  if (argc < 3 || (mode != "march" && mode != "grids" && mode != "mlp")) {
+    std::fprintf(stderr, "usage: ngpc_probe march|grids|mlp OUT.csv [--once]\n");
     return 2;
   }
   const bool once = argc > 3 && std::string(argv[3]) == "--once";
@@ -121,8 +156,8 @@ int main(int argc, char** argv) {
   std::fprintf(out, "# program: ngpc_probe %s (validation/cuda/ngpc_probe.cu)\n# gpu_name: %s\n# date_utc: %s\n",
                mode.c_str(), prop.name, utc_now_string().c_str());
   std::fprintf(out, "# timing: CUDA event pair around each launch; 5 warm-up, 20 timed; median/min/max\n");
-  if (mode == "grids") {
-    probe_grids(out, once);
+  if (mode == "grids" || mode == "mlp") {
+    (mode == "grids" ? probe_grids : probe_mlp)(out, once);
     std::fclose(out);
     return 0;
   }
