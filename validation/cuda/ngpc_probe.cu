@@ -15,11 +15,14 @@
 // mlp: ngpc.cu's fully fused MLP (ffmlp_k) at 2^22 rows with inputs of 16 and 32 and 1 to 3 hidden
 // layers, as its ffmlp rows launch it, for where its time goes.
 // Usage: ngpc_probe march|grids|mlp OUT.csv [--once]   (--once: each kernel launched once, for a profiler)
+#include <optional>
+
 #define main ngpc_harness_main
 #include "ngpc.cu"
 #undef main
 
-// march_ray's walk (ngpc.cu), with `store(n, record)` in place of its AoS record stores.
+// march_ray's walk (ngpc.cu), with `store(n, record)` in place of its AoS record stores: a copy, so
+// that ngpc.cu's kernels stay the code its committed measurements ran.
 template <class Store>
 __device__ inline uint32_t walk_ray(const float* ray, const uint8_t* __restrict__ bits, Store store) {
   float t = 0.5f * NR_DT;
@@ -67,6 +70,16 @@ __global__ void __launch_bounds__(128) march_soa_k(uint32_t R, const float* __re
   });
 }
 
+// With `once`, launches the kernel a single time, for a profiler; else times it (5 warm-up, 20
+// timed launches, common.cuh's time_launches).
+static std::optional<Stats> measure(const std::function<void(int)>& launch, bool once) {
+  if (!once) return time_launches(launch, 5, 20);
+  launch(0);
+  CUDA_LAUNCH_CHECK();
+  CUDA_CHECK(cudaDeviceSynchronize());
+  return std::nullopt;
+}
+
 // Each grid encoding at 2^22 points as ngpc.cu's run_grid launches it.
 static void probe_grids(FILE* out, bool once) {
   std::fprintf(out, "grid,points,median_ms,min_ms,max_ms\n");
@@ -91,14 +104,9 @@ static void probe_grids(FILE* out, bool once) {
     const auto launch = [&](int) {
       fn<<<grid, GE_THREADS>>>((uint32_t)N, pos, (uint32_t)g.D, tab, (uint32_t)g.base, log2b, g.type, table, enc);
     };
-    if (once) {
-      launch(0);
-      CUDA_LAUNCH_CHECK();
-      CUDA_CHECK(cudaDeviceSynchronize());
-    } else {
-      const Stats s = time_launches(launch, 5, 20);
-      std::fprintf(out, "%s,%zu,%.6f,%.6f,%.6f\n", g.tag, N, s.median_ms, s.min_ms, s.max_ms);
-      std::printf("%-8s N=%zu  %.4f ms\n", g.tag, N, s.median_ms);
+    if (const auto s = measure(launch, once)) {
+      std::fprintf(out, "%s,%zu,%.6f,%.6f,%.6f\n", g.tag, N, s->median_ms, s->min_ms, s->max_ms);
+      std::printf("%-8s N=%zu  %.4f ms\n", g.tag, N, s->median_ms);
     }
     CUDA_CHECK(cudaFree(pos));
     CUDA_CHECK(cudaFree(table));
@@ -124,14 +132,9 @@ static void probe_mlp(FILE* out, bool once) {
     const unsigned grid = (unsigned)(N / FROWS);
     const int h = hidden;
     const auto launch = [&](int) { fn<<<grid, FWARPS * 32, F_SMEM>>>(X, Wt, Y, h, (uint32_t)N); };
-    if (once) {
-      launch(0);
-      CUDA_LAUNCH_CHECK();
-      CUDA_CHECK(cudaDeviceSynchronize());
-    } else {
-      const Stats s = time_launches(launch, 5, 20);
-      std::fprintf(out, "%d,%d,%zu,%.6f,%.6f,%.6f\n", in, hidden, N, s.median_ms, s.min_ms, s.max_ms);
-      std::printf("mlp in%d h%d N=%zu  %.4f ms\n", in, hidden, N, s.median_ms);
+    if (const auto s = measure(launch, once)) {
+      std::fprintf(out, "%d,%d,%zu,%.6f,%.6f,%.6f\n", in, hidden, N, s->median_ms, s->min_ms, s->max_ms);
+      std::printf("mlp in%d h%d N=%zu  %.4f ms\n", in, hidden, N, s->median_ms);
     }
     CUDA_CHECK(cudaFree(X));
     CUDA_CHECK(cudaFree(Wt));
@@ -209,17 +212,12 @@ int main(int argc, char** argv) {
          }},
     };
     for (const auto& [name, launch] : variants) {
-      if (once) {
-        launch(0);
-        CUDA_LAUNCH_CHECK();
-        CUDA_CHECK(cudaDeviceSynchronize());
-        continue;
-      }
-      const Stats s = time_launches(launch, 5, 20);
-      std::fprintf(out, "%s,%u,%.6f,%.6f,%.6f,%ld,%ld\n", name, R, s.median_ms, s.min_ms, s.max_ms, steps_total,
+      const auto s = measure(launch, once);
+      if (!s) continue;
+      std::fprintf(out, "%s,%u,%.6f,%.6f,%.6f,%ld,%ld\n", name, R, s->median_ms, s->min_ms, s->max_ms, steps_total,
                    samples_total);
-      std::printf("%-10s R=%u  %.4f ms (min %.4f, max %.4f)  steps %ld samples %ld\n", name, R, s.median_ms, s.min_ms,
-                  s.max_ms, steps_total, samples_total);
+      std::printf("%-10s R=%u  %.4f ms (min %.4f, max %.4f)  steps %ld samples %ld\n", name, R, s->median_ms,
+                  s->min_ms, s->max_ms, steps_total, samples_total);
     }
     CUDA_CHECK(cudaFree(rays));
     CUDA_CHECK(cudaFree(samples));

@@ -48,7 +48,7 @@ void leave_in_l2(const arch::gpu::GpuModel& model, config::Kernel& k) {
 }
 
 std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
-  const std::string kind = t.at(row, "class");
+  std::string kind = t.at(row, "class");
   MeasuredCase c;
   c.name = t.at(row, "name");
   c.kind = kind;
@@ -77,29 +77,21 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
     };
     return c;
   }
+  // ngpc.csv's NeRF step, one row per kernel (the step row itself is their sum, compared as the
+  // whole pass of its stage rows; the case keeps its class): the encoding and the MLPs as the
+  // grid_encoding and ffmlp rows, the rest below.
+  const std::string stage = kind == "nerf_kernel" ? t.at(row, "stage") : std::string();
+  if (kind == "nerf_kernel") c.pass = t.file + ": NeRF step at " + t.at(row, "rays") + " rays";
+  if (stage == "encoding") kind = "grid_encoding";
+  if (stage == "density_mlp" || stage == "color_mlp") kind = "ffmlp";
   if (kind == "nerf_kernel") {
-    // ngpc.csv's NeRF step, one row per kernel (the step row itself is their sum, compared as the
-    // whole pass of its stage rows): the encoding and the MLPs as the grid_encoding and ffmlp rows,
-    // the march, the spherical harmonics and the composite as the cascade maps them, one element-
+    // The march, the spherical harmonics and the composite as the cascade maps them, one element-
     // wise pass, an element per sample slot, over the bytes the harness's layout moves: the march
     // reads its rays and the occupancy bits (the row's bytes) and writes the valid samples' 28-byte
     // records and a count per ray; the spherical harmonics read each direction out of its 28-byte
     // record (every sector of the records) and write 16 fp16 values; the composite reads a count
     // per ray and, per valid sample, its dt out of its record (a sector each), sigma and three
     // colours (fp16), and writes a float4 per ray.
-    const std::string stage = t.at(row, "stage");
-    c.pass = t.file + ": NeRF step at " + t.at(row, "rays") + " rays";
-    if (stage == "encoding" || stage == "density_mlp" || stage == "color_mlp") {
-      TraceTable as = t;
-      as.rows = {t.rows[row]};
-      as.lines = {t.lines[row]};
-      const size_t class_column = as.column("class");
-      as.rows[0][class_column] = stage == "encoding" ? "grid_encoding" : "ffmlp";
-      auto inner = neural_case(as, 0);
-      if (!inner) return std::nullopt;
-      c.describe = inner->describe;
-      return c;
-    }
     const double rays = static_cast<double>(t.whole(row, "rays", 1, uint64_t{1} << 32));
     const double bytes = t.non_negative(row, "bytes"), flops = t.non_negative(row, "flops");
     // An element per sample slot (the march and the composite walk a ray's slots in one thread).
@@ -160,7 +152,7 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
       d.base_resolution = t.positive(row, "base_res");
       d.per_level_scale = t.positive(row, "growth");
       // The NeRF step's encoding reads each position out of its 28-byte sample record.
-      if (t.has_column("stage") && t.at(row, "stage") == "encoding") d.position_bytes = 28;
+      if (stage == "encoding") d.position_bytes = 28;
       c.describe = [launch, d](const arch::gpu::GpuModel& model) {
         config::Kernel k = arch::gpu::hash_grid_encoding_kernel(model, d);
         *k.mutable_grid() = launch.grid();
