@@ -13,8 +13,10 @@
 
 #include "GpuTestSupport.h"
 #include "arch/gpu/GpuModel.h"
+#include "base/InputError.h"
 #include "validation/gpu/Calibration.h"
 #include "validation/gpu/TraceImport.h"
+#include "validation/gpu/TraceTable.h"
 
 namespace cascade::validation {
 namespace {
@@ -319,6 +321,29 @@ TEST(MeasuredCases, NgpcKernelsAreTheCascadesKernels) {
   ASSERT_TRUE(r.passes.count(step));
   EXPECT_NEAR(r.passes.at(step).second, 13.256192e-3, 1e-9);
   EXPECT_EQ(r.pass_kernel_mape.at(step).second, 6);
+}
+
+// A NeRF-step row of an unknown stage, or whose bytes are fewer than what its kernel writes, is an
+// error at its line.
+TEST(MeasuredCases, BadNerfStepRowsAreErrorsAtTheirLine) {
+  const std::string header =
+      "name,class,dtype,grid,block,regs,smem,flops,bytes,median_ms,min_ms,max_ms,runs,energy_window_s,"
+      "launches_in_window,energy_j_per_launch,table_size,stage,rays,max_samples,valid_samples,march_steps_total,points\n";
+  const auto error = [&](const std::string& row) -> std::string {
+    try {
+      std::vector<MeasuredCase> cases;
+      cases_from_table(parse_trace_table(header + row, "step.csv"), cases);
+    } catch (const base::InputError& e) {
+      return e.what();
+    }
+    return "(accepted)";
+  };
+  EXPECT_EQ(error("r,nerf_kernel,fp32,512,128,32,0,0,1000,0.05,0.05,0.05,20,,,,,shade,65536,16,100,200,\n"),
+            "step.csv:2: error: nerf_kernel row of unknown stage 'shade' (known: march, encoding, density_mlp, "
+            "sh_encoding, color_mlp, composite)");
+  // A march of 65536 rays writing 100 records of 28 bytes and a count per ray: 264944 bytes at least.
+  EXPECT_EQ(error("r,nerf_kernel,fp32,512,128,32,0,0,1000,0.05,0.05,0.05,20,,,,,march,65536,16,100,200,\n"),
+            "step.csv:2: error: bytes (1000.000000) below what the march writes");
 }
 
 // Expected values derived by hand from the harness's kernels (validation/cuda/neural.cu).

@@ -125,6 +125,14 @@ TEST(GpuArchConfig, MissingLimit) {
             where(text, "limits {") + ": error: limits: missing or zero field 'sub_partitions'");
 }
 
+TEST(GpuArchConfig, UnifiedCacheSmallerThanItsSharedMemory) {
+  const std::string text =
+      replaced(h100_text(), "unified_cache_per_sm_bytes: 262144", "unified_cache_per_sm_bytes: 131072");
+  EXPECT_EQ(error_of(text), where(text, "unified_cache_per_sm_bytes") +
+                                ": error: limits: the unified data cache (131072 bytes) is smaller than the shared "
+                                "memory carved from it (shared_memory_per_sm_bytes 233472)");
+}
+
 TEST(GpuArchConfig, UnknownTensorType) {
   const std::string text = replaced(h100_text(), "key: \"fp8\"", "key: \"fp4\"");
   EXPECT_EQ(error_of(text), where(text, "tensor_flops_per_second") +
