@@ -18,11 +18,10 @@ sim::RoundProgram fusemax_attention_program(const ArchConfig& config,
                                             const QueryTilingPlan& tiling) {
   const auto& a = config.proto();
   const AttentionShape shape = AttentionShape::from(config, cascade, sizes);
-  const std::string keys = a.mapping().ranks().keys().empty() ? "M" : a.mapping().ranks().keys();
-  const workloads::Partition* split = cascade.find_partition_of(keys);
+  const workloads::Partition* split = cascade.find_partition_of(shape.keys_rank);
   if (!split)
     config.fail({{"mapping"}, {"tiling"}}, "model fusemax: the cycle fidelity needs the keys rank '" +
-                                               keys + "' partitioned into chunks");
+                                               shape.keys_rank + "' partitioned into chunks");
   const uint64_t chunks = sizes.of(split->outer);
   const uint64_t bh = shape.batch_heads();
   const uint64_t tiles_total = bh * tiling.query_tiles;  // T

@@ -117,6 +117,14 @@ QueryTilingPlan plan_query_tiling(const ArchConfig& config, const workloads::Cas
     config.fail({{"mapping"}, {"tiling"}, {"query_tile"}},
                 "mapping tiling: query_tile " + std::to_string(tiling.query_tile()) +
                     " does not divide the " + std::to_string(shape.queries) + " queries");
+  // The workload's own chunks of the keys are the ones that stream: a key_chunk of another size
+  // would size the buffer for chunks that never travel.
+  if (const workloads::Partition* split = cascade.find_partition_of(shape.keys_rank);
+      split && sizes.of(split->inner) != tiling.key_chunk())
+    config.fail({{"mapping"}, {"tiling"}, {"key_chunk"}},
+                "mapping tiling: key_chunk " + std::to_string(tiling.key_chunk()) + " is not the workload's chunk: '" +
+                    cascade.name + "' partitions " + shape.keys_rank + " into chunks of " + split->inner + " = " +
+                    std::to_string(sizes.of(split->inner)) + " keys");
 
   const auto values = [&](const std::vector<size_t>& slots) {
     double n = 1;

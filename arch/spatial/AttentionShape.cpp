@@ -20,7 +20,8 @@ AttentionShape AttentionShape::from(const ArchConfig& config, const workloads::C
   AttentionShape s;
   s.batch = size(name_or(names.batch(), "B"), false);
   s.heads = size(name_or(names.heads(), "H"), false);
-  s.keys = size(name_or(names.keys(), "M"), true);
+  s.keys_rank = name_or(names.keys(), "M");
+  s.keys = size(s.keys_rank, true);
   s.queries = size(name_or(names.queries(), "P"), true);
   s.qk_embed = size(name_or(names.qk_embed(), "E"), true);
   s.v_embed = size(name_or(names.v_embed(), "F"), true);

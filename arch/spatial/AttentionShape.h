@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "arch/ArchConfig.h"
 #include "workloads/analysis/ShapeBinding.h"
@@ -12,6 +13,8 @@ namespace cascade::arch {
 // (B, H, M, P, E, F unless renamed). A workload without batch or heads ranks has one of each.
 struct AttentionShape {
   uint64_t batch = 1, heads = 1, keys = 0, queries = 0, qk_embed = 0, v_embed = 0;
+  std::string keys_rank;  // the workload's name of the keys rank
+
 
   uint64_t batch_heads() const { return batch * heads; }
   // Scores: one per (batch, head, key, query).

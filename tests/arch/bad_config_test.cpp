@@ -50,6 +50,17 @@ TEST(BadArchConfig, BufferTooSmallForTheTile) {
                 "chunk needs 65536 bytes and one query tile 66560");
 }
 
+TEST(BadArchConfig, KeyChunkOtherThanTheWorkloads) {
+  // BERT-Base partitions its keys into chunks of M0 = 256 (the workload file); 419 keys a chunk
+  // would size the buffer for chunks that never stream (found by arch_config_fuzz, where the cycle
+  // program's shares went negative).
+  const std::string text = replaced(fusemax_text(), "key_chunk: 256", "key_chunk: 419");
+  EXPECT_EQ(error_of(text, "transformers/bert_base.pbtxt"),
+            where(text, "key_chunk") +
+                ": error: mapping tiling: key_chunk 419 is not the workload's chunk: 'bert_base' partitions M into "
+                "chunks of M0 = 256 keys");
+}
+
 TEST(BadArchConfig, MappingToAUnitThatDoesNotExist) {
   // Units are an enum: a unit that does not exist is no value of it; a binding without one is named.
   const std::string text = replaced(fusemax_text(), R"(einsum: "SLD" unit: ARRAY2D)", R"(einsum: "SLD" unit: ARRAY3D)");

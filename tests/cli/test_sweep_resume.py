@@ -43,12 +43,10 @@ class Resume(unittest.TestCase):
         return [CLI, "sweep", self.spec, "-o", os.path.join(self.dir, name + ".csv"), "--jsonl",
                 os.path.join(self.dir, name + ".jsonl"), "--root", SOURCE, "--quiet", *extra]
 
-    def interrupted(self, name, after_s):
-        """Starts a sweep and stops it with SIGINT once it has written its first checkpoint (so it is
-        past its start-up, signal handlers installed, however slow the build: a sanitizer's) and at
-        least `after_s` seconds have passed; it must exit 130."""
+    def wait_for_checkpoint(self, p, name, after_s=0.0):
+        """Waits until the sweep `p` has written its first checkpoint and `after_s` seconds have
+        passed since the call; fails if it ends first or writes none in 300 s."""
         start = time.monotonic()
-        p = subprocess.Popen(self.command(name), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         checkpoint = os.path.join(self.dir, name + ".csv.resume")
         while not os.path.exists(checkpoint) or time.monotonic() - start < after_s:
             if p.poll() is not None:
@@ -57,6 +55,13 @@ class Resume(unittest.TestCase):
                 p.kill()
                 self.fail("no checkpoint after 300 s")
             time.sleep(0.01)
+
+    def interrupted(self, name, after_s):
+        """Starts a sweep and stops it with SIGINT once it has written its first checkpoint (so it is
+        past its start-up, signal handlers installed, however slow the build: a sanitizer's) and at
+        least `after_s` seconds have passed; it must exit 130."""
+        p = subprocess.Popen(self.command(name), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.wait_for_checkpoint(p, name, after_s)
         p.send_signal(signal.SIGINT)
         _, err = p.communicate()
         self.assertEqual(p.returncode, 130, err)
@@ -85,6 +90,10 @@ class Resume(unittest.TestCase):
         for attempt in range(20):
             p = subprocess.Popen(self.command("killed", "--resume"), stdout=subprocess.DEVNULL,
                                  stderr=subprocess.PIPE)
+            if attempt == 0:
+                # The first kill lands after the first checkpoint, so that the later ones resume
+                # however long the start-up takes (a sanitizer's build on a loaded machine).
+                self.wait_for_checkpoint(p, "killed")
             # Moments within the first tenth of a whole run, so that all 20 land before the end.
             time.sleep(rng.uniform(0.0, seconds / 10))
             p.send_signal(signal.SIGKILL)
