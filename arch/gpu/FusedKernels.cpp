@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "base/InputError.h"
 #include "workloads/analysis/ConditionCount.h"
@@ -92,6 +95,56 @@ double attention_tile_fraction(const AttentionDims& d, uint64_t tile) {
   return static_cast<double>(pairs) / (static_cast<double>(r.x_hi + 1) * static_cast<double>(r.y_hi + 1));
 }
 
+double attention_busiest_block_factor(const AttentionDims& d, AttentionKernel family, uint64_t blocks) {
+  if (family != AttentionKernel::kFlashAttention3 || !d.masked || blocks == 0) return 1;
+  constexpr uint64_t kTile = 128;  // queries and keys a tile (attention_kernel)
+  const uint64_t nq = (d.queries + kTile - 1) / kTile, nk = (d.keys + kTile - 1) / kTile;
+  const uint64_t tiles = nq * d.batch * d.heads, p = std::min(blocks, tiles);
+  constexpr int64_t kNone = workloads::PairRegion::kNoBound;
+  const auto t = static_cast<int64_t>(kTile);
+  // Query tile q's key tiles: those whose key - query differences, from (i - q) t - (t - 1) to
+  // (i - q) t + (t - 1), meet the band.
+  const auto work = [&](uint64_t q) -> double {
+    int64_t lo = 0, hi = static_cast<int64_t>(nk) - 1;
+    const auto qi = static_cast<int64_t>(q);
+    if (d.key_minus_query_lo != -kNone) {
+      const int64_t a = d.key_minus_query_lo - (t - 1);  // ceil(a / t)
+      lo = std::max(lo, qi + (a >= 0 ? (a + t - 1) / t : -((-a) / t)));
+    }
+    if (d.key_minus_query_hi != kNone) {
+      const int64_t b = d.key_minus_query_hi + (t - 1);  // floor(b / t)
+      hi = std::min(hi, qi + (b >= 0 ? b / t : -((-b + t - 1) / t)));
+    }
+    return hi >= lo ? static_cast<double>(hi - lo + 1) : 0.0;
+  };
+  // Block c takes tiles c, c + p, ...; a tile's query tile is its index mod nq (query tiles
+  // fastest), so block c's query tiles repeat with period nq / gcd(p, nq).
+  uint64_t g = p, r = nq;
+  while (r) std::tie(g, r) = std::make_pair(r, g % r);
+  const uint64_t period = nq / g;
+  // Long sequences on many blocks: each block's tiles cover its periods evenly; counted as balanced.
+  constexpr uint64_t kMostSteps = uint64_t{1} << 22;
+  if (p * std::min(period, (tiles + p - 1) / p) > kMostSteps) return 1;
+  std::vector<double> per_residue(g, 0.0);
+  double all = 0;
+  for (uint64_t q = 0; q < nq; ++q) {
+    per_residue[q % g] += work(q);
+    all += work(q);
+  }
+  double busiest = 0;
+  for (uint64_t c = 0; c < p; ++c) {
+    const uint64_t count = (tiles - 1 - c) / p + 1;
+    double sum = static_cast<double>(count / period) * per_residue[c % g];
+    for (uint64_t j = 0, q = c % nq; j < count % period; ++j, q = (q + p) % nq) sum += work(q);
+    busiest = std::max(busiest, sum);
+  }
+  const double mean = all * static_cast<double>(d.batch * d.heads) / static_cast<double>(p);
+  // Unmasked, the busiest block takes ceil(tiles / p) tiles: the calibrated efficiency holds that.
+  const double unmasked = std::ceil(static_cast<double>(tiles) / static_cast<double>(p)) /
+                          (static_cast<double>(tiles) / static_cast<double>(p));
+  return std::max(1.0, busiest / mean / unmasked);
+}
+
 config::Kernel attention_kernel(const AttentionDims& d, const std::string& dtype, AttentionKernel family,
                                 uint32_t sms) {
   // Tiles and launch shapes as the kernels measured on the H100 launch them
@@ -154,6 +207,7 @@ config::Kernel attention_kernel(const AttentionDims& d, const std::string& dtype
   // A block's pipeline fills before its math: Q and the first K tile before its first scores, the
   // first V tile (behind them) before its first P V: two DRAM round trips.
   w->set_exposed_round_trips(2);
+  if (fa3) w->set_busiest_block_factor(attention_busiest_block_factor(d, family, k.grid().x()));
   // A thread's softmax covers many independent scores of its rows.
   w->set_ilp(4);
   return k;

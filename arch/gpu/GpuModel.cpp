@@ -85,6 +85,7 @@ std::optional<GpuModel::Problem> GpuModel::problem(const config::Kernel& k) cons
       {"dram_write_bytes", w.dram_write_bytes()},
       {"exposed_round_trips", w.exposed_round_trips()},
       {"dram_sector_reads", w.dram_sector_reads()},
+      {"busiest_block_factor", w.busiest_block_factor()},
   };
   const auto bad = [](double v) { return !base::is_finite_non_negative(v); };
   const auto number_problem = [](const std::string& field, double v) {
@@ -122,6 +123,9 @@ std::optional<GpuModel::Problem> GpuModel::problem(const config::Kernel& k) cons
                                                         "(timing.smem_bytes_per_clock_per_sm)"};
   if (w.peak_fraction() > 1)
     return Problem{Path{{"work"}, {"peak_fraction"}}, "work.peak_fraction is a fraction: at most 1"};
+  if (w.busiest_block_factor() != 0 && w.busiest_block_factor() < 1)
+    return Problem{Path{{"work"}, {"busiest_block_factor"}},
+                   "work.busiest_block_factor is the busiest block's work over the mean: at least 1 (or 0 for 1)"};
   if (w.exposed_round_trips() > 1e6)
     return Problem{Path{{"work"}, {"exposed_round_trips"}}, "work.exposed_round_trips: more than 10^6"};
   return std::nullopt;

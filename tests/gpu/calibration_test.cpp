@@ -141,8 +141,8 @@ TEST(Calibration, HeldOutTargets) {
 }
 
 // A Kineto trace's coverage: the kernel time of the operators the model describes, of all its
-// kernels' time. Here an add of 2^20 bf16 elements (described, 10 us) and a GELU (no description
-// yet, 30 us): 10 of 40 us.
+// kernels' time. Here an add of 2^20 bf16 elements (described, 10 us) and a kernel whose operator
+// the trace does not hold (nothing to describe it from, 30 us): 10 of 40 us.
 TEST(Validation, CoverageIsTheDescribedShareOfAKinetoTracesKernelTime) {
   const auto kernel = [](int id, double ts, double dur) {
     return R"({"ph": "X", "cat": "kernel", "name": "k)" + std::to_string(id) + R"(", "ts": )" + std::to_string(ts) +
@@ -153,8 +153,8 @@ TEST(Validation, CoverageIsTheDescribedShareOfAKinetoTracesKernelTime) {
     return R"({"ph": "X", "cat": "cpu_op", "name": ")" + name + R"(", "ts": 0, "dur": 1, "args": {"External id": )" +
            std::to_string(id) + R"(, "Input type": ["c10::BFloat16", "c10::BFloat16"], "Input Dims": [[1048576], [1048576]]}})";
   };
-  const std::string text = "{\"traceEvents\": [" + op(1, "aten::add_") + ", " + kernel(1, 100, 10) + ", " +
-                           op(2, "aten::gelu") + ", " + kernel(2, 200, 30) + "]}";
+  const std::string text =
+      "{\"traceEvents\": [" + op(1, "aten::add_") + ", " + kernel(1, 100, 10) + ", " + kernel(2, 200, 30) + "]}";
   const ImportResult imported = parse_kineto_json(text, "layer.json");
   std::vector<MeasuredCase> cases;
   std::vector<std::string> skipped;
@@ -163,19 +163,20 @@ TEST(Validation, CoverageIsTheDescribedShareOfAKinetoTracesKernelTime) {
   ASSERT_EQ(cases.size(), 1u);
   EXPECT_EQ(cases[0].kind, "elementwise");
   ASSERT_EQ(skipped.size(), 1u);
-  EXPECT_NE(skipped[0].find("no GPU description for operator 'aten::gelu'"), std::string::npos) << skipped[0];
+  EXPECT_NE(skipped[0].find("no GPU description for a kernel without its operator"), std::string::npos) << skipped[0];
   EXPECT_NEAR(coverage.described_s, 10e-6, 1e-12);
   EXPECT_NEAR(coverage.all_s, 40e-6, 1e-12);
 }
 
 // Every kernel of every committed Kineto trace (BERT-Base layers, SDPA per backend, on the H100 and
-// the H200) is described: all of their kernel time is predicted.
+// the H200; GPT-2, Llama-2 and Llama-3 decoder layers, decoding and attention at head dim 256 on the
+// H200) is described: all of their kernel time is predicted.
 TEST(Validation, CommittedKinetoTracesAreCoveredWhole) {
   std::vector<std::string> files;
   for (const char* gpu : {"h100", "h200"})
     for (const auto& entry : std::filesystem::directory_iterator(source_path(std::string("validation/traces/") + gpu)))
       if (entry.path().extension() == ".json") files.push_back(entry.path().string());
-  ASSERT_GE(files.size(), 11u);
+  ASSERT_GE(files.size(), 16u);
   std::vector<std::string> skipped;
   std::map<std::string, TraceCoverage> coverage;
   load_measured_cases(files, skipped, &coverage);

@@ -80,6 +80,28 @@ TEST(FusedKernels, AttentionFamiliesByNameAndLaunchShape) {
   EXPECT_DOUBLE_EQ(me.work().l2_bytes(), 2.0 * 96 * 4096 * 64 * 2 * 63);
 }
 
+TEST(FusedKernels, CausalPersistentAttentionEndsWithItsBusiestBlock) {
+  // GPT-2 small at 1024 tokens (8 x 12 heads, 8 query tiles of 128) on 132 blocks: 768 tiles, block
+  // c takes tiles c, c + 132, ... whose query tiles (index mod 8) alternate q and q + 4; a causal
+  // query tile q computes q + 1 key tiles. The busiest blocks (q = 3 or 7) take 6 tiles of 4 and 8
+  // key tiles: 36; the mean is 36 x 96 / 132 = 26.18; unmasked, the busiest takes ceil(768 / 132) = 6
+  // tiles, 1.03125 times the mean. Factor: 36 / 26.18 / 1.03125 = 4/3.
+  AttentionDims gpt2{8, 12, 1024, 1024, 64, 64};
+  gpt2.masked = true;
+  gpt2.key_minus_query_hi = 0;
+  EXPECT_NEAR(attention_busiest_block_factor(gpt2, AttentionKernel::kFlashAttention3, 132), 4.0 / 3, 1e-12);
+  // 8 heads of 2048 tokens (16 query tiles each) on 128 blocks: a tile a block; the busiest computes
+  // 16 key tiles, the mean 136 / 16 = 8.5: 32/17.
+  AttentionDims hd256{1, 8, 2048, 2048, 256, 256};
+  hd256.masked = true;
+  hd256.key_minus_query_hi = 0;
+  EXPECT_NEAR(attention_busiest_block_factor(hd256, AttentionKernel::kFlashAttention3, 128), 32.0 / 17, 1e-12);
+  // No mask, or a family with a block per tile: 1.
+  AttentionDims full{8, 12, 1024, 1024, 64, 64};
+  EXPECT_EQ(attention_busiest_block_factor(full, AttentionKernel::kFlashAttention3, 132), 1.0);
+  EXPECT_EQ(attention_busiest_block_factor(gpt2, AttentionKernel::kFlashAttention2, 132), 1.0);
+}
+
 TEST(FusedKernels, HashGridTrafficByHand) {
   // 2^20 points, 16 levels of at most 2^19 entries x 2 FP16 features (4 B), instant-ngp's schedule
   // from resolution 16, growth 1.5: levels 0-3 are dense (17^3, 25^3, 37^3 and 55^3 vertices:

@@ -201,6 +201,25 @@ TEST(KernelTimer, ALoneDramSectorTakesTheTimeOf64Bytes) {
   EXPECT_NEAR(t.energy_j, 3.2e9 * 10e-12, 1e-9);
 }
 
+TEST(KernelTimer, TheBusiestBlockSetsTheTimeNotTheEnergy) {
+  // The DRAM-bound kernel above (3.35 GB at 3.35e12 B/s: 1 ms) whose busiest block has 1.5 times
+  // the mean block's work: 1.5 ms; the energy counts the same 3.35 GB.
+  const GpuModel h100 = h100_with([](config::GpuArch& a) {
+    a.mutable_timing()->set_busy_watts(0);
+    a.mutable_power()->set_idle_watts(0);
+    a.mutable_timing()->set_pj_per_dram_byte(10);
+  });
+  config::Kernel k = memory_kernel(3.35e9, 0);
+  const auto even = h100.estimate(k).timing;
+  k.mutable_work()->set_busiest_block_factor(1.5);
+  const auto uneven = h100.estimate(k).timing;
+  EXPECT_NEAR(even.makespan_s, 1e-3, 1e-9);
+  EXPECT_NEAR(uneven.makespan_s, 1.5e-3, 1e-9);
+  EXPECT_NEAR(uneven.energy_j, 3.35e9 * 10e-12, 1e-9);
+  k.mutable_work()->set_busiest_block_factor(0.5);
+  EXPECT_THROW(h100.estimate(k), base::InputError);
+}
+
 TEST(KernelTimer, LittlesLawBoundsTheReadsOnly) {
   // One warp per SM (132 blocks of 32 threads), ILP 1, 4-byte accesses: 128 B in flight per SM over
   // the config's 500 ns DRAM latency: 0.256 GB/s per SM, 33.792 GB/s in all. 33.792 MB of reads

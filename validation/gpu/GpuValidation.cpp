@@ -13,6 +13,7 @@
 #include "base/Text.h"
 #include "base/Format.h"
 #include "base/Json.h"
+#include "validation/gpu/KinetoOperators.h"
 #include "validation/gpu/MeasuredKernels.h"
 #include "validation/gpu/TraceImport.h"
 #include "validation/gpu/TraceTable.h"
@@ -242,44 +243,6 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
   return c;
 }
 
-// The largest tensor dimension read from a trace: beyond it products of dimensions lose integer
-// exactness in a double.
-constexpr double kMaxTraceDimension = static_cast<double>(uint64_t{1} << 40);
-
-// An operator's "Input Dims" ([[2304], [4096, 768], [768, 2304], ...]): the dimensions of each
-// input, every one a whole number from 0 to kMaxTraceDimension (an input of none, [], is a scalar).
-// Empty if the text is not such a list; `zero` is set where an input has a dimension of 0.
-std::vector<std::vector<double>> dims(const std::string& text, bool& zero) {
-  zero = false;
-  std::vector<std::vector<double>> out;
-  if (text.empty()) return out;
-  base::JsonValue v;
-  try {
-    v = base::parse_json(text, "Input Dims");
-  } catch (const base::InputError&) {
-    return {};
-  }
-  if (!v.is_array()) return {};
-  for (const auto& input : v.items) {
-    std::vector<double> shape;
-    if (input.is_array())
-      for (const auto& d : input.items) {
-        if (!d.is_number() || d.number != std::floor(d.number) || d.number < 0 || d.number > kMaxTraceDimension)
-          return {};
-        zero = zero || d.number == 0;
-        shape.push_back(d.number);
-      }
-    out.push_back(std::move(shape));
-  }
-  return out;
-}
-
-double elements(const std::vector<double>& shape) {
-  double n = 1;
-  for (double d : shape) n *= d;
-  return n;
-}
-
 }  // namespace
 
 void cases_from_kineto(const ImportResult& imported, const std::string& file, std::vector<MeasuredCase>& cases,
@@ -293,81 +256,30 @@ void cases_from_kineto(const ImportResult& imported, const std::string& file, st
   for (const auto& run : imported.traces.run()) {
     const std::string op = run.operator_name();
     const auto& g = run.kernel().grid();
-    const std::string key = run.name() + "|" + op + "|" + run.input_shapes() + "|" + std::to_string(g.x()) + "x" +
-                            std::to_string(g.y()) + "x" + std::to_string(g.z());
+    std::string key = run.name() + "|" + op + "|" + run.input_shapes() + "|" + std::to_string(g.x()) + "x" +
+                      std::to_string(g.y()) + "x" + std::to_string(g.z());
+    for (const auto& v : run.concrete_inputs()) key += "|" + v;
     if (const auto it = seen.find(key); it != seen.end()) {
       durations[it->second].push_back(run.duration_s());
       ++cases[first + it->second].launches;
       continue;
     }
-    bool zero = false;
-    const auto d = dims(run.input_shapes(), zero);
-    if (zero) {
-      skipped.push_back(run.source() + ": operator '" + op + "' has an input with a dimension of 0");
+    std::string why;
+    auto described = describe_traced_kernel(run, why);
+    if (!described) {
+      skipped.push_back(run.source() + ": " + why);
       continue;
     }
     MeasuredCase c;
     c.name = run.name();
+    c.kind = described->kind;
+    c.describe = std::move(described->describe);
     c.source = file;
     c.pass = file;  // whole passes are summed per file
     c.file = file;
     c.line = static_cast<int>(run.line());
     c.device_time_only = true;
     c.measured_s = run.duration_s();
-    if ((op == "aten::addmm" || op == "aten::_addmm_activation") && d.size() >= 3 && d[1].size() == 2 &&
-        d[2].size() == 2) {
-      const uint64_t m = static_cast<uint64_t>(d[1][0]), n = static_cast<uint64_t>(d[2][1]),
-                     k = static_cast<uint64_t>(d[1][1]);
-      c.kind = "gemm";
-      c.describe = [m, n, k](const arch::gpu::GpuModel& model) { return model.gemm_kernel(m, n, k, 1, "bf16"); };
-    } else if (op.find("attention") != std::string::npos && d.size() >= 3 && d[0].size() == 4 &&
-               d[1].size() == 4 && d[2].size() == 4) {
-      // Q, K, V are (batch, heads, seq, embed), except for the flash and efficient backends'
-      // operators, which take (batch, seq, heads, embed).
-      const bool seq_second = op == "aten::_flash_attention_forward" || op == "aten::_efficient_attention_forward";
-      const size_t h = seq_second ? 2 : 1, s = seq_second ? 1 : 2;
-      const arch::gpu::AttentionDims a{static_cast<uint64_t>(d[0][0]), static_cast<uint64_t>(d[0][h]),
-                                       static_cast<uint64_t>(d[1][s]), static_cast<uint64_t>(d[0][s]),
-                                       static_cast<uint64_t>(d[0][3]), static_cast<uint64_t>(d[2][3])};
-      const auto family = arch::gpu::attention_kernel_of(run.name()).value_or(arch::gpu::AttentionKernel::kFlashAttention2);
-      const std::string dtype = run.dtype().empty() ? "bf16" : run.dtype();
-      const config::Kernel launched = run.kernel();
-      c.kind = "attention_lib";
-      c.describe = [a, family, dtype, launched](const arch::gpu::GpuModel& model) {
-        // The family's work, with the launch shape and resources the trace recorded.
-        config::Kernel k = arch::gpu::attention_kernel(a, dtype, family, model.config().proto().sm_count());
-        *k.mutable_grid() = launched.grid();
-        *k.mutable_block() = launched.block();
-        k.set_registers_per_thread(launched.registers_per_thread());
-        k.set_dynamic_smem_bytes(launched.dynamic_smem_bytes());
-        return k;
-      };
-    } else if ((op == "aten::add_" || op == "aten::native_layer_norm") && !d.empty() &&
-               elements(d[0]) > kMaxTraceDimension) {
-      skipped.push_back(run.source() + ": operator '" + op + "' has an input of more than 2^40 elements");
-      continue;
-    } else if (op == "aten::add_" && !d.empty()) {
-      // Both inputs read once and the output written once, in bf16, one add an element (within
-      // the grid: n is below 2^40).
-      const double n = elements(d[0]);
-      const config::Kernel k = arch::gpu::vectorized_elementwise_kernel(op, n, 2 * n * 2, n * 2, n);
-      c.kind = "elementwise";
-      c.describe = [k](const arch::gpu::GpuModel&) { return k; };
-    } else if (op == "aten::native_layer_norm" && !d.empty() && !d[0].empty()) {
-      // Rows of the last dimension, in bf16 (rows within the grid: n is below 2^40 and
-      // rows = n / cols, cols at least 1).
-      const double n = elements(d[0]), cols = d[0].back(), rows = n / cols;
-      if (rows > (1u << 31) - 1) {
-        skipped.push_back(run.source() + ": layer norm of " + std::to_string(rows) + " rows, beyond CUDA's grid");
-        continue;
-      }
-      const config::Kernel k = arch::gpu::layer_norm_kernel(op, rows, cols, 2);
-      c.kind = "elementwise";
-      c.describe = [k](const arch::gpu::GpuModel&) { return k; };
-    } else {
-      skipped.push_back(run.source() + ": no GPU description for operator '" + op + "'");
-      continue;
-    }
     seen[key] = durations.size();
     durations.push_back({run.duration_s()});
     cases.push_back(std::move(c));

@@ -28,7 +28,16 @@ std::string dtype_of(const JsonValue* types) {
 
 struct Operator {
   std::string name, shapes, dtype;
+  std::vector<std::string> types, values;
 };
+
+// A list of strings ("Input type", "Concrete Inputs"), each printable; what is no string is "".
+std::vector<std::string> types_of(const JsonValue* types) {
+  std::vector<std::string> out;
+  if (types && types->is_array())
+    for (const auto& t : types->items) out.push_back(t.is_string() ? base::printable(t.string) : "");
+  return out;
+}
 
 // What one kernel event says of its launch, each number a whole one within CUDA's limits; the
 // first that is not, as a problem.
@@ -107,7 +116,9 @@ ImportResult parse_kineto_json(const std::string& content, const std::string& pa
                     const JsonValue* dims = args->find("Input Dims");
                     operators[static_cast<int64_t>(id)] = {text(event.find("name")),
                                                            dims ? base::to_json_text(*dims) : "",
-                                                           dtype_of(args->find("Input type"))};
+                                                           dtype_of(args->find("Input type")),
+                                                           types_of(args->find("Input type")),
+                                                           types_of(args->find("Concrete Inputs"))};
                   }
                 } else if (cat->string == "kernel") {
                   kernels.push_back({record, std::move(event)});
@@ -166,6 +177,8 @@ ImportResult parse_kineto_json(const std::string& content, const std::string& pa
           run.set_operator_name(op->second.name);
           run.set_input_shapes(op->second.shapes);
           run.set_dtype(op->second.dtype);
+          for (const auto& t : op->second.types) run.add_input_types(t);
+          for (const auto& v : op->second.values) run.add_concrete_inputs(v);
         }
     }
     *result.traces.add_run() = std::move(run);

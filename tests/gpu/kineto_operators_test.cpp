@@ -1,0 +1,172 @@
+// The kernels of a Kineto trace described from their operators (validation/gpu/KinetoOperators.h):
+// each test's bytes and operations derived by hand from the operator's inputs, as the decoder layers
+// on the H200 launch them (validation/traces/h200/kineto_llama*.json).
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "GpuTestSupport.h"
+#include "arch/gpu/FusedKernels.h"
+#include "arch/gpu/GpuModel.h"
+#include "validation/gpu/KinetoOperators.h"
+
+namespace cascade::validation {
+namespace {
+
+using arch::gpu::testing_support::gpu_config;
+
+config::MeasuredRun run_of(const std::string& op, const std::string& kernel, const std::string& dims,
+                           const std::vector<std::string>& types, const std::vector<std::string>& values = {}) {
+  config::MeasuredRun r;
+  r.set_name(kernel);
+  r.set_operator_name(op);
+  r.set_input_shapes(dims);
+  for (const auto& t : types) r.add_input_types(t);
+  for (const auto& v : values) r.add_concrete_inputs(v);
+  r.set_dtype(types.empty() || types[0] != "float" ? "bf16" : "fp32");
+  r.mutable_kernel()->mutable_grid()->set_x(16384);
+  r.mutable_kernel()->mutable_block()->set_x(128);
+  r.mutable_kernel()->set_registers_per_thread(30);
+  return r;
+}
+
+config::Kernel described(const config::MeasuredRun& r, std::string& kind) {
+  std::string why;
+  const auto t = describe_traced_kernel(r, why);
+  EXPECT_TRUE(t.has_value()) << why;
+  if (!t) return {};
+  kind = t->kind;
+  return t->describe(arch::gpu::GpuModel(gpu_config("h200")));
+}
+
+TEST(KinetoOperators, BroadcastMultiplyReadsEachInputOnce) {
+  // Rotary embedding's q * cos: q [1, 32, 2048, 128] bf16 times cos [1, 1, 2048, 128] bf16, by the
+  // plain kernel that unrolls 4 elements a thread. Out: 8,388,608 elements; read (8,388,608 +
+  // 262,144) x 2 bytes, written 8,388,608 x 2; one multiply an element.
+  std::string kind;
+  const config::Kernel k = described(
+      run_of("aten::mul", "void at::native::elementwise_kernel<128, 4, at::native::gpu_kernel_impl<...>>",
+             "[[1, 32, 2048, 128], [1, 1, 2048, 128]]", {"c10::BFloat16", "c10::BFloat16"}),
+      kind);
+  EXPECT_EQ(kind, "elementwise");
+  EXPECT_DOUBLE_EQ(k.work().dram_bytes(), (8388608.0 + 262144) * 2 + 8388608.0 * 2);
+  EXPECT_DOUBLE_EQ(k.work().dram_write_bytes(), 8388608.0 * 2);
+  EXPECT_DOUBLE_EQ(k.work().fp32_flops(), 8388608.0);
+  EXPECT_EQ(k.work().ilp(), 4u);
+  EXPECT_EQ(k.work().bytes_per_access(), 2u);
+  EXPECT_EQ(k.grid().x(), 16384u);  // the launch the trace recorded
+  EXPECT_EQ(k.block().x(), 128u);
+}
+
+TEST(KinetoOperators, CastCopyReadsItsSourceAndWritesItsDestination) {
+  // RMSNorm's x.to(float32): copy_(dst float [1, 2048, 4096], src bf16 [same]): 8,388,608 elements
+  // read at 2 bytes and written at 4, no arithmetic; the unrolled kernel's 4 loads a thread of the
+  // source's 2 bytes.
+  std::string kind;
+  const config::Kernel k =
+      described(run_of("aten::copy_", "void at::native::unrolled_elementwise_kernel<at::native::direct_copy...>",
+                       "[[1, 2048, 4096], [1, 2048, 4096], []]", {"float", "c10::BFloat16", "Scalar"}),
+                kind);
+  EXPECT_DOUBLE_EQ(k.work().dram_bytes(), 8388608.0 * (2 + 4));
+  EXPECT_DOUBLE_EQ(k.work().dram_write_bytes(), 8388608.0 * 4);
+  EXPECT_DOUBLE_EQ(k.work().fp32_flops(), 0);
+  EXPECT_EQ(k.work().ilp(), 4u);
+  EXPECT_EQ(k.work().bytes_per_access(), 2u);
+}
+
+TEST(KinetoOperators, SiluCountsItsExponentialAndReciprocal) {
+  // silu of [1, 2048, 11008] bf16, vectorized 8 elements (16 bytes) a thread: 22,544,384 elements
+  // read and written at 2 bytes; x / (1 + exp(-x)): 3 FP32 operations and 2 SFU ones an element.
+  std::string kind;
+  const config::Kernel k = described(
+      run_of("aten::silu", "void at::native::vectorized_elementwise_kernel<8, at::native::silu_kernel...>",
+             "[[1, 2048, 11008]]", {"c10::BFloat16"}),
+      kind);
+  const double n = 2048.0 * 11008;
+  EXPECT_DOUBLE_EQ(k.work().dram_bytes(), 4 * n);
+  EXPECT_DOUBLE_EQ(k.work().fp32_flops(), 3 * n);
+  EXPECT_DOUBLE_EQ(k.work().sfu_ops(), 2 * n);
+  EXPECT_EQ(k.work().bytes_per_access(), 16u);
+  EXPECT_EQ(k.work().ilp(), 1u);
+}
+
+TEST(KinetoOperators, ConcatenationCopiesEveryTensorOfItsList) {
+  // rotate_half's cat of two [1, 32, 2048, 64] halves (a tensor list: 2-byte elements): 4,194,304
+  // elements each, read and written once: 16 MiB each way.
+  std::string kind;
+  const config::Kernel k = described(
+      run_of("aten::cat", "void at::native::(anonymous namespace)::CatArrayBatchedCopy<...>",
+             "[[[1, 32, 2048, 64], [1, 32, 2048, 64]], []]", {"TensorList", "Scalar"}),
+      kind);
+  EXPECT_EQ(kind, "elementwise");
+  EXPECT_DOUBLE_EQ(k.work().dram_bytes(), 2 * (2 * 4194304.0 * 2));
+  EXPECT_DOUBLE_EQ(k.work().dram_write_bytes(), 2 * 4194304.0 * 2);
+}
+
+TEST(KinetoOperators, ReductionWritesOneElementARow) {
+  // RMSNorm's mean over the last dimension of [1, 2048, 4096] float: all 8,388,608 elements read
+  // (4 bytes), one add each; 2048 rows written (4 bytes).
+  std::string kind;
+  const config::Kernel k = described(run_of("aten::mean", "void at::native::reduce_kernel<512, 1, ...>",
+                                            "[[1, 2048, 4096], [], [], []]", {"float", "ScalarList", "Scalar", ""}),
+                                     kind);
+  EXPECT_EQ(kind, "reduction");
+  EXPECT_DOUBLE_EQ(k.work().dram_bytes(), 8388608.0 * 4 + 2048 * 4);
+  EXPECT_DOUBLE_EQ(k.work().dram_write_bytes(), 2048.0 * 4);
+  EXPECT_DOUBLE_EQ(k.work().fp32_flops(), 8388608.0);
+}
+
+TEST(KinetoOperators, SplitKGemmAndItsReduction) {
+  // A decode step's projection, mm of [1, 4096] by [4096, 4096] in bf16: the GEMM kernel is the
+  // library's GEMM of that shape; the split-K reduction beside it reads two fp32 partial sums of
+  // the 1 x 4096 result and writes it in bf16.
+  const std::string dims = "[[1, 4096], [4096, 4096]]";
+  std::string kind;
+  const config::Kernel gemm = described(
+      run_of("aten::mm", "nvjet_sm90_tst_64x8_64x16_2x1_v_bz_splitK_TNT", dims, {"c10::BFloat16", "c10::BFloat16"}),
+      kind);
+  EXPECT_EQ(kind, "gemm");
+  const arch::gpu::GpuModel h200(gpu_config("h200"));
+  const config::Kernel expected = h200.gemm_kernel(1, 4096, 4096, 1, "bf16");
+  EXPECT_EQ(gemm.SerializeAsString(), expected.SerializeAsString());
+  const config::Kernel reduce = described(
+      run_of("aten::mm", "void cublasLt::splitKreduce_kernel<32, 16, int, float, ...>", dims,
+             {"c10::BFloat16", "c10::BFloat16"}),
+      kind);
+  EXPECT_EQ(kind, "reduction");
+  EXPECT_DOUBLE_EQ(reduce.work().dram_bytes(), 2 * 4096.0 * 4 + 4096.0 * 2);
+  EXPECT_DOUBLE_EQ(reduce.work().dram_write_bytes(), 4096.0 * 2);
+}
+
+TEST(KinetoOperators, CausalAttentionFromTheOperatorsFlag) {
+  // cuDNN's operator records is_causal as its 11th input ("True" for GPT-2's block): the kernel
+  // computes the key tiles at or below each query tile's diagonal. At 1024 tokens in tiles of 128:
+  // 36 of the 64 tile pairs, so 36/64 of the full attention's tensor work.
+  const std::string dims = "[[8, 12, 1024, 64], [8, 12, 1024, 64], [8, 12, 1024, 64], [], [], [], [], [], [], [], [], "
+                           "[], []]";
+  const std::vector<std::string> types = {"c10::BFloat16", "c10::BFloat16", "c10::BFloat16"};
+  const auto values = [](const char* causal) {
+    return std::vector<std::string>{"", "", "", "", "", "", "1024", "1024", "False", "0.", causal, "False", ""};
+  };
+  const std::string name = "cudnn_generated_fort_native_sdpa_sm90_flash_fprop_wgmma_f16_knob_7_64x64x64";
+  std::string kind;
+  const config::Kernel full = described(run_of("aten::_cudnn_attention_forward", name, dims, types, values("False")), kind);
+  const config::Kernel causal = described(run_of("aten::_cudnn_attention_forward", name, dims, types, values("True")), kind);
+  EXPECT_EQ(kind, "attention_lib");
+  EXPECT_DOUBLE_EQ(causal.work().tensor_flops().at("bf16") / full.work().tensor_flops().at("bf16"), 36.0 / 64);
+}
+
+TEST(KinetoOperators, WhatCannotBeDescribedSaysWhy) {
+  std::string why;
+  EXPECT_FALSE(describe_traced_kernel(run_of("", "k", "[[4]]", {"float"}), why));
+  EXPECT_EQ(why, "no GPU description for a kernel without its operator");
+  EXPECT_FALSE(describe_traced_kernel(run_of("aten::mul", "k", "[[4, 0], [4, 1]]", {"float", "float"}), why));
+  EXPECT_EQ(why, "operator 'aten::mul' has an input with a dimension of 0");
+  EXPECT_FALSE(describe_traced_kernel(run_of("aten::fill_", "k", "[[], []]", {"Scalar", "Scalar"}), why));
+  EXPECT_EQ(why, "no GPU description for operator 'aten::fill_': it has no tensor input");
+  EXPECT_FALSE(describe_traced_kernel(run_of("aten::neg", "k", "[[1048576, 2097152]]", {"float"}), why));
+  EXPECT_EQ(why, "operator 'aten::neg' has an input of more than 2^40 elements");
+}
+
+}  // namespace
+}  // namespace cascade::validation

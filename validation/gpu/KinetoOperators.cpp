@@ -1,0 +1,306 @@
+#include "validation/gpu/KinetoOperators.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+
+#include "arch/gpu/FrameworkKernels.h"
+#include "arch/gpu/FusedKernels.h"
+#include "base/InputError.h"
+#include "base/Json.h"
+
+namespace cascade::validation {
+namespace {
+
+// The largest tensor dimension read from a trace, and the most elements an operator's input may
+// have: beyond them products of dimensions lose integer exactness in a double.
+constexpr double kMaxTraceDimension = static_cast<double>(uint64_t{1} << 40);
+
+// The bytes of one element of a tensor type as the PyTorch profiler names it; 0 for what is no
+// tensor type (Scalar, ScalarList, TensorList, an empty slot).
+double bytes_of(const std::string& type) {
+  static const std::map<std::string, double> bytes = {
+      {"c10::BFloat16", 2}, {"c10::Half", 2},      {"float", 4},          {"double", 8},
+      {"long int", 8},      {"int", 4},            {"short int", 2},      {"bool", 1},
+      {"unsigned char", 1}, {"signed char", 1},    {"c10::Float8_e4m3fn", 1}, {"c10::Float8_e5m2", 1}};
+  const auto it = bytes.find(type);
+  return it == bytes.end() ? 0 : it->second;
+}
+
+// Where the trace does not say what a tensor holds (a tensor list's tensors; every input of a trace
+// recorded without types), its elements are taken as 2 bytes (bf16 or fp16, the types of the
+// layers traced).
+constexpr double kUntypedElementBytes = 2;
+
+double elements(const std::vector<double>& shape) {
+  double n = 1;
+  for (double d : shape) n *= d;
+  return n;
+}
+
+// NumPy's broadcast of the tensors' shapes (aligned at their last dimension): the output's elements.
+double broadcast_elements(const std::vector<TracedInput>& inputs) {
+  std::vector<double> out;
+  for (const auto& in : inputs) {
+    if (!in.tensor) continue;
+    if (in.shape.size() > out.size()) out.insert(out.begin(), in.shape.size() - out.size(), 1.0);
+    for (size_t i = 0; i < in.shape.size(); ++i) {
+      double& o = out[out.size() - in.shape.size() + i];
+      o = std::max(o, in.shape[i]);
+    }
+  }
+  return elements(out);
+}
+
+// Operations per output element of PyTorch's CUDA functors (aten/src/ATen/native/cuda/): FP32
+// operations and special-function ones (exp2, rcp, rsqrt, tanh on the SFU). An operator not listed
+// counts one FP32 operation an element.
+struct PerElement {
+  double flops, sfu;
+};
+PerElement per_element(const std::string& op) {
+  static const std::map<std::string, PerElement> table = {
+      {"aten::copy_", {0, 0}},   {"aten::fill_", {0, 0}},    {"aten::zero_", {0, 0}},
+      {"aten::neg", {1, 0}},     {"aten::add", {1, 0}},      {"aten::add_", {1, 0}},
+      {"aten::sub", {1, 0}},     {"aten::mul", {1, 0}},      {"aten::mul_", {1, 0}},
+      {"aten::div", {1, 1}},     {"aten::pow", {1, 0}},      {"aten::relu", {1, 0}},
+      {"aten::rsqrt", {0, 1}},   {"aten::sqrt", {0, 1}},     {"aten::exp", {1, 1}},
+      {"aten::tanh", {0, 1}},    {"aten::sigmoid", {2, 2}},  // 1 / (1 + exp(-x)): exp2, rcp
+      {"aten::silu", {3, 2}},    // x / (1 + exp(-x))
+      {"aten::gelu", {7, 1}},    // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+  };
+  const auto it = table.find(op);
+  return it == table.end() ? PerElement{1, 0} : it->second;
+}
+
+// The first whole number after `prefix` in a kernel's name (a template argument), or 0.
+uint32_t template_argument(const std::string& name, const std::string& prefix) {
+  const size_t at = name.find(prefix);
+  if (at == std::string::npos) return 0;
+  const char* p = name.c_str() + at + prefix.size();
+  char* end = nullptr;
+  const long v = std::strtol(p, &end, 10);
+  return end != p && v > 0 && v <= 64 ? static_cast<uint32_t>(v) : 0;
+}
+
+// A pass over memory at the launch the trace recorded: `read` and `written` bytes from and to DRAM,
+// its operations, each thread's loads `ilp` independent accesses of `access_bytes`.
+config::Kernel traced_pass(const config::MeasuredRun& run, const std::string& kind, double read, double written,
+                           double flops, double sfu, uint32_t ilp, double access_bytes) {
+  config::Kernel k = run.kernel();
+  k.set_kind(kind);
+  auto* w = k.mutable_work();
+  w->Clear();
+  w->set_dram_bytes(read + written);
+  w->set_dram_write_bytes(written);
+  w->set_fp32_flops(flops);
+  w->set_sfu_ops(sfu);
+  w->set_ilp(std::max<uint32_t>(1, ilp));
+  w->set_bytes_per_access(static_cast<uint32_t>(std::clamp(access_bytes, 1.0, 16.0)));
+  return k;
+}
+
+// How PyTorch's element-wise kernels access memory, from the kernel's name: the vectorized kernel
+// loads V elements at once (vectorized_elementwise_kernel<V, ...>); the plain one unrolls U
+// independent elements (elementwise_kernel<128, U, ...>); the unrolled one (casts, non-contiguous
+// inputs) 4 (thread_work_size). Other kernels as the vectorized one at 16 bytes.
+void access_of(const std::string& name, double element_bytes, uint32_t& ilp, double& access_bytes) {
+  if (const uint32_t v = template_argument(name, "vectorized_elementwise_kernel<"); v > 0) {
+    ilp = 1, access_bytes = v * element_bytes;
+  } else if (name.find("unrolled_elementwise_kernel") != std::string::npos) {
+    ilp = 4, access_bytes = element_bytes;
+  } else if (const uint32_t u = template_argument(name, "::elementwise_kernel<128, "); u > 0) {
+    ilp = u, access_bytes = element_bytes;
+  } else {
+    ilp = 1, access_bytes = 16;
+  }
+}
+
+}  // namespace
+
+std::vector<TracedInput> traced_inputs(const config::MeasuredRun& run, bool& zero) {
+  zero = false;
+  const std::string& text = run.input_shapes();
+  if (text.empty()) return {};
+  base::JsonValue v;
+  try {
+    v = base::parse_json(text, "Input Dims");
+  } catch (const base::InputError&) {
+    return {};
+  }
+  if (!v.is_array()) return {};
+  std::vector<TracedInput> out;
+  const auto shape_of = [&](const base::JsonValue& list, std::vector<double>& shape) {
+    for (const auto& d : list.items) {
+      if (!d.is_number() || d.number != std::floor(d.number) || d.number < 0 || d.number > kMaxTraceDimension)
+        return false;
+      shape.push_back(d.number);
+    }
+    return true;
+  };
+  for (size_t i = 0; i < v.items.size(); ++i) {
+    const auto& input = v.items[i];
+    const std::string type = i < static_cast<size_t>(run.input_types_size()) ? run.input_types(static_cast<int>(i)) : "";
+    if (!input.is_array()) return {};
+    if (!input.items.empty() && input.items[0].is_array()) {
+      // A tensor list: one input per tensor.
+      for (const auto& t : input.items) {
+        TracedInput in{{}, type, true, kUntypedElementBytes};
+        if (!t.is_array() || !shape_of(t, in.shape)) return {};
+        out.push_back(std::move(in));
+      }
+      continue;
+    }
+    TracedInput in{{}, type, false, bytes_of(type)};
+    if (!shape_of(input, in.shape)) return {};
+    if (run.input_types_size() == 0 && !in.shape.empty()) in.element_bytes = kUntypedElementBytes;
+    in.tensor = in.element_bytes > 0;
+    out.push_back(std::move(in));
+  }
+  for (const auto& in : out)
+    if (in.tensor && !in.shape.empty() && elements(in.shape) == 0) zero = true;
+  return out;
+}
+
+std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& run, std::string& why) {
+  const std::string op = run.operator_name();
+  const std::string& name = run.name();
+  if (op.empty()) {
+    why = "no GPU description for a kernel without its operator";
+    return std::nullopt;
+  }
+  bool zero = false;
+  const std::vector<TracedInput> in = traced_inputs(run, zero);
+  if (zero) {
+    why = "operator '" + op + "' has an input with a dimension of 0";
+    return std::nullopt;
+  }
+  std::vector<const TracedInput*> tensors;
+  for (const auto& i : in)
+    if (i.tensor) tensors.push_back(&i);
+  for (const auto* t : tensors)
+    if (elements(t->shape) > kMaxTraceDimension) {
+      why = "operator '" + op + "' has an input of more than 2^40 elements";
+      return std::nullopt;
+    }
+  if (tensors.empty()) {
+    why = "no GPU description for operator '" + op + "': it has no tensor input";
+    return std::nullopt;
+  }
+  const std::string dtype = run.dtype().empty() ? "bf16" : run.dtype();
+  const double element = tensors[0]->element_bytes;
+
+  // GEMMs: C[m, n] = A[m, k] B[k, n] (addmm's bias first; bmm's batch first).
+  const bool addmm = op == "aten::addmm" || op == "aten::_addmm_activation";
+  if (addmm || op == "aten::mm" || op == "aten::bmm") {
+    const size_t a = addmm ? 1 : 0, rank = op == "aten::bmm" ? 3 : 2;
+    if (tensors.size() >= a + 2 && tensors[a]->shape.size() == rank && tensors[a + 1]->shape.size() == rank) {
+      const auto& A = tensors[a]->shape;
+      const auto& B = tensors[a + 1]->shape;
+      const uint64_t batch = rank == 3 ? static_cast<uint64_t>(A[0]) : 1;
+      const auto m = static_cast<uint64_t>(A[rank - 2]), k = static_cast<uint64_t>(A[rank - 1]),
+                 n = static_cast<uint64_t>(B[rank - 1]);
+      if (name.find("splitKreduce") != std::string::npos) {
+        // cuBLAS's reduction of a split-K GEMM's partial sums (fp32), at least two of them, into C.
+        const double c = static_cast<double>(batch * m) * static_cast<double>(n);
+        const config::Kernel k_ = traced_pass(run, "reduction", 2 * c * 4, c * element, c, 0, 1, 16);
+        return TracedKernel{"reduction", [k_](const arch::gpu::GpuModel&) { return k_; }};
+      }
+      return TracedKernel{"gemm", [m, n, k, batch, dtype](const arch::gpu::GpuModel& model) {
+                            return model.gemm_kernel(m, n, k, batch, dtype);
+                          }};
+    }
+  }
+  // Attention: Q, K, V are (batch, heads, seq, embed), except for the flash and efficient backends'
+  // operators, which take (batch, seq, heads, embed).
+  if (op.find("attention") != std::string::npos && tensors.size() >= 3 && tensors[0]->shape.size() == 4 &&
+      tensors[1]->shape.size() == 4 && tensors[2]->shape.size() == 4) {
+    const bool seq_second = op == "aten::_flash_attention_forward" || op == "aten::_efficient_attention_forward";
+    const size_t h = seq_second ? 2 : 1, s = seq_second ? 1 : 2;
+    const auto& q = tensors[0]->shape;
+    arch::gpu::AttentionDims d{static_cast<uint64_t>(q[0]), static_cast<uint64_t>(q[h]),
+                                     static_cast<uint64_t>(tensors[1]->shape[s]), static_cast<uint64_t>(q[s]),
+                                     static_cast<uint64_t>(q[3]), static_cast<uint64_t>(tensors[2]->shape[3])};
+    if (name.find("reduction") != std::string::npos) {
+      // A split-KV (decode) kernel's partial outputs (fp32), at least two a query, combined.
+      const double o = static_cast<double>(d.batch * d.heads) * static_cast<double>(d.queries * d.v_embed);
+      const config::Kernel k_ = traced_pass(run, "reduction", 2 * o * 4, o * element, 2 * o, 0, 1, 16);
+      return TracedKernel{"reduction", [k_](const arch::gpu::GpuModel&) { return k_; }};
+    }
+    // A causal mask (keys up to the query's own index, aligned at the first key, as PyTorch's
+    // is_causal): the argument's place in each backend's operator.
+    const auto value = [&](int i) { return i < run.concrete_inputs_size() ? run.concrete_inputs(i) : std::string(); };
+    if ((op == "aten::_cudnn_attention_forward" && value(10) == "True") ||
+        (op == "aten::_flash_attention_forward" && value(8) == "True") ||
+        (op == "aten::_efficient_attention_forward" && value(9) == "1")) {
+      d.masked = true;
+      d.key_minus_query_hi = 0;
+    }
+    const auto family = arch::gpu::attention_kernel_of(name).value_or(arch::gpu::AttentionKernel::kFlashAttention2);
+    const config::Kernel launched = run.kernel();
+    return TracedKernel{"attention_lib", [d, family, dtype, launched](const arch::gpu::GpuModel& model) {
+                          // The family's work, with the launch shape and resources the trace recorded.
+                          config::Kernel k = arch::gpu::attention_kernel(d, dtype, family,
+                                                                         model.config().proto().sm_count());
+                          *k.mutable_grid() = launched.grid();
+                          *k.mutable_block() = launched.block();
+                          k.set_registers_per_thread(launched.registers_per_thread());
+                          k.set_dynamic_smem_bytes(launched.dynamic_smem_bytes());
+                          if (family == arch::gpu::AttentionKernel::kFlashAttention3)
+                            k.mutable_work()->set_busiest_block_factor(
+                                arch::gpu::attention_busiest_block_factor(d, family, k.grid().x()));
+                          return k;
+                        }};
+  }
+  if (op == "aten::native_layer_norm" && !tensors[0]->shape.empty()) {
+    // Rows of the last dimension (rows within the grid: n is below 2^40 and rows = n / cols).
+    const double n = elements(tensors[0]->shape), cols = tensors[0]->shape.back(), rows = n / cols;
+    if (rows > (1u << 31) - 1) {
+      why = "layer norm of " + std::to_string(rows) + " rows, beyond CUDA's grid";
+      return std::nullopt;
+    }
+    const config::Kernel k_ = arch::gpu::layer_norm_kernel(op, rows, cols, element);
+    return TracedKernel{"elementwise", [k_](const arch::gpu::GpuModel&) { return k_; }};
+  }
+  if (op == "aten::add_") {
+    // The description the measured element-wise kernels were calibrated with: both inputs read
+    // once and the output written once, one add an element.
+    const double n = elements(tensors[0]->shape);
+    const config::Kernel k_ = arch::gpu::vectorized_elementwise_kernel(op, n, 2 * n * element, n * element, n);
+    return TracedKernel{"elementwise", [k_](const arch::gpu::GpuModel&) { return k_; }};
+  }
+
+  // From first principles, at the recorded launch.
+  double read = 0, loaded_element = element;  // the first input read sets the loads' size
+  for (size_t i = tensors.size(); i-- > 0;) {
+    // A copy or fill writes its first input without reading it.
+    const bool written_only = i == 0 && (op == "aten::copy_" || op == "aten::fill_" || op == "aten::zero_");
+    if (written_only) continue;
+    read += elements(tensors[i]->shape) * tensors[i]->element_bytes;
+    loaded_element = tensors[i]->element_bytes;
+  }
+  const PerElement ops = per_element(op);
+  if (name.find("reduce_kernel") != std::string::npos) {
+    // PyTorch's reduce_kernel over the last dimension (mean, sum, max of a row): one operation an
+    // element in, one element out a row.
+    const auto& x = tensors[0]->shape;
+    const double n = elements(x), rows = x.empty() || x.back() == 0 ? 1 : n / x.back();
+    const config::Kernel k_ = traced_pass(run, "reduction", read, rows * element, n, 0, 4, 16);
+    return TracedKernel{"reduction", [k_](const arch::gpu::GpuModel&) { return k_; }};
+  }
+  double written = 0;
+  if (name.find("CatArrayBatchedCopy") != std::string::npos) {
+    written = read;  // each tensor copied into its place in the output
+  } else {
+    written = broadcast_elements(in) * element;
+  }
+  const double out = written / element;
+  uint32_t ilp = 1;
+  double access = 16;
+  access_of(name, loaded_element, ilp, access);
+  const config::Kernel k_ = traced_pass(run, "elementwise", read, written, ops.flops * out, ops.sfu * out, ilp, access);
+  return TracedKernel{"elementwise", [k_](const arch::gpu::GpuModel&) { return k_; }};
+}
+
+}  // namespace cascade::validation
