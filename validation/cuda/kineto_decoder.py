@@ -16,6 +16,10 @@ import's coverage and the GPU model's held-out validation:
 Usage (on the GPU machine): python3 validation/cuda/kineto_decoder.py OUT_DIR [NAME ...]
 Writes OUT_DIR/kineto_<NAME>.json (chrome-trace JSON with input shapes), one forward pass each after
 three warm-up passes; the device, driver, clocks and date are added under the trace's "cascade" key.
+With --once (OUT_DIR then unused) each pass runs once without the profiler, for Nsight Compute:
+  ncu --csv --page raw --clock-control none -k regex:'at::native|splitKreduce|lean_reduction'
+      --metrics gpu__time_duration.sum,smsp__inst_executed.sum,dram__bytes_read.sum,dram__bytes_write.sum
+      python3 validation/cuda/kineto_decoder.py --once > ncu_decoder.csv
 """
 import json
 import math
@@ -27,7 +31,9 @@ import time
 import torch
 import torch.nn.functional as F
 
-out_dir = sys.argv[1] if len(sys.argv) > 1 else "."
+once = "--once" in sys.argv
+args = [a for a in sys.argv[1:] if a != "--once"]
+out_dir = "." if once else (args[0] if args else ".")
 os.makedirs(out_dir, exist_ok=True)
 device = torch.device("cuda")
 dtype = torch.bfloat16
@@ -146,9 +152,14 @@ def smi(query):
         return ""
 
 
-wanted = set(sys.argv[2:])
+wanted = set(args if once else args[1:])
 for name, model, run, x in cases():
     if wanted and name not in wanted:
+        continue
+    if once:
+        with torch.no_grad():
+            run(x)
+            torch.cuda.synchronize()
         continue
     with torch.no_grad():
         for _ in range(3):  # warm-up: cuBLAS handles, kernel selection

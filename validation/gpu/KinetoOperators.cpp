@@ -53,25 +53,29 @@ double broadcast_elements(const std::vector<TracedInput>& inputs) {
   return elements(out);
 }
 
-// Operations per output element of PyTorch's CUDA functors (aten/src/ATen/native/cuda/): FP32
-// operations and special-function ones (exp2, rcp, rsqrt, tanh on the SFU). An operator not listed
-// counts one FP32 operation an element.
-struct PerElement {
-  double flops, sfu;
-};
-PerElement per_element(const std::string& op) {
-  static const std::map<std::string, PerElement> table = {
-      {"aten::copy_", {0, 0}},   {"aten::fill_", {0, 0}},    {"aten::zero_", {0, 0}},
-      {"aten::neg", {1, 0}},     {"aten::add", {1, 0}},      {"aten::add_", {1, 0}},
-      {"aten::sub", {1, 0}},     {"aten::mul", {1, 0}},      {"aten::mul_", {1, 0}},
-      {"aten::div", {1, 1}},     {"aten::pow", {1, 0}},      {"aten::relu", {1, 0}},
-      {"aten::rsqrt", {0, 1}},   {"aten::sqrt", {0, 1}},     {"aten::exp", {1, 1}},
-      {"aten::tanh", {0, 1}},    {"aten::sigmoid", {2, 2}},  // 1 / (1 + exp(-x)): exp2, rcp
-      {"aten::silu", {3, 2}},    // x / (1 + exp(-x))
-      {"aten::gelu", {7, 1}},    // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-  };
-  const auto it = table.find(op);
-  return it == table.end() ? PerElement{1, 0} : it->second;
+// Thread instructions an element of PyTorch's element-wise kernels, as Nsight Compute counts them
+// in the decoder layers' kernels on the H200 (validation/traces/h200/ncu_decoder.csv: warp
+// instructions x 32 / elements; sm_90 code, the same on the H100). The strided kernels
+// (elementwise_kernel<128, U> and the unrolled kernel: broadcasts, transposed views, casts) compute
+// each operand's offset dimension by dimension: 44.5 to 70.7 an element over the seven measured
+// (a negation of [1, 32, 2048, 64] 44.5, a broadcast multiply of 4 dimensions 55.7, a cast 51.8,
+// grouped-query attention's repeated K 66.5), 59 on average. The vectorized kernel: 2.9 to 3.7 an
+// input (a cast 2.9, pow 3.5, add and multiply 7.3-7.4 for two), and SiLU's and GELU's exponential
+// or tanh with their arithmetic 21-23 more (24.3 and 26.4 measured). A tensor-list concatenation
+// 88.3 an element (8.5 vectorized). PyTorch's reduce_kernel 4.3 an input element (mean of a row).
+constexpr double kStridedInstructions = 59, kVectorizedPerInput = 3.5, kTranscendentalInstructions = 22;
+constexpr double kConcatInstructions = 88.3, kVectorizedConcatInstructions = 8.5, kReduceInstructions = 4.3;
+
+double instructions_per_element(const std::string& kernel, const std::string& op, size_t inputs) {
+  if (kernel.find("CatArrayBatchedCopy_vectorized") != std::string::npos) return kVectorizedConcatInstructions;
+  if (kernel.find("CatArrayBatchedCopy") != std::string::npos) return kConcatInstructions;
+  if (kernel.find("unrolled_elementwise_kernel") != std::string::npos ||
+      kernel.find("::elementwise_kernel<") != std::string::npos)
+    return kStridedInstructions;
+  static const char* const transcendental[] = {"aten::silu", "aten::gelu", "aten::sigmoid", "aten::tanh",
+                                               "aten::exp", "aten::erf", "aten::log"};
+  const bool costly = std::find(std::begin(transcendental), std::end(transcendental), op) != std::end(transcendental);
+  return kVectorizedPerInput * static_cast<double>(inputs) + (costly ? kTranscendentalInstructions : 0);
 }
 
 // The first whole number after `prefix` in a kernel's name (a template argument), or 0.
@@ -85,9 +89,9 @@ uint32_t template_argument(const std::string& name, const std::string& prefix) {
 }
 
 // A pass over memory at the launch the trace recorded: `read` and `written` bytes from and to DRAM,
-// its operations, each thread's loads `ilp` independent accesses of `access_bytes`.
+// its FP32 issue slots as flops, each thread's loads `ilp` independent accesses of `access_bytes`.
 config::Kernel traced_pass(const config::MeasuredRun& run, const std::string& kind, double read, double written,
-                           double flops, double sfu, uint32_t ilp, double access_bytes) {
+                           double flops, uint32_t ilp, double access_bytes) {
   config::Kernel k = run.kernel();
   k.set_kind(kind);
   auto* w = k.mutable_work();
@@ -95,7 +99,6 @@ config::Kernel traced_pass(const config::MeasuredRun& run, const std::string& ki
   w->set_dram_bytes(read + written);
   w->set_dram_write_bytes(written);
   w->set_fp32_flops(flops);
-  w->set_sfu_ops(sfu);
   w->set_ilp(std::max<uint32_t>(1, ilp));
   w->set_bytes_per_access(static_cast<uint32_t>(std::clamp(access_bytes, 1.0, 16.0)));
   return k;
@@ -204,7 +207,7 @@ std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& ru
       if (name.find("splitKreduce") != std::string::npos) {
         // cuBLAS's reduction of a split-K GEMM's partial sums (fp32), at least two of them, into C.
         const double c = static_cast<double>(batch * m) * static_cast<double>(n);
-        const config::Kernel k_ = traced_pass(run, "reduction", 2 * c * 4, c * element, c, 0, 1, 16);
+        const config::Kernel k_ = traced_pass(run, "reduction", 2 * c * 4, c * element, c, 1, 16);
         return TracedKernel{"reduction", [k_](const arch::gpu::GpuModel&) { return k_; }};
       }
       return TracedKernel{"gemm", [m, n, k, batch, dtype](const arch::gpu::GpuModel& model) {
@@ -225,7 +228,7 @@ std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& ru
     if (name.find("reduction") != std::string::npos) {
       // A split-KV (decode) kernel's partial outputs (fp32), at least two a query, combined.
       const double o = static_cast<double>(d.batch * d.heads) * static_cast<double>(d.queries * d.v_embed);
-      const config::Kernel k_ = traced_pass(run, "reduction", 2 * o * 4, o * element, 2 * o, 0, 1, 16);
+      const config::Kernel k_ = traced_pass(run, "reduction", 2 * o * 4, o * element, 2 * o, 1, 16);
       return TracedKernel{"reduction", [k_](const arch::gpu::GpuModel&) { return k_; }};
     }
     // A causal mask (keys up to the query's own index, aligned at the first key, as PyTorch's
@@ -273,20 +276,22 @@ std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& ru
 
   // From first principles, at the recorded launch.
   double read = 0, loaded_element = element;  // the first input read sets the loads' size
+  size_t inputs_read = 0;
   for (size_t i = tensors.size(); i-- > 0;) {
     // A copy or fill writes its first input without reading it.
     const bool written_only = i == 0 && (op == "aten::copy_" || op == "aten::fill_" || op == "aten::zero_");
     if (written_only) continue;
     read += elements(tensors[i]->shape) * tensors[i]->element_bytes;
     loaded_element = tensors[i]->element_bytes;
+    ++inputs_read;
   }
-  const PerElement ops = per_element(op);
+  // Each thread instruction an FMA's issue slot (2 flops), as the layer norm's description counts.
   if (name.find("reduce_kernel") != std::string::npos) {
-    // PyTorch's reduce_kernel over the last dimension (mean, sum, max of a row): one operation an
-    // element in, one element out a row.
+    // PyTorch's reduce_kernel over the last dimension (mean, sum, max of a row): every element in,
+    // one element out a row.
     const auto& x = tensors[0]->shape;
     const double n = elements(x), rows = x.empty() || x.back() == 0 ? 1 : n / x.back();
-    const config::Kernel k_ = traced_pass(run, "reduction", read, rows * element, n, 0, 4, 16);
+    const config::Kernel k_ = traced_pass(run, "reduction", read, rows * element, 2 * kReduceInstructions * n, 4, 16);
     return TracedKernel{"reduction", [k_](const arch::gpu::GpuModel&) { return k_; }};
   }
   double written = 0;
@@ -299,7 +304,8 @@ std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& ru
   uint32_t ilp = 1;
   double access = 16;
   access_of(name, loaded_element, ilp, access);
-  const config::Kernel k_ = traced_pass(run, "elementwise", read, written, ops.flops * out, ops.sfu * out, ilp, access);
+  const config::Kernel k_ = traced_pass(run, "elementwise", read, written,
+                                        2 * instructions_per_element(name, op, inputs_read) * out, ilp, access);
   return TracedKernel{"elementwise", [k_](const arch::gpu::GpuModel&) { return k_; }};
 }
 

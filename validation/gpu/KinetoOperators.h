@@ -40,7 +40,7 @@ struct TracedKernel {
 //  - every other operator from first principles, at the recorded launch: an element-wise pass that
 //    reads each tensor input once and writes the broadcast output in the first input's type (a
 //    reduction kernel writes one element per row of its last dimension; a concatenation copies its
-//    tensors), with the operations per element of its function.
+//    tensors), issuing the instructions an element Nsight Compute counts in its kind of kernel.
 // nullopt, with `why`, where the run cannot be described (no operator, a dimension of 0, more than
 // 2^40 elements, a launch shape that cannot be).
 std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& run, std::string& why);
