@@ -168,6 +168,33 @@ TEST(Validation, CoverageIsTheDescribedShareOfAKinetoTracesKernelTime) {
   EXPECT_NEAR(coverage.all_s, 40e-6, 1e-12);
 }
 
+// The MAPE of the kernels of at least 50 us counts those alone: of a 40 us and a 60 us kernel (the
+// same launch, so the same prediction), the 60 us one's error.
+TEST(Validation, LongKernelErrorCountsKernelsOfAtLeast50us) {
+  const arch::gpu::GpuModel h100(gpu_config("h100_sxm"));
+  config::Kernel k;
+  k.set_name("copy");
+  k.mutable_grid()->set_x(1024);
+  k.mutable_block()->set_x(256);
+  k.set_registers_per_thread(32);
+  k.mutable_work()->set_dram_bytes(1.6e8);
+  std::vector<MeasuredCase> cases(2);
+  for (size_t i = 0; i < 2; ++i) {
+    cases[i].name = "copy";
+    cases[i].kind = "stream";
+    cases[i].measured_s = i == 0 ? 40e-6 : 60e-6;
+    cases[i].describe = [k](const arch::gpu::GpuModel&) { return k; };
+  }
+  const auto r = compare_with_model(h100, cases);
+  ASSERT_EQ(r.kernels.size(), 2u);
+  const double predicted = r.kernels[1].predicted_s;
+  EXPECT_NEAR(r.long_runtime_mape.at("all"), 100 * std::abs(predicted / 60e-6 - 1), 1e-9);
+  EXPECT_NEAR(r.long_runtime_mape.at("stream"), r.long_runtime_mape.at("all"), 1e-12);
+  EXPECT_NEAR(r.runtime_mape.at("all"),
+              50 * (std::abs(predicted / 40e-6 - 1) + std::abs(predicted / 60e-6 - 1)), 1e-9);
+  EXPECT_TRUE(r.long_energy_mape.empty());  // no energy measured
+}
+
 // Every kernel of every committed Kineto trace (BERT-Base layers, SDPA per backend, on the H100 and
 // the H200; GPT-2, Llama-2 and Llama-3 decoder layers, decoding and attention at head dim 256 on the
 // H200) is described: all of their kernel time is predicted.

@@ -398,7 +398,7 @@ ValidationReport compare_with_model(const arch::gpu::GpuModel& model,
     for (size_t i = 0; i < cases.size(); ++i) all.push_back(i);
     indices = &all;
   }
-  std::map<std::string, std::pair<double, int>> rt, en;
+  std::map<std::string, std::pair<double, int>> rt, en, long_rt, long_en;
   for (size_t i : *indices) {
     const MeasuredCase& c = cases[i];
     arch::gpu::GpuModel::Estimate e;
@@ -420,18 +420,31 @@ ValidationReport compare_with_model(const arch::gpu::GpuModel& model,
       r.pass_kernel_mape[c.pass].first += std::abs(k.predicted_s / k.measured_s - 1);
       ++r.pass_kernel_mape[c.pass].second;
     }
+    const bool long_kernel = k.measured_s >= kLongKernelSeconds;
     for (const std::string& key : {k.kind, std::string("all")}) {
-      rt[key].first += std::abs(k.predicted_s / k.measured_s - 1);
+      const double time_error = std::abs(k.predicted_s / k.measured_s - 1);
+      rt[key].first += time_error;
       ++rt[key].second;
+      if (long_kernel) {
+        long_rt[key].first += time_error;
+        ++long_rt[key].second;
+      }
       if (k.measured_j > 0) {
-        en[key].first += std::abs(k.predicted_j / k.measured_j - 1);
+        const double energy_error = std::abs(k.predicted_j / k.measured_j - 1);
+        en[key].first += energy_error;
         ++en[key].second;
+        if (long_kernel) {
+          long_en[key].first += energy_error;
+          ++long_en[key].second;
+        }
       }
     }
   }
   for (auto& [file, v] : r.pass_kernel_mape) v.first = 100 * v.first / v.second;
   for (const auto& [key, v] : rt) r.runtime_mape[key] = 100 * v.first / v.second;
   for (const auto& [key, v] : en) r.energy_mape[key] = 100 * v.first / v.second;
+  for (const auto& [key, v] : long_rt) r.long_runtime_mape[key] = 100 * v.first / v.second;
+  for (const auto& [key, v] : long_en) r.long_energy_mape[key] = 100 * v.first / v.second;
   return r;
 }
 
@@ -467,6 +480,10 @@ std::string format_validation(const ValidationReport& r) {
   for (const auto& [key, v] : r.energy_mape) {
     out << base::format("  %s %.1f%%", key.c_str(), v);
   }
+  out << "\nkernels of at least 50 us, runtime MAPE:";
+  for (const auto& [key, v] : r.long_runtime_mape) out << base::format("  %s %.1f%%", key.c_str(), v);
+  out << "\nkernels of at least 50 us, energy MAPE:";
+  for (const auto& [key, v] : r.long_energy_mape) out << base::format("  %s %.1f%%", key.c_str(), v);
   out << "\n";
   for (const auto& [file, pass] : r.passes) {
     const auto& kernels = r.pass_kernel_mape.at(file);

@@ -44,11 +44,17 @@ struct TraceCoverage {
   double described_s = 0, all_s = 0;
 };
 
+// Kernels of at least 50 us: what a launch's fixed costs (the GPU's, a library's) do not dominate,
+// the accuracy a design study of whole layers rests on.
+inline constexpr double kLongKernelSeconds = 50e-6;
+
 struct ValidationReport {
   std::vector<KernelComparison> kernels;
   std::vector<std::string> skipped;  // what could not be described, and why
   // Mean absolute percentage error of runtime per class and overall (key "all").
   std::map<std::string, double> runtime_mape, energy_mape;
+  // The same over the kernels measured at kLongKernelSeconds or more.
+  std::map<std::string, double> long_runtime_mape, long_energy_mape;
   // Per whole (MeasuredCase.pass: a Kineto trace file, a NeRF step): predicted against measured,
   // the sums of its kernels' times.
   std::map<std::string, std::pair<double, double>> passes;
