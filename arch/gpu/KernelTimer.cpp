@@ -106,8 +106,10 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   const ScheduleResult s =
       schedule_blocks(t.blocks, gpu.sms, blocks_per_sm, compute, bytes, rates, w.seconds_per_block(), w.serial_phases(),
                       w.exposed_round_trips() * gpu.dram_latency_s);
-  // The work distributor starts blocks one after another: many short blocks wait on it.
-  t.makespan_s = std::max(s.makespan_s, blocks * gpu.block_launch_s);
+  // The work distributor starts blocks one after another: many short blocks wait on it. A kernel
+  // that reads DRAM waits out at least one round trip of it, however little it reads.
+  t.makespan_s = std::max({s.makespan_s, blocks * gpu.block_launch_s,
+                           w.dram_bytes() > w.dram_write_bytes() ? gpu.dram_latency_s : 0.0});
   t.waves = s.waves;
   t.seconds = gpu.launch_overhead_s + kernel.host_overhead_us() * 1e-6 + t.makespan_s;
   t.achieved_occupancy = s.average_resident_blocks * warps_per_block / max_warps_per_sm;

@@ -220,6 +220,21 @@ TEST(KernelTimer, TheBusiestBlockSetsTheTimeNotTheEnergy) {
   EXPECT_THROW(h100.estimate(k), base::InputError);
 }
 
+TEST(KernelTimer, AKernelThatReadsDramWaitsOutOneRoundTrip) {
+  // One block reading 32 bytes: its bandwidth time is nanoseconds, but its load's round trip (the
+  // config's 500 ns DRAM latency) comes first. Writing alone, it has no round trip to wait out.
+  const GpuModel h100(gpu_config("h100_sxm"));
+  config::Kernel k;
+  k.set_name("tiny");
+  k.mutable_grid()->set_x(1);
+  k.mutable_block()->set_x(128);
+  k.set_registers_per_thread(32);
+  k.mutable_work()->set_dram_bytes(32);
+  EXPECT_DOUBLE_EQ(h100.estimate(k).timing.makespan_s, 500e-9);
+  k.mutable_work()->set_dram_write_bytes(32);
+  EXPECT_LT(h100.estimate(k).timing.makespan_s, 100e-9);
+}
+
 TEST(KernelTimer, LittlesLawBoundsTheReadsOnly) {
   // One warp per SM (132 blocks of 32 threads), ILP 1, 4-byte accesses: 128 B in flight per SM over
   // the config's 500 ns DRAM latency: 0.256 GB/s per SM, 33.792 GB/s in all. 33.792 MB of reads

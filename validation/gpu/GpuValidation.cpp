@@ -480,11 +480,17 @@ std::string format_validation(const ValidationReport& r) {
   for (const auto& [key, v] : r.energy_mape) {
     out << base::format("  %s %.1f%%", key.c_str(), v);
   }
-  out << "\nkernels of at least 50 us, runtime MAPE:";
-  for (const auto& [key, v] : r.long_runtime_mape) out << base::format("  %s %.1f%%", key.c_str(), v);
-  out << "\nkernels of at least 50 us, energy MAPE:";
-  for (const auto& [key, v] : r.long_energy_mape) out << base::format("  %s %.1f%%", key.c_str(), v);
   out << "\n";
+  if (!r.long_runtime_mape.empty()) {
+    out << "kernels of at least 50 us, runtime MAPE:";
+    for (const auto& [key, v] : r.long_runtime_mape) out << base::format("  %s %.1f%%", key.c_str(), v);
+    out << "\n";
+  }
+  if (!r.long_energy_mape.empty()) {
+    out << "kernels of at least 50 us, energy MAPE:";
+    for (const auto& [key, v] : r.long_energy_mape) out << base::format("  %s %.1f%%", key.c_str(), v);
+    out << "\n";
+  }
   for (const auto& [file, pass] : r.passes) {
     const auto& kernels = r.pass_kernel_mape.at(file);
     out << base::format("whole pass %s: predicted %.1f us, measured %.1f us (%+.1f%%); per-kernel MAPE %.1f%% (%d kernels)\n",
