@@ -171,6 +171,9 @@ TEST(KinetoOperators, WhatCannotBeDescribedSaysWhy) {
   EXPECT_EQ(why, "no GPU description for operator 'aten::fill_': it has no tensor input");
   EXPECT_FALSE(describe_traced_kernel(run_of("aten::neg", "k", "[[1048576, 2097152]]", {"float"}), why));
   EXPECT_EQ(why, "operator 'aten::neg' has an input of more than 2^40 elements");
+  // Two inputs of 2^30 elements whose broadcast has 2^60.
+  EXPECT_FALSE(describe_traced_kernel(run_of("aten::mul", "k", "[[1073741824, 1], [1, 1073741824]]", {"float", "float"}), why));
+  EXPECT_EQ(why, "operator 'aten::mul' has an output of more than 2^40 elements");
 }
 
 }  // namespace

@@ -294,13 +294,14 @@ std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& ru
     const config::Kernel k_ = traced_pass(run, "reduction", read, rows * element, 2 * kReduceInstructions * n, 4, 16);
     return TracedKernel{"reduction", [k_](const arch::gpu::GpuModel&) { return k_; }};
   }
-  double written = 0;
-  if (name.find("CatArrayBatchedCopy") != std::string::npos) {
-    written = read;  // each tensor copied into its place in the output
-  } else {
-    written = broadcast_elements(in) * element;
+  const bool concatenation = name.find("CatArrayBatchedCopy") != std::string::npos;
+  // Each tensor copied into its place in the output, or the inputs' broadcast.
+  const double out = concatenation ? read / element : broadcast_elements(in);
+  if (out > kMaxTraceDimension) {
+    why = "operator '" + op + "' has an output of more than 2^40 elements";
+    return std::nullopt;
   }
-  const double out = written / element;
+  const double written = out * element;
   uint32_t ilp = 1;
   double access = 16;
   access_of(name, loaded_element, ilp, access);
