@@ -207,7 +207,7 @@ config::Kernel attention_kernel(const AttentionDims& d, const std::string& dtype
   // A block's pipeline fills before its math: Q and the first K tile before its first scores, the
   // first V tile (behind them) before its first P V: two DRAM round trips.
   w->set_exposed_round_trips(2);
-  if (fa3) w->set_busiest_block_factor(attention_busiest_block_factor(d, family, k.grid().x()));
+  w->set_busiest_block_factor(attention_busiest_block_factor(d, family, k.grid().x()));
   // A thread's softmax covers many independent scores of its rows.
   w->set_ilp(4);
   return k;

@@ -56,12 +56,10 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   if (const auto family = gpu.family_efficiency.find(w.family());
       !w.family().empty() && family != gpu.family_efficiency.end() && family->second > 0)
     peak_fraction *= family->second;
-  fp32_part /= peak_fraction;
-  tensor_part /= peak_fraction;
-  if (w.busiest_block_factor() > 0) {
-    fp32_part *= w.busiest_block_factor();
-    tensor_part *= w.busiest_block_factor();
-  }
+  // The kernel ends with its busiest block: every block takes as long as it does.
+  const double busiest = w.busiest_block_factor() > 0 ? w.busiest_block_factor() : 1.0;
+  fp32_part = fp32_part / peak_fraction * busiest;
+  tensor_part = tensor_part / peak_fraction * busiest;
   const double compute = fp32_part + tensor_part;
   // Every access passes through L2 (hits and the misses DRAM fills), DRAM serves the misses alone,
   // and the two work at once: the memory time is the longer of the two, counted here as the DRAM
@@ -75,8 +73,6 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   // A lone sector read from DRAM takes as long as 64 bytes: 32 beyond its data.
   constexpr double kSectorReadOverheadBytes = 32;
   const double dram_time_bytes = w.dram_bytes() + w.dram_sector_reads() * kSectorReadOverheadBytes;
-  // The kernel ends with its busiest block: every block takes as long as it does.
-  const double busiest = w.busiest_block_factor() > 0 ? w.busiest_block_factor() : 1.0;
   const double bytes = std::max(dram_time_bytes, through_l2) / blocks * busiest;
 
   const auto rates = [&](const Residency& r) {

@@ -12,7 +12,6 @@
 #include "arch/gpu/FusedKernels.h"
 #include "base/Text.h"
 #include "base/Format.h"
-#include "base/Json.h"
 #include "validation/gpu/KinetoOperators.h"
 #include "validation/gpu/MeasuredKernels.h"
 #include "validation/gpu/TraceImport.h"
@@ -398,7 +397,13 @@ ValidationReport compare_with_model(const arch::gpu::GpuModel& model,
     for (size_t i = 0; i < cases.size(); ++i) all.push_back(i);
     indices = &all;
   }
-  std::map<std::string, std::pair<double, int>> rt, en, long_rt, long_en;
+  // Sums of absolute relative errors and counts, by class and for "all".
+  using Errors = std::map<std::string, std::pair<double, int>>;
+  Errors rt, en, long_rt, long_en;
+  const auto add = [](Errors& to, const std::string& key, double error) {
+    to[key].first += error;
+    ++to[key].second;
+  };
   for (size_t i : *indices) {
     const MeasuredCase& c = cases[i];
     arch::gpu::GpuModel::Estimate e;
@@ -423,28 +428,23 @@ ValidationReport compare_with_model(const arch::gpu::GpuModel& model,
     const bool long_kernel = k.measured_s >= kLongKernelSeconds;
     for (const std::string& key : {k.kind, std::string("all")}) {
       const double time_error = std::abs(k.predicted_s / k.measured_s - 1);
-      rt[key].first += time_error;
-      ++rt[key].second;
-      if (long_kernel) {
-        long_rt[key].first += time_error;
-        ++long_rt[key].second;
-      }
+      add(rt, key, time_error);
+      if (long_kernel) add(long_rt, key, time_error);
       if (k.measured_j > 0) {
         const double energy_error = std::abs(k.predicted_j / k.measured_j - 1);
-        en[key].first += energy_error;
-        ++en[key].second;
-        if (long_kernel) {
-          long_en[key].first += energy_error;
-          ++long_en[key].second;
-        }
+        add(en, key, energy_error);
+        if (long_kernel) add(long_en, key, energy_error);
       }
     }
   }
   for (auto& [file, v] : r.pass_kernel_mape) v.first = 100 * v.first / v.second;
-  for (const auto& [key, v] : rt) r.runtime_mape[key] = 100 * v.first / v.second;
-  for (const auto& [key, v] : en) r.energy_mape[key] = 100 * v.first / v.second;
-  for (const auto& [key, v] : long_rt) r.long_runtime_mape[key] = 100 * v.first / v.second;
-  for (const auto& [key, v] : long_en) r.long_energy_mape[key] = 100 * v.first / v.second;
+  const auto mape = [](const Errors& from, std::map<std::string, double>& to) {
+    for (const auto& [key, v] : from) to[key] = 100 * v.first / v.second;
+  };
+  mape(rt, r.runtime_mape);
+  mape(en, r.energy_mape);
+  mape(long_rt, r.long_runtime_mape);
+  mape(long_en, r.long_energy_mape);
   return r;
 }
 
@@ -472,25 +472,20 @@ std::string format_validation(const ValidationReport& r) {
     }
     out << "\n";
   }
-  out << "\nruntime MAPE by class:";
-  for (const auto& [key, v] : r.runtime_mape) {
-    out << base::format("  %s %.1f%%", key.c_str(), v);
-  }
-  out << "\nenergy-per-launch MAPE by class:";
-  for (const auto& [key, v] : r.energy_mape) {
-    out << base::format("  %s %.1f%%", key.c_str(), v);
-  }
+  // A line of MAPE by class; the long kernels' only where there are such kernels.
+  const auto by_class = [&out](const std::string& label, const std::map<std::string, double>& mape,
+                               bool even_empty = false) {
+    if (mape.empty() && !even_empty) return;
+    out << label;
+    for (const auto& [key, v] : mape) out << base::format("  %s %.1f%%", key.c_str(), v);
+    out << "\n";
+  };
   out << "\n";
-  if (!r.long_runtime_mape.empty()) {
-    out << "kernels of at least 50 us, runtime MAPE:";
-    for (const auto& [key, v] : r.long_runtime_mape) out << base::format("  %s %.1f%%", key.c_str(), v);
-    out << "\n";
-  }
-  if (!r.long_energy_mape.empty()) {
-    out << "kernels of at least 50 us, energy MAPE:";
-    for (const auto& [key, v] : r.long_energy_mape) out << base::format("  %s %.1f%%", key.c_str(), v);
-    out << "\n";
-  }
+  by_class("runtime MAPE by class:", r.runtime_mape, true);
+  by_class("energy-per-launch MAPE by class:", r.energy_mape, true);
+  const std::string at_least = base::format("kernels of at least %.0f us", kLongKernelSeconds * 1e6);
+  by_class(at_least + ", runtime MAPE:", r.long_runtime_mape);
+  by_class(at_least + ", energy MAPE:", r.long_energy_mape);
   for (const auto& [file, pass] : r.passes) {
     const auto& kernels = r.pass_kernel_mape.at(file);
     out << base::format("whole pass %s: predicted %.1f us, measured %.1f us (%+.1f%%); per-kernel MAPE %.1f%% (%d kernels)\n",

@@ -32,10 +32,10 @@ struct Operator {
 };
 
 // A list of strings ("Input type", "Concrete Inputs"), each printable; what is no string is "".
-std::vector<std::string> types_of(const JsonValue* types) {
+std::vector<std::string> strings_of(const JsonValue* list) {
   std::vector<std::string> out;
-  if (types && types->is_array())
-    for (const auto& t : types->items) out.push_back(t.is_string() ? base::printable(t.string) : "");
+  if (list && list->is_array())
+    for (const auto& t : list->items) out.push_back(t.is_string() ? base::printable(t.string) : "");
   return out;
 }
 
@@ -117,8 +117,8 @@ ImportResult parse_kineto_json(const std::string& content, const std::string& pa
                     operators[static_cast<int64_t>(id)] = {text(event.find("name")),
                                                            dims ? base::to_json_text(*dims) : "",
                                                            dtype_of(args->find("Input type")),
-                                                           types_of(args->find("Input type")),
-                                                           types_of(args->find("Concrete Inputs"))};
+                                                           strings_of(args->find("Input type")),
+                                                           strings_of(args->find("Concrete Inputs"))};
                   }
                 } else if (cat->string == "kernel") {
                   kernels.push_back({record, std::move(event)});

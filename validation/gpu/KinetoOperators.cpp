@@ -66,18 +66,6 @@ double broadcast_elements(const std::vector<TracedInput>& inputs) {
 constexpr double kStridedInstructions = 59, kVectorizedPerInput = 3.5, kTranscendentalInstructions = 22;
 constexpr double kConcatInstructions = 88.3, kVectorizedConcatInstructions = 8.5, kReduceInstructions = 4.3;
 
-double instructions_per_element(const std::string& kernel, const std::string& op, size_t inputs) {
-  if (kernel.find("CatArrayBatchedCopy_vectorized") != std::string::npos) return kVectorizedConcatInstructions;
-  if (kernel.find("CatArrayBatchedCopy") != std::string::npos) return kConcatInstructions;
-  if (kernel.find("unrolled_elementwise_kernel") != std::string::npos ||
-      kernel.find("::elementwise_kernel<") != std::string::npos)
-    return kStridedInstructions;
-  static const char* const transcendental[] = {"aten::silu", "aten::gelu", "aten::sigmoid", "aten::tanh",
-                                               "aten::exp", "aten::erf", "aten::log"};
-  const bool costly = std::find(std::begin(transcendental), std::end(transcendental), op) != std::end(transcendental);
-  return kVectorizedPerInput * static_cast<double>(inputs) + (costly ? kTranscendentalInstructions : 0);
-}
-
 // The first whole number after `prefix` in a kernel's name (a template argument), or 0.
 uint32_t template_argument(const std::string& name, const std::string& prefix) {
   const size_t at = name.find(prefix);
@@ -88,10 +76,52 @@ uint32_t template_argument(const std::string& name, const std::string& prefix) {
   return end != p && v > 0 && v <= 64 ? static_cast<uint32_t>(v) : 0;
 }
 
+// What PyTorch's element-wise kernel of this name does for each output element: its thread
+// instructions (above), and how each thread loads: the vectorized kernel V elements at once
+// (vectorized_elementwise_kernel<V, ...>), the plain one U independent elements
+// (elementwise_kernel<128, U, ...>), the unrolled one (casts, non-contiguous inputs) 4
+// (thread_work_size); other kernels as the vectorized one at 16 bytes.
+struct ElementwiseCode {
+  double instructions;
+  uint32_t ilp;
+  double access_bytes;
+};
+ElementwiseCode elementwise_code(const std::string& kernel, const std::string& op, size_t inputs,
+                                 double element_bytes) {
+  const auto has = [&](const char* part) { return kernel.find(part) != std::string::npos; };
+  ElementwiseCode c{0, 1, 16};
+  if (has("CatArrayBatchedCopy_vectorized")) {
+    c.instructions = kVectorizedConcatInstructions;
+  } else if (has("CatArrayBatchedCopy")) {
+    c.instructions = kConcatInstructions;
+  } else if (has("unrolled_elementwise_kernel") || has("::elementwise_kernel<")) {
+    c.instructions = kStridedInstructions;
+  } else {
+    static const char* const transcendental[] = {"aten::silu", "aten::gelu", "aten::sigmoid", "aten::tanh",
+                                                 "aten::exp", "aten::erf", "aten::log"};
+    const bool costly =
+        std::find(std::begin(transcendental), std::end(transcendental), op) != std::end(transcendental);
+    c.instructions = kVectorizedPerInput * static_cast<double>(inputs) + (costly ? kTranscendentalInstructions : 0);
+  }
+  if (const uint32_t v = template_argument(kernel, "vectorized_elementwise_kernel<"); v > 0) {
+    c.access_bytes = v * element_bytes;
+  } else if (has("unrolled_elementwise_kernel")) {
+    c.ilp = 4, c.access_bytes = element_bytes;
+  } else if (const uint32_t u = template_argument(kernel, "::elementwise_kernel<128, "); u > 0) {
+    c.ilp = u, c.access_bytes = element_bytes;
+  }
+  return c;
+}
+
+// A kernel described once, whatever the model.
+TracedKernel fixed(const std::string& kind, config::Kernel k) {
+  return TracedKernel{kind, [k = std::move(k)](const arch::gpu::GpuModel&) { return k; }};
+}
+
 // A pass over memory at the launch the trace recorded: `read` and `written` bytes from and to DRAM,
 // its FP32 issue slots as flops, each thread's loads `ilp` independent accesses of `access_bytes`.
-config::Kernel traced_pass(const config::MeasuredRun& run, const std::string& kind, double read, double written,
-                           double flops, uint32_t ilp, double access_bytes) {
+TracedKernel traced_pass(const config::MeasuredRun& run, const std::string& kind, double read, double written,
+                         double flops, uint32_t ilp, double access_bytes) {
   config::Kernel k = run.kernel();
   k.set_kind(kind);
   auto* w = k.mutable_work();
@@ -101,23 +131,7 @@ config::Kernel traced_pass(const config::MeasuredRun& run, const std::string& ki
   w->set_fp32_flops(flops);
   w->set_ilp(std::max<uint32_t>(1, ilp));
   w->set_bytes_per_access(static_cast<uint32_t>(std::clamp(access_bytes, 1.0, 16.0)));
-  return k;
-}
-
-// How PyTorch's element-wise kernels access memory, from the kernel's name: the vectorized kernel
-// loads V elements at once (vectorized_elementwise_kernel<V, ...>); the plain one unrolls U
-// independent elements (elementwise_kernel<128, U, ...>); the unrolled one (casts, non-contiguous
-// inputs) 4 (thread_work_size). Other kernels as the vectorized one at 16 bytes.
-void access_of(const std::string& name, double element_bytes, uint32_t& ilp, double& access_bytes) {
-  if (const uint32_t v = template_argument(name, "vectorized_elementwise_kernel<"); v > 0) {
-    ilp = 1, access_bytes = v * element_bytes;
-  } else if (name.find("unrolled_elementwise_kernel") != std::string::npos) {
-    ilp = 4, access_bytes = element_bytes;
-  } else if (const uint32_t u = template_argument(name, "::elementwise_kernel<128, "); u > 0) {
-    ilp = u, access_bytes = element_bytes;
-  } else {
-    ilp = 1, access_bytes = 16;
-  }
+  return fixed(kind, std::move(k));
 }
 
 }  // namespace
@@ -207,8 +221,7 @@ std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& ru
       if (name.find("splitKreduce") != std::string::npos) {
         // cuBLAS's reduction of a split-K GEMM's partial sums (fp32), at least two of them, into C.
         const double c = static_cast<double>(batch * m) * static_cast<double>(n);
-        const config::Kernel k_ = traced_pass(run, "reduction", 2 * c * 4, c * element, c, 1, 16);
-        return TracedKernel{"reduction", [k_](const arch::gpu::GpuModel&) { return k_; }};
+        return traced_pass(run, "reduction", 2 * c * 4, c * element, c, 1, 16);
       }
       return TracedKernel{"gemm", [m, n, k, batch, dtype](const arch::gpu::GpuModel& model) {
                             return model.gemm_kernel(m, n, k, batch, dtype);
@@ -223,13 +236,12 @@ std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& ru
     const size_t h = seq_second ? 2 : 1, s = seq_second ? 1 : 2;
     const auto& q = tensors[0]->shape;
     arch::gpu::AttentionDims d{static_cast<uint64_t>(q[0]), static_cast<uint64_t>(q[h]),
-                                     static_cast<uint64_t>(tensors[1]->shape[s]), static_cast<uint64_t>(q[s]),
-                                     static_cast<uint64_t>(q[3]), static_cast<uint64_t>(tensors[2]->shape[3])};
+                               static_cast<uint64_t>(tensors[1]->shape[s]), static_cast<uint64_t>(q[s]),
+                               static_cast<uint64_t>(q[3]), static_cast<uint64_t>(tensors[2]->shape[3])};
     if (name.find("reduction") != std::string::npos) {
       // A split-KV (decode) kernel's partial outputs (fp32), at least two a query, combined.
       const double o = static_cast<double>(d.batch * d.heads) * static_cast<double>(d.queries * d.v_embed);
-      const config::Kernel k_ = traced_pass(run, "reduction", 2 * o * 4, o * element, 2 * o, 1, 16);
-      return TracedKernel{"reduction", [k_](const arch::gpu::GpuModel&) { return k_; }};
+      return traced_pass(run, "reduction", 2 * o * 4, o * element, 2 * o, 1, 16);
     }
     // A causal mask (keys up to the query's own index, aligned at the first key, as PyTorch's
     // is_causal): the argument's place in each backend's operator.
@@ -250,9 +262,9 @@ std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& ru
                           *k.mutable_block() = launched.block();
                           k.set_registers_per_thread(launched.registers_per_thread());
                           k.set_dynamic_smem_bytes(launched.dynamic_smem_bytes());
-                          if (family == arch::gpu::AttentionKernel::kFlashAttention3)
-                            k.mutable_work()->set_busiest_block_factor(
-                                arch::gpu::attention_busiest_block_factor(d, family, k.grid().x()));
+                          // The busiest block of the blocks the trace launched.
+                          k.mutable_work()->set_busiest_block_factor(
+                              arch::gpu::attention_busiest_block_factor(d, family, k.grid().x()));
                           return k;
                         }};
   }
@@ -263,15 +275,13 @@ std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& ru
       why = "layer norm of " + std::to_string(rows) + " rows, beyond CUDA's grid";
       return std::nullopt;
     }
-    const config::Kernel k_ = arch::gpu::layer_norm_kernel(op, rows, cols, element);
-    return TracedKernel{"elementwise", [k_](const arch::gpu::GpuModel&) { return k_; }};
+    return fixed("elementwise", arch::gpu::layer_norm_kernel(op, rows, cols, element));
   }
   if (op == "aten::add_") {
     // The description the measured element-wise kernels were calibrated with: both inputs read
     // once and the output written once, one add an element.
     const double n = elements(tensors[0]->shape);
-    const config::Kernel k_ = arch::gpu::vectorized_elementwise_kernel(op, n, 2 * n * element, n * element, n);
-    return TracedKernel{"elementwise", [k_](const arch::gpu::GpuModel&) { return k_; }};
+    return fixed("elementwise", arch::gpu::vectorized_elementwise_kernel(op, n, 2 * n * element, n * element, n));
   }
 
   // From first principles, at the recorded launch.
@@ -291,8 +301,7 @@ std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& ru
     // one element out a row.
     const auto& x = tensors[0]->shape;
     const double n = elements(x), rows = x.empty() || x.back() == 0 ? 1 : n / x.back();
-    const config::Kernel k_ = traced_pass(run, "reduction", read, rows * element, 2 * kReduceInstructions * n, 4, 16);
-    return TracedKernel{"reduction", [k_](const arch::gpu::GpuModel&) { return k_; }};
+    return traced_pass(run, "reduction", read, rows * element, 2 * kReduceInstructions * n, 4, 16);
   }
   const bool concatenation = name.find("CatArrayBatchedCopy") != std::string::npos;
   // Each tensor copied into its place in the output, or the inputs' broadcast.
@@ -301,13 +310,9 @@ std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& ru
     why = "operator '" + op + "' has an output of more than 2^40 elements";
     return std::nullopt;
   }
-  const double written = out * element;
-  uint32_t ilp = 1;
-  double access = 16;
-  access_of(name, loaded_element, ilp, access);
-  const config::Kernel k_ = traced_pass(run, "elementwise", read, written,
-                                        2 * instructions_per_element(name, op, inputs_read) * out, ilp, access);
-  return TracedKernel{"elementwise", [k_](const arch::gpu::GpuModel&) { return k_; }};
+  const ElementwiseCode code = elementwise_code(name, op, inputs_read, loaded_element);
+  return traced_pass(run, "elementwise", read, out * element, 2 * code.instructions * out, code.ilp,
+                     code.access_bytes);
 }
 
 }  // namespace cascade::validation
