@@ -218,6 +218,9 @@ TEST(KernelTimer, TheBusiestBlockSetsTheTimeNotTheEnergy) {
   EXPECT_NEAR(uneven.energy_j, 3.35e9 * 10e-12, 1e-9);
   k.mutable_work()->set_busiest_block_factor(0.5);
   EXPECT_THROW(h100.estimate(k), base::InputError);
+  ASSERT_TRUE(h100.problem(k));
+  EXPECT_EQ(h100.problem(k)->message,
+            "work.busiest_block_factor is the busiest block's work over the mean: at least 1 (or 0 for 1)");
 }
 
 TEST(KernelTimer, AKernelThatReadsDramWaitsOutOneRoundTrip) {
