@@ -16,7 +16,9 @@
 // cudaDeviceSynchronize), plus a steady-state power from the counter updates seen inside the window.
 //
 // Usage: kernels <kernels.csv> [--deadline-s S] [--energy-s S] [--energy-micro-s S]
-//                [--parts idle,launch,stream,fma,gemm]
+//                [--parts idle,launch,stream,fma,gemm] [--once]
+// --once: each fma and gemm kernel launched once (its correctness launch), neither timed nor
+// written, for a profiler: ncu -k regex:'fma_tp|gemm|gemv|splitK|xmma|cutlass' kernels x.csv --once
 #include <cublas_v2.h>
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
@@ -164,6 +166,7 @@ struct Ctx {
   FILE* f = nullptr;
   double t0 = 0, deadline_s = 420, energy_s = 1.0, energy_micro_s = 2.0;
   int warmup = 5, runs = 20;
+  bool once = false;  // --once
   int energy_rows = 0, rows = 0, skipped = 0;
   unsigned long long* d_cnt = nullptr;
   double elapsed() const { return host_now_s() - t0; }
@@ -453,6 +456,7 @@ static void fma_one(Ctx& c, float* out, int block, int bpsm_target) {
     check_result(c, r.name, bad == 0 && nonfinite == 0,
                  fmt("nonfinite=%d inconsistent=%d cpu_bad=%d", nonfinite, inconsistent, bad - inconsistent), &r.check);
   }
+  if (c.once) return;
   measure(c, r, launch, true);
   report(c, r);
 }
@@ -645,6 +649,12 @@ static void run_gemm_t(Ctx& c, cublasHandle_t h, const Shape& sh, DT dt, int rem
                  fmt("nonfinite=%llu rel_l2=%.2e worst_scaled=%.2e tol=%.0e", nonfinite, rel, worst_scaled, tol),
                  &r.check);
   }
+  if (c.once) {
+    CUDA_CHECK(cudaFree(A));
+    CUDA_CHECK(cudaFree(Bm));
+    CUDA_CHECK(cudaFree(C));
+    return;
+  }
   r.st = time_launches(launch, c.warmup, c.runs);
   // Energy unless the remaining budget is short; then only for kernels of >= 50 us.
   double left = c.deadline_s - 15 - c.elapsed();
@@ -705,6 +715,7 @@ int main(int argc, char** argv) {
     else if (a == "--energy-s" && i + 1 < argc) c.energy_s = std::atof(argv[++i]);
     else if (a == "--energy-micro-s" && i + 1 < argc) c.energy_micro_s = std::atof(argv[++i]);
     else if (a == "--parts" && i + 1 < argc) parts = argv[++i];
+    else if (a == "--once") c.once = true;
     else if (a[0] != '-') out_path = argv[i];
     else {
       std::fprintf(stderr, "unknown argument %s\n", a.c_str());
