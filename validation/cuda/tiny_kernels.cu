@@ -1,0 +1,74 @@
+// tiny_kernels.cu — kernels of a few threads to a few thousand elements, for the shortest time a
+// kernel takes on the GPU (what a profiler's kernel duration shows for the microsecond kernels of a
+// decode step): an empty kernel, one thread chasing 1, 2, 4 or 8 dependent pointers through DRAM,
+// one thread storing one word, and a float4 copy of 2^10 to 2^16 floats in blocks of 128 threads.
+// Each variant launches 7 times back to back (the first warms the code up); the pointer chases read
+// lines no earlier launch touched (a fresh 64 KiB region of a 1 GiB buffer each launch, beyond the
+// 60 MiB L2). Time them with a profiler: Nsight Compute (which flushes the caches before each
+// kernel and adds its own overhead to each duration)
+//   ncu --clock-control none --csv --page raw --metrics gpu__time_duration.sum ./tiny_kernels
+// or Kineto, as PyTorch's traces time kernels (CUPTI activity records): build it as a shared library
+// (nvcc ... -Xcompiler -fPIC -shared -o libtiny.so) and run tiny_kernels_kineto.py.
+// Usage: tiny_kernels (prints the variants in launch order)
+#include <cstdio>
+#include <vector>
+
+#include "common.cuh"
+
+__global__ void empty_k() {}
+
+// One thread follows `hops` dependent loads starting at p[start] and writes where it ended.
+__global__ void chase_k(const unsigned* __restrict__ p, unsigned start, int hops, unsigned* out) {
+  unsigned i = start;
+  for (int h = 0; h < hops; ++h) i = p[i];
+  *out = i;
+}
+
+__global__ void store_k(unsigned* out, unsigned v) { *out = v; }
+
+__global__ void copy4_k(const float4* __restrict__ in, float4* __restrict__ out, int n4) {
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < n4) out[i] = in[i];
+}
+
+extern "C" int run_tiny_kernels() {
+  constexpr size_t kWords = size_t{1} << 28;  // 1 GiB of 4-byte indices
+  constexpr unsigned kRegionWords = 1u << 14;  // 64 KiB: a fresh region for each chase launch
+  constexpr int kLaunches = 7;
+  std::vector<unsigned> h(kWords);
+  // Within each region, hop h sits 1024 words (4 KiB) after hop h-1: every hop a new DRAM line.
+  for (size_t i = 0; i < kWords; ++i) h[i] = static_cast<unsigned>((i + 1024) % kWords);
+  unsigned *p = nullptr, *out = nullptr;
+  float4 *a = nullptr, *b = nullptr;
+  CUDA_CHECK(cudaMalloc(&p, kWords * sizeof(unsigned)));
+  CUDA_CHECK(cudaMalloc(&out, sizeof(unsigned)));
+  CUDA_CHECK(cudaMalloc(&a, (size_t{1} << 16) * sizeof(float)));
+  CUDA_CHECK(cudaMalloc(&b, (size_t{1} << 16) * sizeof(float)));
+  CUDA_CHECK(cudaMemcpy(p, h.data(), kWords * sizeof(unsigned), cudaMemcpyHostToDevice));
+  CUDA_CHECK(cudaMemset(a, 0, (size_t{1} << 16) * sizeof(float)));
+  CUDA_CHECK(cudaDeviceSynchronize());
+  unsigned region = 0;
+  std::printf("variant,launches\n");
+  for (int l = 0; l < kLaunches; ++l) empty_k<<<1, 32>>>();
+  std::printf("empty_1x32,%d\n", kLaunches);
+  for (int hops : {1, 2, 4, 8}) {
+    for (int l = 0; l < kLaunches; ++l) chase_k<<<1, 1>>>(p, (region++ * kRegionWords) % kWords, hops, out);
+    std::printf("chase_%d,%d\n", hops, kLaunches);
+  }
+  for (int l = 0; l < kLaunches; ++l) store_k<<<1, 1>>>(out, static_cast<unsigned>(l));
+  std::printf("store_1,%d\n", kLaunches);
+  for (int n : {1 << 10, 1 << 13, 1 << 16}) {
+    const int n4 = n / 4, blocks = (n4 + 127) / 128;
+    for (int l = 0; l < kLaunches; ++l) copy4_k<<<blocks, 128>>>(a, b, n4);
+    std::printf("copy4_%d,%d\n", n, kLaunches);
+  }
+  CUDA_LAUNCH_CHECK();
+  CUDA_CHECK(cudaDeviceSynchronize());
+  CUDA_CHECK(cudaFree(p));
+  CUDA_CHECK(cudaFree(out));
+  CUDA_CHECK(cudaFree(a));
+  CUDA_CHECK(cudaFree(b));
+  return 0;
+}
+
+int main() { return run_tiny_kernels(); }
