@@ -18,7 +18,7 @@
 // Usage: kernels <kernels.csv> [--deadline-s S] [--energy-s S] [--energy-micro-s S]
 //                [--parts idle,launch,stream,fma,gemm] [--once]
 // --once: each fma and gemm kernel launched once (its correctness launch), neither timed nor
-// written, for a profiler: ncu -k regex:'fma_tp|gemm|gemv|splitK|xmma|cutlass' kernels x.csv --once
+// written, for a profiler (the command: validation/traces/h200/ncu_kernels.csv's header)
 #include <cublas_v2.h>
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
@@ -649,20 +649,16 @@ static void run_gemm_t(Ctx& c, cublasHandle_t h, const Shape& sh, DT dt, int rem
                  fmt("nonfinite=%llu rel_l2=%.2e worst_scaled=%.2e tol=%.0e", nonfinite, rel, worst_scaled, tol),
                  &r.check);
   }
-  if (c.once) {
-    CUDA_CHECK(cudaFree(A));
-    CUDA_CHECK(cudaFree(Bm));
-    CUDA_CHECK(cudaFree(C));
-    return;
+  if (!c.once) {
+    r.st = time_launches(launch, c.warmup, c.runs);
+    // Energy unless the remaining budget is short; then only for kernels of >= 50 us.
+    double left = c.deadline_s - 15 - c.elapsed();
+    bool energy = left > remaining * (c.energy_s + 0.45) || (left > c.energy_s + 1 && r.st.median_ms >= 0.05);
+    if (energy && c.nv.ok) r.en = energy_window(c.nv, *c.sampler, launch, r.st.median_ms, c.energy_s);
+    if (first_err != CUBLAS_STATUS_SUCCESS)
+      check_result(c, r.name, false, fmt("cuBLAS status %d during timing", (int)first_err), &r.check);
+    report(c, r);
   }
-  r.st = time_launches(launch, c.warmup, c.runs);
-  // Energy unless the remaining budget is short; then only for kernels of >= 50 us.
-  double left = c.deadline_s - 15 - c.elapsed();
-  bool energy = left > remaining * (c.energy_s + 0.45) || (left > c.energy_s + 1 && r.st.median_ms >= 0.05);
-  if (energy && c.nv.ok) r.en = energy_window(c.nv, *c.sampler, launch, r.st.median_ms, c.energy_s);
-  if (first_err != CUBLAS_STATUS_SUCCESS)
-    check_result(c, r.name, false, fmt("cuBLAS status %d during timing", (int)first_err), &r.check);
-  report(c, r);
   CUDA_CHECK(cudaFree(A));
   CUDA_CHECK(cudaFree(Bm));
   CUDA_CHECK(cudaFree(C));
