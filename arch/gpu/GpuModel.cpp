@@ -86,6 +86,7 @@ std::optional<GpuModel::Problem> GpuModel::problem(const config::Kernel& k) cons
       {"exposed_round_trips", w.exposed_round_trips()},
       {"dram_sector_reads", w.dram_sector_reads()},
       {"busiest_block_factor", w.busiest_block_factor()},
+      {"scattered_store_operations", w.scattered_store_operations()},
   };
   const auto bad = [](double v) { return !base::is_finite_non_negative(v); };
   const auto number_problem = [](const std::string& field, double v) {
@@ -121,6 +122,10 @@ std::optional<GpuModel::Problem> GpuModel::problem(const config::Kernel& k) cons
     return Problem{Path{{"work"}, {"smem_bytes"}}, "work.smem_bytes: " + config_.label() +
                                                         " gives no shared-memory bandwidth "
                                                         "(timing.smem_bytes_per_clock_per_sm)"};
+  if (w.scattered_store_operations() > 0 && timing_.l2_bytes_per_s <= 0)
+    return Problem{Path{{"work"}, {"scattered_store_operations"}},
+                   "work.scattered_store_operations: " + config_.label() +
+                       " gives no L2 bandwidth (memory.l2_bandwidth_bytes_per_second)"};
   if (w.peak_fraction() > 1)
     return Problem{Path{{"work"}, {"peak_fraction"}}, "work.peak_fraction is a fraction: at most 1"};
   if (w.busiest_block_factor() != 0 && w.busiest_block_factor() < 1)

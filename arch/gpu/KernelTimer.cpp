@@ -52,6 +52,15 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
     // Shared-memory traffic goes through the SM's load/store pipeline beside the FP32 work.
     fp32_part += w.smem_bytes() / blocks / gpu.smem_bytes_per_s_per_sm;
   }
+  // A lone sector's request takes an L2 slice's clock, as 64 bytes would: 32 bytes beyond its data.
+  constexpr double kSectorRequestOverheadBytes = 32;
+  if (w.scattered_store_operations() > 0) {
+    if (gpu.l2_bytes_per_s <= 0) throw std::invalid_argument("GPU has no L2 bandwidth");
+    // The stores hold the SM's load/store pipeline while L2 drains them (KernelWork): each SM's
+    // share of the slices' time, in line with its other memory instructions.
+    fp32_part += w.scattered_store_operations() * 2 * kSectorRequestOverheadBytes / blocks /
+                 (gpu.l2_bytes_per_s / gpu.sms);
+  }
   double peak_fraction = w.peak_fraction() > 0 ? w.peak_fraction() : 1.0;
   if (const auto family = gpu.family_efficiency.find(w.family());
       !w.family().empty() && family != gpu.family_efficiency.end() && family->second > 0)
@@ -64,8 +73,6 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   // Every access passes through L2 (hits and the misses DRAM fills), DRAM serves the misses alone,
   // and the two work at once: the memory time is the longer of the two, counted here as the DRAM
   // bytes that would take as long.
-  // A lone sector's request takes an L2 slice's clock, as 64 bytes would: 32 bytes beyond its data.
-  constexpr double kSectorRequestOverheadBytes = 32;
   const double through_l2 = gpu.l2_bytes_per_s > 0 ? (w.dram_bytes() + w.l2_bytes() +
                                                        w.l2_sector_requests() * kSectorRequestOverheadBytes) *
                                                           gpu.dram_bytes_per_s / gpu.l2_bytes_per_s

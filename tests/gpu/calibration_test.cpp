@@ -325,17 +325,31 @@ TEST(MeasuredCases, NgpcKernelsAreTheCascadesKernels) {
   EXPECT_EQ(steps, (std::set<std::string>{file + ": NeRF step at 65536 rays", file + ": NeRF step at 262144 rays",
                                           file + ": NeRF step at 1048576 rays"}));
   // nerf_R2^20_march: 2^20 rays writing 14368769 valid samples' 28-byte records and a 4-byte count
-  // each; the rest of the row's 431947804 bytes are read; an element per sample slot (16 a ray).
+  // each; the rest of the row's 431947804 bytes are read; at its own launch, 8192 blocks of 128
+  // threads. Its records, every sample slot's (2^24 x 28 bytes, 470 MB), outgrow the H200's usable L2
+  // (half of 60 MiB): each record's sectors are written back (1.75 a record: 56 bytes, not its 28)
+  // and one sector filled.
   const auto march = std::find_if(cases.begin(), cases.end(), [](const auto& c) { return c.name == "nerf_R2^20_march"; });
   ASSERT_NE(march, cases.end());
   const config::Kernel k = march->describe(h200);
   EXPECT_EQ(k.kind(), "elementwise");
-  EXPECT_DOUBLE_EQ(k.work().dram_bytes(), 431947804.0);
-  EXPECT_DOUBLE_EQ(k.work().dram_write_bytes(), 14368769.0 * 28 + 1048576.0 * 4);
-  // Its 71912474 steps' occupancy tests are lone loads that L1 serves (a sector each), its records'
-  // words lone stores, an L2 request each: 7 x 14368769.
-  EXPECT_DOUBLE_EQ(k.work().smem_bytes(), 71912474.0 * 32);
-  EXPECT_DOUBLE_EQ(k.work().l2_sector_requests(), 14368769.0 * 7);
+  EXPECT_EQ(k.grid().x(), 8192u);
+  EXPECT_EQ(k.block().x(), 128u);
+  const double written = 14368769.0 * 56 + 1048576.0 * 4, read = 431947804.0 - (14368769.0 * 28 + 1048576.0 * 4);
+  EXPECT_DOUBLE_EQ(k.work().dram_write_bytes(), written);
+  EXPECT_DOUBLE_EQ(k.work().dram_bytes(), written + read + 14368769.0 * 32);
+  // Its 71912474 steps' occupancy tests are lone loads that L1 serves, a wavefront (a clock of its
+  // 128 bytes) each; its records' words scattered stores, two slice operations each where L2 does
+  // not hold the records: 2 x 7 x 14368769.
+  EXPECT_DOUBLE_EQ(k.work().smem_bytes(), 71912474.0 * 128);
+  EXPECT_DOUBLE_EQ(k.work().scattered_store_operations(), 2 * 7 * 14368769.0);
+  EXPECT_DOUBLE_EQ(k.work().l2_sector_requests(), 0);
+  // At 2^16 rays the records (2^20 slots x 28 bytes, 29.4 MB) fit in the usable 31.5 MB: the records
+  // as written, one slice operation a store.
+  const auto small = std::find_if(cases.begin(), cases.end(), [](const auto& c) { return c.name == "nerf_R2^16_march"; });
+  ASSERT_NE(small, cases.end());
+  const config::Kernel ks = small->describe(h200);
+  EXPECT_DOUBLE_EQ(ks.work().scattered_store_operations(), 7 * 898187.0);
   // nerf_R2^20_sh_encoding: each of the 2^24 sample slots' directions read out of its 28-byte
   // record, 16 fp16 values written: 2^24 x (28 + 32) bytes.
   const auto sh = std::find_if(cases.begin(), cases.end(), [](const auto& c) { return c.name == "nerf_R2^20_sh_encoding"; });

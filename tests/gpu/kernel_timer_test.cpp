@@ -201,6 +201,26 @@ TEST(KernelTimer, ALoneDramSectorTakesTheTimeOf64Bytes) {
   EXPECT_NEAR(t.energy_j, 3.2e9 * 10e-12, 1e-9);
 }
 
+TEST(KernelTimer, ScatteredStoresDrainInLineWithTheSmsMemoryInstructions) {
+  // H100 config, L2 7e12 B/s over 132 SMs. 1e8 scattered store operations, 64 bytes of slice time
+  // each: 6.4 GB, 0.914 ms, each SM's share held in its load/store pipeline. Beside 0.5 ms of
+  // shared-memory traffic (132 SMs x 128 B a clock x 1.98 GHz: 1.6727e10 bytes in 0.5 ms) they
+  // add, 1.414 ms, where DRAM traffic of the same length (3.35e9 bytes at 3.35e12 B/s, 1 ms) would
+  // overlap the shared-memory time (1 ms). 1056 blocks of 256 threads: a wave of 8 blocks an SM.
+  const GpuModel h100(gpu_config("h100_sxm"));
+  config::Kernel k = memory_kernel(0, 0);
+  k.mutable_grid()->set_x(1056);
+  k.mutable_work()->set_scattered_store_operations(1e8);
+  EXPECT_NEAR(h100.estimate(k).timing.makespan_s, 6.4e9 / 7e12, 1e-9);
+  const double smem_half_ms = 132 * 128 * 1.98e9 * 0.5e-3;
+  k.mutable_work()->set_smem_bytes(smem_half_ms);
+  EXPECT_NEAR(h100.estimate(k).timing.makespan_s, 6.4e9 / 7e12 + 0.5e-3, 1e-9);
+  config::Kernel overlapped = memory_kernel(3.35e9, 0);
+  overlapped.mutable_grid()->set_x(1056);
+  overlapped.mutable_work()->set_smem_bytes(smem_half_ms);
+  EXPECT_NEAR(h100.estimate(overlapped).timing.makespan_s, 1e-3, 1e-9);
+}
+
 TEST(KernelTimer, TheBusiestBlockSetsTheTimeNotTheEnergy) {
   // The DRAM-bound kernel above (3.35 GB at 3.35e12 B/s: 1 ms) whose busiest block has 1.5 times
   // the mean block's work: 1.5 ms; the energy counts the same 3.35 GB.

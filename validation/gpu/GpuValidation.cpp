@@ -117,19 +117,39 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
     if (written > bytes)
       throw base::InputError(t.file, {t.lines[row], 0},
                              "bytes (" + std::to_string(bytes) + ") below what the " + stage + " writes");
-    // The march's lanes walk their own rays: each step's occupancy test a lone load (of the 256
-    // KiB bitfield, which the SM's L1 holds), each record's seven words seven lone stores, a sector
-    // request each.
-    double lone_loads = 0, lone_stores = 0;
-    if (stage == "march") {
-      lone_loads = static_cast<double>(t.whole(row, "march_steps_total", 0, uint64_t{1} << 48));
-      lone_stores = valid * 7;
-    }
     const std::string name = c.name;
-    c.describe = [name, elements, read, written, flops, lone_loads, lone_stores](const arch::gpu::GpuModel&) {
-      config::Kernel k = arch::gpu::vectorized_elementwise_kernel(name, elements, read, written, flops);
-      k.mutable_work()->set_smem_bytes(lone_loads * arch::gpu::kHashGatherSectorBytes);
-      k.mutable_work()->set_l2_sector_requests(lone_stores);
+    if (stage != "march") {
+      c.describe = [name, elements, read, written, flops](const arch::gpu::GpuModel&) {
+        return arch::gpu::vectorized_elementwise_kernel(name, elements, read, written, flops);
+      };
+      return c;
+    }
+    // The march at its own launch, a thread per ray. Its lanes walk their own rays, so its memory
+    // instructions touch a line a lane, each line a wavefront of the SM's L1 pipeline (a clock of its
+    // 128 bytes a clock): each step's occupancy test a lone load (of the 256 KiB bitfield, which L1
+    // holds), each record's seven words seven scattered stores (KernelWork.scattered_store_operations).
+    // Where the records (every sample slot's) outgrow L2's usable part, L2 fills each partial sector
+    // from DRAM to merge it and writes it back: a 28-byte record straddles two sectors unless it
+    // starts in a sector's first 4 bytes (1.75 a record), and the fills come to one sector a record
+    // (Nsight Compute on ngpc_probe.cu's march at 2^18 and 2^20 rays: 0.91 filled and 1.62 written
+    // back a record).
+    config::Kernel launch;
+    set_launch(t, row, launch);
+    const double steps = static_cast<double>(t.whole(row, "march_steps_total", 0, uint64_t{1} << 48));
+    const double stores = valid * 7;
+    c.describe = [name, launch, elements, read, written, flops, steps, stores, valid](const arch::gpu::GpuModel& model) {
+      const config::GpuArch& gpu = model.config().proto();
+      const double usable = gpu.timing().l2_usable_fraction() > 0 ? gpu.timing().l2_usable_fraction() : 1.0;
+      const bool resident = elements * kRecordBytes <= static_cast<double>(gpu.memory().l2_bytes()) * usable;
+      constexpr double kSectorsWrittenBack = 1.75, kSectorsFilled = 1, kSector = 32, kWavefrontBytes = 128;
+      const double dram_written = resident ? written : written - valid * kRecordBytes + valid * kSectorsWrittenBack * kSector;
+      const double dram_read = resident ? read : read + valid * kSectorsFilled * kSector;
+      config::Kernel k = arch::gpu::vectorized_elementwise_kernel(name, elements, dram_read, dram_written, flops);
+      *k.mutable_grid() = launch.grid();
+      *k.mutable_block() = launch.block();
+      k.set_registers_per_thread(launch.registers_per_thread());
+      k.mutable_work()->set_smem_bytes(steps * kWavefrontBytes);
+      k.mutable_work()->set_scattered_store_operations(stores * (resident ? 1 : 2));
       return k;
     };
     return c;
