@@ -54,15 +54,16 @@ config::Kernel elementwise_group(const GpuModel& model, const Cascade& c, const 
     for (const auto* a : accesses) (inside ? read : used_outside).insert(a->tensor);
   }
   double read_bytes = 0, write_bytes = 0, flops = 0, elements = 0;
+  uint32_t inputs = 0;
   for (const auto& t : read)
-    if (!produced.count(t)) read_bytes += workloads::tensor_bytes(c, t, sizes);
+    if (!produced.count(t)) read_bytes += workloads::tensor_bytes(c, t, sizes), ++inputs;
   for (const auto& t : produced)
     if (used_outside.count(t) || !read.count(t)) write_bytes += workloads::tensor_bytes(c, t, sizes);
   for (size_t i : group) {
     flops += static_cast<double>(workloads::count_ops(c.einsums[i], c, sizes).total());
     elements = std::max(elements, static_cast<double>(workloads::iteration_points(c.einsums[i], c, sizes)));
   }
-  config::Kernel kernel = vectorized_elementwise_kernel(name, elements, read_bytes, write_bytes, flops);
+  config::Kernel kernel = vectorized_elementwise_kernel(name, elements, read_bytes, write_bytes, flops, inputs);
   auto& w = *kernel.mutable_work();
   for (size_t i : group) {
     std::vector<const workloads::Access*> accesses;

@@ -1,5 +1,6 @@
 #include "arch/gpu/FrameworkKernels.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "base/InputError.h"
@@ -19,7 +20,7 @@ void check_grid(const std::string& name, double blocks) {
 }  // namespace
 
 config::Kernel vectorized_elementwise_kernel(const std::string& name, double elements, double read_bytes,
-                                             double write_bytes, double flops) {
+                                             double write_bytes, double flops, uint32_t inputs) {
   constexpr double kPerThread = 8, kThreads = 128;
   const double blocks = std::ceil(elements / kPerThread / kThreads);
   check_grid(name, blocks);
@@ -34,6 +35,7 @@ config::Kernel vectorized_elementwise_kernel(const std::string& name, double ele
   w->set_dram_write_bytes(write_bytes);
   w->set_fp32_flops(flops);
   w->set_bytes_per_access(16);
+  w->set_ilp(std::clamp<uint32_t>(inputs, 1, 64));
   return k;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "configs/kernel.pb.h"
@@ -12,11 +13,11 @@ namespace cascade::arch::gpu {
 
 // PyTorch's vectorized element-wise kernel (aten/src/ATen/native/cuda/CUDALoops.cuh,
 // vectorized_elementwise_kernel<8, ...>): 8 elements a thread in 16-byte accesses, 128 threads a
-// block; every input read once and the output written once; `flops` on the FP32 units; one load
-// stream per thread for Little's law (the description the measured element-wise kernels were
-// calibrated with). Throws InputError for a grid beyond CUDA's (2^31 - 1 blocks).
+// block; every input read once and the output written once; `flops` on the FP32 units; a thread
+// loads its vector of each of its `inputs` at once before it computes (Little's law: that many
+// accesses in flight, at least 1). Throws InputError for a grid beyond CUDA's (2^31 - 1 blocks).
 config::Kernel vectorized_elementwise_kernel(const std::string& name, double elements, double read_bytes,
-                                             double write_bytes, double flops);
+                                             double write_bytes, double flops, uint32_t inputs);
 
 // PyTorch's vectorized_layer_norm_kernel (aten/src/ATen/native/cuda/layer_norm_kernel.cu): one
 // block of 128 threads per row, 4-element vectors. It reads the row and runs Welford's update per

@@ -45,6 +45,8 @@ GpuTiming timing_of(const config::GpuArch& a) {
   t.back_to_back_gap_s = a.timing().back_to_back_gap_us() * 1e-6;
   t.launch_issue_s = a.timing().launch_issue_us() * 1e-6;
   t.block_launch_s = a.timing().block_launch_ns() * 1e-9;
+  t.kernel_floor_s = a.timing().kernel_floor_ns() * 1e-9;
+  t.idle_dram_latency_s = a.timing().idle_dram_latency_ns() * 1e-9;
   return t;
 }
 

@@ -102,8 +102,15 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
     // Loads in flight carry the read bytes; the writes stream out beside them.
     const double read_fraction =
         w.dram_bytes() > 0 ? std::clamp(1 - w.dram_write_bytes() / w.dram_bytes(), 0.05, 1.0) : 1.0;
-    const double little = in_flight / gpu.dram_latency_s / read_fraction;
-    br.memory = std::min(gpu.dram_bytes_per_s / r.blocks_on_gpu, little / r.blocks_on_sm);
+    // Little's law over the GPU's resident blocks, at a round trip that grows from the idle one to
+    // the loaded one (dram_latency_s) with the share of the DRAM bandwidth they draw: rate R with
+    // R x (idle + (loaded - idle) x R / bandwidth) = bytes in flight, a quadratic in R.
+    const double in_flight_gpu = in_flight / r.blocks_on_sm * r.blocks_on_gpu / read_fraction;
+    const double idle = gpu.idle_dram_latency_s > 0 ? gpu.idle_dram_latency_s : gpu.dram_latency_s;
+    const double queueing = (gpu.dram_latency_s - idle) / gpu.dram_bytes_per_s;
+    const double little = queueing > 0 ? (std::sqrt(idle * idle + 4 * queueing * in_flight_gpu) - idle) / (2 * queueing)
+                                       : in_flight_gpu / gpu.dram_latency_s;
+    br.memory = std::min(gpu.dram_bytes_per_s, little) / r.blocks_on_gpu;
     return br;
   };
   const ScheduleResult s =
@@ -111,8 +118,12 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
                       w.exposed_round_trips() * gpu.dram_latency_s);
   // The work distributor starts blocks one after another: many short blocks wait on it. A kernel
   // that reads DRAM waits out at least one round trip of it, however little it reads.
-  t.makespan_s = std::max({s.makespan_s, blocks * gpu.block_launch_s,
-                           w.dram_bytes() > w.dram_write_bytes() ? gpu.dram_latency_s : 0.0});
+  const double round_trip = gpu.idle_dram_latency_s > 0 ? gpu.idle_dram_latency_s : gpu.dram_latency_s;
+  const double reads_dram = w.dram_bytes() > w.dram_write_bytes() ? round_trip : 0.0;
+  t.makespan_s = std::max({s.makespan_s, blocks * gpu.block_launch_s, reads_dram});
+  // On the device no kernel is shorter than an empty one (its grid's launch and completion), and
+  // one that reads DRAM waits out its round trip beside that.
+  t.device_s = std::max(t.makespan_s, gpu.kernel_floor_s + reads_dram);
   t.waves = s.waves;
   t.seconds = gpu.launch_overhead_s + kernel.host_overhead_us() * 1e-6 + t.makespan_s;
   t.achieved_occupancy = s.average_resident_blocks * warps_per_block / max_warps_per_sm;

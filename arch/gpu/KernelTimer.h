@@ -36,11 +36,14 @@ struct GpuTiming {
   double back_to_back_gap_s = 0;           // between kernels launched back to back
   double launch_issue_s = 0;               // the host's time to issue one launch
   double block_launch_s = 0;               // the work distributor's interval between block starts
+  double kernel_floor_s = 0;               // an empty kernel's device time
+  double idle_dram_latency_s = 0;          // a lone load's round trip on an idle GPU (0: dram_latency_s)
 };
 
 struct KernelTiming {
   double seconds = 0;            // launch overhead + makespan
   double makespan_s = 0;
+  double device_s = 0;           // the kernel's device time, as a profiler sees it: the makespan, floored
   uint64_t blocks = 0;
   uint32_t threads_per_block = 0;
   uint32_t blocks_per_sm = 0;
@@ -68,7 +71,9 @@ struct KernelTiming {
 //    law on the reads (resident warps x ILP x 32 lanes x bytes per access / latency);
 //  - each block first waits its exposed DRAM round trips; with serial phases the first wave takes
 //    its memory time plus its compute time; the work distributor starts a block at most every
-//    block_launch_s.
+//    block_launch_s; a kernel that reads DRAM lasts at least one idle round trip;
+//  - the device time is the makespan, at least an empty kernel's (kernel_floor_s), with a DRAM
+//    round trip beside it for a kernel that reads DRAM.
 // Energy per launch among launches back to back: (idle + busy + the family's power) x period plus
 // the per-action energies (FP32 and tensor flops, DRAM, L2 and shared-memory bytes, SFU
 // operations).

@@ -244,8 +244,10 @@ TEST(KernelTimer, TheBusiestBlockSetsTheTimeNotTheEnergy) {
 }
 
 TEST(KernelTimer, AKernelThatReadsDramWaitsOutOneRoundTrip) {
-  // One block reading 32 bytes: its bandwidth time is nanoseconds, but its load's round trip (the
-  // config's 500 ns DRAM latency) comes first. Writing alone, it has no round trip to wait out.
+  // One block reading 32 bytes: its bandwidth time is nanoseconds, but its load's round trip on an
+  // idle GPU (the config's 350 ns, measured on the H200) comes first; on the device no kernel is
+  // shorter than an empty one (610 ns, measured), and this one waits its round trip beside that:
+  // 960 ns. Writing alone, it has no round trip to wait out: the empty kernel's 610 ns.
   const GpuModel h100(gpu_config("h100_sxm"));
   config::Kernel k;
   k.set_name("tiny");
@@ -253,17 +255,26 @@ TEST(KernelTimer, AKernelThatReadsDramWaitsOutOneRoundTrip) {
   k.mutable_block()->set_x(128);
   k.set_registers_per_thread(32);
   k.mutable_work()->set_dram_bytes(32);
-  EXPECT_DOUBLE_EQ(h100.estimate(k).timing.makespan_s, 500e-9);
+  EXPECT_DOUBLE_EQ(h100.estimate(k).timing.makespan_s, 350e-9);
+  EXPECT_DOUBLE_EQ(h100.estimate(k).timing.device_s, 960e-9);
   k.mutable_work()->set_dram_write_bytes(32);
   EXPECT_LT(h100.estimate(k).timing.makespan_s, 100e-9);
+  EXPECT_DOUBLE_EQ(h100.estimate(k).timing.device_s, 610e-9);
 }
 
 TEST(KernelTimer, LittlesLawBoundsTheReadsOnly) {
-  // One warp per SM (132 blocks of 32 threads), ILP 1, 4-byte accesses: 128 B in flight per SM over
-  // the config's 500 ns DRAM latency: 0.256 GB/s per SM, 33.792 GB/s in all. 33.792 MB of reads
-  // take 1 ms; if half of the bytes are writes, which need no round trip, the reads are half and
-  // the same bytes take 0.5 ms.
+  // One warp per SM (132 blocks of 32 threads), ILP 1, 4-byte accesses: F = 132 x 128 B = 16896 B
+  // in flight. The round trip grows from the idle 350 ns to the loaded 500 ns (the config's) with
+  // the share of the 3.35e12 B/s the reads draw: the rate R solves R x (350 ns + 150 ns x R /
+  // 3.35e12) = F, R = 47.98 GB/s (1.4% of the bandwidth, a round trip of 352 ns), and 33.792 MB of
+  // reads take 0.7043 ms. If half of the bytes are writes, which need no round trip, the reads are
+  // half: F = 33792 B for the same bytes, R = 95.38 GB/s, 0.3543 ms.
   const GpuModel h100(gpu_config("h100_sxm"));
+  const auto rate = [](double in_flight) {
+    const double idle = 350e-9, queueing = 150e-9 / 3.35e12;
+    return (std::sqrt(idle * idle + 4 * queueing * in_flight) - idle) / (2 * queueing);
+  };
+  EXPECT_NEAR(rate(16896), 47.98e9, 0.01e9);
   config::Kernel k;
   k.set_name("latency_bound");
   k.mutable_grid()->set_x(132);
@@ -272,9 +283,11 @@ TEST(KernelTimer, LittlesLawBoundsTheReadsOnly) {
   k.mutable_work()->set_dram_bytes(33.792e6);
   k.mutable_work()->set_ilp(1);
   k.mutable_work()->set_bytes_per_access(4);
-  EXPECT_NEAR(h100.estimate(k).timing.makespan_s, 1e-3, 1e-9);
+  EXPECT_NEAR(h100.estimate(k).timing.makespan_s, 33.792e6 / rate(16896), 1e-9);
+  EXPECT_NEAR(h100.estimate(k).timing.makespan_s, 0.7043e-3, 0.0001e-3);
   k.mutable_work()->set_dram_write_bytes(33.792e6 / 2);
-  EXPECT_NEAR(h100.estimate(k).timing.makespan_s, 0.5e-3, 1e-9);
+  EXPECT_NEAR(h100.estimate(k).timing.makespan_s, 33.792e6 / rate(33792), 1e-9);
+  EXPECT_NEAR(h100.estimate(k).timing.makespan_s, 0.3543e-3, 0.0001e-3);
 }
 
 TEST(KernelTimer, WorkDistributorStartsBlocksOneAfterAnother) {
@@ -305,9 +318,10 @@ TEST(KernelTimer, EnergyPerLaunchBackToBack) {
 }
 
 TEST(GpuModel, GemmSplitKFillsAWaveOfTheTilesBlocks) {
-  // fp32 8192 x 64 x 8192 with the 64 x 64 SIMT tile (64 threads, 128 registers, 8 KB of shared
-  // memory: 8 blocks an SM by registers): 128 x 1 output tiles; one wave is 132 x 8 = 1056 blocks,
-  // so K is split 1056 / 128 = 8 ways (slices of 1024 >= 256): 1024 blocks.
+  // fp32 8192 x 64 x 8192 with cuBLAS's 64 x 64 SIMT tile (128 threads, 121 registers, 128 as
+  // allocated: 16384 a block, 4 blocks an SM by registers; 12672 bytes of shared memory): 128 x 1
+  // output tiles; one wave is 132 x 4 = 528 blocks, so K is split 528 / 128 = 4 ways (slices of
+  // 2048 >= 256): 512 blocks.
   const GpuModel h100(gpu_config("h100_sxm"));
   const config::GemmTile* tile = nullptr;
   for (const auto& t : h100.config().proto().gemm_tile())
@@ -315,9 +329,9 @@ TEST(GpuModel, GemmSplitKFillsAWaveOfTheTilesBlocks) {
   ASSERT_NE(tile, nullptr);
   const config::Kernel k = h100.gemm_kernel_with(*tile, 8192, 64, 8192, 1, "fp32");
   EXPECT_EQ(k.grid().x() * k.grid().y(), 128u);
-  EXPECT_EQ(k.grid().z(), 8u);
-  // Each thread accumulates 64 x 64 / 64 = 64 outputs: its independent chains.
-  EXPECT_EQ(k.work().ilp(), 64u);
+  EXPECT_EQ(k.grid().z(), 4u);
+  // Each thread accumulates 64 x 64 / 128 = 32 outputs: its independent chains.
+  EXPECT_EQ(k.work().ilp(), 32u);
 }
 
 TEST(GpuModel, TallGemmPutsItsRowTilesOnX) {

@@ -43,7 +43,8 @@ config::Kernel described(const config::MeasuredRun& r, std::string& kind) {
 
 TEST(KinetoOperators, BroadcastMultiplyReadsEachInputOnce) {
   // Rotary embedding's q * cos: q [1, 32, 2048, 128] bf16 times cos [1, 1, 2048, 128] bf16, by the
-  // plain (strided) kernel that unrolls 4 elements a thread. Out: 8,388,608 elements; read
+  // plain (strided) kernel, whose threads take their 4 elements one after another, each element's
+  // two inputs loaded at once (ILP 2). Out: 8,388,608 elements; read
   // (8,388,608 + 262,144) x 2 bytes, written 8,388,608 x 2; 59 instructions an element (the strided
   // kernels' mean; this one measured 14.61 M warp instructions, 55.7 an element).
   std::string kind;
@@ -55,7 +56,7 @@ TEST(KinetoOperators, BroadcastMultiplyReadsEachInputOnce) {
   EXPECT_DOUBLE_EQ(k.work().dram_bytes(), (8388608.0 + 262144) * 2 + 8388608.0 * 2);
   EXPECT_DOUBLE_EQ(k.work().dram_write_bytes(), 8388608.0 * 2);
   EXPECT_DOUBLE_EQ(k.work().fp32_flops(), 2 * 59 * 8388608.0);
-  EXPECT_EQ(k.work().ilp(), 4u);
+  EXPECT_EQ(k.work().ilp(), 2u);
   EXPECT_EQ(k.work().bytes_per_access(), 2u);
   EXPECT_EQ(k.grid().x(), 16384u);  // the launch the trace recorded
   EXPECT_EQ(k.block().x(), 128u);
@@ -91,6 +92,36 @@ TEST(KinetoOperators, SiluCountsItsExponentialAndItsArithmetic) {
   EXPECT_DOUBLE_EQ(k.work().fp32_flops(), 2 * 25.5 * n);
   EXPECT_EQ(k.work().bytes_per_access(), 16u);
   EXPECT_EQ(k.work().ilp(), 1u);
+}
+
+TEST(KinetoOperators, VectorizedKernelLoadsAllOfAThreadsElementsAtOnce) {
+  // The Llama-2 decode step's pow (x^2 of [1, 1, 4096] fp32) at its recorded launch of 4 blocks of
+  // 128 threads: 8 elements a thread, vectorized 4 wide: 2 float4 loads at once (ILP 2). Its
+  // residual add of two [1, 32, 1, 128] bf16 tensors (vectorized 8 wide, the same launch): one
+  // 16-byte load of each input at once (ILP 2). The strided multiply by a broadcast cos (a plain
+  // kernel, 4 elements a thread one after another) loads each element's two inputs at once (ILP 2).
+  const auto at_decode_launch = [](config::MeasuredRun r) {
+    r.mutable_kernel()->mutable_grid()->set_x(4);
+    return r;
+  };
+  std::string kind;
+  const config::Kernel pow = described(
+      at_decode_launch(run_of("aten::pow", "void at::native::vectorized_elementwise_kernel<4, at::native::pow...>",
+                              "[[1, 1, 4096], []]", {"float", "Scalar"})),
+      kind);
+  EXPECT_EQ(pow.work().ilp(), 2u);
+  EXPECT_EQ(pow.work().bytes_per_access(), 16u);
+  const config::Kernel add = described(
+      at_decode_launch(run_of("aten::add", "void at::native::vectorized_elementwise_kernel<8, at::native::add...>",
+                              "[[1, 32, 1, 128], [1, 32, 1, 128], []]", {"c10::BFloat16", "c10::BFloat16", "Scalar"})),
+      kind);
+  EXPECT_EQ(add.work().ilp(), 2u);
+  const config::Kernel mul = described(
+      at_decode_launch(run_of("aten::mul", "void at::native::elementwise_kernel<128, 4, at::native::gpu_kernel_impl<...>>",
+                              "[[1, 32, 1, 128], [1, 1, 1, 128]]", {"c10::BFloat16", "c10::BFloat16"})),
+      kind);
+  EXPECT_EQ(mul.work().ilp(), 2u);
+  EXPECT_EQ(mul.work().bytes_per_access(), 2u);
 }
 
 TEST(KinetoOperators, ConcatenationCopiesEveryTensorOfItsList) {

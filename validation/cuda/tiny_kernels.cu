@@ -1,10 +1,13 @@
 // tiny_kernels.cu — kernels of a few threads to a few thousand elements, for the shortest time a
 // kernel takes on the GPU (what a profiler's kernel duration shows for the microsecond kernels of a
 // decode step): an empty kernel, one thread chasing 1, 2, 4 or 8 dependent pointers through DRAM,
-// one thread storing one word, and a float4 copy of 2^10 to 2^16 floats in blocks of 128 threads.
-// Each variant launches 7 times back to back (the first warms the code up); the pointer chases read
-// lines no earlier launch touched (a fresh 64 KiB region of a 1 GiB buffer each launch, beyond the
-// 60 MiB L2). Time them with a profiler: Nsight Compute (which flushes the caches before each
+// one thread storing one word, a float4 copy of 2^10 to 2^16 floats in blocks of 128 threads, one
+// thread chasing 1 or 8 pointers through lines L2 holds, and a one-thread kernel taking a parameter
+// block of 64 B to 4 KiB (PyTorch's TensorIterator kernels take their operands' offset calculators,
+// hundreds of bytes to kilobytes, by value).
+// Each variant launches 7 times back to back (the first warms the code up); the DRAM pointer chases
+// read lines no earlier launch touched (a fresh 64 KiB region of a 1 GiB buffer each launch, beyond
+// the 60 MiB L2), the L2 chases the same region every launch (L2 holds it after the first). Time them with a profiler: Nsight Compute (which flushes the caches before each
 // kernel and adds its own overhead to each duration)
 //   ncu --clock-control none --csv --page raw --metrics gpu__time_duration.sum ./tiny_kernels
 // or Kineto, as PyTorch's traces time kernels (CUPTI activity records): build it as a shared library
@@ -25,6 +28,23 @@ __global__ void chase_k(const unsigned* __restrict__ p, unsigned start, int hops
 }
 
 __global__ void store_k(unsigned* out, unsigned v) { *out = v; }
+
+// A parameter block of N bytes passed by value; one byte of each end read, so that it is used.
+template <int N>
+struct Params {
+  unsigned char b[N];
+};
+template <int N>
+__global__ void params_k(Params<N> p, unsigned* out) {
+  if (p.b[0] == 0xAB && p.b[N - 1] == 0xCD) *out = N;
+}
+
+template <int N>
+void launch_params(int launches, unsigned* out) {
+  Params<N> p{};
+  for (int l = 0; l < launches; ++l) params_k<N><<<1, 1>>>(p, out);
+  std::printf("params_%d,%d\n", N, launches);
+}
 
 __global__ void copy4_k(const float4* __restrict__ in, float4* __restrict__ out, int n4) {
   const int i = blockIdx.x * blockDim.x + threadIdx.x;
@@ -62,6 +82,16 @@ extern "C" int run_tiny_kernels() {
     for (int l = 0; l < kLaunches; ++l) copy4_k<<<blocks, 128>>>(a, b, n4);
     std::printf("copy4_%d,%d\n", n, kLaunches);
   }
+  for (int hops : {1, 8}) {
+    const unsigned warm_region = (region++ * kRegionWords) % kWords;
+    for (int l = 0; l < kLaunches; ++l) chase_k<<<1, 1>>>(p, warm_region, hops, out);
+    std::printf("chase_l2_%d,%d\n", hops, kLaunches);
+  }
+  launch_params<64>(kLaunches, out);
+  launch_params<512>(kLaunches, out);
+  launch_params<1024>(kLaunches, out);
+  launch_params<2048>(kLaunches, out);
+  launch_params<4096>(kLaunches, out);
   CUDA_LAUNCH_CHECK();
   CUDA_CHECK(cudaDeviceSynchronize());
   CUDA_CHECK(cudaFree(p));

@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """Times tiny_kernels.cu's kernels as PyTorch's Kineto traces time kernels (CUPTI activity records).
 
-Usage: python3 tiny_kernels_kineto.py LIBTINY.so OUT.json
+Usage: python3 tiny_kernels_kineto.py LIBTINY.so OUT.json [OUT_TORCH.json]
 LIBTINY.so: nvcc -O3 -gencode=arch=compute_90,code=sm_90 -std=c++17 -Xcompiler -fPIC -shared
             -o libtiny.so validation/cuda/tiny_kernels.cu
 Writes the trace (chrome trace JSON, kernels in launch order) and prints each kernel's duration.
+With OUT_TORCH.json, also traces PyTorch's own kernels at a batch-1 decode step's sizes (4096
+floats), 7 launches each: a contiguous add (vectorized), a strided add and a transposing copy
+(TensorIterator's general kernels, offset calculators by value), a row mean (reduce_kernel), a
+two-tensor cat.
 """
 import ctypes
 import json
@@ -14,7 +18,7 @@ import torch
 
 
 def main() -> int:
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         print(__doc__, file=sys.stderr)
         return 2
     lib = ctypes.CDLL(sys.argv[1])
@@ -30,7 +34,38 @@ def main() -> int:
     for e in events:
         if e.get("cat") == "kernel":
             print(f'{e["name"][:40]},{e["args"].get("grid")},{e["dur"]}')
+    if len(sys.argv) == 4:
+        torch_ops(sys.argv[3])
     return 0
+
+
+def torch_ops(path: str) -> None:
+    dev = "cuda"
+    x = torch.randn(4096, device=dev)
+    wide = torch.randn(8192, device=dev)
+    square = torch.randn(64, 64, device=dev)
+    a, b = torch.randn(2048, device=dev), torch.randn(2048, device=dev)
+    ops = [
+        ("add_contiguous_4096", lambda: x.add_(1.0)),
+        ("add_strided_4096", lambda: wide[::2].add_(1.0)),
+        ("copy_transposed_64x64", lambda: square.t().contiguous()),
+        ("mean_row_1x4096", lambda: x.view(1, 4096).mean(-1)),
+        ("cat_2x2048", lambda: torch.cat([a, b])),
+    ]
+    for _, op in ops:  # kernels loaded before profiling
+        op()
+    torch.cuda.synchronize()
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CUDA]) as prof:
+        for name, op in ops:
+            for _ in range(7):
+                op()
+            torch.cuda.synchronize()
+    prof.export_chrome_trace(path)
+    with open(path) as f:
+        events = [e for e in json.load(f)["traceEvents"] if e.get("cat") == "kernel"]
+    events.sort(key=lambda e: e["ts"])
+    for i, e in enumerate(events):
+        print(f'{ops[i // 7][0] if i < 7 * len(ops) else "?"},{e["name"][:60]},{e["args"].get("grid")},{e["dur"]}')
 
 
 if __name__ == "__main__":

@@ -77,17 +77,20 @@ uint32_t template_argument(const std::string& name, const std::string& prefix) {
 }
 
 // What PyTorch's element-wise kernel of this name does for each output element: its thread
-// instructions (above), and how each thread loads: the vectorized kernel V elements at once
-// (vectorized_elementwise_kernel<V, ...>), the plain one U independent elements
-// (elementwise_kernel<128, U, ...>), the unrolled one (casts, non-contiguous inputs) 4
-// (thread_work_size); other kernels as the vectorized one at 16 bytes.
+// instructions (above), and how each thread loads (PyTorch's Loops.cuh and CUDALoops.cuh), every
+// input's loads at once: the vectorized kernel (vectorized_elementwise_kernel<V, ...>) loads all of
+// its `per_thread` elements, V at a time, before it computes; the plain one
+// (elementwise_kernel<128, U, ...>) takes its U elements one after another, each one's loads after
+// the previous one's store (the compiler cannot move a load above a store it may alias); the
+// unrolled one (casts, non-contiguous inputs) loads its 4 (thread_work_size) at once; other
+// kernels as the vectorized one at 16 bytes.
 struct ElementwiseCode {
   double instructions;
   uint32_t ilp;
   double access_bytes;
 };
 ElementwiseCode elementwise_code(const std::string& kernel, const std::string& op, size_t inputs,
-                                 double element_bytes) {
+                                 double element_bytes, double per_thread) {
   const auto has = [&](const char* part) { return kernel.find(part) != std::string::npos; };
   ElementwiseCode c{0, 1, 16};
   if (has("CatArrayBatchedCopy_vectorized")) {
@@ -103,12 +106,14 @@ ElementwiseCode elementwise_code(const std::string& kernel, const std::string& o
         std::find(std::begin(transcendental), std::end(transcendental), op) != std::end(transcendental);
     c.instructions = kVectorizedPerInput * static_cast<double>(inputs) + (costly ? kTranscendentalInstructions : 0);
   }
+  const double loads = static_cast<double>(std::max<size_t>(1, inputs));
   if (const uint32_t v = template_argument(kernel, "vectorized_elementwise_kernel<"); v > 0) {
     c.access_bytes = v * element_bytes;
+    c.ilp = static_cast<uint32_t>(std::clamp(loads * std::round(per_thread / v), 1.0, 64.0));
   } else if (has("unrolled_elementwise_kernel")) {
-    c.ilp = 4, c.access_bytes = element_bytes;
-  } else if (const uint32_t u = template_argument(kernel, "::elementwise_kernel<128, "); u > 0) {
-    c.ilp = u, c.access_bytes = element_bytes;
+    c.ilp = static_cast<uint32_t>(std::min(64.0, 4 * loads)), c.access_bytes = element_bytes;
+  } else if (template_argument(kernel, "::elementwise_kernel<128, ") > 0) {
+    c.ilp = static_cast<uint32_t>(std::min(64.0, loads)), c.access_bytes = element_bytes;
   }
   return c;
 }
@@ -281,7 +286,7 @@ std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& ru
     // The description the measured element-wise kernels were calibrated with: both inputs read
     // once and the output written once, one add an element.
     const double n = elements(tensors[0]->shape);
-    return fixed("elementwise", arch::gpu::vectorized_elementwise_kernel(op, n, 2 * n * element, n * element, n));
+    return fixed("elementwise", arch::gpu::vectorized_elementwise_kernel(op, n, 2 * n * element, n * element, n, 2));
   }
 
   // From first principles, at the recorded launch.
@@ -310,7 +315,11 @@ std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& ru
     why = "operator '" + op + "' has an output of more than 2^40 elements";
     return std::nullopt;
   }
-  const ElementwiseCode code = elementwise_code(name, op, inputs_read, loaded_element);
+  const config::Kernel& launch = run.kernel();
+  const double threads = static_cast<double>(std::max(1u, launch.grid().x())) * std::max(1u, launch.grid().y()) *
+                         std::max(1u, launch.grid().z()) * std::max(1u, launch.block().x()) *
+                         std::max(1u, launch.block().y()) * std::max(1u, launch.block().z());
+  const ElementwiseCode code = elementwise_code(name, op, inputs_read, loaded_element, out / threads);
   return traced_pass(run, "elementwise", read, out * element, 2 * code.instructions * out, code.ilp,
                      code.access_bytes);
 }

@@ -6,6 +6,12 @@
 #include "base/InputError.h"
 
 namespace cascade::validation {
+namespace {
+
+// Instructions of the FMA harness loop's trip beside its FMAs (its counter, compare and branch).
+constexpr double kFmaLoopInstructions = 3;
+
+}  // namespace
 
 void set_launch(const TraceTable& t, size_t row, config::Kernel& k) {
   // CUDA's limits: grid x below 2^31, blocks of at most 1024 threads, 255 registers a thread.
@@ -45,7 +51,14 @@ std::vector<MeasuredKernel> measured_kernels(const TraceTable& t, const arch::gp
       w->set_fp32_flops(t.non_negative(r, "flops"));
       w->set_dram_bytes(t.non_negative(r, "bytes"));
       if (kind == "fma") {
-        w->set_ilp(static_cast<uint32_t>(t.whole(r, "ilp", 1, 1 << 16)));
+        const auto ilp = static_cast<uint32_t>(t.whole(r, "ilp", 1, 1 << 16));
+        w->set_ilp(ilp);
+        // The harness's loop (validation/cuda/kernels.cu fma_tp, unrolled 8 times) issues 8 x ILP
+        // FFMAs and three loop instructions a trip (IADD3, ISETP, BRA: Nsight Compute counts 11/8,
+        // 19/16, 35/32 and 67/64 instructions an FMA at ILP 1, 2, 4 and 8,
+        // validation/traces/h200/ncu_kernels.csv), each an issue slot on the FMA's chain: counted
+        // as FMAs.
+        w->set_fp32_flops(w->fp32_flops() * (1 + kFmaLoopInstructions / (8.0 * ilp)));
       } else {
         // The harness's copy/triad kernels: one element per thread, float4 in the "4" variants
         // (validation/cuda/kernels.cu); triad loads two arrays at once.
