@@ -4,7 +4,8 @@
 // one thread storing one word, a float4 copy of 2^10 to 2^16 floats in blocks of 128 threads, one
 // thread chasing 1 or 8 pointers through lines L2 holds, and a one-thread kernel taking a parameter
 // block of 64 B to 4 KiB (PyTorch's TensorIterator kernels take their operands' offset calculators,
-// hundreds of bytes to kilobytes, by value).
+// hundreds of bytes to kilobytes, by value); and, through the second entry point run_l2_streams,
+// float4 streams from L2 and from DRAM (below).
 // Each variant launches 7 times back to back (the first warms the code up); the DRAM pointer chases
 // read lines no earlier launch touched (a fresh 64 KiB region of a 1 GiB buffer each launch, beyond
 // the 60 MiB L2), the L2 chases the same region every launch (L2 holds it after the first). Time them with a profiler: Nsight Compute (which flushes the caches before each
@@ -98,6 +99,61 @@ extern "C" int run_tiny_kernels() {
   CUDA_CHECK(cudaFree(out));
   CUDA_CHECK(cudaFree(a));
   CUDA_CHECK(cudaFree(b));
+  return 0;
+}
+
+// Streams from L2 and from DRAM (the other entry point, run_l2_streams): a float4 copy, a float4 read
+// (each block's sum written once) and a float4 fill of 2^18 to 2^27 floats (1 MiB to 512 MiB an
+// array), 256 threads a block, a float4 a thread; 7 launches each on the same arrays, so that from the
+// second launch on the arrays of up to about half the 60 MiB L2 stay in it.
+__global__ void read4_k(const float4* __restrict__ in, float* __restrict__ out, int n4) {
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  float v = 0.f;
+  if (i < n4) {
+    const float4 x = in[i];
+    v = x.x + x.y + x.z + x.w;
+  }
+  for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
+  __shared__ float warp_sums[8];
+  if (threadIdx.x % 32 == 0) warp_sums[threadIdx.x / 32] = v;
+  __syncthreads();
+  if (threadIdx.x == 0) {
+    float s = 0.f;
+    for (int w = 0; w < 8; ++w) s += warp_sums[w];
+    out[blockIdx.x] = s;
+  }
+}
+
+__global__ void fill4_k(float4* __restrict__ out, int n4) {
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < n4) out[i] = make_float4(1.f, 2.f, 3.f, 4.f);
+}
+
+extern "C" int run_l2_streams() {
+  constexpr int kLaunches = 7, kThreads = 256;
+  constexpr size_t kMaxFloats = size_t{1} << 27;
+  float4 *a = nullptr, *b = nullptr;
+  float* sums = nullptr;
+  CUDA_CHECK(cudaMalloc(&a, kMaxFloats * sizeof(float)));
+  CUDA_CHECK(cudaMalloc(&b, kMaxFloats * sizeof(float)));
+  CUDA_CHECK(cudaMalloc(&sums, (kMaxFloats / 4 / kThreads) * sizeof(float)));
+  CUDA_CHECK(cudaMemset(a, 0, kMaxFloats * sizeof(float)));
+  CUDA_CHECK(cudaDeviceSynchronize());
+  std::printf("variant,launches\n");
+  for (int shift : {18, 19, 20, 21, 22, 23, 24, 27}) {
+    const int n4 = (1 << shift) / 4, blocks = (n4 + kThreads - 1) / kThreads;
+    for (int l = 0; l < kLaunches; ++l) copy4_k<<<blocks, kThreads>>>(a, b, n4);
+    std::printf("l2copy4_2^%d,%d\n", shift, kLaunches);
+    for (int l = 0; l < kLaunches; ++l) read4_k<<<blocks, kThreads>>>(a, sums, n4);
+    std::printf("l2read4_2^%d,%d\n", shift, kLaunches);
+    for (int l = 0; l < kLaunches; ++l) fill4_k<<<blocks, kThreads>>>(b, n4);
+    std::printf("l2fill4_2^%d,%d\n", shift, kLaunches);
+  }
+  CUDA_LAUNCH_CHECK();
+  CUDA_CHECK(cudaDeviceSynchronize());
+  CUDA_CHECK(cudaFree(a));
+  CUDA_CHECK(cudaFree(b));
+  CUDA_CHECK(cudaFree(sums));
   return 0;
 }
 

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Times tiny_kernels.cu's kernels as PyTorch's Kineto traces time kernels (CUPTI activity records).
 
-Usage: python3 tiny_kernels_kineto.py LIBTINY.so OUT.json [OUT_TORCH.json]
+Usage: python3 tiny_kernels_kineto.py LIBTINY.so OUT.json [OUT_TORCH.json [OUT_L2.json]]
 LIBTINY.so: nvcc -O3 -gencode=arch=compute_90,code=sm_90 -std=c++17 -Xcompiler -fPIC -shared
             -o libtiny.so validation/cuda/tiny_kernels.cu
 Writes the trace (chrome trace JSON, kernels in launch order) and prints each kernel's duration.
 With OUT_TORCH.json, also traces PyTorch's own kernels at a batch-1 decode step's sizes (4096
 floats), 7 launches each: a contiguous add (vectorized), a strided add and a transposing copy
 (TensorIterator's general kernels, offset calculators by value), a row mean (reduce_kernel), a
-two-tensor cat.
+two-tensor cat. With OUT_L2.json, also traces run_l2_streams (float4 copies, reads and fills of
+1 MiB to 512 MiB, 7 launches each on the same arrays: from L2 where they fit, else from DRAM).
 """
 import ctypes
 import json
@@ -18,7 +19,7 @@ import torch
 
 
 def main() -> int:
-    if len(sys.argv) not in (3, 4):
+    if len(sys.argv) not in (3, 4, 5):
         print(__doc__, file=sys.stderr)
         return 2
     lib = ctypes.CDLL(sys.argv[1])
@@ -34,8 +35,18 @@ def main() -> int:
     for e in events:
         if e.get("cat") == "kernel":
             print(f'{e["name"][:40]},{e["args"].get("grid")},{e["dur"]}')
-    if len(sys.argv) == 4:
+    if len(sys.argv) >= 4:
         torch_ops(sys.argv[3])
+    if len(sys.argv) == 5:
+        with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CUDA]) as prof:
+            if lib.run_l2_streams() != 0:
+                return 1
+            torch.cuda.synchronize()
+        prof.export_chrome_trace(sys.argv[4])
+        with open(sys.argv[4]) as f:
+            streams = sorted((e for e in json.load(f)["traceEvents"] if e.get("cat") == "kernel"), key=lambda e: e["ts"])
+        for e in streams:
+            print(f'l2,{e["name"][:30]},{e["args"].get("grid")},{e["dur"]}')
     return 0
 
 
