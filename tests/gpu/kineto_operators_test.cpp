@@ -142,6 +142,7 @@ TEST(KinetoOperators, ConcatenationCopiesEveryTensorOfItsList) {
 TEST(KinetoOperators, ReductionWritesOneElementARow) {
   // RMSNorm's mean over the last dimension of [1, 2048, 4096] float: all 8,388,608 elements read
   // (4 bytes), 4.3 instructions each (1.13 M warp instructions measured); 2048 rows written (4 bytes).
+  // Along the row its vectorized loop has one 16-byte load in flight a thread (ILP 1).
   std::string kind;
   const config::Kernel k = described(run_of("aten::mean", "void at::native::reduce_kernel<512, 1, ...>",
                                             "[[1, 2048, 4096], [], [], []]", {"float", "ScalarList", "Scalar", ""}),
@@ -150,6 +151,8 @@ TEST(KinetoOperators, ReductionWritesOneElementARow) {
   EXPECT_DOUBLE_EQ(k.work().dram_bytes(), 8388608.0 * 4 + 2048 * 4);
   EXPECT_DOUBLE_EQ(k.work().dram_write_bytes(), 2048.0 * 4);
   EXPECT_DOUBLE_EQ(k.work().fp32_flops(), 2 * 4.3 * 8388608.0);
+  EXPECT_EQ(k.work().ilp(), 1u);
+  EXPECT_EQ(k.work().bytes_per_access(), 16u);
 }
 
 TEST(KinetoOperators, SplitKGemmAndItsReduction) {

@@ -303,10 +303,13 @@ std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& ru
   // Each thread instruction an FMA's issue slot (2 flops), as the layer norm's description counts.
   if (name.find("reduce_kernel") != std::string::npos) {
     // PyTorch's reduce_kernel over the last dimension (mean, sum, max of a row): every element in,
-    // one element out a row.
+    // one element out a row. Along a contiguous row it takes the vectorized path
+    // (Reduce.cuh input_vectorized_thread_reduce_impl): a loop whose trip loads one 16-byte vector
+    // and adds it into the accumulators, so the next trip's load issues once this one's data is
+    // back: one access in flight a thread.
     const auto& x = tensors[0]->shape;
     const double n = elements(x), rows = x.empty() || x.back() == 0 ? 1 : n / x.back();
-    return traced_pass(run, "reduction", read, rows * element, 2 * kReduceInstructions * n, 4, 16);
+    return traced_pass(run, "reduction", read, rows * element, 2 * kReduceInstructions * n, 1, 16);
   }
   const bool concatenation = name.find("CatArrayBatchedCopy") != std::string::npos;
   // Each tensor copied into its place in the output, or the inputs' broadcast.
