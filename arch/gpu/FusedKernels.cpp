@@ -218,8 +218,7 @@ config::Kernel flash_attention_kernel(const AttentionDims& d, const std::string&
 }
 
 std::vector<double> hash_grid_l2_hit_fractions(const GpuModel& model, const std::vector<double>& level_bytes) {
-  const double usable = model.config().proto().timing().l2_usable_fraction();
-  const double capacity = static_cast<double>(model.config().proto().memory().l2_bytes()) * (usable > 0 ? usable : 1.0);
+  const double capacity = model.usable_l2_bytes();
   std::vector<double> hits;
   for (const double size : level_bytes) {
     double distance = 0;
@@ -261,9 +260,7 @@ HashGatherTraffic hash_grid_gather_traffic(const GpuModel& model, const HashGrid
       static_cast<double>(d.points) * (d.position_bytes > 0 ? d.position_bytes : d.dims * 4.0);
   t.position_dram_bytes = positions;
   if (d.order == HashGridOrder::kLevelMajor && d.levels > 1) {
-    const double usable = model.config().proto().timing().l2_usable_fraction();
-    const double capacity =
-        static_cast<double>(model.config().proto().memory().l2_bytes()) * (usable > 0 ? usable : 1.0);
+    const double capacity = model.usable_l2_bytes();
     const double distance = positions + *std::max_element(level_bytes.begin(), level_bytes.end());
     t.position_dram_bytes += (d.levels - 1) * positions * (1 - std::min(1.0, capacity / distance));
   }

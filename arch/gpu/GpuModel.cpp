@@ -55,6 +55,11 @@ GpuTiming timing_of(const config::GpuArch& a) {
 GpuModel::GpuModel(GpuArchConfig config)
     : config_(std::move(config)), occupancy_(config_.occupancy_calculator()), timing_(timing_of(config_.proto())) {}
 
+double GpuModel::usable_l2_bytes() const {
+  const double usable = config_.proto().timing().l2_usable_fraction();
+  return static_cast<double>(config_.proto().memory().l2_bytes()) * (usable > 0 ? usable : 1.0);
+}
+
 Occupancy GpuModel::occupancy_of(const config::Kernel& kernel) const {
   KernelResources r;
   r.threads_per_block = block_threads(kernel);
@@ -124,10 +129,6 @@ std::optional<GpuModel::Problem> GpuModel::problem(const config::Kernel& k) cons
     return Problem{Path{{"work"}, {"smem_bytes"}}, "work.smem_bytes: " + config_.label() +
                                                         " gives no shared-memory bandwidth "
                                                         "(timing.smem_bytes_per_clock_per_sm)"};
-  if (w.scattered_store_operations() > 0 && timing_.l2_bytes_per_s <= 0)
-    return Problem{Path{{"work"}, {"scattered_store_operations"}},
-                   "work.scattered_store_operations: " + config_.label() +
-                       " gives no L2 bandwidth (memory.l2_bandwidth_bytes_per_second)"};
   if (w.peak_fraction() > 1)
     return Problem{Path{{"work"}, {"peak_fraction"}}, "work.peak_fraction is a fraction: at most 1"};
   if (w.busiest_block_factor() != 0 && w.busiest_block_factor() < 1)

@@ -50,6 +50,8 @@ class GpuModel {
 
   const GpuArchConfig& config() const { return config_; }
   const GpuTiming& timing() const { return timing_; }
+  // The part of L2 that holds a kernel's reused data: l2_bytes x timing.l2_usable_fraction (0: all).
+  double usable_l2_bytes() const;
 
  private:
   // The occupancy of a kernel's launch configuration and resources.

@@ -55,9 +55,9 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   // A lone sector's request takes an L2 slice's clock, as 64 bytes would: 32 bytes beyond its data.
   constexpr double kSectorRequestOverheadBytes = 32;
   if (w.scattered_store_operations() > 0) {
-    if (gpu.l2_bytes_per_s <= 0) throw std::invalid_argument("GPU has no L2 bandwidth");
     // The stores hold the SM's load/store pipeline while L2 drains them (KernelWork): each SM's
-    // share of the slices' time, in line with its other memory instructions.
+    // share of the slices' time, in line with its other memory instructions. Every GPU config has
+    // an L2 bandwidth (GpuArchConfig refuses one without).
     fp32_part += w.scattered_store_operations() * 2 * kSectorRequestOverheadBytes / blocks /
                  (gpu.l2_bytes_per_s / gpu.sms);
   }
@@ -82,6 +82,10 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   const double dram_time_bytes = w.dram_bytes() + w.dram_sector_reads() * kSectorReadOverheadBytes;
   const double bytes = std::max(dram_time_bytes, through_l2) / blocks * busiest;
 
+  // A DRAM round trip on an idle GPU, and how much each byte a second of DRAM load adds to it, up to
+  // the loaded round trip (dram_latency_s) at the full bandwidth.
+  const double idle_latency = gpu.idle_dram_latency_s > 0 ? gpu.idle_dram_latency_s : gpu.dram_latency_s;
+  const double queueing = (gpu.dram_latency_s - idle_latency) / gpu.dram_bytes_per_s;
   const auto rates = [&](const Residency& r) {
     const double warps = r.blocks_on_sm * warps_per_block;
     // Each warp issues on one scheduler: fewer warps than schedulers leave schedulers idle, and a
@@ -106,10 +110,10 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
     // the loaded one (dram_latency_s) with the share of the DRAM bandwidth they draw: rate R with
     // R x (idle + (loaded - idle) x R / bandwidth) = bytes in flight, a quadratic in R.
     const double in_flight_gpu = in_flight / r.blocks_on_sm * r.blocks_on_gpu / read_fraction;
-    const double idle = gpu.idle_dram_latency_s > 0 ? gpu.idle_dram_latency_s : gpu.dram_latency_s;
-    const double queueing = (gpu.dram_latency_s - idle) / gpu.dram_bytes_per_s;
-    const double little = queueing > 0 ? (std::sqrt(idle * idle + 4 * queueing * in_flight_gpu) - idle) / (2 * queueing)
-                                       : in_flight_gpu / gpu.dram_latency_s;
+    const double little =
+        queueing > 0
+            ? (std::sqrt(idle_latency * idle_latency + 4 * queueing * in_flight_gpu) - idle_latency) / (2 * queueing)
+            : in_flight_gpu / gpu.dram_latency_s;
     br.memory = std::min(gpu.dram_bytes_per_s, little) / r.blocks_on_gpu;
     return br;
   };
@@ -118,8 +122,7 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
                       w.exposed_round_trips() * gpu.dram_latency_s);
   // The work distributor starts blocks one after another: many short blocks wait on it. A kernel
   // that reads DRAM waits out at least one round trip of it, however little it reads.
-  const double round_trip = gpu.idle_dram_latency_s > 0 ? gpu.idle_dram_latency_s : gpu.dram_latency_s;
-  const double reads_dram = w.dram_bytes() > w.dram_write_bytes() ? round_trip : 0.0;
+  const double reads_dram = w.dram_bytes() > w.dram_write_bytes() ? idle_latency : 0.0;
   t.makespan_s = std::max({s.makespan_s, blocks * gpu.block_launch_s, reads_dram});
   // On the device no kernel is shorter than an empty one (its grid's launch and completion), and
   // one that reads DRAM waits out its round trip beside that.

@@ -18,6 +18,22 @@ import sys
 import torch
 
 
+def profile_kernels(run, path: str) -> list:
+    """Runs `run` under PyTorch's profiler (CUDA activities), writes the trace to `path` and returns
+    its kernel events in launch order."""
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CUDA]) as prof:
+        run()
+        torch.cuda.synchronize()
+    prof.export_chrome_trace(path)
+    with open(path) as f:
+        return sorted((e for e in json.load(f)["traceEvents"] if e.get("cat") == "kernel"), key=lambda e: e["ts"])
+
+
+def checked(entry) -> None:
+    if entry() != 0:
+        raise RuntimeError(f"{entry.__name__} failed")
+
+
 def main() -> int:
     if len(sys.argv) not in (3, 4, 5):
         print(__doc__, file=sys.stderr)
@@ -25,27 +41,12 @@ def main() -> int:
     lib = ctypes.CDLL(sys.argv[1])
     torch.zeros(1, device="cuda")  # the context exists before profiling starts
     torch.cuda.synchronize()
-    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CUDA]) as prof:
-        if lib.run_tiny_kernels() != 0:
-            return 1
-        torch.cuda.synchronize()
-    prof.export_chrome_trace(sys.argv[2])
-    with open(sys.argv[2]) as f:
-        events = json.load(f)["traceEvents"]
-    for e in events:
-        if e.get("cat") == "kernel":
-            print(f'{e["name"][:40]},{e["args"].get("grid")},{e["dur"]}')
+    for e in profile_kernels(lambda: checked(lib.run_tiny_kernels), sys.argv[2]):
+        print(f'{e["name"][:40]},{e["args"].get("grid")},{e["dur"]}')
     if len(sys.argv) >= 4:
         torch_ops(sys.argv[3])
     if len(sys.argv) == 5:
-        with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CUDA]) as prof:
-            if lib.run_l2_streams() != 0:
-                return 1
-            torch.cuda.synchronize()
-        prof.export_chrome_trace(sys.argv[4])
-        with open(sys.argv[4]) as f:
-            streams = sorted((e for e in json.load(f)["traceEvents"] if e.get("cat") == "kernel"), key=lambda e: e["ts"])
-        for e in streams:
+        for e in profile_kernels(lambda: checked(lib.run_l2_streams), sys.argv[4]):
             print(f'l2,{e["name"][:30]},{e["args"].get("grid")},{e["dur"]}')
     return 0
 
@@ -66,15 +67,14 @@ def torch_ops(path: str) -> None:
     for _, op in ops:  # kernels loaded before profiling
         op()
     torch.cuda.synchronize()
-    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CUDA]) as prof:
-        for name, op in ops:
+
+    def run_ops() -> None:
+        for _, op in ops:
             for _ in range(7):
                 op()
             torch.cuda.synchronize()
-    prof.export_chrome_trace(path)
-    with open(path) as f:
-        events = [e for e in json.load(f)["traceEvents"] if e.get("cat") == "kernel"]
-    events.sort(key=lambda e: e["ts"])
+
+    events = profile_kernels(run_ops, path)
     for i, e in enumerate(events):
         print(f'{ops[i // 7][0] if i < 7 * len(ops) else "?"},{e["name"][:60]},{e["args"].get("grid")},{e["dur"]}')
 

@@ -37,10 +37,8 @@ double harness_attention_smem_bytes(double seq, double blocks) {
 // A kernel launched again on the data of its previous launch: where its DRAM traffic (what it
 // reads and writes) fits in L2's usable part (l2_bytes x l2_usable_fraction), L2 serves it all.
 void leave_in_l2(const arch::gpu::GpuModel& model, config::Kernel& k) {
-  const config::GpuArch& gpu = model.config().proto();
-  const double usable = gpu.timing().l2_usable_fraction() > 0 ? gpu.timing().l2_usable_fraction() : 1.0;
   auto& w = *k.mutable_work();
-  if (w.dram_bytes() > static_cast<double>(gpu.memory().l2_bytes()) * usable) return;
+  if (w.dram_bytes() > model.usable_l2_bytes()) return;
   w.set_l2_bytes(w.l2_bytes() + w.dram_bytes());
   w.set_dram_bytes(0);
   w.set_dram_write_bytes(0);
@@ -141,9 +139,7 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
     const double steps = static_cast<double>(t.whole(row, "march_steps_total", 0, uint64_t{1} << 48));
     const double stores = valid * 7;
     c.describe = [name, launch, elements, read, written, flops, steps, stores, valid](const arch::gpu::GpuModel& model) {
-      const config::GpuArch& gpu = model.config().proto();
-      const double usable = gpu.timing().l2_usable_fraction() > 0 ? gpu.timing().l2_usable_fraction() : 1.0;
-      const bool resident = elements * kRecordBytes <= static_cast<double>(gpu.memory().l2_bytes()) * usable;
+      const bool resident = elements * kRecordBytes <= model.usable_l2_bytes();
       constexpr double kSectorsWrittenBack = 1.75, kSectorsFilled = 1, kSector = 32, kWavefrontBytes = 128;
       const double dram_written = resident ? written : written - valid * kRecordBytes + valid * kSectorsWrittenBack * kSector;
       const double dram_read = resident ? read : read + valid * kSectorsFilled * kSector;

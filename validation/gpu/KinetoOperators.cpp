@@ -7,6 +7,7 @@
 
 #include "arch/gpu/FrameworkKernels.h"
 #include "arch/gpu/FusedKernels.h"
+#include "arch/gpu/KernelTimer.h"
 #include "base/InputError.h"
 #include "base/Json.h"
 
@@ -318,10 +319,8 @@ std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& ru
     why = "operator '" + op + "' has an output of more than 2^40 elements";
     return std::nullopt;
   }
-  const config::Kernel& launch = run.kernel();
-  const double threads = static_cast<double>(std::max(1u, launch.grid().x())) * std::max(1u, launch.grid().y()) *
-                         std::max(1u, launch.grid().z()) * std::max(1u, launch.block().x()) *
-                         std::max(1u, launch.block().y()) * std::max(1u, launch.block().z());
+  const double threads = static_cast<double>(arch::gpu::grid_blocks(run.kernel())) *
+                         arch::gpu::block_threads(run.kernel());
   const ElementwiseCode code = elementwise_code(name, op, inputs_read, loaded_element, out / threads);
   return traced_pass(run, "elementwise", read, out * element, 2 * code.instructions * out, code.ilp,
                      code.access_bytes);
