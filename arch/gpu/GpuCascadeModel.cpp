@@ -51,7 +51,8 @@ sim::Result GpuCascadeModel::evaluate(const workloads::Cascade& cascade, const w
     // The rest of the launch's energy: idle, busy and the kernel family's power over its period.
     r.add_energy("gpu", "static", e.timing.period_s, std::max(0.0, e.timing.energy_j * 1e12 - actions_pj) /
                                                          (e.timing.period_s > 0 ? e.timing.period_s : 1));
-    const double device_s = e.timing.device_s;
+    // A cascade's kernels run one after another, each after a different one.
+    const double device_s = e.timing.in_pass_s;
     seconds += device_s;
     r.busy_cycles["tensor_cores"] += tensor_peak_s * t.sm_clock_hz;
     r.busy_cycles["fp32"] += w.fp32_flops() / (2 * arch.peak().fp32_fma_per_second()) * t.sm_clock_hz;

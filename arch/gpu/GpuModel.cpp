@@ -46,6 +46,7 @@ GpuTiming timing_of(const config::GpuArch& a) {
   t.launch_issue_s = a.timing().launch_issue_us() * 1e-6;
   t.block_launch_s = a.timing().block_launch_ns() * 1e-9;
   t.kernel_floor_s = a.timing().kernel_floor_ns() * 1e-9;
+  t.first_launch_s = a.timing().first_launch_ns() * 1e-9;
   t.idle_dram_latency_s = a.timing().idle_dram_latency_ns() * 1e-9;
   return t;
 }
@@ -94,6 +95,7 @@ std::optional<GpuModel::Problem> GpuModel::problem(const config::Kernel& k) cons
       {"dram_sector_reads", w.dram_sector_reads()},
       {"busiest_block_factor", w.busiest_block_factor()},
       {"scattered_store_operations", w.scattered_store_operations()},
+      {"dependent_accesses", w.dependent_accesses()},
   };
   const auto bad = [](double v) { return !base::is_finite_non_negative(v); };
   const auto number_problem = [](const std::string& field, double v) {
@@ -136,6 +138,8 @@ std::optional<GpuModel::Problem> GpuModel::problem(const config::Kernel& k) cons
                    "work.busiest_block_factor is the busiest block's work over the mean: at least 1 (or 0 for 1)"};
   if (w.exposed_round_trips() > 1e6)
     return Problem{Path{{"work"}, {"exposed_round_trips"}}, "work.exposed_round_trips: more than 10^6"};
+  if (w.dependent_accesses() > 1e6)
+    return Problem{Path{{"work"}, {"dependent_accesses"}}, "work.dependent_accesses: more than 10^6"};
   return std::nullopt;
 }
 

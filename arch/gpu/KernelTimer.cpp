@@ -125,8 +125,10 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   const double reads_dram = w.dram_bytes() > w.dram_write_bytes() ? idle_latency : 0.0;
   t.makespan_s = std::max({s.makespan_s, blocks * gpu.block_launch_s, reads_dram});
   // On the device no kernel is shorter than an empty one (its grid's launch and completion), and
-  // one that reads DRAM waits out its round trip beside that.
-  t.device_s = std::max(t.makespan_s, gpu.kernel_floor_s + reads_dram);
+  // one that reads DRAM waits out its threads' dependent round trips beside that.
+  const double chain = reads_dram * std::max(1.0, w.dependent_accesses());
+  t.device_s = std::max(t.makespan_s, gpu.kernel_floor_s + chain);
+  t.in_pass_s = t.device_s + gpu.first_launch_s;
   t.waves = s.waves;
   t.seconds = gpu.launch_overhead_s + kernel.host_overhead_us() * 1e-6 + t.makespan_s;
   t.achieved_occupancy = s.average_resident_blocks * warps_per_block / max_warps_per_sm;

@@ -38,12 +38,14 @@ struct GpuTiming {
   double block_launch_s = 0;               // the work distributor's interval between block starts
   double kernel_floor_s = 0;               // an empty kernel's device time
   double idle_dram_latency_s = 0;          // a lone load's round trip on an idle GPU (0: dram_latency_s)
+  double first_launch_s = 0;               // added to a kernel launched after a different one
 };
 
 struct KernelTiming {
   double seconds = 0;            // launch overhead + makespan
   double makespan_s = 0;
   double device_s = 0;           // the kernel's device time, as a profiler sees it: the makespan, floored
+  double in_pass_s = 0;          // device_s where a different kernel ran before (first_launch_s added)
   uint64_t blocks = 0;
   uint32_t threads_per_block = 0;
   uint32_t blocks_per_sm = 0;
@@ -72,8 +74,9 @@ struct KernelTiming {
 //  - each block first waits its exposed DRAM round trips; with serial phases the first wave takes
 //    its memory time plus its compute time; the work distributor starts a block at most every
 //    block_launch_s; a kernel that reads DRAM lasts at least one idle round trip;
-//  - the device time is the makespan, at least an empty kernel's (kernel_floor_s), with a DRAM
-//    round trip beside it for a kernel that reads DRAM.
+//  - the device time is the makespan, at least an empty kernel's (kernel_floor_s), with its
+//    threads' dependent DRAM round trips (at least one) beside it for a kernel that reads DRAM; in a
+//    pass, after a different kernel, first_launch_s more.
 // Energy per launch among launches back to back: (idle + busy + the family's power) x period plus
 // the per-action energies (FP32 and tensor flops, DRAM, L2 and shared-memory bytes, SFU
 // operations).

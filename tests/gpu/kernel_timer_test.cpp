@@ -262,6 +262,26 @@ TEST(KernelTimer, AKernelThatReadsDramWaitsOutOneRoundTrip) {
   EXPECT_DOUBLE_EQ(h100.estimate(k).timing.device_s, 610e-9);
 }
 
+TEST(KernelTimer, DependentAccessesWaitOutARoundTripEach) {
+  // The same block reading 64 bytes, each thread's accesses 4 in a row, each after the one before
+  // returned (PyTorch's plain element-wise kernel): the empty kernel's 610 ns and 4 idle round trips
+  // of 350 ns, 2010 ns. After a different kernel (a pass), its code fetched afresh: the config's
+  // 120 ns more, 2130 ns.
+  const GpuModel h100(gpu_config("h100_sxm"));
+  config::Kernel k;
+  k.set_name("chain");
+  k.mutable_grid()->set_x(1);
+  k.mutable_block()->set_x(128);
+  k.set_registers_per_thread(32);
+  k.mutable_work()->set_dram_bytes(64);
+  k.mutable_work()->set_dependent_accesses(4);
+  EXPECT_NEAR(h100.estimate(k).timing.device_s, 2010e-9, 1e-15);
+  EXPECT_NEAR(h100.estimate(k).timing.in_pass_s, 2130e-9, 1e-15);
+  k.mutable_work()->set_dependent_accesses(2e6);
+  ASSERT_TRUE(h100.problem(k));
+  EXPECT_EQ(h100.problem(k)->message, "work.dependent_accesses: more than 10^6");
+}
+
 TEST(KernelTimer, LittlesLawBoundsTheReadsOnly) {
   // One warp per SM (132 blocks of 32 threads), ILP 1, 4-byte accesses: F = 132 x 128 B = 16896 B
   // in flight. The round trip grows from the idle 350 ns to the loaded 500 ns (the config's) with

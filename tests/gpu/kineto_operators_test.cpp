@@ -65,17 +65,29 @@ TEST(KinetoOperators, BroadcastMultiplyReadsEachInputOnce) {
 TEST(KinetoOperators, CastCopyReadsItsSourceAndWritesItsDestination) {
   // RMSNorm's x.to(float32): copy_(dst float [1, 2048, 4096], src bf16 [same]): 8,388,608 elements
   // read at 2 bytes and written at 4; the unrolled kernel is a strided one (59 instructions an
-  // element; 51.8 measured for this one), 4 loads a thread of the source's 2 bytes.
+  // element; 51.8 measured for this one). Casting (memory::LoadWithCast), each of a thread's loads
+  // is converted before the next issues: one in flight (ILP 1), and its 8,388,608 / (16,384 x 128)
+  // = 4 elements are 4 dependent accesses. Without the cast its 4 loads go at once (ILP 4).
   std::string kind;
-  const config::Kernel k =
-      described(run_of("aten::copy_", "void at::native::unrolled_elementwise_kernel<at::native::direct_copy...>",
-                       "[[1, 2048, 4096], [1, 2048, 4096], []]", {"float", "c10::BFloat16", "Scalar"}),
-                kind);
+  const std::string dims = "[[1, 2048, 4096], [1, 2048, 4096], []]";
+  const std::vector<std::string> types = {"float", "c10::BFloat16", "Scalar"};
+  const config::Kernel k = described(
+      run_of("aten::copy_",
+             "void at::native::unrolled_elementwise_kernel<at::native::direct_copy...at::native::memory::LoadWithCast<1>, "
+             "at::native::memory::StoreWithCast<1> >",
+             dims, types),
+      kind);
   EXPECT_DOUBLE_EQ(k.work().dram_bytes(), 8388608.0 * (2 + 4));
   EXPECT_DOUBLE_EQ(k.work().dram_write_bytes(), 8388608.0 * 4);
   EXPECT_DOUBLE_EQ(k.work().fp32_flops(), 2 * 59 * 8388608.0);
-  EXPECT_EQ(k.work().ilp(), 4u);
+  EXPECT_EQ(k.work().ilp(), 1u);
   EXPECT_EQ(k.work().bytes_per_access(), 2u);
+  EXPECT_DOUBLE_EQ(k.work().dependent_accesses(), 4);
+  const config::Kernel uncast = described(
+      run_of("aten::copy_", "void at::native::unrolled_elementwise_kernel<at::native::direct_copy...>", dims, types),
+      kind);
+  EXPECT_EQ(uncast.work().ilp(), 4u);
+  EXPECT_DOUBLE_EQ(uncast.work().dependent_accesses(), 1);
 }
 
 TEST(KinetoOperators, SiluCountsItsExponentialAndItsArithmetic) {
@@ -122,6 +134,11 @@ TEST(KinetoOperators, VectorizedKernelLoadsAllOfAThreadsElementsAtOnce) {
       kind);
   EXPECT_EQ(mul.work().ilp(), 2u);
   EXPECT_EQ(mul.work().bytes_per_access(), 2u);
+  // Its threads' elements one after another: 4096 / 512 threads = 8 an element's share, but the
+  // kernel takes at most its 4 (the template's U): 4 dependent accesses. The vectorized kernels
+  // load everything at once: one.
+  EXPECT_DOUBLE_EQ(mul.work().dependent_accesses(), 4);
+  EXPECT_DOUBLE_EQ(add.work().dependent_accesses(), 1);
 }
 
 TEST(KinetoOperators, ConcatenationCopiesEveryTensorOfItsList) {
@@ -153,6 +170,15 @@ TEST(KinetoOperators, ReductionWritesOneElementARow) {
   EXPECT_DOUBLE_EQ(k.work().fp32_flops(), 2 * 4.3 * 8388608.0);
   EXPECT_EQ(k.work().ilp(), 1u);
   EXPECT_EQ(k.work().bytes_per_access(), 16u);
+  // 2,097,152 threads, 32 MiB: one 16-byte trip each. The decode step's mean of [1, 1, 4096] float
+  // in one block of 512 threads: 16 KiB, 32 bytes a thread, two trips one after the other.
+  EXPECT_DOUBLE_EQ(k.work().dependent_accesses(), 1);
+  config::MeasuredRun decode =
+      run_of("aten::mean", "void at::native::reduce_kernel<512, 1, ...>", "[[1, 1, 4096], [], [], []]",
+             {"float", "ScalarList", "Scalar", ""});
+  decode.mutable_kernel()->mutable_grid()->set_x(1);
+  decode.mutable_kernel()->mutable_block()->set_x(512);
+  EXPECT_DOUBLE_EQ(described(decode, kind).work().dependent_accesses(), 2);
 }
 
 TEST(KinetoOperators, SplitKGemmAndItsReduction) {

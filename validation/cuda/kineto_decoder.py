@@ -152,39 +152,44 @@ def smi(query):
         return ""
 
 
-wanted = set(args if once else args[1:])
-for name, model, run, x in cases():
-    if wanted and name not in wanted:
-        continue
-    if once:
+def main():
+    wanted = set(args if once else args[1:])
+    for name, model, run, x in cases():
+        if wanted and name not in wanted:
+            continue
+        if once:
+            with torch.no_grad():
+                run(x)
+                torch.cuda.synchronize()
+            continue
         with torch.no_grad():
-            run(x)
+            for _ in range(3):  # warm-up: cuBLAS handles, kernel selection
+                run(x)
             torch.cuda.synchronize()
-        continue
-    with torch.no_grad():
-        for _ in range(3):  # warm-up: cuBLAS handles, kernel selection
-            run(x)
-        torch.cuda.synchronize()
-        with torch.profiler.profile(
-                activities=[torch.profiler.ProfilerActivity.CPU, torch.profiler.ProfilerActivity.CUDA],
-                record_shapes=True) as prof:
-            run(x)
-            torch.cuda.synchronize()
-    path = os.path.join(out_dir, f"kineto_{name}.json")
-    prof.export_chrome_trace(path)
-    with open(path) as f:
-        trace = json.load(f)
-    trace["traceName"] = os.path.basename(path)  # not the capturing machine's path
-    trace.setdefault("cascade", {}).update({
-        "gpu": torch.cuda.get_device_name(0),
-        "driver": smi("driver_version"),
-        "clocks_sm_mem_mhz": smi("clocks.sm,clocks.mem"),
-        "torch": torch.__version__,
-        "cuda": torch.version.cuda,
-        "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "model": model,
-    })
-    with open(path, "w") as f:
-        json.dump(trace, f)
-    kernels = [e for e in trace.get("traceEvents", []) if e.get("cat") == "kernel"]
-    print(f"{name}: {len(kernels)} kernels, {sum(e.get('dur', 0) for e in kernels):.1f} us on the GPU -> {path}")
+            with torch.profiler.profile(
+                    activities=[torch.profiler.ProfilerActivity.CPU, torch.profiler.ProfilerActivity.CUDA],
+                    record_shapes=True) as prof:
+                run(x)
+                torch.cuda.synchronize()
+        path = os.path.join(out_dir, f"kineto_{name}.json")
+        prof.export_chrome_trace(path)
+        with open(path) as f:
+            trace = json.load(f)
+        trace["traceName"] = os.path.basename(path)  # not the capturing machine's path
+        trace.setdefault("cascade", {}).update({
+            "gpu": torch.cuda.get_device_name(0),
+            "driver": smi("driver_version"),
+            "clocks_sm_mem_mhz": smi("clocks.sm,clocks.mem"),
+            "torch": torch.__version__,
+            "cuda": torch.version.cuda,
+            "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "model": model,
+        })
+        with open(path, "w") as f:
+            json.dump(trace, f)
+        kernels = [e for e in trace.get("traceEvents", []) if e.get("cat") == "kernel"]
+        print(f"{name}: {len(kernels)} kernels, {sum(e.get('dur', 0) for e in kernels):.1f} us on the GPU -> {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -435,7 +435,7 @@ ValidationReport compare_with_model(const arch::gpu::GpuModel& model,
       throw base::InputError(c.file, {c.line, 0}, c.name + ": " + error.file() + ": " + error.message());
     }
     r.kernels.push_back({c.name, c.kind, c.source, c.measured_s,
-                         c.device_time_only ? e.timing.device_s : e.timing.seconds, c.measured_j,
+                         c.device_time_only ? e.timing.in_pass_s : e.timing.seconds, c.measured_j,
                          c.measured_j > 0 ? e.timing.energy_j : 0});
     const auto& k = r.kernels.back();
     if (!c.pass.empty()) {

@@ -27,8 +27,9 @@ struct MeasuredCase {
   // The energy window's time per launch (launches back to back, so without the launch latency a
   // single timed launch includes); 0 where no energy was measured.
   double measured_period_s = 0;
-  // A profiler's kernel duration (Kineto) is the time on the GPU alone: compared with the model's
-  // makespan, without the launch and host-side overheads that CUDA events around a launch include.
+  // A profiler's kernel duration (Kineto) is the time on the GPU alone, of a kernel in a pass (after
+  // a different kernel): compared with the model's device time in a pass, without the launch and
+  // host-side overheads that CUDA events around a launch include.
   bool device_time_only = false;
   // Identical launches a trace holds (one case, its median duration); a whole pass counts each.
   uint32_t launches = 1;

@@ -83,17 +83,19 @@ uint32_t template_argument(const std::string& name, const std::string& prefix) {
 // its `per_thread` elements, V at a time, before it computes; the plain one
 // (elementwise_kernel<128, U, ...>) takes its U elements one after another, each one's loads after
 // the previous one's store (the compiler cannot move a load above a store it may alias); the
-// unrolled one (casts, non-contiguous inputs) loads its 4 (thread_work_size) at once; other
-// kernels as the vectorized one at 16 bytes.
+// unrolled one loads its elements at once, except where it casts (memory::LoadWithCast): each load
+// sits in a switch over the source type and is converted inside it, so the next load issues once
+// this one's data is back; other kernels as the vectorized one at 16 bytes.
 struct ElementwiseCode {
   double instructions;
   uint32_t ilp;
   double access_bytes;
+  double dependent_accesses;  // KernelWork.dependent_accesses: a thread's accesses one after another
 };
 ElementwiseCode elementwise_code(const std::string& kernel, const std::string& op, size_t inputs,
                                  double element_bytes, double per_thread) {
   const auto has = [&](const char* part) { return kernel.find(part) != std::string::npos; };
-  ElementwiseCode c{0, 1, 16};
+  ElementwiseCode c{0, 1, 16, 1};
   if (has("CatArrayBatchedCopy_vectorized")) {
     c.instructions = kVectorizedConcatInstructions;
   } else if (has("CatArrayBatchedCopy")) {
@@ -112,9 +114,15 @@ ElementwiseCode elementwise_code(const std::string& kernel, const std::string& o
     c.access_bytes = v * element_bytes;
     c.ilp = static_cast<uint32_t>(std::clamp(loads * std::round(per_thread / v), 1.0, 64.0));
   } else if (has("unrolled_elementwise_kernel")) {
-    c.ilp = static_cast<uint32_t>(std::min(64.0, 4 * loads)), c.access_bytes = element_bytes;
-  } else if (template_argument(kernel, "::elementwise_kernel<128, ") > 0) {
+    c.access_bytes = element_bytes;
+    if (has("LoadWithCast")) {
+      c.dependent_accesses = std::ceil(per_thread) * loads;
+    } else {
+      c.ilp = static_cast<uint32_t>(std::min(64.0, 4 * loads));
+    }
+  } else if (const uint32_t u = template_argument(kernel, "::elementwise_kernel<128, "); u > 0) {
     c.ilp = static_cast<uint32_t>(std::min(64.0, loads)), c.access_bytes = element_bytes;
+    c.dependent_accesses = std::min<double>(u, std::ceil(per_thread));
   }
   return c;
 }
@@ -127,7 +135,7 @@ TracedKernel fixed(const std::string& kind, config::Kernel k) {
 // A pass over memory at the launch the trace recorded: `read` and `written` bytes from and to DRAM,
 // its FP32 issue slots as flops, each thread's loads `ilp` independent accesses of `access_bytes`.
 TracedKernel traced_pass(const config::MeasuredRun& run, const std::string& kind, double read, double written,
-                         double flops, uint32_t ilp, double access_bytes) {
+                         double flops, uint32_t ilp, double access_bytes, double dependent_accesses = 1) {
   config::Kernel k = run.kernel();
   k.set_kind(kind);
   auto* w = k.mutable_work();
@@ -137,6 +145,7 @@ TracedKernel traced_pass(const config::MeasuredRun& run, const std::string& kind
   w->set_fp32_flops(flops);
   w->set_ilp(std::max<uint32_t>(1, ilp));
   w->set_bytes_per_access(static_cast<uint32_t>(std::clamp(access_bytes, 1.0, 16.0)));
+  w->set_dependent_accesses(std::clamp(dependent_accesses, 1.0, 1e6));
   return fixed(kind, std::move(k));
 }
 
@@ -310,7 +319,10 @@ std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& ru
     // back: one access in flight a thread.
     const auto& x = tensors[0]->shape;
     const double n = elements(x), rows = x.empty() || x.back() == 0 ? 1 : n / x.back();
-    return traced_pass(run, "reduction", read, rows * element, 2 * kReduceInstructions * n, 1, 16);
+    const double threads = static_cast<double>(arch::gpu::grid_blocks(run.kernel())) *
+                           arch::gpu::block_threads(run.kernel());
+    const double trips = std::ceil(n * element / 16 / threads);
+    return traced_pass(run, "reduction", read, rows * element, 2 * kReduceInstructions * n, 1, 16, trips);
   }
   const bool concatenation = name.find("CatArrayBatchedCopy") != std::string::npos;
   // Each tensor copied into its place in the output, or the inputs' broadcast.
@@ -323,7 +335,7 @@ std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& ru
                          arch::gpu::block_threads(run.kernel());
   const ElementwiseCode code = elementwise_code(name, op, inputs_read, loaded_element, out / threads);
   return traced_pass(run, "elementwise", read, out * element, 2 * code.instructions * out, code.ilp,
-                     code.access_bytes);
+                     code.access_bytes, code.dependent_accesses);
 }
 
 }  // namespace cascade::validation
