@@ -96,6 +96,7 @@ std::optional<GpuModel::Problem> GpuModel::problem(const config::Kernel& k) cons
       {"busiest_block_factor", w.busiest_block_factor()},
       {"scattered_store_operations", w.scattered_store_operations()},
       {"dependent_accesses", w.dependent_accesses()},
+      {"instructions_after_loads", w.instructions_after_loads()},
   };
   const auto bad = [](double v) { return !base::is_finite_non_negative(v); };
   const auto number_problem = [](const std::string& field, double v) {
@@ -140,6 +141,8 @@ std::optional<GpuModel::Problem> GpuModel::problem(const config::Kernel& k) cons
     return Problem{Path{{"work"}, {"exposed_round_trips"}}, "work.exposed_round_trips: more than 10^6"};
   if (w.dependent_accesses() > 1e6)
     return Problem{Path{{"work"}, {"dependent_accesses"}}, "work.dependent_accesses: more than 10^6"};
+  if (w.instructions_after_loads() > 1e9)
+    return Problem{Path{{"work"}, {"instructions_after_loads"}}, "work.instructions_after_loads: more than 10^9"};
   return std::nullopt;
 }
 

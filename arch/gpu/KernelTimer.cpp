@@ -125,9 +125,16 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   const double reads_dram = w.dram_bytes() > w.dram_write_bytes() ? idle_latency : 0.0;
   t.makespan_s = std::max({s.makespan_s, blocks * gpu.block_launch_s, reads_dram});
   // On the device no kernel is shorter than an empty one (its grid's launch and completion), and
-  // one that reads DRAM waits out its threads' dependent round trips beside that.
+  // one that reads DRAM waits out its threads' dependent round trips beside that, then the
+  // instructions that wait on the loaded data: a block's warps share its SM's schedulers, each
+  // instruction of a warp issuing at the earliest the FMA latency after its last.
   const double chain = reads_dram * std::max(1.0, w.dependent_accesses());
-  t.device_s = std::max(t.makespan_s, gpu.kernel_floor_s + chain);
+  const double warps_per_scheduler = std::ceil(warps_per_block / gpu.schedulers_per_sm);
+  const double after_loads = gpu.sm_clock_hz > 0 ? w.instructions_after_loads() *
+                                                       std::max<double>(warps_per_scheduler, gpu.fma_latency_cycles) /
+                                                       gpu.sm_clock_hz
+                                                 : 0.0;
+  t.device_s = std::max(t.makespan_s, gpu.kernel_floor_s + chain + after_loads);
   t.in_pass_s = t.device_s + gpu.first_launch_s;
   t.waves = s.waves;
   t.seconds = gpu.launch_overhead_s + kernel.host_overhead_us() * 1e-6 + t.makespan_s;

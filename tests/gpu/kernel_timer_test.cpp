@@ -282,6 +282,30 @@ TEST(KernelTimer, DependentAccessesWaitOutARoundTripEach) {
   EXPECT_EQ(h100.problem(k)->message, "work.dependent_accesses: more than 10^6");
 }
 
+TEST(KernelTimer, InstructionsAfterTheLoadsFollowTheirRoundTrip) {
+  // One block reading 64 bytes, then 200 instructions a thread on them. 128 threads are one warp
+  // on each of the 4 schedulers: each issues its next instruction the FMA latency (4 cycles) after
+  // its last, 800 cycles at 1.98 GHz, 404.04 ns after the empty kernel's 610 and the round trip's
+  // 350. With 512 threads, 4 warps a scheduler: 4 cycles an instruction either way. With 1024, 8
+  // warps a scheduler: 8 cycles, 808.08 ns.
+  const GpuModel h100(gpu_config("h100_sxm"));
+  config::Kernel k;
+  k.set_name("tree");
+  k.mutable_grid()->set_x(1);
+  k.mutable_block()->set_x(128);
+  k.set_registers_per_thread(32);
+  k.mutable_work()->set_dram_bytes(64);
+  k.mutable_work()->set_instructions_after_loads(200);
+  EXPECT_NEAR(h100.estimate(k).timing.device_s, 960e-9 + 800 / 1.98e9, 1e-15);
+  k.mutable_block()->set_x(512);
+  EXPECT_NEAR(h100.estimate(k).timing.device_s, 960e-9 + 800 / 1.98e9, 1e-15);
+  k.mutable_block()->set_x(1024);
+  EXPECT_NEAR(h100.estimate(k).timing.device_s, 960e-9 + 1600 / 1.98e9, 1e-15);
+  k.mutable_work()->set_instructions_after_loads(2e9);
+  ASSERT_TRUE(h100.problem(k));
+  EXPECT_EQ(h100.problem(k)->message, "work.instructions_after_loads: more than 10^9");
+}
+
 TEST(KernelTimer, LittlesLawBoundsTheReadsOnly) {
   // One warp per SM (132 blocks of 32 threads), ILP 1, 4-byte accesses: F = 132 x 128 B = 16896 B
   // in flight. The round trip grows from the idle 350 ns to the loaded 500 ns (the config's) with

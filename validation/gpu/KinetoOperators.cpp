@@ -63,9 +63,13 @@ double broadcast_elements(const std::vector<TracedInput>& inputs) {
 // grouped-query attention's repeated K 66.5), 59 on average. The vectorized kernel: 2.9 to 3.7 an
 // input (a cast 2.9, pow 3.5, add and multiply 7.3-7.4 for two), and SiLU's and GELU's exponential
 // or tanh with their arithmetic 21-23 more (24.3 and 26.4 measured). A tensor-list concatenation
-// 88.3 an element (8.5 vectorized). PyTorch's reduce_kernel 4.3 an input element (mean of a row).
+// 88.3 an element (8.5 vectorized). PyTorch's reduce_kernel (mean of a row): 552 warp instructions a
+// warp at 128 elements a thread (2048 rows of 4096) and 227 at 8 (one row of 4096 in one block of
+// 512), 2.71 an element and 205 a thread beside them (its indexing, the block-wide reduction across
+// warps and through shared memory, the output).
 constexpr double kStridedInstructions = 59, kVectorizedPerInput = 3.5, kTranscendentalInstructions = 22;
-constexpr double kConcatInstructions = 88.3, kVectorizedConcatInstructions = 8.5, kReduceInstructions = 4.3;
+constexpr double kConcatInstructions = 88.3, kVectorizedConcatInstructions = 8.5;
+constexpr double kReducePerElement = 2.71, kReducePerThread = 205;
 
 // The first whole number after `prefix` in a kernel's name (a template argument), or 0.
 uint32_t template_argument(const std::string& name, const std::string& prefix) {
@@ -135,7 +139,8 @@ TracedKernel fixed(const std::string& kind, config::Kernel k) {
 // A pass over memory at the launch the trace recorded: `read` and `written` bytes from and to DRAM,
 // its FP32 issue slots as flops, each thread's loads `ilp` independent accesses of `access_bytes`.
 TracedKernel traced_pass(const config::MeasuredRun& run, const std::string& kind, double read, double written,
-                         double flops, uint32_t ilp, double access_bytes, double dependent_accesses = 1) {
+                         double flops, uint32_t ilp, double access_bytes, double dependent_accesses = 1,
+                         double instructions_after_loads = 0) {
   config::Kernel k = run.kernel();
   k.set_kind(kind);
   auto* w = k.mutable_work();
@@ -146,6 +151,7 @@ TracedKernel traced_pass(const config::MeasuredRun& run, const std::string& kind
   w->set_ilp(std::max<uint32_t>(1, ilp));
   w->set_bytes_per_access(static_cast<uint32_t>(std::clamp(access_bytes, 1.0, 16.0)));
   w->set_dependent_accesses(std::clamp(dependent_accesses, 1.0, 1e6));
+  w->set_instructions_after_loads(std::clamp(instructions_after_loads, 0.0, 1e9));
   return fixed(kind, std::move(k));
 }
 
@@ -317,12 +323,14 @@ std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& ru
     // (Reduce.cuh input_vectorized_thread_reduce_impl): a loop whose trip loads one 16-byte vector
     // and adds it into the accumulators, so the next trip's load issues once this one's data is
     // back: one access in flight a thread.
+    // Its loads, then the block's reduction (its per-thread instructions) on what they brought.
     const auto& x = tensors[0]->shape;
     const double n = elements(x), rows = x.empty() || x.back() == 0 ? 1 : n / x.back();
     const double threads = static_cast<double>(arch::gpu::grid_blocks(run.kernel())) *
                            arch::gpu::block_threads(run.kernel());
     const double trips = std::ceil(n * element / 16 / threads);
-    return traced_pass(run, "reduction", read, rows * element, 2 * kReduceInstructions * n, 1, 16, trips);
+    return traced_pass(run, "reduction", read, rows * element,
+                       2 * (kReducePerElement * n + kReducePerThread * threads), 1, 16, trips, kReducePerThread);
   }
   const bool concatenation = name.find("CatArrayBatchedCopy") != std::string::npos;
   // Each tensor copied into its place in the output, or the inputs' broadcast.
