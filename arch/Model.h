@@ -42,8 +42,15 @@ class Model {
   // round (`cascade run --no-fast-forward`).
   void set_fast_forward(bool on) { fast_forward_ = on; }
 
+  // Whether evaluate() records what the run did over time in sim::Result::timeline (`cascade run
+  // --timeline`): each phase, each unit busy, stalled, idle or fast-forwarded (spatial models, at
+  // cycle fidelity tile by tile, at analytical fidelity phase by phase), each kernel and its block
+  // waves (the GPU). Off, nothing is recorded and nothing costs.
+  void set_timeline(bool on) { timeline_ = on; }
+
  protected:
   bool fast_forward_ = true;
+  bool timeline_ = false;
 };
 
 }  // namespace cascade::arch

@@ -234,9 +234,7 @@ JsonValue parse_json(std::string_view text, const std::string& file) {
   return v;
 }
 
-namespace {
-
-void append_string(std::string& out, const std::string& s) {
+void append_json_string(std::string& out, std::string_view s) {
   out += '"';
   for (const char c : s) {
     const auto u = static_cast<unsigned char>(c);
@@ -254,6 +252,8 @@ void append_string(std::string& out, const std::string& s) {
   out += '"';
 }
 
+namespace {
+
 void append(std::string& out, const JsonValue& v) {
   // Depth is bounded by the reader (kMaxJsonDepth), so this recursion is too.
   switch (v.kind) {
@@ -265,7 +265,7 @@ void append(std::string& out, const JsonValue& v) {
       out += buffer;
       return;
     }
-    case JsonValue::Kind::String: append_string(out, v.string); return;
+    case JsonValue::Kind::String: append_json_string(out, v.string); return;
     case JsonValue::Kind::Array:
       out += '[';
       for (size_t i = 0; i < v.items.size(); ++i) {
@@ -278,7 +278,7 @@ void append(std::string& out, const JsonValue& v) {
       out += '{';
       for (size_t i = 0; i < v.members.size(); ++i) {
         if (i) out += ',';
-        append_string(out, v.members[i].name);
+        append_json_string(out, v.members[i].name);
         out += ':';
         append(out, v.members[i].value);
       }

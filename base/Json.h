@@ -80,4 +80,8 @@ JsonValue parse_json(std::string_view text, const std::string& file);
 // A value written back as compact JSON (numbers with %.17g, so they read back equal).
 std::string to_json_text(const JsonValue& v);
 
+// Appends `s` to `out` as a JSON string: quoted, with quotes, backslashes and control characters
+// escaped (the rest as it is).
+void append_json_string(std::string& out, std::string_view s);
+
 }  // namespace cascade::base

@@ -7,6 +7,8 @@
 
 #include "arch/ArchLoader.h"
 #include "arch/ModelRegistry.h"
+#include "base/Format.h"
+#include "base/InputError.h"
 #include "base/OutputFile.h"
 #include "base/Text.h"
 #include "base/TextProtoFile.h"
@@ -14,6 +16,7 @@
 #include "app/cli/ExitCodes.h"
 #include "app/report/ProtoJson.h"
 #include "app/report/RunSummary.h"
+#include "sim/result/TraceEvents.h"
 #include "workloads/analysis/ShapeBinding.h"
 #include "workloads/parser/WorkloadLoader.h"
 
@@ -50,14 +53,18 @@ int run_run_command(const std::vector<std::string>& args) {
       "no-fast-forward", "cycle fidelity: simulate every round instead of skipping periodic steady "
                          "states (same cycles, slower)")(
       "output,o", po::value<std::string>(),
-      "where to write the JSON record (default: <arch>.<workload>.json)");
+      "where to write the JSON record (default: <arch>.<workload>.json)")(
+      "timeline", po::value<std::string>(),
+      "also write what the run did over time to FILE.json, a Chrome trace / Perfetto timeline "
+      "(open it at ui.perfetto.dev): phases and each unit busy, stalled, idle or fast-forwarded, "
+      "or a GPU's kernels and block waves");
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(named).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
     std::cout << "usage: cascade run --arch NAME|FILE --workload W.pbtxt [--set RANK=SIZE]..."
                  " [--fidelity analytical|cycle] [--no-fast-forward]\n"
-                 "                  [--arch-set FIELD=VALUE]... [--output FILE.json] [--root DIR]\n\n"
+                 "                  [--arch-set FIELD=VALUE]... [--output FILE.json] [--timeline FILE.json] [--root DIR]\n\n"
                  "Evaluates the architecture's model on the workload. The models of this build: ";
     const auto names = arch::ModelRegistry::builtin().names();
     for (size_t i = 0; i < names.size(); ++i) std::cout << (i ? ", " : "") << names[i];
@@ -79,6 +86,7 @@ int run_run_command(const std::vector<std::string>& args) {
       workloads::parse_size_override(s, overrides);
 
   if (vm.count("output")) base::check_output_path(vm["output"].as<std::string>());
+  if (vm.count("timeline")) base::check_output_path(vm["timeline"].as<std::string>());
   const std::string arch_path = resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>(), false);
   std::vector<std::pair<std::string, std::string>> arch_sets;
   if (vm.count("arch-set"))
@@ -93,6 +101,7 @@ int run_run_command(const std::vector<std::string>& args) {
       arch::arch_text_with_overrides(base::TextProtoFile::read(arch_path), arch_path, arch_sets),
       arch_sets.empty() ? arch_path : arch_path + " (with --arch-set, as printed)");
   model->set_fast_forward(!vm.count("no-fast-forward"));
+  model->set_timeline(vm.count("timeline") > 0);
   const workloads::Cascade cascade = workloads::load_workload_file(vm["workload"].as<std::string>());
   const workloads::RankSizes sizes = workloads::bind_shapes(cascade, overrides);
   const sim::Result result = model->evaluate(cascade, sizes, fidelity);
@@ -101,6 +110,20 @@ int run_run_command(const std::vector<std::string>& args) {
                                                 : safe_file_name(result.arch + "." + cascade.name) + ".json";
   base::write_output_file(output, proto_to_json(result.to_record()));
   std::cout << format_run_summary(result) << "\nwrote " << output << "\n";
+  if (vm.count("timeline")) {
+    const std::string path = vm["timeline"].as<std::string>();
+    if (!result.timeline) throw base::InputError(path, {}, "model " + result.model + " records no timeline");
+    base::write_output_file(path, sim::trace_event_json(*result.timeline, result.model + " on " + result.workload +
+                                                                              " (" + result.arch + ", " +
+                                                                              result.fidelity + ")",
+                                                        {{"model", result.model},
+                                                         {"arch", result.arch},
+                                                         {"workload", result.workload},
+                                                         {"fidelity", result.fidelity},
+                                                         {"cycles", std::to_string(result.cycles)},
+                                                         {"clock_hz", base::format("%.9g", result.clock_hz)}}));
+    std::cout << "wrote " << path << "\n";
+  }
   return kExitOk;
 }
 

@@ -106,7 +106,8 @@ sim::Result FlatModel::evaluate_structure(const workloads::Cascade& cascade, con
       [](const auto& plan) { return plan.phase->stage_size() == 0; },
       [&](const PhaseEvaluator& phases, const PhaseEvaluator::PhasePlan& plan, sim::Result& r) {
         run_flat_attention(config_, cascade, sizes, phases, plan, r, fidelity, fast_forward_);
-      });
+      },
+      timeline_);
 }
 
 }  // namespace cascade::arch

@@ -37,7 +37,8 @@ sim::Result FuseMaxModel::evaluate_structure(const workloads::Cascade& cascade, 
     phases.finish_phase(plan, phases.stage_cycles(plan), t.read_bytes, t.write_bytes,
                         start, r, simulated);
   };
-  return evaluate_phases(config_, cascade, sizes, structure, name(), fidelity, fast_forward_, is_tiled, run_tiled);
+  return evaluate_phases(config_, cascade, sizes, structure, name(), fidelity, fast_forward_, is_tiled, run_tiled,
+                         timeline_);
 }
 
 }  // namespace cascade::arch

@@ -23,6 +23,7 @@ struct Cohort {
   double wait_left = 0;      // per block, wall-clock seconds
   bool serial = false;       // memory and compute one after the other (a first wave in step)
   double delay_left = 0;     // per block, wall-clock seconds before its work proceeds
+  double start = 0;          // when it started (for a timeline; not part of its state)
 };
 
 // The cohorts as numbers, in order: two events with equal states (to a relative 1e-12, what the
@@ -60,10 +61,17 @@ constexpr uint64_t kMaxSimulatedEvents = 10'000'000;
 ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_per_sm,
                                double compute_per_block, double bytes_per_block,
                                const std::function<BlockRates(const Residency&)>& rates,
-                               double seconds_per_block, bool serial_phases, double latency_per_block) {
+                               double seconds_per_block, bool serial_phases, double latency_per_block,
+                               bool record) {
   if (sms == 0 || blocks_per_sm == 0)
     throw std::invalid_argument("schedule_blocks: a kernel that fits no block on an SM cannot run");
   ScheduleResult result;
+  const auto keep_span = [&](const CohortSpan& span) {
+    if (result.spans.size() < kMaxRecordedSpans)
+      result.spans.push_back(span);
+    else
+      ++result.spans_dropped;
+  };
   const uint64_t wave = static_cast<uint64_t>(sms) * blocks_per_sm;
   result.waves = (blocks + wave - 1) / wave;
   uint64_t pending = blocks;
@@ -75,7 +83,7 @@ ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_pe
   // A fresh cohort of `n` blocks on `on_sms` SMs, `per_sm` each, its work all ahead of it.
   const auto fresh = [&](uint64_t n, uint64_t on_sms, uint64_t per_sm) {
     cohorts.push_back({n, static_cast<uint32_t>(on_sms), static_cast<uint32_t>(per_sm), compute_per_block,
-                       bytes_per_block, seconds_per_block, false, latency_per_block});
+                       bytes_per_block, seconds_per_block, false, latency_per_block, now});
   };
   const auto launch = [&](uint64_t n, uint32_t sm_count, uint32_t slots_per_sm, bool spread) {
     if (!spread) {
@@ -117,6 +125,12 @@ ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_pe
         if (per_period == 0 || pending / per_period < 2) break;
         const uint64_t skipped = pending / per_period - 1;
         const double periods = static_cast<double>(skipped);
+        if (record) {
+          // The skipped periods as one span; the cohorts on the GPU now run after them.
+          const double skipped_time = periods * (now - past.now);
+          keep_span({now, now + skipped_time, skipped * per_period, sms, blocks_per_sm, skipped});
+          for (auto& c : cohorts) c.start += skipped_time;
+        }
         now += periods * (now - past.now);
         resident_time += periods * (resident_time - past.resident_time);
         // Saturates rather than wraps: the count is reported, never computed with.
@@ -150,6 +164,11 @@ ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_pe
     }
     if (!std::isfinite(step))
       throw std::domain_error("schedule_blocks: a block's work never completes (a zero or non-finite rate)");
+    if (record && result.samples.size() < kMaxRecordedSpans) {
+      double memory = 0;
+      for (size_t i = 0; i < cohorts.size(); ++i) memory += r[i].memory * static_cast<double>(cohorts[i].blocks);
+      result.samples.push_back({now, on_gpu, memory});
+    }
     now += step;
     resident_time += step * static_cast<double>(on_gpu) / sms;
     // Advance every cohort; those done free their SMs' slots.
@@ -180,6 +199,7 @@ ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_pe
           c.wait_left <= tolerance * std::max(1.0, seconds_per_block)) {
         freed_sms += c.sms;
         freed_slots = std::max(freed_slots, c.per_sm);
+        if (record) keep_span({c.start, now, c.blocks, c.sms, c.per_sm, 1});
       } else {
         next.push_back(c);
       }
@@ -192,6 +212,7 @@ ScheduleResult schedule_blocks(uint64_t blocks, uint32_t sms, uint32_t blocks_pe
                         freed_sms, freed_slots, false);
     }
   }
+  if (record && result.samples.size() < kMaxRecordedSpans) result.samples.push_back({now, 0, 0});
   result.makespan_s = now;
   result.average_resident_blocks = now > 0 ? resident_time / now : 0;
   return result;

@@ -1,8 +1,11 @@
 #include "arch/gpu/GpuCascadeModel.h"
 
 #include <cmath>
+#include <memory>
+#include <optional>
 
 #include "arch/gpu/CascadeMapping.h"
+#include "arch/gpu/GpuTimeline.h"
 
 namespace cascade::arch::gpu {
 
@@ -23,10 +26,15 @@ sim::Result GpuCascadeModel::evaluate(const workloads::Cascade& cascade, const w
   for (const char* unit : {"tensor_cores", "fp32", "dram"}) r.busy_cycles[unit] = 0;
   for (const auto& key : {sim::Result::Key{"dram", "read"}, {"dram", "write"}, {"l2", "read"}}) r.traffic_bytes[key] = 0;
   double seconds = 0;
+  std::optional<GpuTimelineBuilder> timeline;
+  if (timeline_) {
+    r.timeline = std::make_shared<sim::Timeline>();
+    timeline.emplace(*r.timeline, "");
+  }
   for (const MappedKernel& mapped : map_cascade_to_gpu(model_, cascade, sizes)) {
     GpuModel::Estimate e;
     try {
-      e = model_.estimate(mapped.kernel);
+      e = model_.estimate(mapped.kernel, timeline.has_value());
     } catch (const base::InputError& error) {
       const workloads::Operator* op = cascade.operator_of(mapped.einsums.front());
       const base::SourcePos at = op ? op->pos : cascade.einsums[mapped.einsums.front()].pos;
@@ -53,6 +61,7 @@ sim::Result GpuCascadeModel::evaluate(const workloads::Cascade& cascade, const w
                                                          (e.timing.period_s > 0 ? e.timing.period_s : 1));
     // A cascade's kernels run one after another, each after a different one.
     const double device_s = e.timing.in_pass_s;
+    if (timeline) timeline->add(mapped.name, seconds, device_s, e, {{"kind", mapped.kernel.kind()}});
     seconds += device_s;
     r.busy_cycles["tensor_cores"] += tensor_peak_s * t.sm_clock_hz;
     r.busy_cycles["fp32"] += w.fp32_flops() / (2 * arch.peak().fp32_fma_per_second()) * t.sm_clock_hz;

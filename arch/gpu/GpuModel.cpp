@@ -146,7 +146,7 @@ std::optional<GpuModel::Problem> GpuModel::problem(const config::Kernel& k) cons
   return std::nullopt;
 }
 
-GpuModel::Estimate GpuModel::estimate(const config::Kernel& kernel) const {
+GpuModel::Estimate GpuModel::estimate(const config::Kernel& kernel, bool record_schedule) const {
   if (const auto p = problem(kernel)) throw base::InputError("kernel '" + kernel.name() + "'", {}, p->message);
   Estimate e;
   e.occupancy = occupancy_of(kernel);
@@ -161,7 +161,7 @@ GpuModel::Estimate GpuModel::estimate(const config::Kernel& kernel) const {
   };
   try {
     e.timing = time_kernel(timing_, kernel, static_cast<uint32_t>(e.occupancy.blocks_per_sm),
-                           static_cast<uint32_t>(e.occupancy.max_warps_per_sm));
+                           static_cast<uint32_t>(e.occupancy.max_warps_per_sm), record_schedule);
   } catch (const std::domain_error&) {
     throw never();
   }

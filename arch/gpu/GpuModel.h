@@ -24,7 +24,9 @@ class GpuModel {
   };
   // Throws InputError for a bad kernel description (problem(), OccupancyCalculator) or one that
   // cannot launch (no block fits an SM).
-  Estimate estimate(const config::Kernel& kernel) const;
+  // With `record_schedule`, the timing holds the block scheduler's cohort spans and samples (for a
+  // timeline); the estimate is the same either way.
+  Estimate estimate(const config::Kernel& kernel, bool record_schedule = false) const;
 
   // What makes a kernel description meaningless on this GPU, if anything, with the field at fault:
   // a number that is NaN, infinite or negative; a grid or block dimension beyond CUDA's

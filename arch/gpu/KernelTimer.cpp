@@ -20,7 +20,7 @@ uint32_t block_threads(const config::Kernel& k) {
 }
 
 KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uint32_t blocks_per_sm,
-                         uint32_t max_warps_per_sm) {
+                         uint32_t max_warps_per_sm, bool record_schedule) {
   KernelTiming t;
   t.blocks = grid_blocks(kernel);
   t.threads_per_block = block_threads(kernel);
@@ -119,7 +119,7 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   };
   const ScheduleResult s =
       schedule_blocks(t.blocks, gpu.sms, blocks_per_sm, compute, bytes, rates, w.seconds_per_block(), w.serial_phases(),
-                      w.exposed_round_trips() * gpu.dram_latency_s);
+                      w.exposed_round_trips() * gpu.dram_latency_s, record_schedule);
   // The work distributor starts blocks one after another: many short blocks wait on it. A kernel
   // that reads DRAM waits out at least one round trip of it, however little it reads.
   const double reads_dram = w.dram_bytes() > w.dram_write_bytes() ? idle_latency : 0.0;
@@ -137,6 +137,9 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   t.device_s = std::max(t.makespan_s, gpu.kernel_floor_s + chain + after_loads);
   t.in_pass_s = t.device_s + gpu.first_launch_s;
   t.waves = s.waves;
+  t.spans = s.spans;
+  t.samples = s.samples;
+  t.spans_dropped = s.spans_dropped;
   t.seconds = gpu.launch_overhead_s + kernel.host_overhead_us() * 1e-6 + t.makespan_s;
   t.achieved_occupancy = s.average_resident_blocks * warps_per_block / max_warps_per_sm;
   {

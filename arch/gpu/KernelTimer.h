@@ -57,6 +57,10 @@ struct KernelTiming {
   double period_s = 0;
   double energy_j = 0;            // per launch back to back: power x period + per-action energies
   double compute_bound_fraction = 0;  // of a full-wave block: compute time / max(compute, memory)
+  // With record_schedule: the block scheduler's cohort spans and samples (BlockScheduler.h).
+  std::vector<CohortSpan> spans;
+  std::vector<ScheduleSample> samples;
+  uint64_t spans_dropped = 0;
 };
 
 // Times one launch: per-block work is the kernel's work over its blocks; the block scheduler runs
@@ -81,7 +85,7 @@ struct KernelTiming {
 // the per-action energies (FP32 and tensor flops, DRAM, L2 and shared-memory bytes, SFU
 // operations).
 KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uint32_t blocks_per_sm,
-                         uint32_t max_warps_per_sm);
+                         uint32_t max_warps_per_sm, bool record_schedule = false);
 
 uint64_t grid_blocks(const config::Kernel& kernel);
 uint32_t block_threads(const config::Kernel& kernel);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <array>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "arch/ngpc/GridBanks.h"
@@ -59,7 +60,7 @@ double analytical_cycles(const FramePlan& f, bool pipelined) {
 // port, every busy encoding engine, the SH unit, the MLP engine, the GPU), one round per batch; the
 // engines and the SH unit wait for the port, the MLP engine for all of them, the GPU for the MLP
 // engine; the load a round of its own before them.
-sim::RoundPipelineStats simulated(const FramePlan& f, bool pipelined, bool fast_forward) {
+sim::RoundPipelineStats simulated(const FramePlan& f, bool pipelined, bool fast_forward, sim::Timeline* timeline) {
   sim::RoundProgram program;
   program.rounds_in_flight = pipelined ? kBatchesInFlight : 1;
   sim::RoundBlock load;
@@ -89,7 +90,11 @@ sim::RoundPipelineStats simulated(const FramePlan& f, bool pipelined, bool fast_
   sim::RoundBlock batches;
   batches.runs.push_back(batch);
   program.blocks.push_back(batches);
-  return sim::simulate_round_pipeline(program, {fast_forward});
+  sim::RoundPipelineOptions options;
+  options.fast_forward = fast_forward;
+  options.timeline = timeline;
+  options.timeline_phase = "frame";
+  return sim::simulate_round_pipeline(program, options);
 }
 
 // Cycles (or counts) as integers, within 2^62 so that sums of a few stay exact; beyond, the
@@ -204,10 +209,16 @@ sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloa
   const bool pipelined = p.overlap() == config::PIPELINED;
   uint64_t frame_cycles = 0;
   sim::RoundPipelineStats stats;
+  std::shared_ptr<sim::Timeline> timeline;
+  if (timeline_) {
+    timeline = std::make_shared<sim::Timeline>();
+    timeline->ticks_per_second = clock;
+    timeline->add_track("frame");
+  }
   if (fidelity == Fidelity::Analytical) {
     frame_cycles = whole(analytical_cycles(plan, pipelined), config_);
   } else {
-    stats = simulated(plan, pipelined, fast_forward_);
+    stats = simulated(plan, pipelined, fast_forward_, timeline.get());
     frame_cycles = stats.cycles;
   }
   const double frame_s = static_cast<double>(frame_cycles) / clock;
@@ -243,6 +254,18 @@ sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloa
   if (fidelity == Fidelity::Cycle) {
     r.stats["rounds"] = static_cast<double>(stats.rounds);
     r.stats["rounds_simulated"] = static_cast<double>(stats.rounds_simulated);
+  }
+  if (timeline) {
+    const auto frame = static_cast<double>(frame_cycles);
+    timeline->add({"frame", "frame", "phase", 0, frame, {{"cycles", std::to_string(frame_cycles)}}});
+    if (fidelity == Fidelity::Analytical)
+      // Each unit busy for its share of the frame, then idle.
+      for (const auto& [unit, cycles] : r.busy_cycles) {
+        const double busy = std::min(cycles, frame);
+        if (busy > 0) timeline->add({unit, "busy", "busy", 0, busy, {{"phase", "frame"}}});
+        if (busy < frame) timeline->add({unit, "idle", "idle", busy, frame - busy, {{"phase", "frame"}}});
+      }
+    r.timeline = timeline;
   }
   r.traffic_bytes[{"l2", "read"}] = table_bytes + miss_bytes + work.input_bytes;
   r.traffic_bytes[{"l2", "write"}] = work.output_bytes;

@@ -275,6 +275,28 @@ uint64_t PhaseEvaluator::finish_phase(const PhasePlan& plan, double compute_cycl
     else
       stats[name + ".utilization." + unit] = utilization;
   }
+  if (sim::Timeline* timeline = result.timeline.get()) {
+    const auto begin = static_cast<double>(result.cycles);
+    timeline->add({"phases", name, "phase", begin, static_cast<double>(cycles),
+                   {{"cycles", std::to_string(cycles)}}});
+    if (!simulated_cycles) {
+      // Analytical: each unit busy for its share of the phase, then idle; DRAM for its traffic.
+      std::vector<std::pair<std::string, double>> units;
+      for (const auto& [unit, busy] : result.busy_cycles) {
+        double before = 0;
+        for (const auto& [marked, value] : start.busy_cycles)
+          if (marked == unit) before = value;
+        units.emplace_back(unit, busy - before);
+      }
+      units.emplace_back("dram", memory_cycles);
+      for (const auto& [unit, own] : units) {
+        const double busy = std::min(own, static_cast<double>(cycles));
+        if (busy > 0) timeline->add({unit, name, "busy", begin, busy, {{"phase", name}}});
+        if (busy < static_cast<double>(cycles))
+          timeline->add({unit, "idle", "idle", begin + busy, static_cast<double>(cycles) - busy, {{"phase", name}}});
+      }
+    }
+  }
   result.cycles += cycles;
   return cycles;
 }
@@ -327,7 +349,12 @@ uint64_t PhaseEvaluator::simulate_staged(const PhasePlan& plan, double read_byte
 
 uint64_t PhaseEvaluator::record_simulation(const std::string& phase, const sim::RoundProgram& program,
                                            bool fast_forward, sim::Result& result) {
-  const sim::RoundPipelineStats stats = sim::simulate_round_pipeline(program, {fast_forward});
+  sim::RoundPipelineOptions options;
+  options.fast_forward = fast_forward;
+  options.timeline = result.timeline.get();
+  options.timeline_offset = result.cycles;  // phases run one after another
+  options.timeline_phase = phase;
+  const sim::RoundPipelineStats stats = sim::simulate_round_pipeline(program, options);
   result.stats[phase + ".rounds"] = static_cast<double>(stats.rounds);
   result.stats[phase + ".rounds_simulated"] = static_cast<double>(stats.rounds_simulated);
   result.stats[phase + ".tasks_simulated"] = static_cast<double>(stats.tasks_simulated);
@@ -352,9 +379,14 @@ sim::Result evaluate_phases(const ArchConfig& config, const workloads::Cascade& 
                             const workloads::RankSizes& sizes, const SpatialStructure& structure,
                             const std::string& model, Fidelity fidelity, bool fast_forward,
                             const std::function<bool(const PhaseEvaluator::PhasePlan&)>& is_own,
-                            const OwnPhase& own_phase) {
+                            const OwnPhase& own_phase, bool timeline) {
   const PhaseEvaluator phases(config, cascade, sizes, structure);
   sim::Result r = phases.start_result(model, to_string(fidelity));
+  if (timeline) {
+    r.timeline = std::make_shared<sim::Timeline>();
+    r.timeline->ticks_per_second = r.clock_hz;
+    r.timeline->add_track("phases");
+  }
   for (const auto& plan : phases.plans()) {
     if (is_own(plan))
       own_phase(phases, plan, r);

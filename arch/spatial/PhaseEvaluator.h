@@ -150,13 +150,14 @@ class PhaseEvaluator {
 };
 
 // A model's evaluation: staged phases by the shared rules, the others (the attention of the
-// baselines, or FuseMax's tiled attention) by `own_phase`, in mapping order.
+// baselines, or FuseMax's tiled attention) by `own_phase`, in mapping order; with `timeline`, the
+// result records its phases and units over time (Model::set_timeline).
 using OwnPhase = std::function<void(const PhaseEvaluator& phases,
                                     const PhaseEvaluator::PhasePlan& plan, sim::Result& result)>;
 sim::Result evaluate_phases(const ArchConfig& config, const workloads::Cascade& cascade,
                             const workloads::RankSizes& sizes, const SpatialStructure& structure,
                             const std::string& model, Fidelity fidelity, bool fast_forward,
                             const std::function<bool(const PhaseEvaluator::PhasePlan&)>& is_own,
-                            const OwnPhase& own_phase);
+                            const OwnPhase& own_phase, bool timeline = false);
 
 }  // namespace cascade::arch

@@ -16,6 +16,7 @@ sim::Result SpatialModel::evaluate(const workloads::Cascade& cascade, const work
   const auto model =
       with_config(ArchConfig(lowered_config_text(config_, structure.lowered->mapping), structure.lowered->config_file));
   model->set_fast_forward(fast_forward_);
+  model->set_timeline(timeline_);
   return evaluate_lowered(*model, *structure.lowered, cascade, sizes, fidelity,
                           cache ? &structure.lowered_cache : nullptr);
 }

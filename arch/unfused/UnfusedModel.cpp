@@ -75,7 +75,8 @@ sim::Result UnfusedModel::evaluate_structure(const workloads::Cascade& cascade, 
       [](const auto& plan) { return plan.phase->stage_size() == 0; },
       [&](const PhaseEvaluator& phases, const PhaseEvaluator::PhasePlan& plan, sim::Result& r) {
         run_unfused_attention(config_, cascade, sizes, phases, plan, r, fidelity, fast_forward_);
-      });
+      },
+      timeline_);
 }
 
 }  // namespace cascade::arch

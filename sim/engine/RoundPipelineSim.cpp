@@ -52,6 +52,9 @@ class Engine : public sc_module {
     stats_.busy_cycles.assign(program.units.size(), 0);
     stats_.rounds = total_rounds_;
     current_.assign(program.units.size(), 0);
+    cursor_.assign(program.units.size(), 0);
+    if (options_.timeline)
+      for (const auto& unit : program.units) options_.timeline->add_track(unit);
     for (size_t u = 0; u < program.units.size(); ++u)
       sc_core::sc_spawn([this, u] { unit_thread(u); }, ("unit_" + program.units[u]).c_str());
   }
@@ -60,6 +63,11 @@ class Engine : public sc_module {
     RoundPipelineStats s = stats_;
     s.cycles = last_done_;
     return s;
+  }
+
+  // Every unit idle from its last task to the run's end.
+  void close_timeline() {
+    for (size_t u = 0; u < program_.units.size(); ++u) record(u, last_done_, last_done_, "", "", {});
   }
 
  private:
@@ -180,12 +188,35 @@ class Engine : public sc_module {
     if (end > now()) wait(sc_time(static_cast<double>(end - now()), SC_NS));
   }
 
+  // Records [start, end) on unit u's track (what came since its last record, idle), when asked.
+  void record(size_t u, uint64_t start, uint64_t end, const std::string& name, const char* category,
+              std::vector<std::pair<std::string, std::string>> args) {
+    Timeline* timeline = options_.timeline;
+    if (!timeline) return;
+    const double offset = static_cast<double>(options_.timeline_offset);
+    const auto phase = [&] { return std::make_pair(std::string("phase"), options_.timeline_phase); };
+    if (start > cursor_[u])
+      timeline->add({program_.units[u], "idle", "idle", offset + static_cast<double>(cursor_[u]),
+                     static_cast<double>(start - cursor_[u]), {phase()}});
+    if (end > start) {
+      args.insert(args.begin(), phase());
+      timeline->add({program_.units[u], name, category, offset + static_cast<double>(start),
+                     static_cast<double>(end - start), std::move(args)});
+    }
+    cursor_[u] = std::max(cursor_[u], end);
+  }
+
   void unit_thread(size_t u) {
     uint64_t g = 0;
     while (g < total_rounds_) {
       current_[u] = g;
       if (pending_ && g == pending_skip_.from) {
+        const uint64_t start = now();
         wait(sc_time(static_cast<double>(pending_skip_.delta()), SC_NS));
+        record(u, start, now(), "fast-forward", "fast_forward",
+               {{"rounds", std::to_string(pending_skip_.rounds)},
+                {"repeats", std::to_string(pending_skip_.rounds / pending_skip_.period)},
+                {"cycles_per_repeat", std::to_string(pending_skip_.period_delta)}});
         g += pending_skip_.rounds;
         if (++units_skipped_ == program_.units.size()) pending_ = false;
         continue;
@@ -195,11 +226,20 @@ class Engine : public sc_module {
       // Bounded run-ahead: the queues and buffers between units hold `rounds_in_flight` rounds. A
       // unit with nothing to do in a round still keeps pace, so that a skip finds it before the
       // skipped rounds.
-      if (g >= program_.rounds_in_flight) wait_for_round(g - program_.rounds_in_flight);
+      if (g >= program_.rounds_in_flight) {
+        const uint64_t start = now();
+        wait_for_round(g - program_.rounds_in_flight);
+        record(u, start, now(), "stalled: buffers full", "stalled", {{"round", std::to_string(g)}});
+      }
       for (uint32_t i : t.by_unit[u]) {
         const RoundTask& task = (*t.tasks)[i];
+        const uint64_t ready = now();
         for (const auto& dep : task.deps) wait_for(g, dep);
+        record(u, ready, now(), "stalled: " + task.name + " waits on its inputs", "stalled",
+               {{"round", std::to_string(g)}});
+        const uint64_t start = now();
         if (task.cycles) wait(sc_time(static_cast<double>(task.cycles), SC_NS));
+        record(u, start, now(), task.name, "busy", {{"round", std::to_string(g)}});
         finish(g, i, t, p);
       }
       ++g;
@@ -368,6 +408,7 @@ class Engine : public sc_module {
   uint64_t finished_below_ = 0;
   uint64_t next_check_ = 0;
   std::vector<uint64_t> current_;
+  std::vector<uint64_t> cursor_;  // per unit: the end of its last timeline record
   sc_event task_done_;
   bool pending_ = false;
   Skip pending_skip_;
@@ -395,6 +436,7 @@ RoundPipelineStats simulate_round_pipeline(const RoundProgram& program,
   FreshSimContext context;
   Engine engine("round_pipeline", program, options);
   sc_core::sc_start();
+  engine.close_timeline();
   return engine.stats();
 }
 

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <string>
+
 #include "sim/engine/RoundProgram.h"
+#include "sim/result/Timeline.h"
 
 namespace cascade::sim {
 
@@ -8,6 +11,13 @@ struct RoundPipelineOptions {
   // Detect that the pipeline's timing repeats round after round (or block after block) and skip
   // ahead exactly; off, every round is simulated.
   bool fast_forward = true;
+  // Where to record what each unit did, on a track named after it: busy with a task (its name, the
+  // phase and the round), stalled on a dependence or on full buffers, idle, or fast-forwarded (one
+  // interval for the skipped rounds, with their count); every unit's track covers the run from 0
+  // to its last cycle. Times are cycles plus `timeline_offset`; nullptr records nothing.
+  Timeline* timeline = nullptr;
+  uint64_t timeline_offset = 0;
+  std::string timeline_phase;
 };
 
 // Runs a program on SystemC: one clocked-time thread per unit, dependences through events, time

@@ -2,11 +2,13 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "configs/result.pb.h"
+#include "sim/result/Timeline.h"
 
 namespace cascade::sim {
 
@@ -27,6 +29,8 @@ struct Result {
   std::map<std::string, std::pair<uint64_t, double>> phases;  // name -> (cycles, pJ)
   std::map<std::string, double> stats;
   std::vector<config::KernelRecord> kernels;  // GPU runs: the launches in order
+  // What the run did over time, where the model was asked for it (Model::set_timeline); else null.
+  std::shared_ptr<Timeline> timeline;
 
   double seconds() const { return clock_hz > 0 ? static_cast<double>(cycles) / clock_hz : 0; }
   double total_energy_pj() const;
