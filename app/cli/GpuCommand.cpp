@@ -16,9 +16,11 @@
 #include "base/Format.h"
 #include "base/OutputFile.h"
 #include "base/Text.h"
+#include "sim/result/TraceEvents.h"
 #include "plots/ScatterPlot.h"
 #include "validation/gpu/Calibration.h"
 #include "validation/gpu/GpuValidation.h"
+#include "validation/gpu/TraceComparison.h"
 #include "validation/gpu/TraceTable.h"
 #include "base/TextProtoFile.h"
 #include "app/cli/ArchArgument.h"
@@ -121,6 +123,47 @@ int run_validate(const std::vector<std::string>& args) {
                                       "us", series, (out / "validation").string());
     std::cout << "wrote " << (out / "validation.png").string() << " and validation.svg\n";
   }
+  return kExitOk;
+}
+
+// `cascade gpu compare --arch NAME|FILE --trace KINETO.json -o TIMELINE.json`: the measured kernels
+// and the predicted ones on parallel tracks of one Perfetto timeline.
+int run_compare(const std::vector<std::string>& args) {
+  po::options_description named("options of 'cascade gpu compare'");
+  named.add_options()("help,h", "print this help")(
+      "arch", po::value<std::string>(), "GPU config: a name (configs/arch/gpu/NAME.pbtxt) or a path")(
+      "root", po::value<std::string>()->default_value("."), "where configs/ is, for --arch NAME")(
+      "trace", po::value<std::string>(), "a PyTorch profiler (Kineto) trace, JSON")(
+      "output,o", po::value<std::string>(), "where to write the timeline (Chrome trace / Perfetto JSON)");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(named).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << "usage: cascade gpu compare --arch NAME|FILE --trace KINETO.json -o TIMELINE.json [--root DIR]\n\n"
+                 "Writes one timeline (open it at ui.perfetto.dev) with the trace's kernels as measured and\n"
+                 "as the model predicts them, on parallel tracks: each predicted kernel starts where its\n"
+                 "measured one did, so that where the model is off shows kernel by kernel (docs/timelines.md).\n"
+                 "Prints the kernels, how many the model describes and the described kernels' measured and\n"
+                 "predicted time.\n\n"
+              << named;
+    return kExitOk;
+  }
+  if (!vm.count("arch")) throw UsageError{"gpu compare: give --arch NAME or --arch FILE"};
+  if (!vm.count("trace")) throw UsageError{"gpu compare: give --trace KINETO.json"};
+  if (!vm.count("output")) throw UsageError{"gpu compare: give -o TIMELINE.json"};
+  const std::string output = vm["output"].as<std::string>(), trace = vm["trace"].as<std::string>();
+  base::check_output_path(output);
+  const arch::gpu::GpuModel model(arch::gpu::GpuArchConfig::load(
+      resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>(), true)));
+  const validation::TraceComparison c = validation::compare_kineto_trace(model, trace);
+  const std::string& gpu = model.config().proto().name();
+  base::write_output_file(output, sim::trace_event_json(c.timeline, trace + " measured and predicted on " + gpu,
+                                                        {{"trace", trace}, {"arch", gpu}}));
+  std::cout << trace << ": " << c.kernels << " kernels, " << c.described << " described by the model; measured "
+            << base::format("%.1f", c.measured_s * 1e6) << " us, predicted "
+            << base::format("%.1f", c.predicted_s * 1e6) << " us ("
+            << base::format("%+.1f%%", c.measured_s > 0 ? 100 * (c.predicted_s / c.measured_s - 1) : 0.0)
+            << ")\nwrote " << output << "\n";
   return kExitOk;
 }
 
@@ -252,18 +295,20 @@ int run_gpu_command(const std::vector<std::string>& args) {
                  "  occupancy --arch G --block N --regs N   SM occupancy of a kernel\n"
                  "  time --arch G --kernel FILE             runtime and energy of a kernel launch\n"
                  "  validate --arch G --traces FILE...      the GPU model against measured traces\n"
+                 "  compare --arch G --trace K.json -o T.json  a trace's kernels measured and predicted, as a timeline\n"
                  "  calibrate --arch G --traces FILE... -o OUT   fit the GPU model on measured traces\n"
                  "\n"
                  "Run 'cascade gpu <command> --help' for the options of a command (docs/gpu.md).\n";
     return kExitOk;
   }
   if (!args.empty() && args[0] == "validate") return run_validate({args.begin() + 1, args.end()});
+  if (!args.empty() && args[0] == "compare") return run_compare({args.begin() + 1, args.end()});
   if (!args.empty() && args[0] == "calibrate") return run_calibrate({args.begin() + 1, args.end()});
   if (!args.empty() && args[0] == "time") return run_time({args.begin() + 1, args.end()});
   if (args.empty() || args[0] != "occupancy")
-    throw UsageError{args.empty() ? "gpu: give a subcommand: occupancy, time, validate or calibrate"
+    throw UsageError{args.empty() ? "gpu: give a subcommand: occupancy, time, validate, compare or calibrate"
                                   : "gpu: unknown subcommand '" + args[0] +
-                                        "' (known: occupancy, time, validate, calibrate)"};
+                                        "' (known: occupancy, time, validate, compare, calibrate)"};
   po::options_description named("options of 'cascade gpu occupancy'");
   named.add_options()("help,h", "print this help")(
       "arch", po::value<std::string>(), "GPU config: a name (configs/arch/gpu/NAME.pbtxt) or a path")(

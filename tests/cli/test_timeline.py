@@ -156,6 +156,54 @@ class NgpcTimeline(unittest.TestCase):
             self.assertAlmostEqual(sum(e["dur"] for e in tracks[unit]), frame, delta=1e-3)
 
 
+class GpuCompare(unittest.TestCase):
+    TRACE = os.path.join(SOURCE, "validation", "traces", "h200", "kineto_llama2_7b_decode_kv2048.json")
+
+    def test_every_kernel_measured_and_predicted_side_by_side(self):
+        # Every kernel event of the trace is on the measured tracks at its traced time (from the
+        # first kernel's start), and on the predicted tracks starting at the same time.
+        with open(self.TRACE) as f:
+            kernels = sorted((e for e in json.load(f)["traceEvents"] if e.get("cat") == "kernel"),
+                             key=lambda e: e["ts"])
+        with tempfile.TemporaryDirectory() as d:
+            timeline = os.path.join(d, "t.json")
+            r = run("gpu", "compare", "--arch", "h200", "--root", SOURCE, "--trace", self.TRACE, "-o", timeline)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn(f"{len(kernels)} kernels, {len(kernels)} described", r.stdout)
+            tracks, _, _ = check_trace_events(self, timeline)
+        # Kineto's timestamps are microseconds since an epoch (about 5e12): in seconds a double
+        # keeps them to a few nanoseconds.
+        origin = kernels[0]["ts"]
+        expected = [(k["ts"] - origin, k["name"]) for k in kernels]
+        for prefix in ("measured kernels", "predicted kernels"):
+            got = sorted(((e["ts"], e["name"]) for name, evs in tracks.items() if name.startswith(prefix)
+                          for e in evs), key=lambda x: x[0])
+            self.assertEqual([n for _, n in got], [n for _, n in expected], prefix)
+            for (ts, _), (want, _) in zip(got, expected):
+                self.assertAlmostEqual(ts, want, delta=0.005)
+        for name, evs in tracks.items():
+            if name.startswith("predicted kernels"):
+                for e in evs:
+                    self.assertAlmostEqual(float(e["args"]["predicted_us"]), e["dur"], delta=1e-3)
+
+    def test_a_whole_pass_is_the_sum_of_its_kernels(self):
+        # gpu validate's measured pass: every kernel's traced duration, repeated launches included.
+        with open(self.TRACE) as f:
+            total = sum(e["dur"] for e in json.load(f)["traceEvents"] if e.get("cat") == "kernel")
+        r = run("gpu", "validate", "--arch", "h200", "--root", SOURCE, "--traces", self.TRACE)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(f"measured {total:.1f} us", r.stdout)
+
+    def test_bad_paths_exit_2(self):
+        with tempfile.TemporaryDirectory() as d:
+            for trace, out in ((os.path.join(d, "none.json"), os.path.join(d, "t.json")),
+                               (self.TRACE, os.path.join(d, "no", "t.json"))):
+                with self.subTest(trace=trace, out=out):
+                    r = run("gpu", "compare", "--arch", "h200", "--root", SOURCE, "--trace", trace, "-o", out)
+                    self.assertEqual(r.returncode, 2, r.stderr)
+                    self.assertFalse(os.path.exists(os.path.join(d, "t.json")))
+
+
 class BadTimelinePaths(unittest.TestCase):
     def test_a_missing_folder_or_a_folder_is_an_error_before_the_run(self):
         with tempfile.TemporaryDirectory() as d:

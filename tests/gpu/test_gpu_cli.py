@@ -125,12 +125,14 @@ class GpuValidate(unittest.TestCase):
 class UsageErrors(unittest.TestCase):
     def test_each_usage_error_names_what_is_missing(self):
         cases = [
-            (["gpu"], "cascade: gpu: give a subcommand: occupancy, time, validate or calibrate\n"),
-            (["gpu", "frob"], "cascade: gpu: unknown subcommand 'frob' (known: occupancy, time, validate, calibrate)\n"),
+            (["gpu"], "cascade: gpu: give a subcommand: occupancy, time, validate, compare or calibrate\n"),
+            (["gpu", "frob"], "cascade: gpu: unknown subcommand 'frob' (known: occupancy, time, validate, compare, calibrate)\n"),
             (["gpu", "occupancy", "--arch", "h100_sxm", "--regs", "32"],
              "cascade: gpu occupancy: give --block THREADS\n"),
             (["gpu", "time", "--arch", "h100_sxm"], "cascade: gpu time: give --kernel FILE\n"),
             (["gpu", "validate", "--arch", "h100_sxm"], "cascade: gpu validate: give --traces FILE...\n"),
+            (["gpu", "compare", "--arch", "h100_sxm", "-o", "t.json"], "cascade: gpu compare: give --trace KINETO.json\n"),
+            (["gpu", "compare", "--arch", "h100_sxm", "--trace", "t.json"], "cascade: gpu compare: give -o TIMELINE.json\n"),
             (["gpu", "calibrate", "--arch", "h100_sxm"], "cascade: gpu calibrate: give --arch, --traces and --output\n"),
         ]
         for args, message in cases:

@@ -31,8 +31,10 @@ struct MeasuredCase {
   // a different kernel): compared with the model's device time in a pass, without the launch and
   // host-side overheads that CUDA events around a launch include.
   bool device_time_only = false;
-  // Identical launches a trace holds (one case, its median duration); a whole pass counts each.
+  // Identical launches a trace holds (one case, its median duration); a whole pass counts each, at
+  // the sum of their measured durations (measured_total_s; 0: measured_s each).
   uint32_t launches = 1;
+  double measured_total_s = 0;
   // The whole this kernel is one of, whose kernels' times are summed (a Kineto trace's pass, the
   // harness's NeRF step at one ray count); empty for none.
   std::string pass;

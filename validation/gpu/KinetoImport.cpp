@@ -161,6 +161,8 @@ ImportResult parse_kineto_json(const std::string& content, const std::string& pa
     config::MeasuredRun run;
     run.set_name(text(event.find("name")));
     run.set_duration_s(dur->number * 1e-6);  // chrome traces count microseconds
+    if (const JsonValue* ts = event.find("ts"); ts && ts->is_number() && std::isfinite(ts->number))
+      run.set_start_s(ts->number * 1e-6);
     run.set_runs(1);
     run.set_source(where);
     run.set_line(static_cast<uint32_t>(event.pos.line));
