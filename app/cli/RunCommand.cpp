@@ -16,6 +16,7 @@
 #include "app/cli/ExitCodes.h"
 #include "app/report/ProtoJson.h"
 #include "app/report/RunSummary.h"
+#include "plots/RooflineChart.h"
 #include "sim/result/TraceEvents.h"
 #include "workloads/analysis/ShapeBinding.h"
 #include "workloads/parser/WorkloadLoader.h"
@@ -57,14 +58,17 @@ int run_run_command(const std::vector<std::string>& args) {
       "timeline", po::value<std::string>(),
       "also write what the run did over time to FILE.json, a Chrome trace / Perfetto timeline "
       "(open it at ui.perfetto.dev): phases and each unit busy, stalled, idle or fast-forwarded, "
-      "or a GPU's kernels and block waves");
+      "or a GPU's kernels and block waves")(
+      "roofline", po::value<std::string>(),
+      "also chart each phase or kernel on the architecture's roofline: STEM.png and STEM.svg");
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(named).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
     std::cout << "usage: cascade run --arch NAME|FILE --workload W.pbtxt [--set RANK=SIZE]..."
                  " [--fidelity analytical|cycle] [--no-fast-forward]\n"
-                 "                  [--arch-set FIELD=VALUE]... [--output FILE.json] [--timeline FILE.json] [--root DIR]\n\n"
+                 "                  [--arch-set FIELD=VALUE]... [--output FILE.json] [--timeline FILE.json] [--roofline STEM]\n"
+                 "                  [--root DIR]\n\n"
                  "Evaluates the architecture's model on the workload. The models of this build: ";
     const auto names = arch::ModelRegistry::builtin().names();
     for (size_t i = 0; i < names.size(); ++i) std::cout << (i ? ", " : "") << names[i];
@@ -87,6 +91,8 @@ int run_run_command(const std::vector<std::string>& args) {
 
   if (vm.count("output")) base::check_output_path(vm["output"].as<std::string>());
   if (vm.count("timeline")) base::check_output_path(vm["timeline"].as<std::string>());
+  if (vm.count("roofline"))
+    for (const char* suffix : {".png", ".svg"}) base::check_output_path(vm["roofline"].as<std::string>() + suffix);
   const std::string arch_path = resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>(), false);
   std::vector<std::pair<std::string, std::string>> arch_sets;
   if (vm.count("arch-set"))
@@ -123,6 +129,14 @@ int run_run_command(const std::vector<std::string>& args) {
                                                          {"cycles", std::to_string(result.cycles)},
                                                          {"clock_hz", base::format("%.9g", result.clock_hz)}}));
     std::cout << "wrote " << path << "\n";
+  }
+  if (vm.count("roofline")) {
+    const std::string stem = vm["roofline"].as<std::string>();
+    if (result.roofline.compute_roofs.empty())
+      throw base::InputError(stem + ".png", {}, "model " + result.model + " gives no roofline");
+    plots::plot_roofline(result.model + " on " + result.workload + " (" + result.arch + "): roofline", result.roofline,
+                         stem);
+    std::cout << "wrote " << stem << ".png and " << stem << ".svg\n";
   }
   return kExitOk;
 }

@@ -1,6 +1,7 @@
 #include "arch/gpu/GpuCascadeModel.h"
 
 #include <cmath>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -25,6 +26,13 @@ sim::Result GpuCascadeModel::evaluate(const workloads::Cascade& cascade, const w
   // Every unit and level appears in the record, used or not.
   for (const char* unit : {"tensor_cores", "fp32", "dram"}) r.busy_cycles[unit] = 0;
   for (const auto& key : {sim::Result::Key{"dram", "read"}, {"dram", "write"}, {"l2", "read"}}) r.traffic_bytes[key] = 0;
+  // The roofs: the FP32 units' and each tensor type's peak, DRAM's bandwidth (datasheet values).
+  r.roofline.ops_unit = "flop";
+  r.roofline.compute_roofs.push_back({"FP32", 2 * arch.peak().fp32_fma_per_second()});
+  for (const auto& [type, rate] : std::map<std::string, double>(arch.peak().tensor_flops_per_second().begin(),
+                                                                 arch.peak().tensor_flops_per_second().end()))
+    r.roofline.compute_roofs.push_back({"tensor " + type, rate});
+  r.roofline.dram_bytes_per_second = arch.memory().dram_bandwidth_bytes_per_second();
   double seconds = 0;
   std::optional<GpuTimelineBuilder> timeline;
   if (timeline_) {
@@ -62,6 +70,9 @@ sim::Result GpuCascadeModel::evaluate(const workloads::Cascade& cascade, const w
     // A cascade's kernels run one after another, each after a different one.
     const double device_s = e.timing.in_pass_s;
     if (timeline) timeline->add(mapped.name, seconds, device_s, e, {{"kind", mapped.kernel.kind()}});
+    double ops = w.fp32_flops();
+    for (const auto& [type, flops] : w.tensor_flops()) ops += flops;
+    r.roofline.points.push_back({mapped.name, mapped.kernel.kind(), ops, w.dram_bytes(), device_s});
     seconds += device_s;
     r.busy_cycles["tensor_cores"] += tensor_peak_s * t.sm_clock_hz;
     r.busy_cycles["fp32"] += w.fp32_flops() / (2 * arch.peak().fp32_fma_per_second()) * t.sm_clock_hz;

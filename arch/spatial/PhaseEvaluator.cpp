@@ -143,6 +143,15 @@ double PhaseEvaluator::busy_cycles(size_t einsum) const {
   return cycles / (static_cast<double>(pe.rows()) * pe.cols());
 }
 
+double PhaseEvaluator::operations(size_t einsum) const {
+  const SpatialStructure::EinsumInfo& info = structure_.einsums[einsum];
+  if (info.unit == SpatialStructure::Unit::None) return 0;
+  const uint64_t* counts = counts_.data() + info.first_count;
+  double ops = 0;
+  for (size_t k = 0; k < info.ops.kinds().size(); ++k) ops += static_cast<double>(counts[k]);
+  return ops;
+}
+
 double PhaseEvaluator::stage_cycles(const PhasePlan& plan) const {
   double total = 0;
   for (const auto& stage : plan.structure->stages) {
@@ -275,6 +284,10 @@ uint64_t PhaseEvaluator::finish_phase(const PhasePlan& plan, double compute_cycl
     else
       stats[name + ".utilization." + unit] = utilization;
   }
+  double ops = 0;
+  for (size_t i : plan.einsums()) ops += operations(i);
+  result.roofline.points.push_back({name, "phase", ops, read_bytes + write_bytes,
+                                    static_cast<double>(cycles) * config_.cycle_seconds()});
   if (sim::Timeline* timeline = result.timeline.get()) {
     const auto begin = static_cast<double>(result.cycles);
     timeline->add({"phases", name, "phase", begin, static_cast<double>(cycles),
@@ -372,6 +385,16 @@ sim::Result PhaseEvaluator::start_result(const std::string& model, const std::st
   // Every unit appears in the record, busy or not.
   r.busy_cycles["array2d"] = 0;
   r.busy_cycles["array1d"] = 0;
+  // The arrays' roofs: a PE completes an operation a cycle (one of unit cost, config op_cost).
+  r.roofline.ops_unit = "op";
+  const double clock = config_.proto().clock_hz();
+  const auto pes = [&](SpatialStructure::Unit u) {
+    return static_cast<double>(array(u).rows()) * array(u).cols() * clock;
+  };
+  r.roofline.compute_roofs = {{"2D and 1D arrays", pes(SpatialStructure::Unit::Array2d) + pes(SpatialStructure::Unit::Array1d)},
+                              {"2D array", pes(SpatialStructure::Unit::Array2d)},
+                              {"1D array", pes(SpatialStructure::Unit::Array1d)}};
+  r.roofline.dram_bytes_per_second = config_.proto().dram().bandwidth_bytes_per_second();
   return r;
 }
 

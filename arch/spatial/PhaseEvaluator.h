@@ -55,6 +55,9 @@ class PhaseEvaluator {
   const std::string& unit_of(size_t einsum) const;
   // Whole-unit busy cycles of an Einsum on its bound unit.
   double busy_cycles(size_t einsum) const;
+  // The operations an Einsum's unit performs (every kind its op counts have), 0 for an Einsum on
+  // no unit.
+  double operations(size_t einsum) const;
   // Compute cycles of a staged phase.
   double stage_cycles(const PhasePlan& plan) const;
   // Bytes of a tensor as the workload binds it (by name, or by index in the cascade).

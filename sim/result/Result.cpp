@@ -63,6 +63,22 @@ config::RunRecord Result::to_record() const {
   }
   for (const auto& [name, value] : stats) (*r.mutable_stats())[name] = value;
   for (const auto& k : kernels) *r.add_kernel() = k;
+  auto* roof = r.mutable_roofline();
+  roof->set_ops_unit(roofline.ops_unit);
+  for (const auto& [name, peak] : roofline.compute_roofs) {
+    auto* c = roof->add_compute_roof();
+    c->set_name(name);
+    c->set_ops_per_second(peak);
+  }
+  roof->set_dram_bytes_per_second(roofline.dram_bytes_per_second);
+  for (const auto& p : roofline.points) {
+    auto* q = roof->add_point();
+    q->set_name(p.name);
+    q->set_kind(p.kind);
+    q->set_ops(p.ops);
+    q->set_dram_bytes(p.dram_bytes);
+    q->set_seconds(p.seconds);
+  }
   return r;
 }
 

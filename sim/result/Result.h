@@ -12,6 +12,19 @@
 
 namespace cascade::sim {
 
+// Where a run's phases or kernels stand under the architecture's roofs: each one's operations,
+// DRAM bytes and time, and the peak rates bounding them.
+struct Roofline {
+  std::string ops_unit;  // what an operation is: "flop" (an FMA two), "op" (a PE-cycle's operation)
+  std::vector<std::pair<std::string, double>> compute_roofs;  // name, peak operations a second
+  double dram_bytes_per_second = 0;
+  struct Point {
+    std::string name, kind;  // a phase or a kernel; its kind (a GPU kernel's: gemm, attention, ...)
+    double ops = 0, dram_bytes = 0, seconds = 0;
+  };
+  std::vector<Point> points;
+};
+
 // What one evaluation of a hardware model produced. Models fill it; reports, sweeps and Python
 // read it (as the RunRecord of configs/result.proto). Keys are ordered, so records are
 // deterministic.
@@ -29,6 +42,7 @@ struct Result {
   std::map<std::string, std::pair<uint64_t, double>> phases;  // name -> (cycles, pJ)
   std::map<std::string, double> stats;
   std::vector<config::KernelRecord> kernels;  // GPU runs: the launches in order
+  Roofline roofline;
   // What the run did over time, where the model was asked for it (Model::set_timeline); else null.
   std::shared_ptr<Timeline> timeline;
 
