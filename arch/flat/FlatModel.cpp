@@ -88,7 +88,8 @@ void run_flat_attention(const ArchConfig& config, const workloads::Cascade& casc
     spec.read_bytes = BH * read * word;
     spec.write_bytes = BH * write * word;
     simulated = PhaseEvaluator::record_simulation(
-        name, fused_attention_program(spec, config.dram_bytes_per_cycle()), fast_forward, r);
+        name, fused_attention_program(spec, config.dram_bytes_per_cycle()), fast_forward,
+        config.dram_bytes_per_cycle(), r);
   }
   phases.finish_phase(plan, std::max(qk_cycles + av_cycles, softmax_cycles), BH * read * word,
                       BH * write * word, start, r, simulated);

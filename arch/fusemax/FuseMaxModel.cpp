@@ -33,7 +33,7 @@ sim::Result FuseMaxModel::evaluate_structure(const workloads::Cascade& cascade, 
     if (fidelity == Fidelity::Cycle)
       simulated = PhaseEvaluator::record_simulation(
           plan.phase->name(), fusemax_attention_program(config_, cascade, sizes, phases, plan, t),
-          fast_forward_, r);
+          fast_forward_, config_.dram_bytes_per_cycle(), r);
     phases.finish_phase(plan, phases.stage_cycles(plan), t.read_bytes, t.write_bytes,
                         start, r, simulated);
   };

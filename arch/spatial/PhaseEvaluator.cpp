@@ -357,17 +357,35 @@ uint64_t PhaseEvaluator::simulate_staged(const PhasePlan& plan, double read_byte
                                      (read_bytes + write_bytes) / config_.dram_bytes_per_cycle());
   const auto program = streamed_program(stages, round_count_for(phase_tiles(plan), analytical),
                                         read_bytes, write_bytes, config_.dram_bytes_per_cycle());
-  return record_simulation(plan.phase->name(), program, fast_forward, result);
+  return record_simulation(plan.phase->name(), program, fast_forward, config_.dram_bytes_per_cycle(), result);
 }
 
 uint64_t PhaseEvaluator::record_simulation(const std::string& phase, const sim::RoundProgram& program,
-                                           bool fast_forward, sim::Result& result) {
+                                           bool fast_forward, double dram_bytes_per_cycle, sim::Result& result,
+                                           uint64_t after, const std::string& timeline_phase) {
   sim::RoundPipelineOptions options;
   options.fast_forward = fast_forward;
   options.timeline = result.timeline.get();
-  options.timeline_offset = result.cycles;  // phases run one after another
-  options.timeline_phase = phase;
+  options.timeline_offset = result.cycles + after;  // phases run one after another
+  options.timeline_phase = timeline_phase.empty() ? phase : timeline_phase;
+  const size_t recorded = options.timeline ? options.timeline->intervals().size() : 0;
   const sim::RoundPipelineStats stats = sim::simulate_round_pipeline(program, options);
+  if (sim::Timeline* timeline = options.timeline) {
+    // DRAM's bandwidth over time: a load or store streams at the channel's rate while it is busy
+    // (a fast-forwarded stretch at the busy share of its repeats: not shown as a rate).
+    std::vector<const sim::TimelineInterval*> dram;
+    for (size_t i = recorded; i < timeline->intervals().size(); ++i)
+      if (timeline->intervals()[i].track == "dram") dram.push_back(&timeline->intervals()[i]);
+    const double rate = dram_bytes_per_cycle * timeline->ticks_per_second * 1e-9;
+    double busy_until = -1;
+    for (size_t i = 0; i < dram.size(); ++i) {
+      if (dram[i]->category != "busy") continue;
+      if (dram[i]->start != busy_until) timeline->add_counter("DRAM bandwidth (GB/s)", dram[i]->start, rate);
+      busy_until = dram[i]->start + dram[i]->duration;
+      if (i + 1 == dram.size() || dram[i + 1]->category != "busy" || dram[i + 1]->start != busy_until)
+        timeline->add_counter("DRAM bandwidth (GB/s)", busy_until, 0);
+    }
+  }
   result.stats[phase + ".rounds"] = static_cast<double>(stats.rounds);
   result.stats[phase + ".rounds_simulated"] = static_cast<double>(stats.rounds_simulated);
   result.stats[phase + ".tasks_simulated"] = static_cast<double>(stats.tasks_simulated);

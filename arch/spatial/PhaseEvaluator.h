@@ -111,9 +111,13 @@ class PhaseEvaluator {
   // simulated (`fidelity` "cycle").
   uint64_t run_staged_phase(const PhasePlan& plan, sim::Result& result, Fidelity fidelity = Fidelity::Analytical,
                             bool fast_forward = true) const;
-  // Simulates a program of the phase and records the engine's effort; returns its cycles.
-  static uint64_t record_simulation(const std::string& phase, const sim::RoundProgram& program,
-                                    bool fast_forward, sim::Result& result);
+  // Simulates a program of the phase (its stats under `name`) and records the engine's effort and,
+  // where the result keeps a timeline, the units' intervals and DRAM's bandwidth at
+  // `dram_bytes_per_cycle` while busy, `after` cycles into the phase `timeline_phase` (empty:
+  // `name`), which starts at the result's cycles; returns its cycles.
+  static uint64_t record_simulation(const std::string& name, const sim::RoundProgram& program,
+                                    bool fast_forward, double dram_bytes_per_cycle, sim::Result& result,
+                                    uint64_t after = 0, const std::string& timeline_phase = {});
   // A result with the run's identity filled in.
   sim::Result start_result(const std::string& model, const std::string& fidelity) const;
 

@@ -51,7 +51,7 @@ void run_unfused_attention(const ArchConfig& config, const workloads::Cascade& c
                            round_count_for(share(step.outputs, 1),
                                            std::max(step.compute, (step.read + step.write) / bpc)),
                            step.read, step.write, bpc),
-          fast_forward, r);
+          fast_forward, bpc, r, simulated_cycles, plan.phase->name());
   }
   const PhaseEvaluator::PhaseMark start = PhaseEvaluator::mark(r);
   account_three_pass_attention(s, phases, config, r);

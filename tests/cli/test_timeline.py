@@ -61,32 +61,51 @@ def check_trace_events(test, path):
 
 
 class SpatialTimeline(unittest.TestCase):
-    def test_fusemax_cycle_run_at_64k_tokens(self):
-        # Every unit's track covers every phase: its intervals with the phase's name sum to the
-        # phase's cycles, as the phases' sum to the run's; the file stays small (fast-forwarded
-        # stretches are one interval each).
+    def cycle_run(self, arch, workload, tokens):
+        """Runs a cycle simulation with a timeline and returns its tracks and the file's size, after
+        checking that every unit's track covers every phase (its intervals with the phase's name
+        sum to the phase's cycles as the record has them, the phases' to the run's) and that DRAM's
+        bandwidth counter is its rate or 0."""
         with tempfile.TemporaryDirectory() as d:
             record, timeline = os.path.join(d, "r.json"), os.path.join(d, "t.json")
-            r = run("run", "--arch", "fusemax_cloud", "--root", SOURCE, "--workload", FUSEMAX, "--set", "M=65536",
-                    "--set", "P=65536", "--fidelity", "cycle", "-o", record, "--timeline", timeline)
+            r = run("run", "--arch", arch, "--root", SOURCE, "--workload", workload, "--set", f"M={tokens}",
+                    "--set", f"P={tokens}", "--fidelity", "cycle", "-o", record, "--timeline", timeline)
             self.assertEqual(r.returncode, 0, r.stderr)
-            self.assertLess(os.path.getsize(timeline), 20 << 20)
-            tracks, _, other = check_trace_events(self, timeline)
+            size = os.path.getsize(timeline)
+            tracks, counters, other = check_trace_events(self, timeline)
             with open(record) as f:
                 rec = json.load(f)
         clock = float(other["clock_hz"])
         cycles = lambda us: us * clock / 1e6
         phases = {e["name"]: cycles(e["dur"]) for e in tracks["phases"]}
-        self.assertEqual(set(phases), {"k", "v", "attention"})
+        for p in rec["phase"]:
+            self.assertAlmostEqual(phases[p["name"]], int(p["cycles"]), delta=1)
         self.assertAlmostEqual(sum(phases.values()), int(rec["cycles"]), delta=1)
         for unit in ("array2d", "array1d", "dram"):
             per_phase = collections.Counter()
             for e in tracks[unit]:
                 per_phase[e["args"]["phase"]] += cycles(e["dur"])
+            self.assertEqual(set(per_phase), set(phases), unit)
             for phase, length in phases.items():
                 # Each duration is printed to the picosecond: their sum can drift by a cycle in
                 # a million (half a picosecond an interval, tens of thousands of them).
                 self.assertAlmostEqual(per_phase[phase], length, delta=1 + 1e-6 * length, msg=f"{unit} {phase}")
+        # DRAM's bandwidth while it streams, and 0 between.
+        rates = {c["args"]["value"] for c in counters if c["name"] == "DRAM bandwidth (GB/s)"}
+        self.assertEqual(len(rates), 2, rates)
+        self.assertIn(0, rates)
+        return tracks, size
+
+    def test_baselines_cycle_runs(self):
+        for arch in ("flat_cloud", "unfused_cloud"):
+            with self.subTest(arch=arch):
+                self.cycle_run(arch, os.path.join(LIBRARY, "transformers", "bert_base.pbtxt"), 4096)
+
+    def test_fusemax_cycle_run_at_64k_tokens(self):
+        # The file stays small: fast-forwarded stretches are one interval each.
+        tracks, size = self.cycle_run("fusemax_cloud", FUSEMAX, 65536)
+        self.assertLess(size, 20 << 20)
+        self.assertEqual({e["name"] for e in tracks["phases"]}, {"k", "v", "attention"})
         categories = collections.Counter(e["cat"] for e in tracks["array2d"])
         self.assertGreater(categories["busy"], 0)
         self.assertGreater(categories["fast_forward"], 0)
