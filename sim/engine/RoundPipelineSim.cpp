@@ -188,7 +188,8 @@ class Engine : public sc_module {
     if (end > now()) wait(sc_time(static_cast<double>(end - now()), SC_NS));
   }
 
-  // Records [start, end) on unit u's track (what came since its last record, idle), when asked.
+  // Records [start, end) on unit u's track (what came since its last record, idle), when asked
+  // (callers test options_.timeline first, so that a run without one builds no names).
   void record(size_t u, uint64_t start, uint64_t end, const std::string& name, const char* category,
               std::vector<std::pair<std::string, std::string>> args) {
     Timeline* timeline = options_.timeline;
@@ -213,10 +214,11 @@ class Engine : public sc_module {
       if (pending_ && g == pending_skip_.from) {
         const uint64_t start = now();
         wait(sc_time(static_cast<double>(pending_skip_.delta()), SC_NS));
-        record(u, start, now(), "fast-forward", "fast_forward",
-               {{"rounds", std::to_string(pending_skip_.rounds)},
-                {"repeats", std::to_string(pending_skip_.rounds / pending_skip_.period)},
-                {"cycles_per_repeat", std::to_string(pending_skip_.period_delta)}});
+        if (options_.timeline)
+          record(u, start, now(), "fast-forward", "fast_forward",
+                 {{"rounds", std::to_string(pending_skip_.rounds)},
+                  {"repeats", std::to_string(pending_skip_.rounds / pending_skip_.period)},
+                  {"cycles_per_repeat", std::to_string(pending_skip_.period_delta)}});
         g += pending_skip_.rounds;
         if (++units_skipped_ == program_.units.size()) pending_ = false;
         continue;
@@ -229,17 +231,19 @@ class Engine : public sc_module {
       if (g >= program_.rounds_in_flight) {
         const uint64_t start = now();
         wait_for_round(g - program_.rounds_in_flight);
-        record(u, start, now(), "stalled: buffers full", "stalled", {{"round", std::to_string(g)}});
+        if (options_.timeline)
+          record(u, start, now(), "stalled: buffers full", "stalled", {{"round", std::to_string(g)}});
       }
       for (uint32_t i : t.by_unit[u]) {
         const RoundTask& task = (*t.tasks)[i];
         const uint64_t ready = now();
         for (const auto& dep : task.deps) wait_for(g, dep);
-        record(u, ready, now(), "stalled: " + task.name + " waits on its inputs", "stalled",
-               {{"round", std::to_string(g)}});
+        if (options_.timeline)
+          record(u, ready, now(), "stalled: " + task.name + " waits on its inputs", "stalled",
+                 {{"round", std::to_string(g)}});
         const uint64_t start = now();
         if (task.cycles) wait(sc_time(static_cast<double>(task.cycles), SC_NS));
-        record(u, start, now(), task.name, "busy", {{"round", std::to_string(g)}});
+        if (options_.timeline) record(u, start, now(), task.name, "busy", {{"round", std::to_string(g)}});
         finish(g, i, t, p);
       }
       ++g;
