@@ -17,7 +17,7 @@ struct RoundPipelineOptions {
   // to its last cycle. Times are cycles plus `timeline_offset`; nullptr records nothing.
   Timeline* timeline = nullptr;
   uint64_t timeline_offset = 0;
-  std::string timeline_phase;
+  std::string timeline_phase = {};
 };
 
 // Runs a program on SystemC: one clocked-time thread per unit, dependences through events, time
