@@ -4,6 +4,7 @@
 #include <cctype>
 #include <iostream>
 #include <map>
+#include <stdexcept>
 
 #include "arch/ArchLoader.h"
 #include "arch/ModelRegistry.h"
@@ -118,7 +119,8 @@ int run_run_command(const std::vector<std::string>& args) {
   std::cout << format_run_summary(result) << "\nwrote " << output << "\n";
   if (vm.count("timeline")) {
     const std::string path = vm["timeline"].as<std::string>();
-    if (!result.timeline) throw base::InputError(path, {}, "model " + result.model + " records no timeline");
+    // Every model records one when asked (Model::set_timeline).
+    if (!result.timeline) throw std::logic_error("model " + result.model + " recorded no timeline");
     base::write_output_file(path, sim::trace_event_json(*result.timeline, result.model + " on " + result.workload +
                                                                               " (" + result.arch + ", " +
                                                                               result.fidelity + ")",

@@ -10,7 +10,17 @@
 
 namespace cascade::arch::gpu {
 
-GpuCascadeModel::GpuCascadeModel(GpuArchConfig config) : model_(std::move(config)) {}
+GpuCascadeModel::GpuCascadeModel(GpuArchConfig config) : model_(std::move(config)) {
+  // The roofs: the FP32 units' and each tensor type's peak (by type name), DRAM's bandwidth
+  // (datasheet values).
+  const config::GpuArch& arch = model_.config().proto();
+  roofs_.ops_unit = "flop";
+  roofs_.compute_roofs.push_back({"FP32", 2 * arch.peak().fp32_fma_per_second()});
+  for (const auto& [type, rate] : std::map<std::string, double>(arch.peak().tensor_flops_per_second().begin(),
+                                                                 arch.peak().tensor_flops_per_second().end()))
+    roofs_.compute_roofs.push_back({"tensor " + type, rate});
+  roofs_.dram_bytes_per_second = arch.memory().dram_bandwidth_bytes_per_second();
+}
 
 sim::Result GpuCascadeModel::evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
                                       Fidelity fidelity, EvaluationCache* /*cache*/) const {
@@ -26,13 +36,7 @@ sim::Result GpuCascadeModel::evaluate(const workloads::Cascade& cascade, const w
   // Every unit and level appears in the record, used or not.
   for (const char* unit : {"tensor_cores", "fp32", "dram"}) r.busy_cycles[unit] = 0;
   for (const auto& key : {sim::Result::Key{"dram", "read"}, {"dram", "write"}, {"l2", "read"}}) r.traffic_bytes[key] = 0;
-  // The roofs: the FP32 units' and each tensor type's peak, DRAM's bandwidth (datasheet values).
-  r.roofline.ops_unit = "flop";
-  r.roofline.compute_roofs.push_back({"FP32", 2 * arch.peak().fp32_fma_per_second()});
-  for (const auto& [type, rate] : std::map<std::string, double>(arch.peak().tensor_flops_per_second().begin(),
-                                                                 arch.peak().tensor_flops_per_second().end()))
-    r.roofline.compute_roofs.push_back({"tensor " + type, rate});
-  r.roofline.dram_bytes_per_second = arch.memory().dram_bandwidth_bytes_per_second();
+  r.roofline = roofs_;
   double seconds = 0;
   std::optional<GpuTimelineBuilder> timeline;
   if (timeline_) {

@@ -31,6 +31,7 @@ class GpuCascadeModel : public Model {
 
  private:
   GpuModel model_;
+  sim::Roofline roofs_;  // the roofs, without points: the config's, set once
 };
 
 }  // namespace cascade::arch::gpu

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
 namespace cascade::arch::gpu {
 namespace {
@@ -117,7 +118,7 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
     br.memory = std::min(gpu.dram_bytes_per_s, little) / r.blocks_on_gpu;
     return br;
   };
-  const ScheduleResult s =
+  ScheduleResult s =
       schedule_blocks(t.blocks, gpu.sms, blocks_per_sm, compute, bytes, rates, w.seconds_per_block(), w.serial_phases(),
                       w.exposed_round_trips() * gpu.dram_latency_s, record_schedule);
   // The work distributor starts blocks one after another: many short blocks wait on it. A kernel
@@ -137,8 +138,8 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   t.device_s = std::max(t.makespan_s, gpu.kernel_floor_s + chain + after_loads);
   t.in_pass_s = t.device_s + gpu.first_launch_s;
   t.waves = s.waves;
-  t.spans = s.spans;
-  t.samples = s.samples;
+  t.spans = std::move(s.spans);
+  t.samples = std::move(s.samples);
   t.spans_dropped = s.spans_dropped;
   t.seconds = gpu.launch_overhead_s + kernel.host_overhead_us() * 1e-6 + t.makespan_s;
   t.achieved_occupancy = s.average_resident_blocks * warps_per_block / max_warps_per_sm;

@@ -1,11 +1,9 @@
 #include "sim/result/Timeline.h"
 
-#include <algorithm>
-
 namespace cascade::sim {
 
 void Timeline::add_track(const std::string& track) {
-  if (std::find(tracks_.begin(), tracks_.end(), track) == tracks_.end()) tracks_.push_back(track);
+  if (named_.insert(track).second) tracks_.push_back(track);
 }
 
 void Timeline::add(TimelineInterval interval) {

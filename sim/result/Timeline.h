@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -51,6 +52,7 @@ class Timeline {
  private:
   size_t max_intervals_;
   std::vector<std::string> tracks_;
+  std::unordered_set<std::string> named_;  // tracks_, to look up
   std::vector<TimelineInterval> intervals_;
   std::vector<TimelineCounter> counters_;
   uint64_t dropped_ = 0;

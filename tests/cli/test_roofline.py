@@ -68,6 +68,18 @@ class Roofline(unittest.TestCase):
             self.assertAlmostEqual(p["seconds"], phases[p["name"]] / rec["clock_hz"], delta=1e-15)
         self.assert_under_the_roofs(roof)
 
+    def test_a_model_without_roofs_is_an_error(self):
+        # NGPC's engines work from on-chip SRAM: it gives no roofline; its record is still written.
+        with tempfile.TemporaryDirectory() as d:
+            stem = os.path.join(d, "roof")
+            r = run("run", "--arch", "ngpc", "--root", SOURCE, "--workload",
+                    os.path.join(LIBRARY, "neural_graphics", "nerf.pbtxt"), "-o", os.path.join(d, "r.json"),
+                    "--roofline", stem)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertEqual(r.stderr, f"{stem}.png: error: model ngpc gives no roofline\n")
+            self.assertTrue(os.path.exists(os.path.join(d, "r.json")))
+            self.assertFalse(os.path.exists(stem + ".png"))
+
     def test_an_unwritable_chart_is_an_error_before_the_run(self):
         with tempfile.TemporaryDirectory() as d:
             r = run("run", "--arch", "fusemax_cloud", "--root", SOURCE, "--workload",

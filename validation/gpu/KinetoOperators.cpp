@@ -316,6 +316,9 @@ std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& ru
     loaded_element = tensors[i]->element_bytes;
     ++inputs_read;
   }
+  // The threads the trace's launch ran.
+  const double threads = static_cast<double>(arch::gpu::grid_blocks(run.kernel())) *
+                         arch::gpu::block_threads(run.kernel());
   // Each thread instruction an FMA's issue slot (2 flops), as the layer norm's description counts.
   if (name.find("reduce_kernel") != std::string::npos) {
     // PyTorch's reduce_kernel over the last dimension (mean, sum, max of a row): every element in,
@@ -326,8 +329,6 @@ std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& ru
     // Its loads, then the block's reduction (its per-thread instructions) on what they brought.
     const auto& x = tensors[0]->shape;
     const double n = elements(x), rows = x.empty() || x.back() == 0 ? 1 : n / x.back();
-    const double threads = static_cast<double>(arch::gpu::grid_blocks(run.kernel())) *
-                           arch::gpu::block_threads(run.kernel());
     const double trips = std::ceil(n * element / 16 / threads);
     return traced_pass(run, "reduction", read, rows * element,
                        2 * (kReducePerElement * n + kReducePerThread * threads), 1, 16, trips, kReducePerThread);
@@ -339,8 +340,6 @@ std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& ru
     why = "operator '" + op + "' has an output of more than 2^40 elements";
     return std::nullopt;
   }
-  const double threads = static_cast<double>(arch::gpu::grid_blocks(run.kernel())) *
-                         arch::gpu::block_threads(run.kernel());
   const ElementwiseCode code = elementwise_code(name, op, inputs_read, loaded_element, out / threads);
   return traced_pass(run, "elementwise", read, out * element, 2 * code.instructions * out, code.ilp,
                      code.access_bytes, code.dependent_accesses);

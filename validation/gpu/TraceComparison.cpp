@@ -1,7 +1,7 @@
 #include "validation/gpu/TraceComparison.h"
 
 #include <algorithm>
-#include <limits>
+#include <optional>
 
 #include "arch/gpu/GpuTimeline.h"
 #include "base/Format.h"
