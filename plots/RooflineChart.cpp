@@ -26,7 +26,7 @@ void plot_roofline(const std::string& title, const sim::Roofline& roofline, cons
     lo = std::min(lo, intensity);
     hi = std::max(hi, intensity);
   }
-  // The axis spans the points and every roof's ridge (where the DRAM roof meets it).
+  // The axis spans the points and every roof's ridge (where the memory roof meets it).
   for (const auto& [name, peak] : roofline.compute_roofs)
     if (peak > 0 && bandwidth > 0) {
       lo = std::min(lo, peak / bandwidth);
@@ -43,12 +43,12 @@ void plot_roofline(const std::string& title, const sim::Roofline& roofline, cons
                                          : "set terminal svg size 1000,700 noenhanced font 'sans,10'\n");
     s << "set output " << gp.output(path_stem + "." + terminal) << "\n";
     s << "set title "
-      << Gnuplot::text(title + (left_out ? " (" + std::to_string(left_out) + " without DRAM traffic or work left out)"
+      << Gnuplot::text(title + (left_out ? " (" + std::to_string(left_out) + " without " + roofline.memory_level + " traffic or work left out)"
                                          : std::string()))
       << "\n";
     s << "set logscale xy\nset grid\nset key bottom right\nset samples 400\n";
     s << "set xrange [" << lo / 4 << ":" << hi * 4 << "]\n";
-    s << "set xlabel " << Gnuplot::text("operational intensity (" + unit + "s per DRAM byte)") << "\n";
+    s << "set xlabel " << Gnuplot::text("operational intensity (" + unit + "s per " + roofline.memory_level + " byte)") << "\n";
     s << "set ylabel " << Gnuplot::text("achieved (" + unit + "s per second)") << "\n";
     s << "unset label\n";
     if (labelled.size() <= 40)

@@ -134,8 +134,8 @@ int run_run_command(const std::vector<std::string>& args) {
   }
   if (vm.count("roofline")) {
     const std::string stem = vm["roofline"].as<std::string>();
-    if (result.roofline.compute_roofs.empty())
-      throw base::InputError(stem + ".png", {}, "model " + result.model + " gives no roofline");
+    // Every model places its phases or kernels under its roofs.
+    if (result.roofline.compute_roofs.empty()) throw std::logic_error("model " + result.model + " gave no roofs");
     plots::plot_roofline(result.model + " on " + result.workload + " (" + result.arch + "): roofline", result.roofline,
                          stem);
     std::cout << "wrote " << stem << ".png and " << stem << ".svg\n";

@@ -109,6 +109,48 @@ uint64_t per_processor(double queries, double batches, double processors, const 
   return whole(std::ceil(queries / batches) / processors, config);
 }
 
+// Where the NGPC's operators stand under its roofs, in the workload's operations (a MAC one) a
+// second and bytes over the L2 port (the grid tables it loads, its misses, the tensors that cross
+// to and from the GPU). The roofs: the MLP engines at a MAC a PE a cycle; each encoding at its
+// units' best rate, a grid encoding's engines a lookup each every ceil(corners / banks) cycles and
+// the spherical-harmonics unit sh_queries_per_cycle queries, in that encoding's operations a lookup
+// or query. An operator's time is the longer of its unit's busy time and its bytes' time on the
+// port: the two are different stages of the pipeline, overlapped batch by batch. The GPU's rest of
+// the frame is not on them (a run on the GPU config charts it).
+sim::Roofline roofline(const config::NgpcArch& p, const NgpcWork& work, const std::map<std::string, double>& busy_cycles,
+                       const std::map<std::string, double>& l2_bytes) {
+  sim::Roofline roof;
+  roof.ops_unit = "op";
+  roof.memory_level = "L2 port";
+  roof.dram_bytes_per_second = p.l2_bandwidth_bytes_per_second();
+  const double per_second = static_cast<double>(p.processors()) * p.clock_hz();
+  const auto ops_of = [&](const std::string& op) { return work.per_operator.at(op).ops; };
+  roof.compute_roofs.push_back({"MLP engines", per_second * p.mlp().rows() * p.mlp().cols()});
+  for (const auto& g : work.grids) {
+    const double lookups = static_cast<double>(g.grid.queries) * static_cast<double>(g.grid.levels);
+    const double cycles = static_cast<double>((g.grid.corners + p.encoding().banks() - 1) / p.encoding().banks());
+    if (lookups > 0)
+      roof.compute_roofs.push_back({"encoding engines: " + g.name,
+                                    per_second * p.encoding().engines() / cycles * ops_of(g.name) / lookups});
+  }
+  for (const auto& e : work.other_encodings)
+    if (e.queries > 0)
+      roof.compute_roofs.push_back({"SH unit: " + e.name, per_second * p.encoding().sh_queries_per_cycle() *
+                                                               ops_of(e.name) / static_cast<double>(e.queries)});
+  std::set<std::string> grids, others;
+  for (const auto& g : work.grids) grids.insert(g.name);
+  for (const auto& e : work.other_encodings) others.insert(e.name);
+  for (const auto& op : work.ngpc_operators) {
+    const auto busy = busy_cycles.find(op);
+    const auto own = l2_bytes.find(op);
+    const double bytes = work.per_operator.at(op).crossing_bytes + (own == l2_bytes.end() ? 0 : own->second);
+    const double busy_s = busy == busy_cycles.end() ? 0 : busy->second / p.clock_hz();
+    roof.points.push_back({op, grids.count(op) ? "grid encoding" : others.count(op) ? "encoding" : "mlp", ops_of(op),
+                           bytes, std::max(busy_s, bytes / roof.dram_bytes_per_second)});
+  }
+  return roof;
+}
+
 }  // namespace
 
 sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,
@@ -148,6 +190,7 @@ sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloa
   const double batches = static_cast<double>(plan.batches);
   std::map<std::string, double> busy_cycles;  // per NGPC operator, over the frame
   double table_bytes = 0, miss_bytes = 0;
+  std::map<std::string, double> l2_bytes;  // per NGPC operator: what it moves over the L2 port
   uint64_t mlp_cycles = 0;
   std::vector<double> engine_load(enc.engines(), 0.0);  // cycles of one batch, per engine
   double sh_load = 0;
@@ -173,6 +216,7 @@ sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloa
       const double level_bytes = static_cast<double>(s.level_entries[l]) * s.entry_bytes;
       if (p.grid_sram_mode() == config::ALL_HIT) {
         table_bytes += level_bytes;
+        l2_bytes[g.name] += level_bytes;
         continue;
       }
       if (static_cast<double>(enc.grid_sram_bytes()) < s.entry_bytes)
@@ -180,8 +224,11 @@ sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloa
                                "encoding.grid_sram_bytes: " + std::to_string(enc.grid_sram_bytes()) +
                                    " bytes hold no entry of '" + g.name + "' (" + std::to_string(s.entry_bytes) + " bytes)");
       const double hit = std::min(1.0, static_cast<double>(enc.grid_sram_bytes()) / level_bytes);
-      table_bytes += std::min(level_bytes, static_cast<double>(enc.grid_sram_bytes()));
-      miss_bytes += static_cast<double>(s.queries) * static_cast<double>(s.corners) * (1 - hit) * kMissSectorBytes;
+      const double loaded = std::min(level_bytes, static_cast<double>(enc.grid_sram_bytes()));
+      const double missed = static_cast<double>(s.queries) * static_cast<double>(s.corners) * (1 - hit) * kMissSectorBytes;
+      table_bytes += loaded;
+      miss_bytes += missed;
+      l2_bytes[g.name] += loaded + missed;
     }
     busy_cycles[g.name] = std::ceil(cycles) * batches;
   }
@@ -267,6 +314,7 @@ sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloa
       }
     r.timeline = timeline;
   }
+  r.roofline = roofline(p, work, busy_cycles, l2_bytes);
   r.traffic_bytes[{"l2", "read"}] = table_bytes + miss_bytes + work.input_bytes;
   r.traffic_bytes[{"l2", "write"}] = work.output_bytes;
   r.stats["gpu_baseline_seconds"] = gpu_total_s;

@@ -60,7 +60,7 @@ MlpLayerWork layer_of(const Cascade& c, const workloads::Operator& op, const Ran
 
 NgpcWork ngpc_work(const Cascade& c, const RankSizes& sizes) {
   NgpcWork work;
-  std::vector<bool> on_ngpc(c.einsums.size(), false);
+  std::vector<const workloads::Operator*> ngpc_operator_of(c.einsums.size(), nullptr);
   for (const auto& op : c.operators) {
     if (op.kind == workloads::OperatorKind::Linear) {
       work.layers.push_back(layer_of(c, op, sizes));
@@ -80,22 +80,31 @@ NgpcWork ngpc_work(const Cascade& c, const RankSizes& sizes) {
       continue;
     }
     work.ngpc_operators.push_back(op.name);
-    for (size_t i : op.einsums) on_ngpc[i] = true;
+    auto& totals = work.per_operator[op.name];
+    for (size_t i : op.einsums) {
+      ngpc_operator_of[i] = &op;
+      totals.ops += static_cast<double>(workloads::count_ops(c.einsums[i], c, sizes).total());
+    }
   }
-  // The tensors that cross between the two sides.
-  std::set<std::string> to_ngpc, to_gpu;
+  // The tensors that cross between the two sides, and the NGPC operators that read or write them.
+  std::map<std::string, std::set<std::string>> to_ngpc, to_gpu;  // tensor -> NGPC operators
   for (size_t i = 0; i < c.einsums.size(); ++i) {
     std::vector<const workloads::Access*> reads;
     c.einsums[i].rhs->collect_accesses(reads);
     for (const auto* a : reads) {
       const int w = c.writer_of(a->tensor);
       if (w < 0) continue;
-      if (on_ngpc[i] && !on_ngpc[static_cast<size_t>(w)]) to_ngpc.insert(a->tensor);
-      if (!on_ngpc[i] && on_ngpc[static_cast<size_t>(w)]) to_gpu.insert(a->tensor);
+      const workloads::Operator* writer = ngpc_operator_of[static_cast<size_t>(w)];
+      if (ngpc_operator_of[i] && !writer) to_ngpc[a->tensor].insert(ngpc_operator_of[i]->name);
+      if (!ngpc_operator_of[i] && writer) to_gpu[a->tensor].insert(writer->name);
     }
   }
-  for (const auto& t : to_ngpc) work.input_bytes += workloads::tensor_bytes(c, t, sizes);
-  for (const auto& t : to_gpu) work.output_bytes += workloads::tensor_bytes(c, t, sizes);
+  for (const auto* crossing : {&to_ngpc, &to_gpu})
+    for (const auto& [t, ops] : *crossing) {
+      const double bytes = workloads::tensor_bytes(c, t, sizes);
+      (crossing == &to_ngpc ? work.input_bytes : work.output_bytes) += bytes;
+      for (const auto& op : ops) work.per_operator[op].crossing_bytes += bytes;
+    }
   return work;
 }
 

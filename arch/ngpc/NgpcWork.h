@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,12 @@ struct NgpcWork {
   // What crosses the L2 between the GPU and the NGPC: the tensors NGPC operators read that GPU
   // operators write (positions, directions), and those they write that GPU operators read.
   double input_bytes = 0, output_bytes = 0;
+  // Per NGPC operator: its Einsums' operations (a MAC one, docs/workload-syntax.md "Counting") and
+  // the bytes of the crossing tensors it reads or writes (a tensor two operators read counts for both).
+  struct OperatorTotals {
+    double ops = 0, crossing_bytes = 0;
+  };
+  std::map<std::string, OperatorTotals> per_operator;
 };
 
 // Throws InputError at an operator the NGPC should run but cannot read (a LINEAR operator without a

@@ -70,6 +70,7 @@ config::RunRecord Result::to_record() const {
     c->set_name(name);
     c->set_ops_per_second(peak);
   }
+  roof->set_memory_level(roofline.memory_level);
   roof->set_dram_bytes_per_second(roofline.dram_bytes_per_second);
   for (const auto& p : roofline.points) {
     auto* q = roof->add_point();

@@ -13,14 +13,16 @@
 namespace cascade::sim {
 
 // Where a run's phases or kernels stand under the architecture's roofs: each one's operations,
-// DRAM bytes and time, and the peak rates bounding them.
+// bytes at the memory level that bounds it (DRAM, or the NGPC's L2 port) and time, and the peak
+// rates bounding them.
 struct Roofline {
   std::string ops_unit;  // what an operation is: "flop" (an FMA two), "op" (a PE-cycle's operation)
   std::vector<std::pair<std::string, double>> compute_roofs;  // name, peak operations a second
-  double dram_bytes_per_second = 0;
+  std::string memory_level = "DRAM";  // the level of the memory roof and of the points' bytes
+  double dram_bytes_per_second = 0;   // that level's bandwidth
   struct Point {
     std::string name, kind;  // a phase or a kernel; its kind (a GPU kernel's: gemm, attention, ...)
-    double ops = 0, dram_bytes = 0, seconds = 0;
+    double ops = 0, dram_bytes = 0, seconds = 0;  // dram_bytes: at memory_level
   };
   std::vector<Point> points;
 };
