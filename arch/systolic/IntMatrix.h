@@ -24,4 +24,7 @@ struct IntMatrix {
   friend bool operator==(const IntMatrix&, const IntMatrix&) = default;
 };
 
+// The cols x rows matrix with m's rows as its columns.
+IntMatrix transpose(const IntMatrix& m);
+
 }  // namespace cascade::arch

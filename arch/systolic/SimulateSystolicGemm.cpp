@@ -99,10 +99,23 @@ SystolicGemmRun simulate_systolic_gemm(const SystolicArrayConfig& config, const 
   }
   require_matrix("A", a);
   require_matrix("B", b);
+  if (config.overlap != TileOverlap::Serial) {
+    throw std::invalid_argument("simulate_systolic_gemm: the PE-level model runs Serial tiles, got " +
+                                std::string(to_string(config.overlap)));
+  }
   if (config.dataflow == Dataflow::OutputStationary) {
     return run<OutputStationaryArray>(config, a, b);
   }
-  return run<WeightStationaryArray>(config, a, b);
+  if (config.dataflow == Dataflow::WeightStationary) {
+    return run<WeightStationaryArray>(config, a, b);
+  }
+  // Input stationary is weight stationary on the transposed GEMM, C^T = B^T A^T: A^T's K x M
+  // stays in the PEs, B^T's rows stream (SystolicGemmCycles.h).
+  SystolicArrayConfig weight_stationary = config;
+  weight_stationary.dataflow = Dataflow::WeightStationary;
+  SystolicGemmRun transposed = run<WeightStationaryArray>(weight_stationary, transpose(b), transpose(a));
+  transposed.c = transpose(transposed.c);
+  return transposed;
 }
 
 }  // namespace cascade::arch

@@ -21,6 +21,18 @@ std::string_view to_string(Dataflow dataflow) {
       return "OutputStationary";
     case Dataflow::WeightStationary:
       return "WeightStationary";
+    case Dataflow::InputStationary:
+      return "InputStationary";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(TileOverlap overlap) {
+  switch (overlap) {
+    case TileOverlap::Serial:
+      return "Serial";
+    case TileOverlap::Pipelined:
+      return "Pipelined";
   }
   return "unknown";
 }
@@ -28,12 +40,16 @@ std::string_view to_string(Dataflow dataflow) {
 void validate(const SystolicArrayConfig& config) {
   require_positive("rows", config.rows);
   require_positive("cols", config.cols);
-  // A Dataflow cast from an integer read from a file can hold any value.
-  if (config.dataflow != Dataflow::OutputStationary &&
-      config.dataflow != Dataflow::WeightStationary) {
+  // An enumerator cast from an integer read from a file can hold any value.
+  if (config.dataflow != Dataflow::OutputStationary && config.dataflow != Dataflow::WeightStationary &&
+      config.dataflow != Dataflow::InputStationary) {
     throw std::invalid_argument(
-        "SystolicArrayConfig.dataflow must be OutputStationary or WeightStationary, got " +
+        "SystolicArrayConfig.dataflow must be OutputStationary, WeightStationary or InputStationary, got " +
         std::to_string(static_cast<int>(config.dataflow)));
+  }
+  if (config.overlap != TileOverlap::Serial && config.overlap != TileOverlap::Pipelined) {
+    throw std::invalid_argument("SystolicArrayConfig.overlap must be Serial or Pipelined, got " +
+                                std::to_string(static_cast<int>(config.overlap)));
   }
 }
 

@@ -12,18 +12,27 @@ namespace cascade::arch {
 enum class Dataflow {
   OutputStationary,  // C[m,n] accumulates in a PE; A and B stream through
   WeightStationary,  // B[k,n] is preloaded into a PE; A streams through, partial sums flow down
+  InputStationary,   // A[m,k] is preloaded into a PE; B streams through, partial sums flow down
+};
+
+// How consecutive tiles share the array (SystolicGemmCycles.h defines both).
+enum class TileOverlap {
+  Serial,     // a tile starts when the previous one's last result is captured
+  Pipelined,  // a tile starts when the previous one's last operands reach the far PE; drains overlap
 };
 
 std::string_view to_string(Dataflow dataflow);
+std::string_view to_string(TileOverlap overlap);
 
 struct SystolicArrayConfig {
   std::uint64_t rows = 1;  // R: PEs along a column
   std::uint64_t cols = 1;  // C: PEs along a row
   Dataflow dataflow = Dataflow::OutputStationary;
+  TileOverlap overlap = TileOverlap::Serial;
 };
 
 // Throws std::invalid_argument naming the first bad field ("SystolicArrayConfig.<field> ..."):
-// rows and cols must be at least 1 and dataflow one of the enumerators.
+// rows and cols must be at least 1, dataflow and overlap one of their enumerators.
 void validate(const SystolicArrayConfig& config);
 
 }  // namespace cascade::arch

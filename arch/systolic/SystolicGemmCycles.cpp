@@ -1,6 +1,7 @@
 #include "arch/systolic/SystolicGemmCycles.h"
 
 #include <stdexcept>
+#include <utility>
 #include <string>
 
 namespace cascade::arch {
@@ -65,20 +66,40 @@ SystolicTileCycles systolic_tile_cycles(const SystolicArrayConfig& config, std::
   return cycles;
 }
 
+std::uint64_t systolic_tile_period(const SystolicArrayConfig& config, std::uint64_t stream_length) {
+  // The far PE's last MAC of a full tile: OS K + R + C - 2; WS and IS 2R + C + T - 2.
+  systolic_tile_cycles(config, config.rows, config.cols, stream_length);
+  const std::uint64_t skew = checked_add(config.rows, config.cols);
+  const std::uint64_t load = config.dataflow == Dataflow::OutputStationary ? 0 : config.rows;
+  return checked_add(checked_add(skew, load), stream_length) - 2;
+}
+
 std::uint64_t gemm_tile_count(const SystolicArrayConfig& config, std::uint64_t M, std::uint64_t N,
                               std::uint64_t K) {
   validate(config);
   validate_gemm_shape(M, N, K);
-  const std::uint64_t row_tiles =
-      ceil_div(config.dataflow == Dataflow::OutputStationary ? M : K, config.rows);
-  return checked_multiply(row_tiles, ceil_div(N, config.cols));
+  switch (config.dataflow) {
+    case Dataflow::OutputStationary:
+      return checked_multiply(ceil_div(M, config.rows), ceil_div(N, config.cols));
+    case Dataflow::WeightStationary:
+      return checked_multiply(ceil_div(K, config.rows), ceil_div(N, config.cols));
+    case Dataflow::InputStationary:
+      break;
+  }
+  return checked_multiply(ceil_div(K, config.rows), ceil_div(M, config.cols));
 }
 
 std::uint64_t gemm_cycles(const SystolicArrayConfig& config, std::uint64_t M, std::uint64_t N,
                           std::uint64_t K) {
   const std::uint64_t tiles = gemm_tile_count(config, M, N, K);
+  const bool os = config.dataflow == Dataflow::OutputStationary;
+  // IS is WS on the transposed GEMM: M and N trade places.
+  if (config.dataflow == Dataflow::InputStationary) std::swap(M, N);
+  if (config.overlap == TileOverlap::Pipelined) {
+    return checked_add(checked_multiply(tiles, systolic_tile_period(config, os ? K : M)), 1);
+  }
   const std::uint64_t col_tiles = ceil_div(N, config.cols);
-  if (config.dataflow == Dataflow::OutputStationary) {
+  if (os) {
     // 2 M Tn + N Tm + (K - 2) Tm Tn, added in an order that never goes below 0: 2 M Tn >= 2 Tm Tn.
     const std::uint64_t row_tiles = ceil_div(M, config.rows);
     const std::uint64_t sum =
@@ -87,7 +108,7 @@ std::uint64_t gemm_cycles(const SystolicArrayConfig& config, std::uint64_t M, st
                     checked_multiply(K, tiles));
     return sum - 2 * tiles;
   }
-  // K Tn + N Tk + (R + M - 1) Tk Tn.
+  // K Tn + N Tk + (R + M - 1) Tk Tn (IS: M and N swapped above).
   const std::uint64_t row_tiles = ceil_div(K, config.rows);
   return checked_add(checked_add(checked_multiply(K, col_tiles), checked_multiply(N, row_tiles)),
                      checked_multiply(checked_add(config.rows, M) - 1, tiles));

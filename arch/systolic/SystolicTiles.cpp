@@ -10,20 +10,18 @@ std::vector<SystolicTile> systolic_tiles(const SystolicArrayConfig& config, std:
                                          std::uint64_t N, std::uint64_t K) {
   std::vector<SystolicTile> tiles;
   tiles.reserve(gemm_tile_count(config, M, N, K));
-  const auto add = [&](std::uint64_t row_begin, std::uint64_t row_extent, std::uint64_t col_begin) {
-    tiles.push_back({row_begin, col_begin, std::min(config.rows, row_extent - row_begin),
-                     std::min(config.cols, N - col_begin)});
-  };
   if (config.dataflow == Dataflow::OutputStationary) {
     for (std::uint64_t m = 0; m < M; m += config.rows) {
       for (std::uint64_t n = 0; n < N; n += config.cols) {
-        add(m, M, n);
+        tiles.push_back({m, n, std::min(config.rows, M - m), std::min(config.cols, N - n)});
       }
     }
   } else {
-    for (std::uint64_t n = 0; n < N; n += config.cols) {
+    // WS: N along the columns; IS: M.
+    const std::uint64_t columns = config.dataflow == Dataflow::WeightStationary ? N : M;
+    for (std::uint64_t n = 0; n < columns; n += config.cols) {
       for (std::uint64_t k = 0; k < K; k += config.rows) {
-        add(k, K, n);
+        tiles.push_back({k, n, std::min(config.rows, K - k), std::min(config.cols, columns - n)});
       }
     }
   }

@@ -66,8 +66,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"rows_checked_first", {0, 0, Dataflow::OutputStationary}, 0, 2, 2,
                 "SystolicArrayConfig.rows must be at least 1, got 0"},
         BadCase{"dataflow_unknown", {4, 4, static_cast<Dataflow>(7)}, 2, 2, 2,
-                "SystolicArrayConfig.dataflow must be OutputStationary or WeightStationary, "
-                "got 7"},
+                "SystolicArrayConfig.dataflow must be OutputStationary, WeightStationary or "
+                "InputStationary, got 7"},
+        BadCase{"overlap_unknown", {4, 4, Dataflow::OutputStationary, static_cast<TileOverlap>(5)}, 2, 2, 2,
+                "SystolicArrayConfig.overlap must be Serial or Pipelined, got 5"},
         BadCase{"M_zero", kGood, 0, 2, 2, "GEMM M must be at least 1, got 0"},
         BadCase{"N_zero", kGood, 2, 0, 2, "GEMM N must be at least 1, got 0"},
         BadCase{"K_zero", kGood, 2, 2, 0, "GEMM K must be at least 1, got 0"},
@@ -106,6 +108,9 @@ TEST(SimulateSystolicGemm, RejectsWhatThePeLevelModelCannotRun) {
   short_b.values.pop_back();
   EXPECT_EQ(invalid_argument_message([&] { simulate_systolic_gemm(kGood, ones(2, 3), short_b); }),
             "simulate_systolic_gemm: B is 3 x 2 but holds 5 values");
+  const SystolicArrayConfig pipelined{8, 8, Dataflow::OutputStationary, TileOverlap::Pipelined};
+  EXPECT_EQ(invalid_argument_message([&] { simulate_systolic_gemm(pipelined, ones(2, 2), ones(2, 2)); }),
+            "simulate_systolic_gemm: the PE-level model runs Serial tiles, got Pipelined");
 }
 
 }  // namespace

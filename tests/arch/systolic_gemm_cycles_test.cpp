@@ -10,8 +10,12 @@
 //      rows latch in t0 + r. A[m,k0+i] is registered into row i in t0 + r + i + m; PE(i,j)
 //      does its MAC for m in t0 + r + 1 + i + j + m; the partial sum leaves row R-1 in the
 //      same cycle as its MAC there and is captured one cycle later: t0 + r + R + j + m + 1.
-//  T   The next tile starts in the cycle the previous one's last result is captured; the
-//      GEMM's count is the cycle its last result is captured, i.e. the sum of tile costs.
+//  IS  WS on the transposed GEMM: A^T's K x M tile stays, B[k0+i, n] is registered into row i
+//      in t0 + r + i + n, the bottom edge captures C[m0+j, n] in t0 + r + R + j + n + 1.
+//  T   Serial: the next tile starts in the cycle the previous one's last result is captured;
+//      the GEMM's count is the cycle its last result is captured, i.e. the sum of tile costs.
+//  P   Pipelined: tile f starts in f x P, P the cycle (from a tile's start) of a full tile's
+//      last MAC at the far PE (R-1, C-1); the last result is captured a cycle after its MAC.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -26,9 +30,11 @@ namespace {
 
 constexpr Dataflow OS = Dataflow::OutputStationary;
 constexpr Dataflow WS = Dataflow::WeightStationary;
+constexpr Dataflow IS = Dataflow::InputStationary;
 
-SystolicArrayConfig array(std::uint64_t rows, std::uint64_t cols, Dataflow dataflow) {
-  return SystolicArrayConfig{rows, cols, dataflow};
+SystolicArrayConfig array(std::uint64_t rows, std::uint64_t cols, Dataflow dataflow,
+                          TileOverlap overlap = TileOverlap::Serial) {
+  return SystolicArrayConfig{rows, cols, dataflow, overlap};
 }
 
 TEST(SystolicGemmCycles, OutputStationarySingleFullTile) {
@@ -128,10 +134,73 @@ TEST(SystolicGemmCycles, WeightStationaryPartialTiles) {
   EXPECT_EQ(gemm_cycles(config, 5, 7, 10), 123u);
 }
 
+TEST(SystolicGemmCycles, InputStationaryIsWeightStationaryTransposed) {
+  // 8 x 8 array, M = 2, N = 4, K = 3: one tile of A^T, r = 3 (K), c = 2 (M).
+  // Load: rows 2, 1, 0 registered in 0, 1, 2; latched in 3. B[i, n] registered into row i in
+  //   3 + i + n; the partial sums cross all 8 rows; the bottom edge captures C[1, 3] (j = 1,
+  //   n = 3) last, in 3 + 8 + 1 + 3 + 1 = 16 = r + R + c + N - 1.
+  EXPECT_EQ(gemm_cycles(array(8, 8, IS), 2, 4, 3), 16u);
+  EXPECT_EQ(gemm_cycles(array(8, 8, WS), 4, 2, 3), 16u);
+  // 4 x 3 array, M = 7, N = 5, K = 10: K-blocks r = 4, 4, 2; M-blocks c = 3, 3, 1: 9 tiles of
+  //   r + R + c + N - 1 = r + c + 8 each, 123 in all, as WS with M = 5, N = 7 (above).
+  const SystolicArrayConfig config = array(4, 3, IS);
+  EXPECT_EQ(gemm_tile_count(config, 7, 5, 10), 9u);
+  EXPECT_EQ(gemm_cycles(config, 7, 5, 10), 123u);
+  EXPECT_EQ(systolic_tiles(config, 7, 5, 6),
+            (std::vector<SystolicTile>{{0, 0, 4, 3}, {4, 0, 2, 3}, {0, 3, 4, 3}, {4, 3, 2, 3}, {0, 6, 4, 1},
+                                       {4, 6, 2, 1}}));
+}
+
+TEST(SystolicGemmCycles, PipelinedTilesStartEveryPeriod) {
+  // 8 x 8 array, M = N = K = 16, OS: 4 tiles. The far PE (7,7) does a tile's last MAC in
+  //   t0 + 1 + 7 + 7 + 15 = t0 + 30: P = K + R + C - 2 = 30. Tile 3 starts in 90, its far MAC in
+  //   120, captured in 121.
+  EXPECT_EQ(systolic_tile_period(array(8, 8, OS, TileOverlap::Pipelined), 16), 30u);
+  EXPECT_EQ(gemm_cycles(array(8, 8, OS, TileOverlap::Pipelined), 16, 16, 16), 121u);
+  // WS: 4 tiles; all rows latch in t0 + 8, PE(7,7)'s last MAC (m = 15) in t0 + 9 + 7 + 7 + 15 =
+  //   t0 + 38 = 2R + C + M - 2; captured a cycle later: 3 x 38 + 39 = 153. IS the same with N.
+  EXPECT_EQ(gemm_cycles(array(8, 8, WS, TileOverlap::Pipelined), 16, 16, 16), 153u);
+  EXPECT_EQ(gemm_cycles(array(8, 8, IS, TileOverlap::Pipelined), 16, 16, 16), 153u);
+  // Partial tiles take a full one's period: M = 10, N = 12, K = 7 on 8 x 8.
+  //   OS: 2 x 2 tiles of P = 7 + 14 = 21: 85. WS: 1 x 2 tiles of 16 + 8 + 10 - 2 = 32: 65.
+  //   IS: 1 x 2 tiles of 16 + 8 + 12 - 2 = 34: 69.
+  EXPECT_EQ(gemm_cycles(array(8, 8, OS, TileOverlap::Pipelined), 10, 12, 7), 85u);
+  EXPECT_EQ(gemm_cycles(array(8, 8, WS, TileOverlap::Pipelined), 10, 12, 7), 65u);
+  EXPECT_EQ(gemm_cycles(array(8, 8, IS, TileOverlap::Pipelined), 10, 12, 7), 69u);
+}
+
+TEST(SystolicGemmCycles, PipelinedIsScaleSimPlusTwo) {
+  // SCALE-Sim v2 (22f88b1) run on an 8 x 8 array with SRAM that never stalls reported these
+  // Total Cycles (COMPUTE_REPORT.csv); Pipelined counts its edge register and its capture more,
+  // 2 on every GEMM (SystolicGemmCycles.h). The whole comparison: scalesim_comparison_test.
+  const struct {
+    std::uint64_t M, N, K, os, ws, is;
+  } measured[] = {{16, 16, 16, 119, 151, 151}, {8, 8, 8, 21, 29, 29}, {24, 16, 32, 275, 367, 455},
+                  {10, 12, 7, 83, 63, 67}};
+  for (const auto& m : measured) {
+    SCOPED_TRACE(std::to_string(m.M) + "x" + std::to_string(m.N) + "x" + std::to_string(m.K));
+    EXPECT_EQ(gemm_cycles(array(8, 8, OS, TileOverlap::Pipelined), m.M, m.N, m.K), m.os + 2);
+    EXPECT_EQ(gemm_cycles(array(8, 8, WS, TileOverlap::Pipelined), m.M, m.N, m.K), m.ws + 2);
+    EXPECT_EQ(gemm_cycles(array(8, 8, IS, TileOverlap::Pipelined), m.M, m.N, m.K), m.is + 2);
+  }
+}
+
+TEST(SystolicGemmCycles, PipelinedSavesDrainsOnFullTiles) {
+  // With every tile full, Pipelined saves the capture cycle of every tile but the last, and in OS
+  // every tile's R - 1 cycles of drain up the array (its results leave on the column paths):
+  // OS (tiles - 1) + tiles (R - 1) = tiles R - 1, WS and IS tiles - 1.
+  for (const Dataflow dataflow : {OS, WS, IS}) {
+    const std::uint64_t serial = gemm_cycles(array(4, 4, dataflow), 16, 12, 8);
+    const std::uint64_t pipelined = gemm_cycles(array(4, 4, dataflow, TileOverlap::Pipelined), 16, 12, 8);
+    const std::uint64_t tiles = gemm_tile_count(array(4, 4, dataflow), 16, 12, 8);
+    EXPECT_EQ(serial - pipelined, dataflow == OS ? tiles * 4 - 1 : tiles - 1) << to_string(dataflow);
+  }
+}
+
 TEST(SystolicGemmCycles, ClosedFormEqualsSumOfTileCosts) {
   // The closed form is the per-tile sum with the r and c sums done algebraically; check the
   // algebra against the explicit sum over a range of shapes and arrays.
-  for (const Dataflow dataflow : {OS, WS}) {
+  for (const Dataflow dataflow : {OS, WS, IS}) {
     for (const std::uint64_t rows : {1u, 3u, 8u}) {
       for (const std::uint64_t cols : {1u, 5u, 8u}) {
         const SystolicArrayConfig config = array(rows, cols, dataflow);
@@ -141,7 +210,7 @@ TEST(SystolicGemmCycles, ClosedFormEqualsSumOfTileCosts) {
               std::uint64_t sum = 0;
               for (const SystolicTile& tile : systolic_tiles(config, M, N, K)) {
                 sum += systolic_tile_cycles(config, tile.rows_used, tile.cols_used,
-                                            dataflow == OS ? K : M)
+                                            dataflow == OS ? K : dataflow == WS ? M : N)
                            .total();
               }
               EXPECT_EQ(gemm_cycles(config, M, N, K), sum)
@@ -169,6 +238,9 @@ TEST(SystolicGemmCycles, CountsThatDoNotFitThrow) {
   const std::uint64_t big = std::uint64_t{1} << 32;
   EXPECT_THROW(gemm_cycles(array(1, 1, OS), big, big, 1), std::overflow_error);
   EXPECT_THROW(gemm_cycles(array(1, 1, WS), 1, big, big), std::overflow_error);
+  EXPECT_THROW(gemm_cycles(array(1, 1, IS), big, 1, big), std::overflow_error);
+  EXPECT_THROW(gemm_cycles(array(1, 1, OS, TileOverlap::Pipelined), big, big, 1), std::overflow_error);
+  EXPECT_THROW(gemm_cycles(array(1, 1, WS, TileOverlap::Pipelined), 1, 1, ~std::uint64_t{0}), std::overflow_error);
 }
 
 }  // namespace

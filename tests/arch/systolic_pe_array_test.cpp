@@ -1,6 +1,6 @@
 // The PE-level SystemC model of the systolic array (SimulateSystolicGemm.h): its numeric result
 // equals a plain triple-loop GEMM, and its cycle count equals the closed form of
-// SystolicGemmCycles.h exactly, tile by tile, for both dataflows and shapes with partial tiles.
+// SystolicGemmCycles.h exactly, tile by tile, for the three dataflows and shapes with partial tiles.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -17,6 +17,7 @@ namespace {
 
 constexpr Dataflow OS = Dataflow::OutputStationary;
 constexpr Dataflow WS = Dataflow::WeightStationary;
+constexpr Dataflow IS = Dataflow::InputStationary;
 
 // Deterministic values in [-8, 8] (a linear congruential generator), negative ones included so
 // a sign slip in the PEs shows.
@@ -81,7 +82,7 @@ struct SweepCase {
 };
 
 std::string case_name(const SweepCase& c) {
-  return std::string(c.dataflow == OS ? "OS" : "WS") + "_" + std::to_string(c.rows) + "x" +
+  return std::string(c.dataflow == OS ? "OS" : c.dataflow == WS ? "WS" : "IS") + "_" + std::to_string(c.rows) + "x" +
          std::to_string(c.cols) + "_M" + std::to_string(c.M) + "_N" + std::to_string(c.N) + "_K" +
          std::to_string(c.K);
 }
@@ -90,13 +91,13 @@ void PrintTo(const SweepCase& c, std::ostream* os) { *os << case_name(c); }
 
 // For each array: a single full tile, a single MAC, and shapes that leave partial tiles in M, N
 // and K (none a multiple of R or C), so both the row and the column edge of the closed form and
-// the WS accumulation over K tiles are exercised. Rectangular arrays tell R from C.
+// the WS and IS accumulation over K tiles are exercised. Rectangular arrays tell R from C.
 std::vector<SweepCase> sweep() {
   std::vector<SweepCase> cases;
   const std::vector<std::pair<std::uint64_t, std::uint64_t>> arrays = {
       {8, 8}, {16, 16}, {32, 32}, {8, 16}, {16, 8}};
   for (const auto& [R, C] : arrays) {
-    for (const Dataflow dataflow : {OS, WS}) {
+    for (const Dataflow dataflow : {OS, WS, IS}) {
       cases.push_back({R, C, dataflow, R, C, R});
       cases.push_back({R, C, dataflow, 1, 1, 1});
       cases.push_back({R, C, dataflow, 2 * R + 3, C + 5, 7});
@@ -126,7 +127,7 @@ TEST_P(SystolicPeArrayMatchesClosedForm, CyclesAndResult) {
   for (std::size_t t = 0; t < tiles.size(); ++t) {
     const std::uint64_t end =
         t + 1 < tiles.size() ? run.tile_start_cycles[t + 1] : run.total_cycles;
-    const std::uint64_t stream = c.dataflow == OS ? c.K : c.M;
+    const std::uint64_t stream = c.dataflow == OS ? c.K : c.dataflow == WS ? c.M : c.N;
     EXPECT_EQ(end - run.tile_start_cycles[t],
               systolic_tile_cycles(config, tiles[t].rows_used, tiles[t].cols_used, stream).total())
         << "tile " << t;
