@@ -40,9 +40,9 @@ class SystolicBench : public sc_core::sc_module {
   void pause_when_done() { sc_core::sc_pause(); }
 };
 
-void require_matrix(const char* which, const IntMatrix& matrix) {
+void require_matrix(const char* who, const char* which, const IntMatrix& matrix) {
   if (matrix.values.size() != matrix.rows * matrix.cols) {
-    throw std::invalid_argument(std::string("simulate_systolic_gemm: ") + which + " is " +
+    throw std::invalid_argument(std::string(who) + ": " + which + " is " +
                                 std::to_string(matrix.rows) + " x " + std::to_string(matrix.cols) +
                                 " but holds " + std::to_string(matrix.values.size()) + " values");
   }
@@ -85,20 +85,26 @@ SystolicGemmRun run(const SystolicArrayConfig& config, const IntMatrix& a, const
 
 }  // namespace
 
+void check_systolic_operands(const char* who, const SystolicArrayConfig& config, const IntMatrix& a,
+                             const IntMatrix& b) {
+  validate(config);
+  validate_gemm_shape(a.rows, b.cols, a.cols);
+  if (a.cols != b.rows) {
+    throw std::invalid_argument(std::string(who) + ": A is " + std::to_string(a.rows) + " x " +
+                                std::to_string(a.cols) + " but B is " + std::to_string(b.rows) +
+                                " x " + std::to_string(b.cols) +
+                                "; A's columns and B's rows must both be K");
+  }
+  require_matrix(who, "A", a);
+  require_matrix(who, "B", b);
+}
+
 SystolicGemmRun simulate_systolic_gemm(const SystolicArrayConfig& config, const IntMatrix& a,
                                        const IntMatrix& b) {
   validate(config);
   require_small("rows", config.rows);
   require_small("cols", config.cols);
-  validate_gemm_shape(a.rows, b.cols, a.cols);
-  if (a.cols != b.rows) {
-    throw std::invalid_argument("simulate_systolic_gemm: A is " + std::to_string(a.rows) + " x " +
-                                std::to_string(a.cols) + " but B is " + std::to_string(b.rows) +
-                                " x " + std::to_string(b.cols) +
-                                "; A's columns and B's rows must both be K");
-  }
-  require_matrix("A", a);
-  require_matrix("B", b);
+  check_systolic_operands("simulate_systolic_gemm", config, a, b);
   if (config.overlap != TileOverlap::Serial) {
     throw std::invalid_argument("simulate_systolic_gemm: the PE-level model runs Serial tiles, got " +
                                 std::string(to_string(config.overlap)));

@@ -30,4 +30,10 @@ struct SystolicGemmRun {
 SystolicGemmRun simulate_systolic_gemm(const SystolicArrayConfig& config, const IntMatrix& a,
                                        const IntMatrix& b);
 
+// The checks of a PE-level run's operands, in the order above, with `who` naming the model in
+// the message: a bad config, a dimension of 0, A's columns not B's rows, a matrix whose values
+// do not match its shape.
+void check_systolic_operands(const char* who, const SystolicArrayConfig& config, const IntMatrix& a,
+                             const IntMatrix& b);
+
 }  // namespace cascade::arch

@@ -11,6 +11,7 @@
 #include "arch/systolic/SimulateSystolicGemm.h"
 #include "arch/systolic/SystolicArrayConfig.h"
 #include "arch/systolic/SystolicGemmCycles.h"
+#include "arch/systolic/VectorisedPeArray.h"
 
 namespace cascade::arch {
 namespace {
@@ -50,6 +51,10 @@ TEST_P(SystolicRejects, NamingTheField) {
             bad.message);
   EXPECT_EQ(invalid_argument_message([&] {
               simulate_systolic_gemm(bad.config, ones(bad.M, bad.K), ones(bad.K, bad.N));
+            }),
+            bad.message);
+  EXPECT_EQ(invalid_argument_message([&] {
+              simulate_systolic_gemm_vectorised(bad.config, ones(bad.M, bad.K), ones(bad.K, bad.N));
             }),
             bad.message);
 }
@@ -108,6 +113,16 @@ TEST(SimulateSystolicGemm, RejectsWhatThePeLevelModelCannotRun) {
   short_b.values.pop_back();
   EXPECT_EQ(invalid_argument_message([&] { simulate_systolic_gemm(kGood, ones(2, 3), short_b); }),
             "simulate_systolic_gemm: B is 3 x 2 but holds 5 values");
+  EXPECT_EQ(invalid_argument_message([&] { simulate_systolic_gemm_vectorised(kGood, ones(2, 3), short_b); }),
+            "simulate_systolic_gemm_vectorised: B is 3 x 2 but holds 5 values");
+  IntMatrix wide = ones(2, 2);
+  wide.at(1, 0) = std::int64_t{1} << 31;
+  EXPECT_EQ(invalid_argument_message([&] { simulate_systolic_gemm_vectorised(kGood, wide, ones(2, 2)); }),
+            "simulate_systolic_gemm_vectorised: its links carry 32-bit operands; A holds 2147483648");
+  const SystolicArrayConfig huge{8192, 4096, Dataflow::OutputStationary};
+  EXPECT_EQ(invalid_argument_message([&] { simulate_systolic_gemm_vectorised(huge, ones(2, 2), ones(2, 2)); }),
+            "simulate_systolic_gemm_vectorised: SystolicArrayConfig rows x cols must be at most 16777216 PEs, got "
+            "8192 x 4096");
   const SystolicArrayConfig pipelined{8, 8, Dataflow::OutputStationary, TileOverlap::Pipelined};
   EXPECT_EQ(invalid_argument_message([&] { simulate_systolic_gemm(pipelined, ones(2, 2), ones(2, 2)); }),
             "simulate_systolic_gemm: the PE-level model runs Serial tiles, got Pipelined");

@@ -1,6 +1,9 @@
-// The PE-level SystemC model of the systolic array (SimulateSystolicGemm.h): its numeric result
-// equals a plain triple-loop GEMM, and its cycle count equals the closed form of
-// SystolicGemmCycles.h exactly, tile by tile, for the three dataflows and shapes with partial tiles.
+// The PE-level models of the systolic array: the SystemC one (SimulateSystolicGemm.h), whose
+// numeric result equals a plain triple-loop GEMM and whose cycle count equals the closed form of
+// SystolicGemmCycles.h exactly, tile by tile, for the three dataflows and shapes with partial
+// tiles; and the vectorised one (VectorisedPeArray.h), which must run exactly as the SystemC one
+// (same result, cycles, tile starts and MACs) and, with Pipelined tiles and on arrays too large
+// for SystemC, match the closed form.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -11,6 +14,7 @@
 #include "arch/systolic/SimulateSystolicGemm.h"
 #include "arch/systolic/SystolicGemmCycles.h"
 #include "arch/systolic/SystolicTiles.h"
+#include "arch/systolic/VectorisedPeArray.h"
 
 namespace cascade::arch {
 namespace {
@@ -138,6 +142,59 @@ INSTANTIATE_TEST_SUITE_P(Sweep, SystolicPeArrayMatchesClosedForm, testing::Value
                          [](const testing::TestParamInfo<SweepCase>& info) {
                            return case_name(info.param);
                          });
+
+TEST_P(SystolicPeArrayMatchesClosedForm, VectorisedRunsAsTheSystemCModel) {
+  const SweepCase& c = GetParam();
+  const SystolicArrayConfig config{c.rows, c.cols, c.dataflow};
+  const IntMatrix a = pseudo_random(c.M, c.K, c.rows * 1000 + c.M);
+  const IntMatrix b = pseudo_random(c.K, c.N, c.cols * 1000 + c.N);
+  const SystolicGemmRun systemc = simulate_systolic_gemm(config, a, b);
+  const SystolicGemmRun vectorised = simulate_systolic_gemm_vectorised(config, a, b);
+  EXPECT_EQ(vectorised.c, systemc.c);
+  EXPECT_EQ(vectorised.total_cycles, systemc.total_cycles);
+  EXPECT_EQ(vectorised.tile_start_cycles, systemc.tile_start_cycles);
+  EXPECT_EQ(vectorised.mac_count, systemc.mac_count);
+}
+
+TEST_P(SystolicPeArrayMatchesClosedForm, VectorisedPipelined) {
+  // Pipelined: every tile padded to the full array (zeros past the GEMM's edge), tile f starts in
+  // f x P and the last result is captured in tiles x P + 1, each result where the triple loop puts
+  // it; every PE does a MAC a streamed step of every tile.
+  const SweepCase& c = GetParam();
+  const SystolicArrayConfig config{c.rows, c.cols, c.dataflow, TileOverlap::Pipelined};
+  const IntMatrix a = pseudo_random(c.M, c.K, c.rows * 1000 + c.M);
+  const IntMatrix b = pseudo_random(c.K, c.N, c.cols * 1000 + c.N);
+  const SystolicGemmRun run = simulate_systolic_gemm_vectorised(config, a, b);
+  EXPECT_EQ(run.c, triple_loop_gemm(a, b));
+  EXPECT_EQ(run.total_cycles, gemm_cycles(config, c.M, c.N, c.K));
+  const std::uint64_t stream = c.dataflow == OS ? c.K : c.dataflow == WS ? c.M : c.N;
+  const std::uint64_t tiles = gemm_tile_count(config, c.M, c.N, c.K);
+  EXPECT_EQ(run.mac_count, tiles * c.rows * c.cols * stream);
+  const std::uint64_t period = systolic_tile_period(config, stream);
+  ASSERT_EQ(run.tile_start_cycles.size(), tiles);
+  for (std::size_t t = 0; t < run.tile_start_cycles.size(); ++t) EXPECT_EQ(run.tile_start_cycles[t], t * period);
+}
+
+TEST(SystolicPeArray, VectorisedRunsArraysTooLargeForSystemC) {
+  // 128 x 128 and 256 x 256 with partial tiles in every dimension, each dataflow and overlap:
+  // the triple loop's result, every MAC once (Serial), the closed form's cycles.
+  for (const std::uint64_t side : {128u, 256u})
+    for (const Dataflow dataflow : {OS, WS, IS})
+      for (const TileOverlap overlap : {TileOverlap::Serial, TileOverlap::Pipelined}) {
+        const std::uint64_t M = side + 37, N = side / 2 + 3, K = side + 5;
+        const SystolicArrayConfig config{side, side, dataflow, overlap};
+        const IntMatrix a = pseudo_random(M, K, side + 1);
+        const IntMatrix b = pseudo_random(K, N, side + 2);
+        const SystolicGemmRun run = simulate_systolic_gemm_vectorised(config, a, b);
+        SCOPED_TRACE(std::to_string(side) + " " + std::string(to_string(dataflow)) + " " +
+                     std::string(to_string(overlap)));
+        EXPECT_EQ(run.c, triple_loop_gemm(a, b));
+        if (overlap == TileOverlap::Serial) {
+          EXPECT_EQ(run.mac_count, M * N * K);
+        }
+        EXPECT_EQ(run.total_cycles, gemm_cycles(config, M, N, K));
+      }
+}
 
 }  // namespace
 }  // namespace cascade::arch
