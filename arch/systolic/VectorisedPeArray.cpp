@@ -20,8 +20,6 @@ using u64 = std::uint64_t;
 using i64 = std::int64_t;
 using word = std::int32_t;  // what a link holds: an operand or weight, or its reach
 
-constexpr word kEmpty = -1;  // a link's reach when it holds nothing
-
 // `lanes` shift registers of `depth` stages each: shift() moves every stage one on and frees stage
 // 0 for what the edge registers; stage(lane)[s] is what entered s shifts ago, contiguous in s.
 // Stored lane by lane with slack in front, so a shift moves a pointer and, once per kSlack
@@ -115,57 +113,15 @@ class Sequencer {
   SystolicGemmRun run_;
 };
 
-// One row of PEs for a cycle, the loops the compiler vectorises (built for AVX2 too, picked at
-// run time; a link holds data where its reach is at least the PE's index). Output stationary:
-// each PE adds its A and B operands' product; returns the MACs done and sets `out_of_step` where
-// a PE got one operand without the other.
-__attribute__((target_clones("avx2", "default"))) u64 output_stationary_row(const word* a, const word* a_reach,
-                                                                           const word* b, const word* b_reach,
-                                                                           i64* acc, u64 cols, word row,
-                                                                           bool& out_of_step) {
-  word macs = 0, mismatch = 0;
-  for (u64 j = 0; j < cols; ++j) {
-    const word a_on = a_reach[j] >= static_cast<word>(j), b_on = b_reach[j] >= row;
-    mismatch |= a_on ^ b_on;
-    acc[j] += static_cast<i64>(a[j]) * b[j] * (a_on & b_on);
-    macs += a_on & b_on;
-  }
-  out_of_step = mismatch != 0;
-  return static_cast<u64>(macs);
+// The loops over a row's busy PEs, which the compiler vectorises (built for AVX2 too, picked at
+// run time): each PE of [lo, hi] adds its operands' product to its sum.
+__attribute__((target_clones("avx2", "default"))) void multiply_add(const word* a, const word* b, i64* sum, u64 lo,
+                                                                   u64 hi) {
+  for (u64 j = lo; j <= hi; ++j) sum[j] += static_cast<i64>(a[j]) * b[j];
 }
-
-// Weight stationary, row 0: each PE starts a partial sum where its A operand is, with the row it
-// is of and its tile.
-__attribute__((target_clones("avx2", "default"))) u64 weight_stationary_first_row(
-    const word* a, const word* a_reach, const u64* a_m, const u64* a_tile, const word* weight, i64* psum,
-    word* psum_valid, u64* psum_m, u64* psum_tile, u64 cols) {
-  word macs = 0;
-  for (u64 j = 0; j < cols; ++j) {
-    const word on = a_reach[j] >= static_cast<word>(j);
-    psum[j] = static_cast<i64>(a[j]) * weight[j] * on;
-    psum_valid[j] = on;
-    psum_m[j] = a_m[j];
-    psum_tile[j] = a_tile[j];
-    macs += on;
-  }
-  return static_cast<u64>(macs);
-}
-
-// Weight stationary, a row below the first: each PE adds its A operand times its weight to the
-// partial sum from above; sets `orphan` where an operand came without a partial sum.
-__attribute__((target_clones("avx2", "default"))) u64 weight_stationary_row(const word* a, const word* a_reach,
-                                                                           const word* weight, i64* psum,
-                                                                           const word* psum_valid, u64 cols,
-                                                                           bool& orphan) {
-  word macs = 0, lost = 0;
-  for (u64 j = 0; j < cols; ++j) {
-    const word on = a_reach[j] >= static_cast<word>(j);
-    lost |= on & (psum_valid[j] ^ 1);
-    psum[j] += static_cast<i64>(a[j]) * weight[j] * on;
-    macs += on;
-  }
-  orphan = lost != 0;
-  return static_cast<u64>(macs);
+__attribute__((target_clones("avx2", "default"))) void multiply(const word* a, const word* b, i64* product, u64 lo,
+                                                               u64 hi) {
+  for (u64 j = lo; j <= hi; ++j) product[j] = static_cast<i64>(a[j]) * b[j];
 }
 
 // The tiles the edge runs: Pipelined pads each to the full array (SystolicGemmCycles.h), its
@@ -182,6 +138,46 @@ word value_or_zero(const IntMatrix& m, u64 row, u64 col) {
   return row < m.rows && col < m.cols ? static_cast<word>(m.at(row, col)) : 0;
 }
 
+// The PEs [lo, hi] of a row (empty when lo > hi).
+struct Span {
+  i64 lo = 0, hi = -1;
+  bool empty() const { return lo > hi; }
+  u64 size() const { return empty() ? 0 : static_cast<u64>(hi - lo + 1); }
+  friend bool operator==(const Span&, const Span&) = default;
+};
+Span clip(Span s, i64 lo, i64 hi) { return {std::max(s.lo, lo), std::min(s.hi, hi)}; }
+
+// The operands a row's edge registered for one tile, one a cycle from cycle `first`: `length` of
+// them (K for OS, M for WS), each moving one PE right a cycle up to the tile's last column.
+// `real`: the row is inside the GEMM (a padded tile's rows past its edge carry zeros).
+struct LaneRun {
+  u64 first = 0, length = 0, tile = 0;
+  i64 reach = 0;  // the last column it travels to
+  bool real = true;
+  // Where its operands are in cycle `cycle`: the PE j holds the one registered in cycle - 1 - j.
+  Span at(u64 cycle) const {
+    return clip({static_cast<i64>(cycle) - static_cast<i64>(first + length), static_cast<i64>(cycle) - 1 - static_cast<i64>(first)},
+                0, reach);
+  }
+  bool passed(u64 cycle) const { return static_cast<i64>(cycle) - static_cast<i64>(first + length) > reach; }
+};
+
+// A row's edge: its runs in order, and the PEs holding operands in a cycle (one run's at most: a
+// row's runs are more than a row's length apart).
+struct Lane {
+  std::deque<LaneRun> runs;
+  const LaneRun* in_flight(u64 cycle, Span& span) {
+    while (!runs.empty() && runs.front().passed(cycle)) runs.pop_front();
+    for (const LaneRun& r : runs) {
+      span = r.at(cycle);
+      if (!span.empty()) return &r;
+      if (r.first >= cycle) break;
+    }
+    span = {};
+    return nullptr;
+  }
+};
+
 // A result on its way to the output edge.
 struct Arrival {
   u64 cycle, tile, row;
@@ -194,27 +190,36 @@ u64 cycle_bound(const SystolicArrayConfig& config, u64 tiles, u64 M, u64 K) {
   return 2 * tiles * (3 * config.rows + config.cols + M + K) + 8;
 }
 
+void check_bound(u64 cycle, u64 bound) {
+  if (cycle > bound)
+    throw std::runtime_error("simulate_systolic_gemm_vectorised: the array did not finish in " + std::to_string(bound) +
+                             " cycles");
+}
+
 SystolicGemmRun output_stationary(const SystolicArrayConfig& config, const IntMatrix& a, const IntMatrix& b) {
   const u64 R = config.rows, C = config.cols, M = a.rows, N = b.cols, K = a.cols;
   const bool pipelined = config.overlap == TileOverlap::Pipelined;
   Sequencer seq(config, edge_tiles(config, M, N, K), K, 0,
                 pipelined ? gemm_tile_count(config, M, N, K) * R * C : M * N);
-  // A moves right along each row, B down each column.
+  // A moves right along each row (values by row, kept as shift registers), B down each column
+  // (what the top edge registered in a cycle, the columns it reached and the tile's rows).
   ShiftRegisters<word> a_value(R, C, 0);
-  ShiftRegisters<word> a_reach(R, C, kEmpty);
+  std::vector<Lane> lanes(R);
+  struct TopEdge {
+    Span columns;       // the columns registered in that cycle
+    i64 reach = -1;     // the last row they travel to
+    i64 last = -1;      // the column whose operand is the tile's K-th, or -1
+    i64 real_cols = 0;  // columns inside the GEMM
+  };
   CycleRing<word> b_value(R + 1, C, 0);
-  CycleRing<word> b_reach(R + 1, C, kEmpty);
-  CycleRing<std::uint8_t> b_last(R + 1, C, 0);
-  std::vector<std::deque<std::pair<u64, u64>>> a_last(R);  // per row: (cycle registered, tile) of last operands
+  std::vector<TopEdge> top(R + 1);
   std::vector<i64> acc(R * C, 0);
   std::vector<std::deque<Arrival>> to_edge(C);  // per column, in arrival order
   IntMatrix result(M, N);
   u64 macs = 0;
   const u64 bound = cycle_bound(config, seq.tiles().size(), M, K);
   for (u64 cycle = 0; !seq.done(); ++cycle) {
-    if (cycle > bound)
-      throw std::runtime_error("simulate_systolic_gemm_vectorised: the array did not finish in " +
-                               std::to_string(bound) + " cycles");
+    check_bound(cycle, bound);
     // The output edge captures what reached it (a padding PE's result is dropped).
     for (u64 j = 0; j < C; ++j)
       while (!to_edge[j].empty() && to_edge[j].front().cycle == cycle) {
@@ -224,64 +229,63 @@ SystolicGemmRun output_stationary(const SystolicArrayConfig& config, const IntMa
         seq.captured(cycle);
         to_edge[j].pop_front();
       }
-    // Every PE's MAC on the operands its links registered in the cycle before.
+    // Every PE with operands on both links does its MAC: row i's A from its lane, its B as the top
+    // edge registered it i + 1 cycles ago.
     for (u64 i = 0; i < R; ++i) {
-      const word* av = a_value.stage(i);
-      const word* ar = a_reach.stage(i);
-      const word* bv = b_value.at(cycle + R - i);  // registered in cycle - 1 - i (mod R + 1)
-      const word* br = b_reach.at(cycle + R - i);
+      Span span;
+      const LaneRun* run = lanes[i].in_flight(cycle, span);
+      const TopEdge& b_in = top[(cycle + R - i) % (R + 1)];
+      const Span b_span = b_in.reach >= static_cast<i64>(i) ? b_in.columns : Span{};
+      if (!(span == b_span) && !(span.empty() && b_span.empty()))
+        broken("A and B operands arrived out of step", i, static_cast<u64>(std::max<i64>(0, span.lo)), cycle);
+      if (!run) continue;
+      macs += span.size();
       i64* row_acc = &acc[i * C];
-      bool out_of_step = false;
-      macs += output_stationary_row(av, ar, bv, br, row_acc, C, static_cast<word>(i), out_of_step);
-      if (out_of_step) broken("A and B operands arrived out of step", i, 0, cycle);
-      // A tile's last operands, registered at the row's edge in cycle e, are at column
-      // cycle - 1 - e: that PE hands its sum on.
-      auto& lasts = a_last[i];
-      for (auto it = lasts.begin(); it != lasts.end();) {
-        const auto [registered, tile] = *it;
-        if (cycle <= registered) break;
-        const u64 j = cycle - 1 - registered;
-        if (j >= seq.tiles()[tile].cols_used) {
-          it = lasts.erase(it);
-          continue;
-        }
-        if (!b_last.at(cycle + R - i)[j]) broken("A and B operands arrived out of step", i, j, cycle);
-        // Serial: up the column, a register a cycle, captured after row 0's; Pipelined: on the
-        // column's output path, captured the next cycle.
-        // Results never pass each other: two with one arrival cycle want one register.
-        const u64 arrives = cycle + 1 + (pipelined ? 0 : i);
-        auto& column = to_edge[j];
-        auto at = column.end();
-        while (at != column.begin() && std::prev(at)->cycle >= arrives) --at;
-        if (at != column.end() && at->cycle == arrives)
-          broken("its result and another want the same register", i, j, cycle);
-        column.insert(at, {arrives, tile, i, row_acc[j]});
-        row_acc[j] = 0;
-        ++it;
-      }
+      const word* bv = b_value.at(cycle + R - i);
+      const Span work = clip(span, 0, b_in.real_cols - 1);
+      if (run->real && !work.empty())
+        multiply_add(a_value.stage(i), bv, row_acc, static_cast<u64>(work.lo), static_cast<u64>(work.hi));
+      // The tile's last operands, registered in first + length - 1: that PE hands its sum on.
+      const i64 j = static_cast<i64>(cycle) - static_cast<i64>(run->first + run->length);
+      if (j < span.lo || j > span.hi) continue;
+      if (b_in.last != j) broken("A and B operands arrived out of step", i, static_cast<u64>(j), cycle);
+      // Serial: up the column, a register a cycle, captured after row 0's; Pipelined: on the
+      // column's output path, captured the next cycle. Results never pass each other: two with
+      // one arrival cycle want one register.
+      const u64 arrives = cycle + 1 + (pipelined ? 0 : i);
+      auto& column = to_edge[static_cast<u64>(j)];
+      auto at = column.end();
+      while (at != column.begin() && std::prev(at)->cycle >= arrives) --at;
+      if (at != column.end() && at->cycle == arrives)
+        broken("its result and another want the same register", i, static_cast<u64>(j), cycle);
+      column.insert(at, {arrives, run->tile, i, row_acc[j]});
+      row_acc[j] = 0;
     }
     seq.step(cycle);
     // The input edge registers this cycle's operands: row i gets A[m0 + i, k] in tile cycle
     // i + k, column j gets B[k, n0 + j] in j + k, as far as the tile reaches.
     a_value.shift();
-    a_reach.shift();
-    word* bv = b_value.at(cycle);
-    word* br = b_reach.at(cycle);
-    std::uint8_t* bl = b_last.at(cycle);
     u64 tile = 0, start = 0;
     const SystolicTile* t = seq.feeding(tile, start);
     const u64 u = cycle - start;
-    for (u64 i = 0; i < R; ++i) {
-      const bool on = t && i < t->rows_used && u >= i && u - i < K;
-      a_value.stage(i)[0] = on ? value_or_zero(a, t->row_begin + i, u - i) : 0;
-      a_reach.stage(i)[0] = on ? static_cast<word>(t->cols_used - 1) : kEmpty;
-      if (on && u - i == K - 1) a_last[i].push_back({cycle, tile});
+    TopEdge& edge = top[cycle % (R + 1)];
+    edge = {};
+    word* bv = b_value.at(cycle);
+    if (!t) continue;
+    for (u64 i = 0; i < t->rows_used; ++i) {
+      if (u == i)
+        lanes[i].runs.push_back({cycle, K, tile, static_cast<i64>(t->cols_used) - 1, t->row_begin + i < M});
+      if (u >= i && u - i < K) a_value.stage(i)[0] = value_or_zero(a, t->row_begin + i, u - i);
     }
-    for (u64 j = 0; j < C; ++j) {
-      const bool on = t && j < t->cols_used && u >= j && u - j < K;
-      bv[j] = on ? value_or_zero(b, u - j, t->col_begin + j) : 0;
-      br[j] = on ? static_cast<word>(t->rows_used - 1) : kEmpty;
-      bl[j] = on && u - j == K - 1;
+    const i64 first_col = std::max<i64>(0, static_cast<i64>(u) - static_cast<i64>(K) + 1);
+    const i64 last_col = std::min<i64>(static_cast<i64>(t->cols_used) - 1, static_cast<i64>(u));
+    if (first_col <= last_col) {
+      edge.columns = {first_col, last_col};
+      edge.reach = static_cast<i64>(t->rows_used) - 1;
+      edge.last = static_cast<i64>(u) - static_cast<i64>(K) + 1 >= 0 ? static_cast<i64>(u) - static_cast<i64>(K) + 1 : -1;
+      edge.real_cols = static_cast<i64>(std::min<u64>(t->cols_used, N - std::min(N, t->col_begin)));
+      for (i64 j = first_col; j <= last_col; ++j)
+        bv[j] = value_or_zero(b, u - static_cast<u64>(j), t->col_begin + static_cast<u64>(j));
     }
   }
   SystolicGemmRun run = std::move(seq.run());
@@ -297,15 +301,18 @@ SystolicGemmRun weight_stationary(const SystolicArrayConfig& config, const IntMa
   Sequencer seq(config, edge_tiles(config, M, N, K), M, M,
                 pipelined ? gemm_tile_count(config, M, N, K) * M * C : M * N * ((K + R - 1) / R));
   // A moves right along each row; a partial sum moves down its column, one row a cycle, so the
-  // one row 0 starts in cycle c is at row i in cycle c + i: kept by the cycle it started.
+  // one row 0 starts in cycle c is at row i in cycle c + i: a wave, kept by the cycle it started,
+  // with the columns it holds and whose A operands it sums (the column j of the wave started in
+  // cycle u is row m = u - 1 - j - first of the tile's A).
   ShiftRegisters<word> a_value(R, C, 0);
-  ShiftRegisters<word> a_reach(R, C, kEmpty);
-  ShiftRegisters<u64> a_m(R, C, 0);  // the A row m an operand is of, and its tile
-  ShiftRegisters<u64> a_tile(R, C, 0);
+  std::vector<Lane> lanes(R);
+  struct Wave {
+    Span columns;
+    u64 tile = 0, first = 0;
+  };
   const u64 slots = R + 2;  // started in c, read at the bottom edge in c + R
   CycleRing<i64> psum(slots, C, 0);
-  CycleRing<word> psum_valid(slots, C, 0);
-  CycleRing<u64> psum_m(slots, C, 0), psum_tile(slots, C, 0);
+  std::vector<Wave> waves(slots);
   std::vector<word> weight(R * C, 0);
   struct Latch {
     u64 cycle, row, col;
@@ -316,38 +323,41 @@ SystolicGemmRun weight_stationary(const SystolicArrayConfig& config, const IntMa
   u64 macs = 0;
   const u64 bound = cycle_bound(config, seq.tiles().size(), M, K);
   for (u64 cycle = 0; !seq.done(); ++cycle) {
-    if (cycle > bound)
-      throw std::runtime_error("simulate_systolic_gemm_vectorised: the array did not finish in " +
-                               std::to_string(bound) + " cycles");
+    check_bound(cycle, bound);
     // The bottom edge captures the partial sums row R - 1 passed on in the cycle before (started
     // in cycle - R) and adds them into C: the output buffer accumulates the K tiles.
     if (cycle >= R) {
-      const u64 started = cycle - R;
-      const word* valid = psum_valid.at(started);
-      const i64* value = psum.at(started);
-      for (u64 j = 0; j < C; ++j)
-        if (valid[j]) {
-          const u64 tile = psum_tile.at(started)[j];
-          const u64 n = seq.tiles()[tile].col_begin + j;
-          if (n < N) result.at(psum_m.at(started)[j], n) += value[j];
-          seq.captured(cycle);
-        }
+      const Wave& w = waves[(cycle - R) % slots];
+      const i64* value = psum.at(cycle - R);
+      const SystolicTile& t = seq.tiles()[w.tile];
+      for (i64 j = w.columns.lo; j <= w.columns.hi; ++j) {
+        const u64 n = t.col_begin + static_cast<u64>(j);
+        if (n < N) result.at(cycle - R - 1 - static_cast<u64>(j) - w.first, n) += value[j];
+        seq.captured(cycle);
+      }
     }
-    // Every PE's MAC: A from its left link, the partial sum from above (row 0 starts one).
+    // Every PE with an A operand adds it times its weight to the partial sum from above; row 0
+    // starts the wave.
     for (u64 i = 0; i < R; ++i) {
-      const word* av = a_value.stage(i);
-      const word* ar = a_reach.stage(i);
-      const word* w = &weight[i * C];
-      const u64 started = cycle + slots - i;  // the cycle (mod slots) row 0 started what row i holds
+      Span span;
+      const LaneRun* run = lanes[i].in_flight(cycle, span);
+      const u64 started = cycle + slots - i;  // (mod slots) the cycle row 0 started what row i holds
+      Wave& wave = waves[started % slots];
       i64* p = psum.at(started);
-      word* pv = psum_valid.at(started);
+      if (i == 0) wave = {span, run ? run->tile : 0, run ? run->first : 0};
+      if (!run) continue;
+      if (i > 0 && (span.lo < wave.columns.lo || span.hi > wave.columns.hi || wave.tile != run->tile))
+        broken("an A operand arrived without its partial sum", i, static_cast<u64>(span.lo), cycle);
+      macs += span.size();
+      const word* av = a_value.stage(i);
+      const u64 real_cols = std::min<u64>(C, N - std::min(N, seq.tiles()[run->tile].col_begin));
+      const Span work = clip(span, 0, static_cast<i64>(real_cols) - 1);
       if (i == 0) {
-        macs += weight_stationary_first_row(av, ar, a_m.stage(0), a_tile.stage(0), w, p, pv, psum_m.at(started),
-                                            psum_tile.at(started), C);
-      } else {
-        bool orphan = false;
-        macs += weight_stationary_row(av, ar, w, p, pv, C, orphan);
-        if (orphan) broken("an A operand arrived without its partial sum", i, 0, cycle);
+        // Outside the GEMM's columns a wave's sums are dropped at the bottom edge: 0 will do.
+        std::fill(p + span.lo, p + span.hi + 1, 0);
+        if (run->real && !work.empty()) multiply(av, &weight[0], p, static_cast<u64>(work.lo), static_cast<u64>(work.hi));
+      } else if (run->real && !work.empty()) {
+        multiply_add(av, &weight[i * C], p, static_cast<u64>(work.lo), static_cast<u64>(work.hi));
       }
     }
     // Weights that reached their row latch after this cycle's MAC.
@@ -361,24 +371,19 @@ SystolicGemmRun weight_stationary(const SystolicArrayConfig& config, const IntMa
     // on the column's weight links: it reaches its row in cycle + 1 + row); row i gets
     // A[m, k0 + i] in tile cycle r + i + m.
     a_value.shift();
-    a_reach.shift();
-    a_m.shift();
-    a_tile.shift();
     u64 tile = 0, start = 0;
     const SystolicTile* t = seq.feeding(tile, start);
-    const u64 u = cycle - start;
-    if (t && u < t->rows_used) {
-      const u64 row = t->rows_used - 1 - u;
+    if (!t) continue;
+    const u64 u = cycle - start, r = t->rows_used;
+    if (u < r) {
+      const u64 row = r - 1 - u;
       for (u64 j = 0; j < t->cols_used; ++j)
         latches.push_back({cycle + 1 + row, row, j, value_or_zero(b, t->row_begin + row, t->col_begin + j)});
     }
-    for (u64 i = 0; i < R; ++i) {
-      const bool on = t && i < t->rows_used && u >= t->rows_used + i && u - t->rows_used - i < M;
-      const u64 m = on ? u - t->rows_used - i : 0;
-      a_value.stage(i)[0] = on ? value_or_zero(a, m, t->row_begin + i) : 0;
-      a_reach.stage(i)[0] = on ? static_cast<word>(t->cols_used - 1) : kEmpty;
-      a_m.stage(i)[0] = m;
-      a_tile.stage(i)[0] = tile;
+    for (u64 i = 0; i < r; ++i) {
+      if (u == r + i)
+        lanes[i].runs.push_back({cycle, M, tile, static_cast<i64>(t->cols_used) - 1, t->row_begin + i < K});
+      if (u >= r + i && u - r - i < M) a_value.stage(i)[0] = value_or_zero(a, u - r - i, t->row_begin + i);
     }
   }
   SystolicGemmRun run = std::move(seq.run());
