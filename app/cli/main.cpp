@@ -35,6 +35,7 @@ const char* kUsage =
     "  script FILE.py [ARGS]    run a Python script with the cascade module built in (docs/python.md)\n"
     "  reproduce fusemax        the FuseMax paper's comparison, paper's numbers beside ours\n"
     "  reproduce ngpc           the NGPC paper's study (NGPC-8 to 64 beside the GPU), paper's numbers beside ours\n"
+    "  reproduce scalesim       our systolic-array timing beside SCALE-Sim v2's on its GEMMs (docs/systolic.md)\n"
     "  gpu occupancy --arch G --block N --regs N   SM occupancy of a kernel (docs/gpu.md)\n"
     "  gpu time --arch G --kernel FILE   runtime and energy of a kernel launch\n"
     "  gpu validate --arch G --traces FILE...   the GPU model against measured traces\n"
