@@ -112,17 +112,19 @@ std::vector<SweepCase> sweep() {
   return cases;
 }
 
-class SystolicPeArrayMatchesClosedForm : public testing::TestWithParam<SweepCase> {};
+class SystolicPeArrayMatchesClosedForm : public testing::TestWithParam<SweepCase> {
+ protected:
+  // The case's operands, deterministic.
+  IntMatrix a() const { return pseudo_random(GetParam().M, GetParam().K, GetParam().rows * 1000 + GetParam().M); }
+  IntMatrix b() const { return pseudo_random(GetParam().K, GetParam().N, GetParam().cols * 1000 + GetParam().N); }
+};
 
 TEST_P(SystolicPeArrayMatchesClosedForm, CyclesAndResult) {
   const SweepCase& c = GetParam();
   const SystolicArrayConfig config{c.rows, c.cols, c.dataflow};
-  const IntMatrix a = pseudo_random(c.M, c.K, c.rows * 1000 + c.M);
-  const IntMatrix b = pseudo_random(c.K, c.N, c.cols * 1000 + c.N);
+  const SystolicGemmRun run = simulate_systolic_gemm(config, a(), b());
 
-  const SystolicGemmRun run = simulate_systolic_gemm(config, a, b);
-
-  EXPECT_EQ(run.c, triple_loop_gemm(a, b));
+  EXPECT_EQ(run.c, triple_loop_gemm(a(), b()));
   EXPECT_EQ(run.total_cycles, gemm_cycles(config, c.M, c.N, c.K));
   EXPECT_EQ(run.mac_count, c.M * c.N * c.K);  // one MAC per PE per cycle, none wasted
   // Tile by tile: each tile lasts exactly its closed-form cost.
@@ -146,10 +148,8 @@ INSTANTIATE_TEST_SUITE_P(Sweep, SystolicPeArrayMatchesClosedForm, testing::Value
 TEST_P(SystolicPeArrayMatchesClosedForm, VectorisedRunsAsTheSystemCModel) {
   const SweepCase& c = GetParam();
   const SystolicArrayConfig config{c.rows, c.cols, c.dataflow};
-  const IntMatrix a = pseudo_random(c.M, c.K, c.rows * 1000 + c.M);
-  const IntMatrix b = pseudo_random(c.K, c.N, c.cols * 1000 + c.N);
-  const SystolicGemmRun systemc = simulate_systolic_gemm(config, a, b);
-  const SystolicGemmRun vectorised = simulate_systolic_gemm_vectorised(config, a, b);
+  const SystolicGemmRun systemc = simulate_systolic_gemm(config, a(), b());
+  const SystolicGemmRun vectorised = simulate_systolic_gemm_vectorised(config, a(), b());
   EXPECT_EQ(vectorised.c, systemc.c);
   EXPECT_EQ(vectorised.total_cycles, systemc.total_cycles);
   EXPECT_EQ(vectorised.tile_start_cycles, systemc.tile_start_cycles);
@@ -162,10 +162,8 @@ TEST_P(SystolicPeArrayMatchesClosedForm, VectorisedPipelined) {
   // it; every PE does a MAC a streamed step of every tile.
   const SweepCase& c = GetParam();
   const SystolicArrayConfig config{c.rows, c.cols, c.dataflow, TileOverlap::Pipelined};
-  const IntMatrix a = pseudo_random(c.M, c.K, c.rows * 1000 + c.M);
-  const IntMatrix b = pseudo_random(c.K, c.N, c.cols * 1000 + c.N);
-  const SystolicGemmRun run = simulate_systolic_gemm_vectorised(config, a, b);
-  EXPECT_EQ(run.c, triple_loop_gemm(a, b));
+  const SystolicGemmRun run = simulate_systolic_gemm_vectorised(config, a(), b());
+  EXPECT_EQ(run.c, triple_loop_gemm(a(), b()));
   EXPECT_EQ(run.total_cycles, gemm_cycles(config, c.M, c.N, c.K));
   const std::uint64_t stream = c.dataflow == OS ? c.K : c.dataflow == WS ? c.M : c.N;
   const std::uint64_t tiles = gemm_tile_count(config, c.M, c.N, c.K);

@@ -74,6 +74,15 @@ std::string dataflow_name(arch::Dataflow d) {
 
 bool is_startup(const ScaleSimRun& r) { return r.topology == "startup"; }
 
+// The GEMM's cells of a row: topology, layer, M, N, K, rows, cols, dataflow.
+constexpr const char* kGemmHeader = "topology,layer,M,N,K,rows,cols,dataflow";
+std::string gemm_cells(const ScaleSimRun& s) {
+  std::ostringstream o;
+  o << base::csv_cell(s.topology) << "," << base::csv_cell(s.layer) << "," << s.M << "," << s.N << "," << s.K << ","
+    << s.rows << "," << s.cols << "," << dataflow_name(s.dataflow);
+  return o.str();
+}
+
 }  // namespace
 
 std::vector<ScaleSimRun> load_scalesim_runs(const std::string& path) {
@@ -154,12 +163,10 @@ ScaleSimComparison compare_with_scalesim(const std::vector<ScaleSimRun>& runs, c
 
 std::string scalesim_csv(const ScaleSimComparison& comparison) {
   std::ostringstream o;
-  o << "topology,layer,M,N,K,rows,cols,dataflow,scalesim_cycles,closed_form,tile_granular,pe_level,"
-       "closed_form_minus_scalesim\n";
+  o << kGemmHeader << ",scalesim_cycles,closed_form,tile_granular,pe_level,closed_form_minus_scalesim\n";
   for (const auto& row : comparison.rows) {
     const auto& s = row.scalesim;
-    o << base::csv_cell(s.topology) << "," << base::csv_cell(s.layer) << "," << s.M << "," << s.N << "," << s.K << ","
-      << s.rows << "," << s.cols << "," << dataflow_name(s.dataflow) << "," << s.total_cycles << "," << row.closed_form
+    o << gemm_cells(s) << "," << s.total_cycles << "," << row.closed_form
       << "," << row.tile_granular << "," << row.pe_level << ","
       << static_cast<std::int64_t>(row.closed_form - s.total_cycles) << "\n";
   }
@@ -168,12 +175,11 @@ std::string scalesim_csv(const ScaleSimComparison& comparison) {
 
 std::string scalesim_speed_csv(const ScaleSimComparison& comparison) {
   std::ostringstream o;
-  o << "topology,layer,M,N,K,rows,cols,dataflow,scalesim_wall_s,scalesim_simulation_s,closed_form_s,"
-       "tile_granular_s,pe_level_s,tile_granular_speedup,pe_level_speedup\n";
+  o << kGemmHeader << ",scalesim_wall_s,scalesim_simulation_s,closed_form_s,tile_granular_s,pe_level_s,"
+       "tile_granular_speedup,pe_level_speedup\n";
   for (const auto& row : comparison.rows) {
     const auto& s = row.scalesim;
-    o << base::csv_cell(s.topology) << "," << base::csv_cell(s.layer) << "," << s.M << "," << s.N << "," << s.K << ","
-      << s.rows << "," << s.cols << "," << dataflow_name(s.dataflow) << "," << base::format("%.3f", s.wall_s) << ","
+    o << gemm_cells(s) << "," << base::format("%.3f", s.wall_s) << ","
       << base::format("%.3f", row.scalesim_simulation_s) << "," << base::format("%.3g", row.closed_form_s) << ","
       << base::format("%.3g", row.tile_granular_s) << "," << base::format("%.3g", row.pe_level_s) << ","
       << base::format("%.0f", row.tile_granular_s > 0 ? s.wall_s / row.tile_granular_s : 0) << ","
