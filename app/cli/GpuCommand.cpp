@@ -33,6 +33,20 @@ namespace po = boost::program_options;
 namespace fs = std::filesystem;
 using arch::gpu::Limiter;
 
+// A gpu subcommand's options: its help, the GPU config (--arch) and where configs/ is (--root).
+po::options_description gpu_options(const std::string& subcommand) {
+  po::options_description named("options of 'cascade gpu " + subcommand + "'");
+  named.add_options()("help,h", "print this help")(
+      "arch", po::value<std::string>(), "GPU config: a name (configs/arch/gpu/NAME.pbtxt) or a path")(
+      "root", po::value<std::string>()->default_value("."), "where configs/ is, for --arch NAME");
+  return named;
+}
+
+// The GPU config --arch names (the caller has checked it is given).
+arch::gpu::GpuArchConfig load_gpu_arch(const po::variables_map& vm) {
+  return arch::gpu::GpuArchConfig::load(resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>(), true));
+}
+
 std::string count(int blocks) {
   return blocks == arch::gpu::kUnlimited ? "unlimited" : std::to_string(blocks);
 }
@@ -80,10 +94,8 @@ void print(const arch::gpu::GpuArchConfig& gpu, const arch::gpu::KernelResources
 // `cascade gpu validate --arch NAME|FILE --traces FILE... [--out DIR]`: the model against measured
 // traces, per kernel and as MAPE per class, with a predicted-vs-measured plot.
 int run_validate(const std::vector<std::string>& args) {
-  po::options_description named("options of 'cascade gpu validate'");
-  named.add_options()("help,h", "print this help")(
-      "arch", po::value<std::string>(), "GPU config: a name (configs/arch/gpu/NAME.pbtxt) or a path")(
-      "root", po::value<std::string>()->default_value("."), "where configs/ is, for --arch NAME")(
+  po::options_description named = gpu_options("validate");
+  named.add_options()(
       "traces", po::value<std::vector<std::string>>()->multitoken(),
       "measured traces: the harness's CSVs (validation/traces/h100/*.csv) or Kineto JSON")(
       "out", po::value<std::string>(), "folder for validation.png and validation.svg");
@@ -102,8 +114,7 @@ int run_validate(const std::vector<std::string>& args) {
   }
   if (!vm.count("arch")) throw UsageError{"gpu validate: give --arch NAME or --arch FILE"};
   if (!vm.count("traces")) throw UsageError{"gpu validate: give --traces FILE..."};
-  const arch::gpu::GpuModel model(arch::gpu::GpuArchConfig::load(
-      resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>(), true)));
+  const arch::gpu::GpuModel model(load_gpu_arch(vm));
   if (vm.count("out")) base::make_output_directory(vm["out"].as<std::string>());
   const auto report =
       validation::validate_gpu_model(model, vm["traces"].as<std::vector<std::string>>());
@@ -129,10 +140,8 @@ int run_validate(const std::vector<std::string>& args) {
 // `cascade gpu compare --arch NAME|FILE --trace KINETO.json -o TIMELINE.json`: the measured kernels
 // and the predicted ones on parallel tracks of one Perfetto timeline.
 int run_compare(const std::vector<std::string>& args) {
-  po::options_description named("options of 'cascade gpu compare'");
-  named.add_options()("help,h", "print this help")(
-      "arch", po::value<std::string>(), "GPU config: a name (configs/arch/gpu/NAME.pbtxt) or a path")(
-      "root", po::value<std::string>()->default_value("."), "where configs/ is, for --arch NAME")(
+  po::options_description named = gpu_options("compare");
+  named.add_options()(
       "trace", po::value<std::string>(), "a PyTorch profiler (Kineto) trace, JSON")(
       "output,o", po::value<std::string>(), "where to write the timeline (Chrome trace / Perfetto JSON)");
   po::variables_map vm;
@@ -153,8 +162,7 @@ int run_compare(const std::vector<std::string>& args) {
   if (!vm.count("output")) throw UsageError{"gpu compare: give -o TIMELINE.json"};
   const std::string output = vm["output"].as<std::string>(), trace = vm["trace"].as<std::string>();
   base::check_output_path(output);
-  const arch::gpu::GpuModel model(arch::gpu::GpuArchConfig::load(
-      resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>(), true)));
+  const arch::gpu::GpuModel model(load_gpu_arch(vm));
   const validation::TraceComparison c = validation::compare_kineto_trace(model, trace);
   const std::string& gpu = model.config().proto().name();
   base::write_output_file(output, sim::trace_event_json(c.timeline, trace + " measured and predicted on " + gpu,
@@ -170,10 +178,8 @@ int run_compare(const std::vector<std::string>& args) {
 // `cascade gpu time --arch NAME|FILE --kernel KERNEL.pbtxt`: one kernel given directly
 // (configs/kernel.proto): occupancy, waves, time and energy.
 int run_time(const std::vector<std::string>& args) {
-  po::options_description named("options of 'cascade gpu time'");
-  named.add_options()("help,h", "print this help")(
-      "arch", po::value<std::string>(), "GPU config: a name (configs/arch/gpu/NAME.pbtxt) or a path")(
-      "root", po::value<std::string>()->default_value("."), "where configs/ is, for --arch NAME")(
+  po::options_description named = gpu_options("time");
+  named.add_options()(
       "kernel", po::value<std::string>(), "a Kernel in protobuf text format (configs/kernel.proto)");
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(named).run(), vm);
@@ -186,8 +192,7 @@ int run_time(const std::vector<std::string>& args) {
   }
   if (!vm.count("arch")) throw UsageError{"gpu time: give --arch NAME or --arch FILE"};
   if (!vm.count("kernel")) throw UsageError{"gpu time: give --kernel FILE"};
-  const arch::gpu::GpuModel model(arch::gpu::GpuArchConfig::load(
-      resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>(), true)));
+  const arch::gpu::GpuModel model(load_gpu_arch(vm));
   const std::string path = vm["kernel"].as<std::string>();
   config::Kernel kernel;
   const base::TextProtoFile file(base::TextProtoFile::read(path), path, kernel);
@@ -238,10 +243,8 @@ double measured_idle_watts(const std::vector<std::string>& files) {
 
 // `cascade gpu calibrate --arch NAME|FILE --traces FILE... [--seed N] -o OUT.pbtxt`.
 int run_calibrate(const std::vector<std::string>& args) {
-  po::options_description named("options of 'cascade gpu calibrate'");
-  named.add_options()("help,h", "print this help")(
-      "arch", po::value<std::string>(), "GPU config: a name (configs/arch/gpu/NAME.pbtxt) or a path")(
-      "root", po::value<std::string>()->default_value("."), "where configs/ is, for --arch NAME")(
+  po::options_description named = gpu_options("calibrate");
+  named.add_options()(
       "traces", po::value<std::vector<std::string>>()->multitoken(), "measured traces (CSV, Kineto JSON)")(
       "seed", po::value<uint64_t>()->default_value(1), "seed of the training/held-out split")(
       "output,o", po::value<std::string>(), "where to write the calibrated config");
@@ -260,8 +263,7 @@ int run_calibrate(const std::vector<std::string>& args) {
   const auto files = vm["traces"].as<std::vector<std::string>>();
   const std::string out = vm["output"].as<std::string>();
   base::check_output_path(out);
-  const auto uncalibrated = arch::gpu::GpuArchConfig::load(
-      resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>(), true));
+  const auto uncalibrated = load_gpu_arch(vm);
   std::vector<std::string> skipped;
   const auto cases = validation::load_measured_cases(files, skipped);
   const auto r = validation::calibrate_gpu(uncalibrated, cases, vm["seed"].as<uint64_t>(), measured_idle_watts(files));
@@ -309,10 +311,8 @@ int run_gpu_command(const std::vector<std::string>& args) {
     throw UsageError{args.empty() ? "gpu: give a subcommand: occupancy, time, validate, compare or calibrate"
                                   : "gpu: unknown subcommand '" + args[0] +
                                         "' (known: occupancy, time, validate, compare, calibrate)"};
-  po::options_description named("options of 'cascade gpu occupancy'");
-  named.add_options()("help,h", "print this help")(
-      "arch", po::value<std::string>(), "GPU config: a name (configs/arch/gpu/NAME.pbtxt) or a path")(
-      "root", po::value<std::string>()->default_value("."), "where configs/ is, for --arch NAME")(
+  po::options_description named = gpu_options("occupancy");
+  named.add_options()(
       "block", po::value<int64_t>(), "threads per block")(
       "regs", po::value<int64_t>(), "registers per thread (ptxas -v, cudaFuncGetAttributes)")(
       "smem", po::value<int64_t>()->default_value(0), "dynamic shared memory per block, bytes")(
@@ -342,8 +342,7 @@ int run_gpu_command(const std::vector<std::string>& args) {
   if (!vm.count("block")) throw UsageError{"gpu occupancy: give --block THREADS"};
   if (!vm.count("regs")) throw UsageError{"gpu occupancy: give --regs REGISTERS_PER_THREAD"};
 
-  const auto gpu = arch::gpu::GpuArchConfig::load(
-      resolve_arch(vm["arch"].as<std::string>(), vm["root"].as<std::string>(), true));
+  const auto gpu = load_gpu_arch(vm);
   arch::gpu::KernelResources k;
   k.threads_per_block = vm["block"].as<int64_t>();
   k.registers_per_thread = vm["regs"].as<int64_t>();

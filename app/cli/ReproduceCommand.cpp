@@ -61,10 +61,6 @@ std::string speedups(std::vector<double> v) {
   return "least " + base::format("%.3g", v.front()) + "x, median " + base::format("%.3g", v[v.size() / 2]) + "x";
 }
 
-// SCALE-Sim's start-up (its one-MAC runs) spreads over about 1.5 s (2.5 to 4.1 s in the committed
-// runs): a simulation time, its wall less its start-up, is told apart from that above 2 s.
-constexpr double kClearOfStartupSeconds = 2;
-
 // `cascade reproduce scalesim`: our systolic timing beside SCALE-Sim v2's runs
 // (validation/scalesim/ScaleSimComparison.h).
 int reproduce_scalesim(const po::variables_map& vm) {
@@ -77,27 +73,15 @@ int reproduce_scalesim(const po::variables_map& vm) {
   base::write_output_file((out / "scalesim.md").string(), validation::scalesim_markdown(c));
   base::write_output_file((out / "scalesim.csv").string(), validation::scalesim_csv(c));
   base::write_output_file((out / "scalesim_speed.csv").string(), validation::scalesim_speed_csv(c));
-  size_t agree = 0;
-  std::vector<double> tile, tile_sim, pe, pe_sim;
-  for (const auto& row : c.rows) {
-    agree += row.closed_form == row.scalesim.total_cycles + validation::kCyclesOverScaleSim &&
-             row.tile_granular == row.closed_form && (row.pe_level == 0 || row.pe_level == row.closed_form);
-    // SCALE-Sim's simulation alone only where it stands clear of its start-up's own spread.
-    const bool simulated = row.scalesim_simulation_s >= kClearOfStartupSeconds;
-    tile.push_back(row.scalesim.wall_s / row.tile_granular_s);
-    if (simulated) tile_sim.push_back(row.scalesim_simulation_s / row.tile_granular_s);
-    if (row.pe_level_s > 0) {
-      pe.push_back(row.scalesim.wall_s / row.pe_level_s);
-      if (simulated) pe_sim.push_back(row.scalesim_simulation_s / row.pe_level_s);
-    }
-  }
+  const auto s = validation::summarize(c);
   std::cout << "GEMMs: " << c.rows.size() << "; closed form, tile-granular and PE-level = SCALE-Sim + "
-            << validation::kCyclesOverScaleSim << " cycles on " << agree << "\n"
-            << "tile-granular speedup over SCALE-Sim's process: " << speedups(tile)
-            << "; over its simulation (less its start-up, where that is at least " << kClearOfStartupSeconds
-            << " s: " << tile_sim.size() << " GEMMs): " << speedups(tile_sim) << "\n"
-            << "PE-level speedup over SCALE-Sim's process: " << speedups(pe) << "; over its simulation: "
-            << speedups(pe_sim) << "\n"
+            << validation::kCyclesOverScaleSim << " cycles on " << s.all_agree << "\n"
+            << "tile-granular speedup over SCALE-Sim's process: " << speedups(s.tile_granular)
+            << "; over its simulation (less its start-up, where that is at least "
+            << validation::kClearOfStartupSeconds << " s: " << s.tile_granular_simulation.size()
+            << " GEMMs): " << speedups(s.tile_granular_simulation) << "\n"
+            << "PE-level speedup over SCALE-Sim's process: " << speedups(s.pe_level) << "; over its simulation: "
+            << speedups(s.pe_level_simulation) << "\n"
             << "wrote " << (out / "scalesim.md").string() << ", scalesim.csv, scalesim_speed.csv\n";
   return kExitOk;
 }

@@ -273,12 +273,15 @@ uint64_t PhaseEvaluator::finish_phase(const PhasePlan& plan, double compute_cycl
   auto at = stats.insert_or_assign(keys.compute_cycles_key, compute_cycles).first;
   at = stats.insert_or_assign(std::next(at), keys.dram_bytes_key, read_bytes + write_bytes);
   at = stats.insert_or_assign(std::next(at), keys.memory_cycles_key, memory_cycles);
-  for (const auto& [unit, busy] : result.busy_cycles) {
+  // A unit's busy cycles in this phase: its total less what it had at the phase's start.
+  const auto own_busy = [&start](const std::string& unit, double busy) {
     double before = 0;
     for (const auto& [marked, value] : start.busy_cycles)
       if (marked == unit) before = value;
-    const double own = busy - before;
-    const double utilization = cycles ? own / static_cast<double>(cycles) : 0;
+    return busy - before;
+  };
+  for (const auto& [unit, busy] : result.busy_cycles) {
+    const double utilization = cycles ? own_busy(unit, busy) / static_cast<double>(cycles) : 0;
     if (unit == "array2d" || unit == "array1d")
       at = stats.insert_or_assign(std::next(at), keys.utilization_key[unit == "array2d" ? 0 : 1], utilization);
     else
@@ -294,20 +297,14 @@ uint64_t PhaseEvaluator::finish_phase(const PhasePlan& plan, double compute_cycl
                    {{"cycles", std::to_string(cycles)}}});
     if (!simulated_cycles) {
       // Analytical: each unit busy for its share of the phase, then idle; DRAM for its traffic.
-      std::vector<std::pair<std::string, double>> units;
-      for (const auto& [unit, busy] : result.busy_cycles) {
-        double before = 0;
-        for (const auto& [marked, value] : start.busy_cycles)
-          if (marked == unit) before = value;
-        units.emplace_back(unit, busy - before);
-      }
-      units.emplace_back("dram", memory_cycles);
-      for (const auto& [unit, own] : units) {
+      const auto show = [&](const std::string& unit, double own) {
         const double busy = std::min(own, static_cast<double>(cycles));
         if (busy > 0) timeline->add({unit, name, "busy", begin, busy, {{"phase", name}}});
         if (busy < static_cast<double>(cycles))
           timeline->add({unit, "idle", "idle", begin + busy, static_cast<double>(cycles) - busy, {{"phase", name}}});
-      }
+      };
+      for (const auto& [unit, busy] : result.busy_cycles) show(unit, own_busy(unit, busy));
+      show("dram", memory_cycles);
     }
   }
   result.cycles += cycles;

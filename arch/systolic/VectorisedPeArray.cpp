@@ -18,7 +18,7 @@ namespace {
 
 using u64 = std::uint64_t;
 using i64 = std::int64_t;
-using word = std::int32_t;  // what a link holds: an operand or weight, or its reach
+using word = std::int32_t;  // what a link holds: an operand or a weight
 
 // `lanes` shift registers of `depth` stages each: shift() moves every stage one on and frees stage
 // 0 for what the edge registers; stage(lane)[s] is what entered s shifts ago, contiguous in s.
@@ -63,21 +63,31 @@ class CycleRing {
                          ") in cycle " + std::to_string(cycle) + ": " + what);
 }
 
+// The tiles the edge runs: Pipelined pads each to the full array (SystolicGemmCycles.h), its
+// rows and columns past the GEMM's edge fed zeros and their results dropped at the edge.
+std::vector<SystolicTile> edge_tiles(const SystolicArrayConfig& config, u64 M, u64 N, u64 K) {
+  std::vector<SystolicTile> tiles = systolic_tiles(config, M, N, K);
+  if (config.overlap == TileOverlap::Pipelined)
+    for (SystolicTile& t : tiles) t.rows_used = config.rows, t.cols_used = config.cols;
+  return tiles;
+}
+
 // What both dataflows share: the tiles in order, when each starts, and the run's end. Serial: a
 // tile starts in the cycle the last result of the one before is captured; Pipelined: tile f in
-// cycle f x P.
+// cycle f x P. A tile's results: OS one a PE it uses, WS (and IS, run as WS) M a column it uses.
 class Sequencer {
  public:
-  Sequencer(const SystolicArrayConfig& config, std::vector<SystolicTile> tiles, u64 stream, u64 results_per_column,
-            u64 total_results)
-      : tiles_(std::move(tiles)), results_per_column_(results_per_column), total_results_(total_results) {
-    if (config.overlap == TileOverlap::Pipelined) period_ = systolic_tile_period(config, stream);
+  Sequencer(const SystolicArrayConfig& config, u64 M, u64 N, u64 K)
+      : tiles_(edge_tiles(config, M, N, K)),
+        results_per_column_(config.dataflow == Dataflow::OutputStationary ? 0 : M) {
+    if (config.overlap == TileOverlap::Pipelined)
+      period_ = systolic_tile_period(config, config.dataflow == Dataflow::OutputStationary ? K : M);
+    for (u64 t = 0; t < tiles_.size(); ++t) total_results_ += results(t);
   }
   // Called once a cycle, after the captures.
   void step(u64 cycle) {
     if (started_ == tiles_.size()) return;
-    const bool now = started_ == 0 || (period_ ? cycle == started_ * period_
-                                               : captured_ == results_per_column(started_ - 1) * tiles_[started_ - 1].cols_used);
+    const bool now = started_ == 0 || (period_ ? cycle == started_ * period_ : captured_ == results(started_ - 1));
     if (!now) return;
     captured_ = 0;
     run_.tile_start_cycles.push_back(cycle);
@@ -102,11 +112,13 @@ class Sequencer {
   SystolicGemmRun& run() { return run_; }
 
  private:
-  u64 results_per_column(u64 tile) const { return results_per_column_ ? results_per_column_ : tiles_[tile].rows_used; }
+  u64 results(u64 tile) const {
+    return (results_per_column_ ? results_per_column_ : tiles_[tile].rows_used) * tiles_[tile].cols_used;
+  }
 
   std::vector<SystolicTile> tiles_;
   u64 results_per_column_;  // WS: M; OS: 0, a tile's r
-  u64 total_results_;
+  u64 total_results_ = 0;
   u64 period_ = 0;          // Pipelined: P; Serial: 0
   u64 started_ = 0, captured_ = 0, captured_total_ = 0;
   bool done_ = false;
@@ -122,15 +134,6 @@ __attribute__((target_clones("avx2", "default"))) void multiply_add(const word* 
 __attribute__((target_clones("avx2", "default"))) void multiply(const word* a, const word* b, i64* product, u64 lo,
                                                                u64 hi) {
   for (u64 j = lo; j <= hi; ++j) product[j] = static_cast<i64>(a[j]) * b[j];
-}
-
-// The tiles the edge runs: Pipelined pads each to the full array (SystolicGemmCycles.h), its
-// rows and columns past the GEMM's edge fed zeros and their results dropped at the edge.
-std::vector<SystolicTile> edge_tiles(const SystolicArrayConfig& config, u64 M, u64 N, u64 K) {
-  std::vector<SystolicTile> tiles = systolic_tiles(config, M, N, K);
-  if (config.overlap == TileOverlap::Pipelined)
-    for (SystolicTile& t : tiles) t.rows_used = config.rows, t.cols_used = config.cols;
-  return tiles;
 }
 
 // An operand's value, 0 past the matrix's edge (a padded tile's).
@@ -199,8 +202,7 @@ void check_bound(u64 cycle, u64 bound) {
 SystolicGemmRun output_stationary(const SystolicArrayConfig& config, const IntMatrix& a, const IntMatrix& b) {
   const u64 R = config.rows, C = config.cols, M = a.rows, N = b.cols, K = a.cols;
   const bool pipelined = config.overlap == TileOverlap::Pipelined;
-  Sequencer seq(config, edge_tiles(config, M, N, K), K, 0,
-                pipelined ? gemm_tile_count(config, M, N, K) * R * C : M * N);
+  Sequencer seq(config, M, N, K);
   // A moves right along each row (values by row, kept as shift registers), B down each column
   // (what the top edge registered in a cycle, the columns it reached and the tile's rows).
   ShiftRegisters<word> a_value(R, C, 0);
@@ -296,10 +298,7 @@ SystolicGemmRun output_stationary(const SystolicArrayConfig& config, const IntMa
 
 SystolicGemmRun weight_stationary(const SystolicArrayConfig& config, const IntMatrix& a, const IntMatrix& b) {
   const u64 R = config.rows, C = config.cols, M = a.rows, N = b.cols, K = a.cols;
-  // A tile's columns give M partial sums each: Pipelined all C, Serial its own (N a K-block).
-  const bool pipelined = config.overlap == TileOverlap::Pipelined;
-  Sequencer seq(config, edge_tiles(config, M, N, K), M, M,
-                pipelined ? gemm_tile_count(config, M, N, K) * M * C : M * N * ((K + R - 1) / R));
+  Sequencer seq(config, M, N, K);
   // A moves right along each row; a partial sum moves down its column, one row a cycle, so the
   // one row 0 starts in cycle c is at row i in cycle c + i: a wave, kept by the cycle it started,
   // with the columns it holds and whose A operands it sums (the column j of the wave started in

@@ -35,13 +35,12 @@ TEST(ScaleSimComparison, EveryCommittedGemmIsScaleSimPlusTwo) {
   EXPECT_GE(c.rows.size(), 300u);
 }
 
-std::string bad_table_error(const std::string& row) {
+// The InputError a table of `text` gives.
+std::string table_error(const std::string& text) {
   const std::string path = testing::TempDir() + "/bad_scalesim.csv";
   {
     std::ofstream f(path);
-    f << "# a comment\ntopology,layer,M,N,K,rows,cols,dataflow,total_cycles,stall_cycles,overall_util_pct,"
-         "mapping_efficiency_pct,compute_util_pct,wall_s\n"
-      << row << "\n";
+    f << text;
   }
   try {
     load_scalesim_runs(path);
@@ -53,6 +52,12 @@ std::string bad_table_error(const std::string& row) {
   return "no error";
 }
 
+const std::string kHeader =
+    "topology,layer,M,N,K,rows,cols,dataflow,total_cycles,stall_cycles,overall_util_pct,"
+    "mapping_efficiency_pct,compute_util_pct,wall_s\n";
+
+std::string bad_table_error(const std::string& row) { return table_error("# a comment\n" + kHeader + row + "\n"); }
+
 TEST(ScaleSimComparison, BadRowsNameTheirLineAndColumn) {
   const std::string path = testing::TempDir() + "/bad_scalesim.csv";
   EXPECT_EQ(bad_table_error("g,l,0,8,8,8,8,os,10,0,1,1,1,1.0"),
@@ -63,6 +68,16 @@ TEST(ScaleSimComparison, BadRowsNameTheirLineAndColumn) {
   EXPECT_EQ(bad_table_error("g,l,8,8,8,8,8,os,10,0,1,1,1,-1"),
             path + ":3: error: column 14 (wall_s): '-1' is not a number of seconds from 0 to 1e7");
   EXPECT_EQ(bad_table_error("g,l,8,8,8,8,8,os"), path + ":3: error: expected 14 columns, found 8");
+  EXPECT_EQ(bad_table_error("\"g,l,8,8,8,8,8,os,10,0,1,1,1,1.0"), path + ":3: error: a quoted cell is not closed");
+}
+
+TEST(ScaleSimComparison, TablesNeedRunScaleSimsHeader) {
+  const std::string path = testing::TempDir() + "/bad_scalesim.csv";
+  EXPECT_EQ(table_error("# only a comment\n"), path + ":1: error: no header line: expected the columns of run_scalesim.py");
+  std::string renamed = kHeader;
+  renamed.replace(0, 8, "workload");
+  EXPECT_EQ(table_error(renamed),
+            path + ":1: error: column 1: expected the header 'topology', found 'workload'");
 }
 
 }  // namespace

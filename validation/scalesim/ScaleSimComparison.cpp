@@ -188,23 +188,38 @@ std::string scalesim_speed_csv(const ScaleSimComparison& comparison) {
   return o.str();
 }
 
+ScaleSimSummary summarize(const ScaleSimComparison& comparison) {
+  ScaleSimSummary s;
+  for (const auto& row : comparison.rows) {
+    const bool closed_form = row.closed_form == row.scalesim.total_cycles + kCyclesOverScaleSim;
+    const bool modes = row.tile_granular == row.closed_form && (row.pe_level == 0 || row.pe_level == row.closed_form);
+    s.closed_form_agrees += closed_form;
+    s.modes_agree += modes;
+    s.all_agree += closed_form && modes;
+    s.stalled += row.scalesim.stall_cycles != 0;
+    const bool simulated = row.scalesim_simulation_s >= kClearOfStartupSeconds;
+    s.tile_granular.push_back(row.scalesim.wall_s / row.tile_granular_s);
+    if (simulated) s.tile_granular_simulation.push_back(row.scalesim_simulation_s / row.tile_granular_s);
+    if (row.pe_level_s > 0) {
+      s.pe_level.push_back(row.scalesim.wall_s / row.pe_level_s);
+      if (simulated) s.pe_level_simulation.push_back(row.scalesim_simulation_s / row.pe_level_s);
+    }
+  }
+  return s;
+}
+
 std::string scalesim_markdown(const ScaleSimComparison& comparison) {
   std::ostringstream o;
-  size_t agree = 0, modes_agree = 0, stalled = 0;
-  for (const auto& row : comparison.rows) {
-    agree += row.closed_form == row.scalesim.total_cycles + kCyclesOverScaleSim;
-    modes_agree += row.tile_granular == row.closed_form && (row.pe_level == 0 || row.pe_level == row.closed_form);
-    stalled += row.scalesim.stall_cycles != 0;
-  }
+  const ScaleSimSummary summary = summarize(comparison);
   o << "# Systolic arrays against SCALE-Sim v2\n\n"
     << "SCALE-Sim's runs: `" << comparison.source << "` (validation/scalesim/run_scalesim.py). Ours: Pipelined tiles, "
     << "as the closed form, the tile-granular cycle mode and the vectorised PE-level model count them "
     << "(arch/systolic/SystolicGemmCycles.h).\n\n"
     << "- GEMMs compared: " << comparison.rows.size() << "\n"
     << "- ours = SCALE-Sim's Total Cycles + " << kCyclesOverScaleSim << " (our edge register and our capture): "
-    << agree << " of " << comparison.rows.size() << "\n"
-    << "- the three of ours equal: " << modes_agree << " of " << comparison.rows.size() << "\n"
-    << "- SCALE-Sim runs that stalled on memory: " << stalled << "\n\n"
+    << summary.closed_form_agrees << " of " << comparison.rows.size() << "\n"
+    << "- the three of ours equal: " << summary.modes_agree << " of " << comparison.rows.size() << "\n"
+    << "- SCALE-Sim runs that stalled on memory: " << summary.stalled << "\n\n"
     << "| topology | layer | M | N | K | array | dataflow | SCALE-Sim | closed form | tile-granular | PE-level | "
        "difference |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& row : comparison.rows) {
