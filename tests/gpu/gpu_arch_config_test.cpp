@@ -3,15 +3,19 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <sstream>
 #include <tuple>
 #include <vector>
-
-#include <algorithm>
 
 #include "../base/TempFolder.h"
 #include "GpuTestSupport.h"
 #include "../support/ConfigTextEdits.h"
+#include "base/Csv.h"
 #include "base/InputError.h"
+#include "base/InputFile.h"
 
 namespace cascade::arch::gpu {
 namespace {
@@ -54,6 +58,56 @@ TEST(GpuArchConfig, H100Numbers) {
   // 132 SMs x 128 FP32 lanes x 1.98 GHz.
   EXPECT_NEAR(h100.peak().fp32_fma_per_second(), 132 * 128 * 1.98e9, 1e10);
   EXPECT_EQ(config.label(), "h100_sxm (cc 9.0)");
+}
+
+// Each FP32 (SIMT) tile's peak_fraction is the FFMA share of the instructions its cuBLAS kernel
+// issues, read from Nsight Compute on the H200 (the same die and cuBLAS as the H100's configs):
+// smsp__sass_thread_inst_executed_op_ffma_pred_on.sum / 32 over smsp__inst_executed.sum, on the
+// launch of that kernel with the most FFMAs. cuBLAS names its column-major tile M x N; here it is
+// N x M (tile_m is cuBLAS's N).
+TEST(GpuArchConfig, SimtTilesReachTheirMeasuredFfmaShare) {
+  std::istringstream ncu(base::read_input_file(source_path("validation/traces/h200/ncu_kernels.csv"), 1 << 24));
+  std::string line;
+  std::vector<std::string> header;
+  std::map<std::pair<uint32_t, uint32_t>, std::pair<double, double>> most;  // (tile_m, tile_n) -> (FFMAs, share)
+  const std::regex tile(R"(sm80_xmma_gemm_f32f32_.*_tilesize(\d+)x(\d+)x8_.*_execute_kernel)");
+  const auto number = [](std::string cell) {
+    cell.erase(std::remove(cell.begin(), cell.end(), ','), cell.end());
+    return std::stod(cell);
+  };
+  while (std::getline(ncu, line)) {
+    if (line.empty() || line[0] != '"') continue;
+    const auto cells = base::split_csv_line(line).cells;
+    if (header.empty()) {
+      header = cells;
+      continue;
+    }
+    const auto at = [&](const std::string& name) {
+      const auto it = std::find(header.begin(), header.end(), name);
+      EXPECT_NE(it, header.end()) << name;
+      return cells.at(static_cast<size_t>(it - header.begin()));
+    };
+    std::smatch m;
+    const std::string name = at("Kernel Name");
+    if (!std::regex_search(name, m, tile)) continue;
+    const double ffma = number(at("smsp__sass_thread_inst_executed_op_ffma_pred_on.sum"));
+    const double share = ffma / 32 / number(at("smsp__inst_executed.sum"));
+    auto& best = most[{static_cast<uint32_t>(std::stoul(m[2])), static_cast<uint32_t>(std::stoul(m[1]))}];
+    if (ffma > best.first) best = {ffma, share};
+  }
+  for (const char* gpu : {"h100_sxm", "h200"}) {
+    const GpuArchConfig config = gpu_config(gpu);
+    int simt_tiles = 0;
+    for (const auto& t : config.proto().gemm_tile()) {
+      if (t.dtype() != "fp32") continue;
+      ++simt_tiles;
+      const auto measured = most.find({t.tile_m(), t.tile_n()});
+      ASSERT_NE(measured, most.end()) << gpu << ": no cuBLAS kernel of tile " << t.tile_m() << "x" << t.tile_n();
+      // The configs write the share to three decimals.
+      EXPECT_NEAR(t.peak_fraction(), measured->second.second, 0.0005) << gpu << " " << t.tile_m() << "x" << t.tile_n();
+    }
+    EXPECT_EQ(simt_tiles, 7) << gpu;
+  }
 }
 
 TEST(GpuArchConfig, Rtx3090Numbers) {

@@ -230,7 +230,7 @@ CalibrationResult calibrate_gpu(const arch::gpu::GpuArchConfig& base, const std:
   };
   apply();
   double best = training_mape(p, cases, result.split.train);
-  for (const double step : {2.0, 1.4, 1.15, 1.05}) {
+  for (const double step : {2.0, 1.4, 1.15, 1.05, 1.02, 1.01}) {
     // Sweeps at this step until none improves the training error (at most 8).
     for (int sweep = 0; sweep < 8; ++sweep) {
       const double before_sweep = best;

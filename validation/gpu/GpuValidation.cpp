@@ -257,6 +257,9 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
     // from DRAM once per head and from L2 for the other query tiles.
     w->set_sfu_ops(seq * seq * bh);
     w->set_l2_bytes(2 * seq * 64 * 2 * (blocks - bh));
+    // Each key tile's K and V are loaded, then a barrier, then the math on them (neural.cu's
+    // flash_attn_fwd_k has no pipeline): the loads and the math take turns.
+    w->set_serial_phases(true);
   }
   c.describe = [k](const arch::gpu::GpuModel&) { return k; };
   return c;
