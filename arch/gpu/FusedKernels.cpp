@@ -357,6 +357,8 @@ config::Kernel fused_mlp_kernel(const FusedMlpDims& d) {
   w->set_dram_bytes(static_cast<double>(d.rows) * (d.inputs + d.outputs) * 2 + macs * 2);
   w->set_dram_write_bytes(static_cast<double>(d.rows) * d.outputs * 2);
   w->set_smem_bytes(fused_mlp_smem_bytes(d, static_cast<double>(blocks)));
+  // A block loads each layer's weights between two barriers, then does the layer's math on them.
+  w->set_serial_phases(true);
   return k;
 }
 

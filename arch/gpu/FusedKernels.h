@@ -90,7 +90,8 @@ struct FusedMlpDims {
 double fused_mlp_smem_bytes(const FusedMlpDims& d, double blocks);
 // Its launch and work: ceil(rows / 128) blocks of 256 threads, the harness kernel's registers and
 // shared memory, the padded rows' tensor flops, its rows in and out and weights from DRAM, the
-// family "harness_fused_mlp" (whose efficiency calibration fits on the measured kernels).
+// family "harness_fused_mlp" (whose efficiency calibration fits on the measured kernels); each
+// layer's weights are loaded between two barriers before its math (serial phases).
 config::Kernel fused_mlp_kernel(const FusedMlpDims& d);
 
 // How an encoding kernel's threads walk the (point, level) pairs, which sets the levels whose
