@@ -269,7 +269,7 @@ HashGatherTraffic hash_grid_gather_traffic(const GpuModel& model, const HashGrid
     // hit L1, then L2, as far as each holds the level at their reuse distance.
     const double first = std::min(gathers_per_level, level_bytes[l] / kHashGatherSectorBytes);
     const double again = gathers_per_level - first, again_to_l2 = (1 - l1_hits[l]) * again;
-    t.l1_bytes += l1_hits[l] * again * kHashGatherSectorBytes;
+    t.l1_bytes += l1_hits[l] * again * kLoneSectorL1Bytes;
     t.l2_bytes += l2_hits[l] * again_to_l2 * kHashGatherSectorBytes;
     const double misses = first + (1 - l2_hits[l]) * again_to_l2;
     t.dram_bytes += misses * kHashMissDramBytes;

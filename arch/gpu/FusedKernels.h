@@ -141,6 +141,11 @@ config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDi
 // ngpc_probe_grids_ncu.csv: 16-21 bytes, the rest served by the other L2 partition).
 inline constexpr double kHashGatherSectorBytes = 32;
 inline constexpr double kHashMissDramBytes = 32;
+// What a lone sector a lane loads from L1 costs the SM's L1 data path (KernelWork.smem_bytes): a
+// wavefront, one clock of its 128 bytes, whatever the sector's 32 (Nsight Compute on the H200's
+// march, validation/traces/h200/ngpc_probe_march_ncu.csv: its 74.4 M lone L1 load sectors take the
+// 0.29 ms of as many wavefronts, one a clock).
+inline constexpr double kLoneSectorL1Bytes = 128;
 
 // The gathers' traffic of a hash encoding. A level stores its vertices densely where they fit T
 // entries (ceil(scale) + 2 per axis), else hashes into T; its n = points x 2^dims gathers land at
@@ -148,7 +153,7 @@ inline constexpr double kHashMissDramBytes = 32;
 // The first gather into a touched sector misses L1 and L2 and reads it from DRAM; the others hit
 // L1, then L2, as far as each holds the level at their reuse distance
 // (hash_grid_l1_hit_fractions, hash_grid_l2_hit_fractions over the footprints), and the rest read
-// DRAM too. `l1_bytes`: the L1 hits' sectors (through the SM's shared-memory SRAM); `requests`:
+// DRAM too. `l1_bytes`: the L1 hits, a wavefront each (kLoneSectorL1Bytes); `requests`:
 // the gathers that go to L2; `l2_bytes`: its hits' sectors; `dram_bytes` and `dram_sector_reads`:
 // the sectors read from DRAM. `table_bytes`: each level's touched entries once, min(stored, n) x F
 // x 2 bytes, what validation/cuda/neural.cu counts in its bytes. `position_dram_bytes`: the

@@ -141,14 +141,14 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
     const double stores = valid * 7;
     c.describe = [name, launch, elements, read, written, flops, steps, stores, valid](const arch::gpu::GpuModel& model) {
       const bool resident = elements * kRecordBytes <= model.usable_l2_bytes();
-      constexpr double kSectorsWrittenBack = 1.75, kSectorsFilled = 1, kSector = 32, kWavefrontBytes = 128;
+      constexpr double kSectorsWrittenBack = 1.75, kSectorsFilled = 1, kSector = 32;
       const double dram_written = resident ? written : written - valid * kRecordBytes + valid * kSectorsWrittenBack * kSector;
       const double dram_read = resident ? read : read + valid * kSectorsFilled * kSector;
       config::Kernel k = arch::gpu::vectorized_elementwise_kernel(name, elements, dram_read, dram_written, flops, 1);
       *k.mutable_grid() = launch.grid();
       *k.mutable_block() = launch.block();
       k.set_registers_per_thread(launch.registers_per_thread());
-      k.mutable_work()->set_smem_bytes(steps * kWavefrontBytes);
+      k.mutable_work()->set_smem_bytes(steps * arch::gpu::kLoneSectorL1Bytes);
       k.mutable_work()->set_scattered_store_operations(stores * (resident ? 1 : 2));
       return k;
     };
