@@ -31,7 +31,7 @@ def smi():
         out = subprocess.run(["nvidia-smi", "--query-gpu=clocks.sm,power.draw,temperature.gpu", "--format=csv,noheader,nounits"],
                              capture_output=True, text=True, timeout=10).stdout.strip()
         return out.replace(", ", "/")
-    except Exception as e:  # noqa: BLE001 - informational only
+    except (OSError, subprocess.SubprocessError):  # informational only
         return "n/a"
 
 
