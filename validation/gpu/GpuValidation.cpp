@@ -243,6 +243,9 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
   w->set_family(kind == "mlp" ? "harness_fused_mlp" : "harness_flash_attention");
   w->set_dram_bytes(t.non_negative(row, "bytes"));
   const double blocks = static_cast<double>(k.grid().x());
+  // A block loads each layer's weights (or each K/V tile) between barriers, then does the math
+  // on them: the loads and the math take turns (neural.cu has no pipeline in either kernel).
+  w->set_serial_phases(true);
   if (kind == "mlp")
     w->set_smem_bytes(arch::gpu::fused_mlp_smem_bytes({0, static_cast<uint32_t>(t.whole(row, "width", 16, 1024)),
                                                        static_cast<uint32_t>(t.whole(row, "width", 16, 1024)),
@@ -257,9 +260,6 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
     // from DRAM once per head and from L2 for the other query tiles.
     w->set_sfu_ops(seq * seq * bh);
     w->set_l2_bytes(2 * seq * 64 * 2 * (blocks - bh));
-    // Each key tile's K and V are loaded, then a barrier, then the math on them (neural.cu's
-    // flash_attn_fwd_k has no pipeline): the loads and the math take turns.
-    w->set_serial_phases(true);
   }
   c.describe = [k](const arch::gpu::GpuModel&) { return k; };
   return c;
