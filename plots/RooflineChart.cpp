@@ -10,14 +10,14 @@
 namespace cascade::plots {
 
 void plot_roofline(const std::string& title, const sim::Roofline& roofline, const std::string& path_stem) {
-  const double bandwidth = roofline.dram_bytes_per_second;
+  const double bandwidth = roofline.memory_bytes_per_second;
   std::map<std::string, std::vector<std::vector<double>>> by_kind;
   std::vector<std::pair<std::string, std::vector<double>>> labelled;
   size_t left_out = 0;
   double lo = INFINITY, hi = 0;
   for (const auto& p : roofline.points) {
-    const double intensity = p.ops / p.dram_bytes, rate = p.ops / p.seconds;
-    if (!(p.ops > 0 && p.dram_bytes > 0 && p.seconds > 0) || !std::isfinite(intensity) || !std::isfinite(rate)) {
+    const double intensity = p.ops / p.bytes, rate = p.ops / p.seconds;
+    if (!(p.ops > 0 && p.bytes > 0 && p.seconds > 0) || !std::isfinite(intensity) || !std::isfinite(rate)) {
       ++left_out;
       continue;
     }

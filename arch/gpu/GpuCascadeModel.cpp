@@ -19,7 +19,7 @@ GpuCascadeModel::GpuCascadeModel(GpuArchConfig config) : model_(std::move(config
   for (const auto& [type, rate] : std::map<std::string, double>(arch.peak().tensor_flops_per_second().begin(),
                                                                  arch.peak().tensor_flops_per_second().end()))
     roofs_.compute_roofs.push_back({"tensor " + type, rate});
-  roofs_.dram_bytes_per_second = arch.memory().dram_bandwidth_bytes_per_second();
+  roofs_.memory_bytes_per_second = arch.memory().dram_bandwidth_bytes_per_second();
 }
 
 sim::Result GpuCascadeModel::evaluate(const workloads::Cascade& cascade, const workloads::RankSizes& sizes,

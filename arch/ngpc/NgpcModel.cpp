@@ -122,7 +122,7 @@ sim::Roofline roofline(const config::NgpcArch& p, const NgpcWork& work, const st
   sim::Roofline roof;
   roof.ops_unit = "op";
   roof.memory_level = "L2 port";
-  roof.dram_bytes_per_second = p.l2_bandwidth_bytes_per_second();
+  roof.memory_bytes_per_second = p.l2_bandwidth_bytes_per_second();
   const double per_second = static_cast<double>(p.processors()) * p.clock_hz();
   const auto ops_of = [&](const std::string& op) { return work.per_operator.at(op).ops; };
   roof.compute_roofs.push_back({"MLP engines", per_second * p.mlp().rows() * p.mlp().cols()});
@@ -146,7 +146,7 @@ sim::Roofline roofline(const config::NgpcArch& p, const NgpcWork& work, const st
     const double bytes = work.per_operator.at(op).crossing_bytes + (own == l2_bytes.end() ? 0 : own->second);
     const double busy_s = busy == busy_cycles.end() ? 0 : busy->second / p.clock_hz();
     roof.points.push_back({op, grids.count(op) ? "grid encoding" : others.count(op) ? "encoding" : "mlp", ops_of(op),
-                           bytes, std::max(busy_s, bytes / roof.dram_bytes_per_second)});
+                           bytes, std::max(busy_s, bytes / roof.memory_bytes_per_second)});
   }
   return roof;
 }

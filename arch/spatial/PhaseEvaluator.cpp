@@ -409,7 +409,7 @@ sim::Result PhaseEvaluator::start_result(const std::string& model, const std::st
   r.roofline.compute_roofs = {{"2D and 1D arrays", pes(SpatialStructure::Unit::Array2d) + pes(SpatialStructure::Unit::Array1d)},
                               {"2D array", pes(SpatialStructure::Unit::Array2d)},
                               {"1D array", pes(SpatialStructure::Unit::Array1d)}};
-  r.roofline.dram_bytes_per_second = config_.proto().dram().bandwidth_bytes_per_second();
+  r.roofline.memory_bytes_per_second = config_.proto().dram().bandwidth_bytes_per_second();
   return r;
 }
 

@@ -67,11 +67,10 @@ SystolicTileCycles systolic_tile_cycles(const SystolicArrayConfig& config, std::
 }
 
 std::uint64_t systolic_tile_period(const SystolicArrayConfig& config, std::uint64_t stream_length) {
-  // The far PE's last MAC of a full tile: OS K + R + C - 2; WS and IS 2R + C + T - 2.
-  systolic_tile_cycles(config, config.rows, config.cols, stream_length);
-  const std::uint64_t skew = checked_add(config.rows, config.cols);
-  const std::uint64_t load = config.dataflow == Dataflow::OutputStationary ? 0 : config.rows;
-  return checked_add(checked_add(skew, load), stream_length) - 2;
+  // The far PE's last MAC of a full tile, the last cycle before the Serial tile's drain: OS
+  // K + R + C - 2; WS and IS 2R + C + T - 2.
+  const SystolicTileCycles full = systolic_tile_cycles(config, config.rows, config.cols, stream_length);
+  return checked_add(checked_add(full.load, full.fill), full.stream) - 1;
 }
 
 std::uint64_t gemm_tile_count(const SystolicArrayConfig& config, std::uint64_t M, std::uint64_t N,

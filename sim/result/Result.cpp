@@ -71,13 +71,13 @@ config::RunRecord Result::to_record() const {
     c->set_ops_per_second(peak);
   }
   roof->set_memory_level(roofline.memory_level);
-  roof->set_dram_bytes_per_second(roofline.dram_bytes_per_second);
+  roof->set_dram_bytes_per_second(roofline.memory_bytes_per_second);
   for (const auto& p : roofline.points) {
     auto* q = roof->add_point();
     q->set_name(p.name);
     q->set_kind(p.kind);
     q->set_ops(p.ops);
-    q->set_dram_bytes(p.dram_bytes);
+    q->set_dram_bytes(p.bytes);
     q->set_seconds(p.seconds);
   }
   return r;

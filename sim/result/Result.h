@@ -19,10 +19,10 @@ struct Roofline {
   std::string ops_unit;  // what an operation is: "flop" (an FMA two), "op" (a PE-cycle's operation)
   std::vector<std::pair<std::string, double>> compute_roofs;  // name, peak operations a second
   std::string memory_level = "DRAM";  // the level of the memory roof and of the points' bytes
-  double dram_bytes_per_second = 0;   // that level's bandwidth
+  double memory_bytes_per_second = 0;  // that level's bandwidth
   struct Point {
     std::string name, kind;  // a phase or a kernel; its kind (a GPU kernel's: gemm, attention, ...)
-    double ops = 0, dram_bytes = 0, seconds = 0;  // dram_bytes: at memory_level
+    double ops = 0, bytes = 0, seconds = 0;  // bytes: at memory_level
   };
   std::vector<Point> points;
 };
