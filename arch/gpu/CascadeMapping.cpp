@@ -75,10 +75,11 @@ config::Kernel elementwise_group(const GpuModel& model, const Cascade& c, const 
       const double in_l1 = hash_grid_l1_hit_fractions(model, {table}, HashGridOrder::kLevelMajor)[0];
       const double in_l2 = hash_grid_l2_hit_fractions(model, {table})[0];
       const double to_l2 = (1 - in_l1) * lookups, misses = (1 - in_l2) * to_l2;
-      w.set_smem_bytes(w.smem_bytes() + in_l1 * lookups * kLoneSectorL1Bytes);
+      const double entry_bytes = workloads::element_bytes(c.find_tensor(a->tensor)->type);
+      w.set_smem_bytes(w.smem_bytes() + lookups * gather_l1_bytes_per_lane(entry_bytes));
       w.set_l2_sector_requests(w.l2_sector_requests() + to_l2);
       w.set_l2_bytes(w.l2_bytes() + in_l2 * to_l2 * kHashGatherSectorBytes);
-      w.set_dram_bytes(w.dram_bytes() + misses * kHashMissDramBytes);
+      w.set_dram_bytes(w.dram_bytes() + misses * kLoneSectorDramBytes);
       w.set_dram_sector_reads(w.dram_sector_reads() + misses);
     }
   }

@@ -25,14 +25,21 @@ std::vector<double> hash_grid_level_entries(const HashGridDims& d) {
   return entries;
 }
 
-// Each level's sectors the gathers touch, in bytes: n gathers at random into a table of S sectors
-// touch S (1 - e^(-n/S)) of them.
-std::vector<double> hash_grid_touched_sector_bytes(const HashGridDims& d) {
-  const double gathers = static_cast<double>(d.points) * std::pow(2.0, d.dims);
+// The gathers of a point's level that read a sector of their own: its 2^dims corners, less the
+// corners that find their x-neighbour's sector (hash_grid_shared_corner_fraction).
+double hash_grid_sector_gathers_per_point(const HashGridDims& d) {
+  const double corners = std::pow(2.0, d.dims);
+  return corners - corners / 2 * hash_grid_shared_corner_fraction(d);
+}
+
+// Each level's blocks of `granule` bytes the gathers touch, in bytes: n gathers at random into a
+// table of S blocks touch S (1 - e^(-n/S)) of them.
+std::vector<double> hash_grid_touched_bytes(const HashGridDims& d, double granule) {
+  const double gathers = static_cast<double>(d.points) * hash_grid_sector_gathers_per_point(d);
   std::vector<double> bytes;
   for (const double entries : hash_grid_level_entries(d)) {
-    const double sectors = std::ceil(entries * d.features * 2 / kHashGatherSectorBytes);
-    bytes.push_back(sectors * -std::expm1(-gathers / sectors) * kHashGatherSectorBytes);
+    const double blocks = std::ceil(entries * d.features * 2 / granule);
+    bytes.push_back(blocks * -std::expm1(-gathers / blocks) * granule);
   }
   return bytes;
 }
@@ -42,6 +49,15 @@ double element_bytes(const std::string& dtype) {
 }
 
 }  // namespace
+
+double gather_l1_bytes_per_lane(double entry_bytes) {
+  constexpr double kBytesPerLane = 38, kEntryBytes = 8;
+  return kBytesPerLane * std::max(1.0, entry_bytes / kEntryBytes);
+}
+
+double hash_grid_shared_corner_fraction(const HashGridDims& d) {
+  return std::max(0.0, 1 - d.features * 2.0 / kHashGatherSectorBytes);
+}
 
 void check_hash_grid(const HashGridDims& d) {
   const auto fail = [](const std::string& message) { throw base::InputError("hash-grid encoding", {}, message); };
@@ -217,23 +233,13 @@ config::Kernel flash_attention_kernel(const AttentionDims& d, const std::string&
   return attention_kernel(d, dtype, AttentionKernel::kFlashAttention2, 0);
 }
 
-std::vector<double> hash_grid_l2_hit_fractions(const GpuModel& model, const std::vector<double>& level_bytes) {
-  const double capacity = model.usable_l2_bytes();
-  std::vector<double> hits;
-  for (const double size : level_bytes) {
-    double distance = 0;
-    for (const double other : level_bytes) distance += std::min(other, size);
-    hits.push_back(distance > 0 ? std::min(1.0, capacity / distance) : 1.0);
-  }
-  return hits;
-}
+namespace {
 
-std::vector<double> hash_grid_l1_hit_fractions(const GpuModel& model, const std::vector<double>& level_bytes,
-                                               HashGridOrder order) {
-  const config::SmLimits& limits = model.config().proto().limits();
-  const double unified = static_cast<double>(limits.unified_cache_per_sm_bytes());
-  const double carveout = limits.carveout_kb_size() > 0 ? 1024.0 * limits.carveout_kb(0) : 0;
-  const double capacity = std::max(0.0, unified - carveout);
+// The fraction of each level's gathers a cache of `capacity` bytes serves: hit = min(1, capacity /
+// reuse distance), the distance the level's own footprint where a level's gathers run apart from
+// the others' (level-major), else the bytes all levels touch between two gathers into one entry
+// (sum_j min(S_j, S)).
+std::vector<double> reuse_hit_fractions(double capacity, const std::vector<double>& level_bytes, HashGridOrder order) {
   std::vector<double> hits;
   for (const double size : level_bytes) {
     double distance = 0;
@@ -247,36 +253,75 @@ std::vector<double> hash_grid_l1_hit_fractions(const GpuModel& model, const std:
   return hits;
 }
 
-HashGatherTraffic hash_grid_gather_traffic(const GpuModel& model, const HashGridDims& d) {
-  const std::vector<double> level_bytes = hash_grid_touched_sector_bytes(d);
+}  // namespace
+
+std::vector<double> hash_grid_l2_hit_fractions(const GpuModel& model, const std::vector<double>& level_bytes,
+                                               HashGridOrder order) {
+  return reuse_hit_fractions(model.usable_l2_bytes(), level_bytes, order);
+}
+
+std::vector<double> hash_grid_l1_hit_fractions(const GpuModel& model, const std::vector<double>& level_bytes,
+                                               HashGridOrder order) {
+  const config::SmLimits& limits = model.config().proto().limits();
+  const double unified = static_cast<double>(limits.unified_cache_per_sm_bytes());
+  const double carveout = limits.carveout_kb_size() > 0 ? 1024.0 * limits.carveout_kb(0) : 0;
+  return reuse_hit_fractions(std::max(0.0, unified - carveout) * kGatherL1UsableFraction, level_bytes, order);
+}
+
+std::vector<HashGatherTraffic> hash_grid_level_traffic(const GpuModel& model, const HashGridDims& d) {
+  const std::vector<double> level_bytes = hash_grid_touched_bytes(d, kHashGatherSectorBytes);
+  const std::vector<double> level_dram_bytes = hash_grid_touched_bytes(d, kLoneSectorDramBytes);
   const auto l1_hits = hash_grid_l1_hit_fractions(model, level_bytes, d.order);
-  const auto l2_hits = hash_grid_l2_hit_fractions(model, level_bytes);
+  const auto l2_hits = hash_grid_l2_hit_fractions(model, level_bytes, d.order);
   const double corners = std::pow(2.0, d.dims);
-  const double gathers_per_level = static_cast<double>(d.points) * corners;
-  HashGatherTraffic t;
+  const double points = static_cast<double>(d.points);
+  const double gathers_per_level = points * hash_grid_sector_gathers_per_point(d);
+  // A corner whose x-neighbour's sector holds its entry too is an L1 hit (the neighbour's load
+  // brought the sector in), whatever the level.
+  const double shared_per_level = points * (corners - hash_grid_sector_gathers_per_point(d));
   const std::vector<double> entries = hash_grid_level_entries(d);
-  for (const double e : entries) t.table_bytes += std::min(e, gathers_per_level) * d.features * 2;
-  const double positions =
-      static_cast<double>(d.points) * (d.position_bytes > 0 ? d.position_bytes : d.dims * 4.0);
-  t.position_dram_bytes = positions;
-  if (d.order == HashGridOrder::kLevelMajor && d.levels > 1) {
-    const double capacity = model.usable_l2_bytes();
+  const double positions = points * (d.position_bytes > 0 ? d.position_bytes : d.dims * 4.0);
+  // Level-major, every level after the first reads the positions again, from DRAM as far as L2
+  // does not hold them at their reuse distance (the positions and the largest level's footprint).
+  double position_rereads = 0;
+  if (d.order == HashGridOrder::kLevelMajor) {
     const double distance = positions + *std::max_element(level_bytes.begin(), level_bytes.end());
-    t.position_dram_bytes += (d.levels - 1) * positions * (1 - std::min(1.0, capacity / distance));
+    position_rereads = positions * (1 - std::min(1.0, model.usable_l2_bytes() / distance));
   }
+  std::vector<HashGatherTraffic> levels(level_bytes.size());
   for (size_t l = 0; l < level_bytes.size(); ++l) {
-    // The first gather into each touched sector misses L1 and L2 (no cache has it yet); the others
-    // hit L1, then L2, as far as each holds the level at their reuse distance.
+    HashGatherTraffic& t = levels[l];
+    t.table_bytes = std::min(entries[l], points * corners) * d.features * 2;
+    t.position_dram_bytes = l == 0 ? positions : position_rereads;
+    // The first gather into each touched sector misses L1 and goes to L2, which reads it from DRAM
+    // with its neighbour (a DRAM access of kLoneSectorDramBytes): the first into each touched
+    // access's worth misses, the first into its other sector hits. The other gathers hit L1, then
+    // L2, as far as each holds the level at their reuse distance.
     const double first = std::min(gathers_per_level, level_bytes[l] / kHashGatherSectorBytes);
+    const double first_reads = std::min(first, level_dram_bytes[l] / kLoneSectorDramBytes);
     const double again = gathers_per_level - first, again_to_l2 = (1 - l1_hits[l]) * again;
-    t.l1_bytes += l1_hits[l] * again * kLoneSectorL1Bytes;
-    t.l2_bytes += l2_hits[l] * again_to_l2 * kHashGatherSectorBytes;
-    const double misses = first + (1 - l2_hits[l]) * again_to_l2;
-    t.dram_bytes += misses * kHashMissDramBytes;
-    t.dram_sector_reads += misses;
-    t.requests += first + again_to_l2;
+    t.l1_bytes = (shared_per_level + gathers_per_level) * gather_l1_bytes_per_lane(d.features * 2.0);
+    t.l2_bytes = (first - first_reads + l2_hits[l] * again_to_l2) * kHashGatherSectorBytes;
+    const double misses = first_reads + (1 - l2_hits[l]) * again_to_l2;
+    t.dram_bytes = misses * kLoneSectorDramBytes;
+    t.dram_sector_reads = misses;
+    t.requests = first + again_to_l2;
   }
-  return t;
+  return levels;
+}
+
+HashGatherTraffic hash_grid_gather_traffic(const GpuModel& model, const HashGridDims& d) {
+  HashGatherTraffic sum;
+  for (const HashGatherTraffic& t : hash_grid_level_traffic(model, d)) {
+    sum.l1_bytes += t.l1_bytes;
+    sum.l2_bytes += t.l2_bytes;
+    sum.dram_bytes += t.dram_bytes;
+    sum.requests += t.requests;
+    sum.table_bytes += t.table_bytes;
+    sum.dram_sector_reads += t.dram_sector_reads;
+    sum.position_dram_bytes += t.position_dram_bytes;
+  }
+  return sum;
 }
 
 config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDims& d) {
@@ -296,21 +341,30 @@ config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDi
   if (level_major) k.mutable_grid()->set_y(d.levels);
   k.mutable_block()->set_x(kThreads);
   k.set_registers_per_thread(48);
-  auto* w = k.mutable_work();
-  // Per corner: the spatial hash (a multiply and xor per dimension), its trilinear weight (a
-  // multiply per dimension) and an FMA per feature.
-  w->set_fp32_flops(lookups * corners * (3.0 * d.dims + 2.0 * d.features));
-  // Positions in (FP32, again at each level where L2 does not keep them), encoded features out
-  // (FP16), and the gathers (each touched sector's first read from DRAM, the misses).
-  const HashGatherTraffic gathers = hash_grid_gather_traffic(model, d);
-  w->set_dram_bytes(gathers.position_dram_bytes + static_cast<double>(d.points) * d.levels * d.features * 2.0 +
-                    gathers.dram_bytes);
-  w->set_dram_sector_reads(gathers.dram_sector_reads);
-  w->set_l2_bytes(gathers.l2_bytes);
-  w->set_l2_sector_requests(gathers.requests);
-  w->set_smem_bytes(gathers.l1_bytes);
-  w->set_bytes_per_access(static_cast<uint32_t>(kHashGatherSectorBytes));  // a sector per gather
-  w->set_ilp(static_cast<uint32_t>(corners));  // the corners' gathers are independent
+  // A level's work: per corner, the spatial hash (a multiply and xor per dimension), its trilinear
+  // weight (a multiply per dimension) and an FMA per feature; positions in (FP32, again at each
+  // level where L2 does not keep them), encoded features out (FP16), and the gathers (each touched
+  // sector's first read from DRAM, the misses).
+  const double points = static_cast<double>(d.points);
+  const auto level_work = [&](const HashGatherTraffic& g, double levels, config::KernelWork& w) {
+    w.set_fp32_flops(points * levels * corners * (3.0 * d.dims + 2.0 * d.features));
+    const double out = points * levels * d.features * 2.0;
+    w.set_dram_bytes(g.position_dram_bytes + out + g.dram_bytes);
+    w.set_dram_write_bytes(out);
+    w.set_dram_sector_reads(g.dram_sector_reads);
+    w.set_l2_bytes(g.l2_bytes);
+    w.set_l2_sector_requests(g.requests);
+    w.set_smem_bytes(g.l1_bytes);
+    w.set_bytes_per_access(static_cast<uint32_t>(kHashGatherSectorBytes));  // a sector per gather
+    w.set_ilp(static_cast<uint32_t>(corners));  // the corners' gathers are independent
+  };
+  const std::vector<HashGatherTraffic> levels = hash_grid_level_traffic(model, d);
+  level_work(hash_grid_gather_traffic(model, d), d.levels, *k.mutable_work());
+  // Level-major, the GPU runs one level's row of blocks, then the next's: each level's gathers
+  // meet the caches (and DRAM) alone, so a level bound by DRAM and one bound by L2 take turns
+  // instead of overlapping.
+  if (level_major)
+    for (const HashGatherTraffic& g : levels) level_work(g, 1, *k.add_phases());
   return k;
 }
 

@@ -123,7 +123,8 @@ struct HashGridDims {
   double position_bytes = 0;
 };
 // The most levels and grid dimensions an encoding may have (instant-ngp uses up to 32 levels in
-// 2 or 3 dimensions): the per-level tables are kept in memory.
+// 2 or 3 dimensions): the per-level tables are kept in memory, and a level-major kernel runs its
+// levels as phases (at most kMaxKernelPhases).
 inline constexpr uint32_t kMaxHashGridLevels = 64;
 inline constexpr uint32_t kMaxHashGridDims = 8;
 // Throws InputError unless the dimensions are an encoding: 1 to kMaxHashGridLevels levels, 1 to
@@ -135,17 +136,38 @@ void check_hash_grid(const HashGridDims& d);
 config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDims& d);
 
 // What one gathered hash-table entry costs: an L2 request for its 32-byte sector
-// (KernelWork.l2_sector_requests) and, when it misses, a DRAM read of that sector
-// (KernelWork.dram_sector_reads: 32 bytes moved, the DRAM time of 64). On the H200 the grid
-// encodings read at most 32 bytes from DRAM per sector L2 missed (validation/traces/h200/
-// ngpc_probe_grids_ncu.csv: 16-21 bytes, the rest served by the other L2 partition).
+// (KernelWork.l2_sector_requests) and, when it misses, a DRAM read (KernelWork.dram_sector_reads:
+// kLoneSectorDramBytes moved). Nsight Compute on the H200 (validation/traces/h200/
+// memory_probe_gather_ncu.csv, random sectors over 2 GiB: 17.55 GB read for 276.8 M loads).
 inline constexpr double kHashGatherSectorBytes = 32;
-inline constexpr double kHashMissDramBytes = 32;
-// What a lone sector a lane loads from L1 costs the SM's L1 data path (KernelWork.smem_bytes): a
-// wavefront, one clock of its 128 bytes, whatever the sector's 32 (Nsight Compute on the H200's
-// march, validation/traces/h200/ngpc_probe_march_ncu.csv: its 74.4 M lone L1 load sectors take the
-// 0.29 ms of as many wavefronts, one a clock).
+// What a lone sector a lane loads from L1 costs the SM's L1 data path (KernelWork.smem_bytes) where
+// the lane loads alone: a wavefront, one clock of its 128 bytes, whatever the sector's 32 (Nsight
+// Compute on the H200's march, validation/traces/h200/ngpc_probe_march_ncu.csv: its 74.4 M lone L1
+// load sectors take the 0.29 ms of as many wavefronts, one a clock).
 inline constexpr double kLoneSectorL1Bytes = 128;
+// What each lane of a warp-wide gather of random entries of `entry_bytes` costs the L1 data path,
+// hit or miss (KernelWork.smem_bytes): a 32-lane gather of 4-byte entries takes 9.3 to 10.6
+// wavefronts, of 16-byte entries 18.8 (Nsight Compute on the H200: validation/traces/h200/
+// ngpc_probe_grids_sizes_ncu.csv, neural_probe_hash_ncu.csv, memory_probe_gather_ncu.csv), so 38
+// bytes of its 128 a clock a lane up to 8-byte entries, in proportion beyond.
+double gather_l1_bytes_per_lane(double entry_bytes);
+// The share of the L1 (the unified data cache less the smallest shared-memory carveout) that holds
+// randomly gathered data at its reuse distance: the lines of the misses in flight take the rest
+// (Nsight Compute on the H200's grid encodings, validation/traces/h200/ngpc_probe_grids_sizes_ncu.csv
+// and neural_probe_hash_ncu.csv: their gathers hit L1 as a random footprint does in CAPACITY).
+inline constexpr double kGatherL1UsableFraction = 0.3;
+
+// The share of a level's corners whose entry lies in the same 32-byte sector as its x-neighbour's
+// (the corner one step along the first axis): 1 - entry bytes / 32, F x 2 bytes an entry. A dense
+// level stores x-neighbours side by side; the spatial hash keeps them side by side too, its first
+// prime being 1 "for cache coherence" (Mueller et al. 2022, section 3), so that x XOR h and
+// (x + 1) XOR h fall in one sector of 32 / (F x 2) entries unless x + 1 carries out of it. Nsight
+// Compute on the H200's grid encodings at 2^22 points (validation/traces/h200/
+// ngpc_probe_grids_sizes_ncu.csv, the positions' loads taken out): with the reuse of
+// hash_grid_l1_hit_fractions, their gathers' L1 hits come to 298 M predicted against 299 M counted
+// (hash3d), 172 against 164 M (2D hash grid), 172 against 168 M (multi-resolution dense grid); with
+// 16-byte entries (the low-resolution dense grid) 10.5 M of the 16.8 M predicted.
+double hash_grid_shared_corner_fraction(const HashGridDims& d);
 
 // The gathers' traffic of a hash encoding. A level stores its vertices densely where they fit T
 // entries (ceil(scale) + 2 per axis), else hashes into T; its n = points x 2^dims gathers land at
@@ -153,10 +175,11 @@ inline constexpr double kLoneSectorL1Bytes = 128;
 // The first gather into a touched sector misses L1 and L2 and reads it from DRAM; the others hit
 // L1, then L2, as far as each holds the level at their reuse distance
 // (hash_grid_l1_hit_fractions, hash_grid_l2_hit_fractions over the footprints), and the rest read
-// DRAM too. `l1_bytes`: the L1 hits, a wavefront each (kLoneSectorL1Bytes); `requests`:
-// the gathers that go to L2; `l2_bytes`: its hits' sectors; `dram_bytes` and `dram_sector_reads`:
-// the sectors read from DRAM. `table_bytes`: each level's touched entries once, min(stored, n) x F
-// x 2 bytes, what validation/cuda/neural.cu counts in its bytes. `position_dram_bytes`: the
+// DRAM too. `l1_bytes`: every corner's lane on the L1 data path (gather_l1_bytes_per_lane);
+// `requests`: the gathers that go to L2; `l2_bytes`: its hits' sectors; `dram_bytes` and
+// `dram_sector_reads`: the sectors read from DRAM (kLoneSectorDramBytes each). `table_bytes`: each
+// level's touched entries once, min(stored, n) x F x 2 bytes, what validation/cuda/neural.cu counts
+// in its bytes. `position_dram_bytes`: the
 // positions' reads from DRAM; level-major, each level reads every position again, from L2 as far
 // as it holds them at their reuse distance (the positions and the largest level's footprint), else
 // from DRAM.
@@ -165,18 +188,23 @@ struct HashGatherTraffic {
   double position_dram_bytes = 0;
 };
 HashGatherTraffic hash_grid_gather_traffic(const GpuModel& model, const HashGridDims& d);
+// The same, level by level (position_dram_bytes: level 0 reads the positions, each later one
+// what it reads of them again).
+std::vector<HashGatherTraffic> hash_grid_level_traffic(const GpuModel& model, const HashGridDims& d);
 
 // The fraction of each level's gathers that L2 serves. Every level gets the same number of
-// gathers, spread uniformly over its table: between two gathers into one entry of a level of S
-// bytes, the levels touch sum_j min(S_j, S) distinct bytes (the reuse distance), and the gather
-// hits where L2's usable capacity (l2_bytes x l2_usable_fraction) covers that distance:
-// hit = min(1, capacity / distance). Small (dense) levels hit; equal levels share L2 evenly.
-std::vector<double> hash_grid_l2_hit_fractions(const GpuModel& model, const std::vector<double>& level_bytes);
+// gathers, spread uniformly over its table, and a gather hits where L2's usable capacity
+// (l2_bytes x l2_usable_fraction) covers its reuse distance: hit = min(1, capacity / distance).
+// Level-major, a level's gathers run apart from the others' and the distance is the level's own
+// footprint S; point-major (the default: every level at once), the levels touch
+// sum_j min(S_j, S) distinct bytes between two gathers into one entry. Small (dense) levels hit;
+// equal levels share L2 evenly.
+std::vector<double> hash_grid_l2_hit_fractions(const GpuModel& model, const std::vector<double>& level_bytes,
+                                               HashGridOrder order = HashGridOrder::kPointMajor);
 
-// The fraction of each level's gathers that the SM's L1 serves, by the same reuse distance within
-// one SM: level-major, a level's gathers reuse only its own table (distance S); point-major, all
-// levels interleave (sum_j min(S_j, S)). L1 is the unified data cache less the smallest shared-
-// memory carveout (the encodings use no shared memory); 0 where the GPU's limits do not give it.
+// The fraction of each level's gathers that the SM's L1 serves, by the same reuse distances within
+// one SM. L1 is the unified data cache less the smallest shared-memory carveout (the encodings use
+// no shared memory), times kGatherL1UsableFraction; 0 where the GPU's limits do not give it.
 std::vector<double> hash_grid_l1_hit_fractions(const GpuModel& model, const std::vector<double>& level_bytes,
                                                HashGridOrder order);
 

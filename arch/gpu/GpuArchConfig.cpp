@@ -168,8 +168,11 @@ void GpuArchConfig::take_family() {
   // The family's timing, with each field this config writes in its place.
   *g.mutable_timing() = with_written_fields(family_proto->timing(), g.timing(), *source_, "timing");
   if (source_->written_depth({{"memory"}, {"l2_bandwidth_bytes_per_second"}}) < 2) {
-    const double family_rate = family_proto->sm_count() * family_proto->clocks().sm_boost_mhz();
-    const double rate = g.sm_count() * g.clocks().sm_boost_mhz();
+    // L2's rate grows with its slices (one tag lookup a slice a clock; a part's L2 size counts its
+    // slices of one size) and its clock (taken to follow the SM clock).
+    const double family_rate =
+        static_cast<double>(family_proto->memory().l2_bytes()) * family_proto->clocks().sm_boost_mhz();
+    const double rate = static_cast<double>(g.memory().l2_bytes()) * g.clocks().sm_boost_mhz();
     if (family_rate > 0)
       g.mutable_memory()->set_l2_bandwidth_bytes_per_second(family_proto->memory().l2_bandwidth_bytes_per_second() *
                                                             rate / family_rate);
@@ -269,6 +272,11 @@ void GpuArchConfig::validate() const {
     fail_at(f, {{"timing"}, {"tensor_warps_to_saturate"}}, "timing: tensor_warps_to_saturate must be positive");
   if (!(t.dram_latency_ns() > 0))
     fail_at(f, {{"timing"}, {"dram_latency_ns"}}, "timing: dram_latency_ns must be positive");
+  // A lone sector costs at least what it moves (32 bytes through L2, 64 from DRAM); 0 takes 64.
+  if (t.l2_lone_sector_bytes() != 0 && !(t.l2_lone_sector_bytes() >= 32 && t.l2_lone_sector_bytes() <= 4096))
+    fail_at(f, {{"timing"}, {"l2_lone_sector_bytes"}}, "timing: l2_lone_sector_bytes must be 0 or 32 to 4096");
+  if (t.dram_lone_sector_bytes() != 0 && !(t.dram_lone_sector_bytes() >= 64 && t.dram_lone_sector_bytes() <= 4096))
+    fail_at(f, {{"timing"}, {"dram_lone_sector_bytes"}}, "timing: dram_lone_sector_bytes must be 0 or 64 to 4096");
   for (int i = 0; i < g.gemm_tile_size(); ++i) {
     const config::GemmTile& tile = g.gemm_tile(i);
     const auto at = [&](const char* field) { return Path{{"gemm_tile", i}, {field}}; };

@@ -48,6 +48,8 @@ GpuTiming timing_of(const config::GpuArch& a) {
   t.kernel_floor_s = a.timing().kernel_floor_ns() * 1e-9;
   t.first_launch_s = a.timing().first_launch_ns() * 1e-9;
   t.idle_dram_latency_s = a.timing().idle_dram_latency_ns() * 1e-9;
+  if (a.timing().l2_lone_sector_bytes() > 0) t.l2_lone_sector_bytes = a.timing().l2_lone_sector_bytes();
+  if (a.timing().dram_lone_sector_bytes() > 0) t.dram_lone_sector_bytes = a.timing().dram_lone_sector_bytes();
   return t;
 }
 
@@ -79,34 +81,71 @@ std::optional<GpuModel::Problem> GpuModel::problem(const config::Kernel& k) cons
   // Every number of the kernel, field by field: estimate() is on every sweep's and calibration's
   // hot path, where a reflection walk (base::find_bad_number) would cost twice the timing itself.
   // A test sets each floating-point field of Kernel and KernelWork in turn, so none is missed.
-  const config::KernelWork& w = k.work();
-  const std::pair<const char*, double> numbers[] = {
-      {"fp32_flops", w.fp32_flops()},
-      {"dram_bytes", w.dram_bytes()},
-      {"l2_bytes", w.l2_bytes()},
-      {"smem_bytes", w.smem_bytes()},
-      {"bytes_in_flight_per_block", w.bytes_in_flight_per_block()},
-      {"peak_fraction", w.peak_fraction()},
-      {"seconds_per_block", w.seconds_per_block()},
-      {"sfu_ops", w.sfu_ops()},
-      {"l2_sector_requests", w.l2_sector_requests()},
-      {"dram_write_bytes", w.dram_write_bytes()},
-      {"exposed_round_trips", w.exposed_round_trips()},
-      {"dram_sector_reads", w.dram_sector_reads()},
-      {"busiest_block_factor", w.busiest_block_factor()},
-      {"scattered_store_operations", w.scattered_store_operations()},
-      {"dependent_accesses", w.dependent_accesses()},
-      {"instructions_after_loads", w.instructions_after_loads()},
-  };
   const auto bad = [](double v) { return !base::is_finite_non_negative(v); };
   const auto number_problem = [](const std::string& field, double v) {
     return base::BadNumber{{}, field, v}.message();
   };
-  for (const auto& [field, value] : numbers)
-    if (bad(value)) return Problem{Path{{"work"}, {field}}, number_problem(std::string("work.") + field, value)};
-  for (const auto& [type, flops] : w.tensor_flops())
-    if (bad(flops))
-      return Problem{Path{{"work"}, {"tensor_flops"}}, number_problem("work.tensor_flops[\"" + type + "\"]", flops)};
+  // One KernelWork's numbers and what this GPU must have for them, at `at` (work or phases[i]).
+  const auto work_problem = [&](const config::KernelWork& w, const Path& at,
+                                const std::string& label) -> std::optional<Problem> {
+    const std::pair<const char*, double> numbers[] = {
+        {"fp32_flops", w.fp32_flops()},
+        {"dram_bytes", w.dram_bytes()},
+        {"l2_bytes", w.l2_bytes()},
+        {"smem_bytes", w.smem_bytes()},
+        {"bytes_in_flight_per_block", w.bytes_in_flight_per_block()},
+        {"peak_fraction", w.peak_fraction()},
+        {"seconds_per_block", w.seconds_per_block()},
+        {"sfu_ops", w.sfu_ops()},
+        {"l2_sector_requests", w.l2_sector_requests()},
+        {"dram_write_bytes", w.dram_write_bytes()},
+        {"exposed_round_trips", w.exposed_round_trips()},
+        {"dram_sector_reads", w.dram_sector_reads()},
+        {"busiest_block_factor", w.busiest_block_factor()},
+        {"scattered_store_operations", w.scattered_store_operations()},
+        {"dependent_accesses", w.dependent_accesses()},
+        {"instructions_after_loads", w.instructions_after_loads()},
+    };
+    const auto here = [&](const char* field) {
+      Path p = at;
+      p.push_back({field});
+      return p;
+    };
+    for (const auto& [field, value] : numbers)
+      if (bad(value)) return Problem{here(field), number_problem(label + "." + field, value)};
+    for (const auto& [type, flops] : w.tensor_flops()) {
+      if (bad(flops))
+        return Problem{here("tensor_flops"), number_problem(label + ".tensor_flops[\"" + type + "\"]", flops)};
+      const auto rate = timing_.tensor_flops_per_s.find(type);
+      if (flops > 0 && (rate == timing_.tensor_flops_per_s.end() || rate->second <= 0))
+        return Problem{here("tensor_flops"), label + ".tensor_flops: " + config_.label() +
+                                                 " has no tensor-core rate for data type '" + type +
+                                                 "' (its peak.tensor_flops_per_second)"};
+    }
+    if (w.sfu_ops() > 0 && timing_.sfu_ops_per_s <= 0)
+      return Problem{here("sfu_ops"), label + ".sfu_ops: " + config_.label() +
+                                          " gives no special-function rate (peak.sfu_ops_per_second)"};
+    if (w.smem_bytes() > 0 && timing_.smem_bytes_per_s_per_sm <= 0)
+      return Problem{here("smem_bytes"), label + ".smem_bytes: " + config_.label() +
+                                             " gives no shared-memory bandwidth (timing.smem_bytes_per_clock_per_sm)"};
+    if (w.peak_fraction() > 1) return Problem{here("peak_fraction"), label + ".peak_fraction is a fraction: at most 1"};
+    if (w.busiest_block_factor() != 0 && w.busiest_block_factor() < 1)
+      return Problem{here("busiest_block_factor"), label + ".busiest_block_factor is the busiest block's work over "
+                                                           "the mean: at least 1 (or 0 for 1)"};
+    if (w.exposed_round_trips() > 1e6)
+      return Problem{here("exposed_round_trips"), label + ".exposed_round_trips: more than 10^6"};
+    if (w.dependent_accesses() > 1e6)
+      return Problem{here("dependent_accesses"), label + ".dependent_accesses: more than 10^6"};
+    if (w.instructions_after_loads() > 1e9)
+      return Problem{here("instructions_after_loads"), label + ".instructions_after_loads: more than 10^9"};
+    return std::nullopt;
+  };
+  if (auto p = work_problem(k.work(), Path{{"work"}}, "work")) return p;
+  if (k.phases_size() > kMaxKernelPhases)
+    return Problem{Path{{"phases"}}, "phases: " + std::to_string(k.phases_size()) + " parts, more than " +
+                                         std::to_string(kMaxKernelPhases)};
+  for (int i = 0; i < k.phases_size(); ++i)
+    if (auto p = work_problem(k.phases(i), Path{{"phases", i}}, "phases[" + std::to_string(i) + "]")) return p;
   if (bad(k.host_overhead_us())) return Problem{Path{{"host_overhead_us"}}, number_problem("host_overhead_us", k.host_overhead_us())};
   // CUDA's limits on a launch (cudaDeviceProp maxGridSize and maxThreadsDim on every part since
   // compute capability 3.0).
@@ -118,31 +157,6 @@ std::optional<GpuModel::Problem> GpuModel::problem(const config::Kernel& k) cons
     if (value > most)
       return Problem{Path{{which}, {axis}}, std::string(which) + "." + axis + " of " + std::to_string(value) +
                                                 " is above CUDA's limit of " + std::to_string(most)};
-  for (const auto& [type, flops] : w.tensor_flops()) {
-    const auto rate = timing_.tensor_flops_per_s.find(type);
-    if (flops > 0 && (rate == timing_.tensor_flops_per_s.end() || rate->second <= 0))
-      return Problem{Path{{"work"}, {"tensor_flops"}},
-                     "work.tensor_flops: " + config_.label() + " has no tensor-core rate for data type '" + type +
-                         "' (its peak.tensor_flops_per_second)"};
-  }
-  if (w.sfu_ops() > 0 && timing_.sfu_ops_per_s <= 0)
-    return Problem{Path{{"work"}, {"sfu_ops"}},
-                   "work.sfu_ops: " + config_.label() + " gives no special-function rate (peak.sfu_ops_per_second)"};
-  if (w.smem_bytes() > 0 && timing_.smem_bytes_per_s_per_sm <= 0)
-    return Problem{Path{{"work"}, {"smem_bytes"}}, "work.smem_bytes: " + config_.label() +
-                                                        " gives no shared-memory bandwidth "
-                                                        "(timing.smem_bytes_per_clock_per_sm)"};
-  if (w.peak_fraction() > 1)
-    return Problem{Path{{"work"}, {"peak_fraction"}}, "work.peak_fraction is a fraction: at most 1"};
-  if (w.busiest_block_factor() != 0 && w.busiest_block_factor() < 1)
-    return Problem{Path{{"work"}, {"busiest_block_factor"}},
-                   "work.busiest_block_factor is the busiest block's work over the mean: at least 1 (or 0 for 1)"};
-  if (w.exposed_round_trips() > 1e6)
-    return Problem{Path{{"work"}, {"exposed_round_trips"}}, "work.exposed_round_trips: more than 10^6"};
-  if (w.dependent_accesses() > 1e6)
-    return Problem{Path{{"work"}, {"dependent_accesses"}}, "work.dependent_accesses: more than 10^6"};
-  if (w.instructions_after_loads() > 1e9)
-    return Problem{Path{{"work"}, {"instructions_after_loads"}}, "work.instructions_after_loads: more than 10^9"};
   return std::nullopt;
 }
 

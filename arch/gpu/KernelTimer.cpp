@@ -20,6 +20,17 @@ uint32_t block_threads(const config::Kernel& k) {
   return static_cast<uint32_t>(dim(k.block().x()) * dim(k.block().y()) * dim(k.block().z()));
 }
 
+double l2_lookup_bytes(const GpuTiming& gpu, const config::KernelWork& w) {
+  // A lone sector's request takes an L2 slice's tag lookup: beyond its 32 bytes of data, what
+  // l2_lone_sector_bytes adds. What DRAM returns fills L2, a lookup more: one for each lone sector
+  // read, one for each 128-byte line of the other reads.
+  const double lone_reads = w.dram_sector_reads();
+  const double streamed_reads =
+      std::max(0.0, w.dram_bytes() - w.dram_write_bytes() - lone_reads * kLoneSectorDramBytes);
+  const double fills = lone_reads + streamed_reads / 128;
+  return (w.l2_sector_requests() + fills) * (gpu.l2_lone_sector_bytes - 32);
+}
+
 KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uint32_t blocks_per_sm,
                          uint32_t max_warps_per_sm, bool record_schedule) {
   KernelTiming t;
@@ -53,13 +64,11 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
     // Shared-memory traffic goes through the SM's load/store pipeline beside the FP32 work.
     fp32_part += w.smem_bytes() / blocks / gpu.smem_bytes_per_s_per_sm;
   }
-  // A lone sector's request takes an L2 slice's clock, as 64 bytes would: 32 bytes beyond its data.
-  constexpr double kSectorRequestOverheadBytes = 32;
   if (w.scattered_store_operations() > 0) {
     // The stores hold the SM's load/store pipeline while L2 drains them (KernelWork): each SM's
-    // share of the slices' time, in line with its other memory instructions. Every GPU config has
-    // an L2 bandwidth (GpuArchConfig refuses one without).
-    fp32_part += w.scattered_store_operations() * 2 * kSectorRequestOverheadBytes / blocks /
+    // share of the slices' time, a tag lookup each as a lone request takes, in line with its other
+    // memory instructions. Every GPU config has an L2 bandwidth (GpuArchConfig refuses one without).
+    fp32_part += w.scattered_store_operations() * gpu.l2_lone_sector_bytes / blocks /
                  (gpu.l2_bytes_per_s / gpu.sms);
   }
   double peak_fraction = w.peak_fraction() > 0 ? w.peak_fraction() : 1.0;
@@ -74,13 +83,12 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   // Every access passes through L2 (hits and the misses DRAM fills), DRAM serves the misses alone,
   // and the two work at once: the memory time is the longer of the two, counted here as the DRAM
   // bytes that would take as long.
-  const double through_l2 = gpu.l2_bytes_per_s > 0 ? (w.dram_bytes() + w.l2_bytes() +
-                                                       w.l2_sector_requests() * kSectorRequestOverheadBytes) *
+  const double through_l2 = gpu.l2_bytes_per_s > 0 ? (w.dram_bytes() + w.l2_bytes() + l2_lookup_bytes(gpu, w)) *
                                                           gpu.dram_bytes_per_s / gpu.l2_bytes_per_s
                                                     : 0;
-  // A lone sector read from DRAM takes as long as 64 bytes: 32 beyond its data.
-  constexpr double kSectorReadOverheadBytes = 32;
-  const double dram_time_bytes = w.dram_bytes() + w.dram_sector_reads() * kSectorReadOverheadBytes;
+  // A lone sector read from DRAM moves kLoneSectorDramBytes and keeps DRAM dram_lone_sector_bytes.
+  const double dram_time_bytes =
+      w.dram_bytes() + w.dram_sector_reads() * (gpu.dram_lone_sector_bytes - kLoneSectorDramBytes);
   const double bytes = std::max(dram_time_bytes, through_l2) / blocks * busiest;
 
   // A DRAM round trip on an idle GPU, and how much each byte a second of DRAM load adds to it, up to
@@ -121,6 +129,21 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   ScheduleResult s =
       schedule_blocks(t.blocks, gpu.sms, blocks_per_sm, compute, bytes, rates, w.seconds_per_block(), w.serial_phases(),
                       w.exposed_round_trips() * gpu.dram_latency_s, record_schedule);
+  if (kernel.phases_size() > 0) {
+    // The parts run in turn, each on an equal share of the blocks: no shorter than their sum.
+    config::Kernel part = kernel;
+    part.clear_phases();
+    const double share = std::ceil(blocks / kernel.phases_size());
+    part.mutable_grid()->set_x(static_cast<uint32_t>(std::min(share, 2147483647.0)));
+    part.mutable_grid()->set_y(1);
+    part.mutable_grid()->set_z(1);
+    double in_turn = 0;
+    for (const auto& phase : kernel.phases()) {
+      *part.mutable_work() = phase;
+      in_turn += time_kernel(gpu, part, blocks_per_sm, max_warps_per_sm).makespan_s;
+    }
+    s.makespan_s = std::max(s.makespan_s, in_turn);
+  }
   // The work distributor starts blocks one after another: many short blocks wait on it. A kernel
   // that reads DRAM waits out at least one round trip of it, however little it reads.
   const double reads_dram = w.dram_bytes() > w.dram_write_bytes() ? idle_latency : 0.0;

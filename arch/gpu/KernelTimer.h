@@ -39,7 +39,13 @@ struct GpuTiming {
   double kernel_floor_s = 0;               // an empty kernel's device time
   double idle_dram_latency_s = 0;          // a lone load's round trip on an idle GPU (0: dram_latency_s)
   double first_launch_s = 0;               // added to a kernel launched after a different one
+  double l2_lone_sector_bytes = 64;        // a tag lookup's L2 time, in bytes at l2_bytes_per_s
+  double dram_lone_sector_bytes = 64;      // a lone sector read's DRAM time, in bytes at dram_bytes_per_s
 };
+// The most parts a kernel's grid may run in turn (config::Kernel.phases).
+inline constexpr int kMaxKernelPhases = 64;
+// What a lone sector read from DRAM moves (KernelWork.dram_sector_reads): a 64-byte DRAM access.
+inline constexpr double kLoneSectorDramBytes = 64;
 
 struct KernelTiming {
   double seconds = 0;            // launch overhead + makespan
@@ -63,6 +69,16 @@ struct KernelTiming {
   uint64_t spans_dropped = 0;
 };
 
+// The L2 slices' time beyond the bytes a kernel moves through L2, in bytes at the L2 bandwidth: the
+// tag lookups of its lone sector requests and of the fills of what it reads from DRAM (one a lone
+// sector read, one a 128-byte line of its other reads), each l2_lone_sector_bytes less a sector's
+// 32 bytes of data. Its time counts it as L2 bytes (the energy counts the bytes moved). Nsight
+// Compute on the H200 (validation/traces/h200/): L2 looks up 2.04 tags a load where random lone
+// loads all miss (memory_probe_gather_ncu.csv, 2 GiB), 1.0 to 1.07 more than its lone requests a
+// sector read from DRAM in the hash grids (ngpc_probe_grids_sizes_ncu.csv, neural_probe_hash_ncu.csv),
+// and 2 a 128-byte line of a DRAM stream (memory_probe_stream_ncu.csv).
+double l2_lookup_bytes(const GpuTiming& gpu, const config::KernelWork& w);
+
 // Times one launch: per-block work is the kernel's work over its blocks; the block scheduler runs
 // them wave by wave with the rates of this model:
 //  - compute: a block alone would take its FP32 flops / (the SM's FP32 rate) plus its SFU
@@ -72,12 +88,15 @@ struct KernelTiming {
 //    latency, so the SM reaches full rate only with warps x ILP >= schedulers x FMA latency (FP32)
 //    or warps >= tensor_warps_to_saturate (tensor); an SM's rate is shared by its resident blocks;
 //  - memory: every access passes through L2 and DRAM serves the misses, at once: the longer of the
-//    DRAM bytes at DRAM bandwidth and all bytes at L2 bandwidth (a lone sector's request counting
-//    as 64 bytes); DRAM bandwidth is shared by every resident block and capped per SM by Little's
-//    law on the reads (resident warps x ILP x 32 lanes x bytes per access / latency);
+//    DRAM bytes at DRAM bandwidth (a lone sector read counting as dram_lone_sector_bytes) and all
+//    bytes at L2 bandwidth with the tag lookups beyond them (l2_lookup_bytes); DRAM bandwidth is
+//    shared by every resident block and capped per SM by Little's law on the reads (resident warps
+//    x ILP x 32 lanes x bytes per access / latency);
 //  - each block first waits its exposed DRAM round trips; with serial phases the first wave takes
 //    its memory time plus its compute time; the work distributor starts a block at most every
 //    block_launch_s; a kernel that reads DRAM lasts at least one idle round trip;
+//  - a kernel with phases (Kernel.phases) takes at least the sum of its phases' makespans, each
+//    phase's work on an equal share of the blocks;
 //  - the device time is the makespan, at least an empty kernel's (kernel_floor_s), with its
 //    threads' dependent DRAM round trips (at least one) beside it for a kernel that reads DRAM; in a
 //    pass, after a different kernel, first_launch_s more.

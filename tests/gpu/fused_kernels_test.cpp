@@ -105,57 +105,97 @@ TEST(FusedKernels, CausalPersistentAttentionEndsWithItsBusiestBlock) {
 TEST(FusedKernels, HashGridTrafficByHand) {
   // 2^20 points, 16 levels of at most 2^19 entries x 2 FP16 features (4 B), instant-ngp's schedule
   // from resolution 16, growth 1.5: levels 0-3 are dense (17^3, 25^3, 37^3 and 55^3 vertices:
-  // 615, 1954, 6332 and 20797 sectors of 32 B), levels 4-15 hash into 2^19 entries (65536
-  // sectors). Each level's 8 x 2^20 gathers touch every one of its sectors (S (1 - e^(-n/S)) with
-  // n/S >= 128): footprints 19680, 62528, 202624, 665504 and 2097152 B. The first gather into
-  // each sector reads it from DRAM; of the others, tcnn's launch (one level at a time on an SM)
-  // hits the H100's 256 KiB L1 (carveout 0) for all of levels 0-2, 262144 / 665504 of level 3 and
-  // 262144 / 2097152 = 1/8 of a hashed level; a hashed level's L2 reuse distance, 950336 + 12 x
-  // 2 MiB = 26116160 B, is within the 50 MiB L2, so the rest hit L2. DRAM: the positions once (12
-  // B a point: with the largest footprint they fit L2), the features out (64 B a point) and the
-  // first touches. An L1 hit takes a 128-byte wavefront of the L1's data path.
+  // 615, 1954, 6332 and 20797 sectors of 32 B; 308, 977, 3166 and 10399 DRAM accesses of 64 B),
+  // levels 4-15 hash into 2^19 entries (65536 sectors, 32768 accesses). Of a point's 8 corners, the
+  // 4 x-neighbours of another find its sector 7/8 of the time (8 entries a sector): 3.5 L1 hits, so
+  // a level takes n = 4.5 x 2^20 gathers, which touch every sector and access (S (1 - e^(-n/S))
+  // with n/S >= 72): footprints 19680, 62528, 202624, 665504 and 2097152 B. The first gather into
+  // each sector misses L1; L2 reads it from DRAM with its neighbour, so the first into each access
+  // reads DRAM and the first into its other sector hits L2. Of the others, tcnn's launch (one level
+  // at a time on an SM) hits the 0.3 of the H100's 256 KiB L1 (carveout 0) the gathers keep,
+  // 78643.2 B: all of levels 0-1, 78643.2 / 202624 of level 2, 78643.2 / 665504 of level 3 and
+  // 78643.2 / 2097152 of a hashed level; a level's own footprint, its L2 reuse distance one level at
+  // a time, is within the 50 MiB L2, so the rest hit L2. DRAM: the positions once (12 B a point:
+  // with the largest footprint they fit L2), the features out (64 B a point, written) and 64 B a
+  // DRAM read. Every corner's lane takes 38 bytes of the L1 data path.
   const GpuModel model(gpu_config("h100_sxm"));
   HashGridDims d;
   d.points = 1u << 20;
   const auto k = hash_grid_encoding_kernel(model, d);
-  const double n = 1048576.0 * 8, h3 = 262144.0 / 665504;
-  const double sectors[] = {615, 1954, 6332, 20797};
-  const double first = 615 + 1954 + 6332 + 20797 + 12 * 65536.0;  // 816130
-  const double l1 = (n - sectors[0]) + (n - sectors[1]) + (n - sectors[2]) + h3 * (n - sectors[3]) +
-                    12 * 0.125 * (n - 65536);
-  const double l2 = (1 - h3) * (n - sectors[3]) + 12 * 0.875 * (n - 65536);
-  EXPECT_DOUBLE_EQ(k.work().smem_bytes(), 128 * l1);
-  EXPECT_DOUBLE_EQ(k.work().l2_bytes(), 32 * l2);
-  EXPECT_DOUBLE_EQ(k.work().l2_sector_requests(), first + l2);
-  EXPECT_DOUBLE_EQ(k.work().dram_sector_reads(), first);
-  EXPECT_DOUBLE_EQ(k.work().dram_bytes(), 1048576.0 * (12 + 64) + 32 * first);
+  const double points = 1048576.0, n = points * 4.5, c1 = 262144 * 0.3;
+  const double sectors[] = {615, 1954, 6332, 20797, 65536}, accesses[] = {308, 977, 3166, 10399, 32768};
+  const double l1_hit[] = {1, 1, c1 / 202624, c1 / 665504, c1 / 2097152};
+  double requests = 0, l2 = 0, reads = 0;
+  for (int l = 0; l < 16; ++l) {
+    const int i = std::min(l, 4);
+    const double to_l2 = (1 - l1_hit[i]) * (n - sectors[i]);
+    requests += sectors[i] + to_l2;
+    l2 += sectors[i] - accesses[i] + to_l2;
+    reads += accesses[i];
+  }
+  EXPECT_DOUBLE_EQ(reads, 408066);
+  EXPECT_DOUBLE_EQ(k.work().smem_bytes(), 16 * 8 * points * 38);
+  EXPECT_NEAR(k.work().l2_bytes(), 32 * l2, 1e-3);
+  EXPECT_NEAR(k.work().l2_sector_requests(), requests, 1e-6);
+  EXPECT_DOUBLE_EQ(k.work().dram_sector_reads(), reads);
+  EXPECT_DOUBLE_EQ(k.work().dram_bytes(), points * (12 + 64) + 64 * reads);
+  EXPECT_DOUBLE_EQ(k.work().dram_write_bytes(), points * 64);
   EXPECT_EQ(k.grid().x(), 2048u);  // 2^20 points / 512 threads, a row per level
   EXPECT_EQ(k.grid().y(), 16u);
+  // The rows run in turn: a phase per level, level 0's with the positions, each its features out,
+  // summing to the kernel's work.
+  ASSERT_EQ(k.phases_size(), 16);
+  EXPECT_DOUBLE_EQ(k.phases(0).dram_bytes(), points * (12 + 4) + 64 * 308);
+  EXPECT_DOUBLE_EQ(k.phases(15).dram_bytes(), points * 4 + 64 * 32768);
+  double phase_requests = 0;
+  for (const auto& phase : k.phases()) phase_requests += phase.l2_sector_requests();
+  EXPECT_NEAR(phase_requests, k.work().l2_sector_requests(), 1e-6);
   // Point-major (a thread per point and level, levels innermost), every level's table shares L1:
   // with levels of 19652, 200000 and 2097152 B, level 0's reuse distance is 3 x 19652 B, within
-  // L1; level 1's 19652 + 2 x 200000 B; level 2's 19652 + 200000 + 2097152 B.
+  // the gathers' 78643.2 B; level 1's 19652 + 2 x 200000 B; level 2's 19652 + 200000 + 2097152 B.
+  // The levels interleave: no phases.
   d.order = HashGridOrder::kPointMajor;
   const auto hits = hash_grid_l1_hit_fractions(model, {19652, 200000, 2097152}, d.order);
   ASSERT_EQ(hits.size(), 3u);
   EXPECT_DOUBLE_EQ(hits[0], 1.0);
-  EXPECT_DOUBLE_EQ(hits[1], 262144.0 / (19652 + 2 * 200000));
-  EXPECT_DOUBLE_EQ(hits[2], 262144.0 / (19652 + 200000 + 2097152));
+  EXPECT_DOUBLE_EQ(hits[1], c1 / (19652 + 2 * 200000));
+  EXPECT_DOUBLE_EQ(hits[2], c1 / (19652 + 200000 + 2097152));
   EXPECT_EQ(hash_grid_encoding_kernel(model, d).grid().x(), 32768u);  // 2^20 x 16 / 512
+  EXPECT_EQ(hash_grid_encoding_kernel(model, d).phases_size(), 0);
   // 2^23 points, level-major: each level reads every position (12 B) again; its reuse distance is
   // the positions' 100663296 B and the largest footprint's 2 MiB, of which the 50 MiB L2 holds
   // 52428800 / 102760448: the other 15 levels read the rest from DRAM. The gathers read DRAM as at
-  // 2^20 points: each sector once.
+  // 2^20 points: each access once.
   d.order = HashGridOrder::kLevelMajor;
   d.points = 1u << 23;
   const double positions = 8388608.0 * 12, held = 52428800.0 / (positions + 2097152);
   EXPECT_DOUBLE_EQ(hash_grid_encoding_kernel(model, d).work().dram_bytes(),
-                   positions * (1 + 15 * (1 - held)) + 8388608.0 * 64 + 32 * first);
+                   positions * (1 + 15 * (1 - held)) + 8388608.0 * 64 + 64 * 408066);
   d.points = 1u << 20;
-  // 2^24 entries per level: most gathers miss L2 and cost a DRAM sector read each.
+  // 2^24 entries per level: levels 7-15 hash into 64 MiB each, which the gathers of one level touch
+  // 1 - e^-2.25 of (a footprint beyond the 50 MiB L2): many more DRAM reads, each slower than an L2
+  // hit, and a slower kernel.
   d.table_size = 1u << 24;
   const auto big = hash_grid_encoding_kernel(model, d);
-  EXPECT_LT(big.work().l2_bytes(), k.work().l2_bytes() / 2);
+  EXPECT_GT(big.work().dram_sector_reads(), 10 * k.work().dram_sector_reads());
   EXPECT_GT(model.estimate(big).timing.seconds, model.estimate(k).timing.seconds);
+}
+
+TEST(FusedKernels, XNeighboursShareASectorAsTheirEntriesFitIt) {
+  // x and x + 1 sit side by side (a dense level, or the hash's first prime of 1): in one 32-byte
+  // sector unless x + 1 starts the next. 4-byte entries (2 FP16 features): 7 of 8; 16-byte entries
+  // (8 features): 1 of 2; 32-byte entries: never.
+  HashGridDims d;
+  d.features = 2;
+  EXPECT_DOUBLE_EQ(hash_grid_shared_corner_fraction(d), 7.0 / 8);
+  d.features = 8;
+  EXPECT_DOUBLE_EQ(hash_grid_shared_corner_fraction(d), 0.5);
+  d.features = 16;
+  EXPECT_DOUBLE_EQ(hash_grid_shared_corner_fraction(d), 0);
+  // A warp's random gather: 9.5 of the L1's 128-byte wavefronts for 32 lanes of 4-byte entries
+  // (38 bytes a lane), twice that for 16-byte entries (Nsight Compute on the H200).
+  EXPECT_DOUBLE_EQ(gather_l1_bytes_per_lane(4), 38);
+  EXPECT_DOUBLE_EQ(gather_l1_bytes_per_lane(16), 76);
 }
 
 TEST(FusedKernels, HashGridHitsByReuseDistance) {
@@ -169,6 +209,10 @@ TEST(FusedKernels, HashGridHitsByReuseDistance) {
   EXPECT_DOUBLE_EQ(hits[0], 1.0);
   EXPECT_DOUBLE_EQ(hits[1], l2 / (120 * mb));
   EXPECT_DOUBLE_EQ(hits[2], 1.0);
+  // Level-major, a level's gathers run apart from the others': its own 100 MB is the distance.
+  const auto apart = hash_grid_l2_hit_fractions(model, {10 * mb, 100 * mb, 10 * mb}, HashGridOrder::kLevelMajor);
+  ASSERT_EQ(apart.size(), 3u);
+  EXPECT_DOUBLE_EQ(apart[1], l2 / (100 * mb));
 }
 
 }  // namespace

@@ -174,51 +174,91 @@ config::Kernel memory_kernel(double dram, double l2, double requests = 0) {
 }
 
 TEST(KernelTimer, MemoryTimeIsTheLongerOfDramAndL2) {
-  // H100 config: DRAM 3.35e12 B/s, L2 7e12 B/s. 3.35 GB from DRAM alone: 1 ms. With 3.65 GB more
-  // from L2, all 7 GB pass through L2: 1 ms too (not 1 + 0.52 ms: the two work at once). With 7 GB
-  // more from L2, 10.35 GB through L2: 1.479 ms. A lone sector's request costs L2 64 bytes: 3.35 GB
-  // of DRAM plus 1e8 requests (3.2 GB of data counted as 6.4) through L2: 9.75 GB, 1.393 ms.
+  // H100 config: DRAM 3.35e12 B/s, L2 7e12 B/s; here a tag lookup costs L2 nothing beyond the data
+  // it moves (l2_lone_sector_bytes 32). 3.35 GB from DRAM alone: 1 ms. With 3.65 GB more from L2,
+  // all 7 GB pass through L2: 1 ms too (not 1 + 0.52 ms: the two work at once). With 7 GB more from
+  // L2, 10.35 GB through L2: 1.479 ms.
+  const GpuModel free_lookups = h100_with([](config::GpuArch& a) { a.mutable_timing()->set_l2_lone_sector_bytes(32); });
+  EXPECT_NEAR(free_lookups.estimate(memory_kernel(3.35e9, 0)).timing.makespan_s, 1e-3, 1e-9);
+  EXPECT_NEAR(free_lookups.estimate(memory_kernel(3.35e9, 3.65e9)).timing.makespan_s, 1e-3, 1e-9);
+  EXPECT_NEAR(free_lookups.estimate(memory_kernel(3.35e9, 7e9)).timing.makespan_s, 10.35e9 / 7e12, 1e-9);
+  // The config's lookups take 96 bytes of L2 time, 64 beyond a sector's data: a lone sector's
+  // request, and the fill of each 128-byte line DRAM returns. 3.35 GB of DRAM (26.17 M fills, 1.675
+  // GB) plus 1e8 requests (3.2 GB of data, 6.4 GB of lookups) through L2: 14.625 GB, 2.089 ms.
   const GpuModel h100(gpu_config("h100_sxm"));
-  const double makespan_dram = h100.estimate(memory_kernel(3.35e9, 0)).timing.makespan_s;
-  EXPECT_NEAR(makespan_dram, 1e-3, 1e-9);
-  EXPECT_NEAR(h100.estimate(memory_kernel(3.35e9, 3.65e9)).timing.makespan_s, 1e-3, 1e-9);
-  EXPECT_NEAR(h100.estimate(memory_kernel(3.35e9, 7e9)).timing.makespan_s, 10.35e9 / 7e12, 1e-9);
-  EXPECT_NEAR(h100.estimate(memory_kernel(3.35e9, 3.2e9, 1e8)).timing.makespan_s, 9.75e9 / 7e12, 1e-9);
+  EXPECT_NEAR(h100.estimate(memory_kernel(3.35e9, 3.2e9, 1e8)).timing.makespan_s, 14.625e9 / 7e12, 1e-9);
 }
 
-TEST(KernelTimer, ALoneDramSectorTakesTheTimeOf64Bytes) {
-  // 1e8 sectors read from DRAM at random: 3.2 GB moved, 1e8 x 64 B = 6.4 GB of DRAM time at
-  // 3.35e12 B/s (1.910 ms; through L2 at 7e12 B/s, 3.2 GB, is shorter); the energy counts the 3.2 GB.
+TEST(KernelTimer, ReadsFromDramFillL2) {
+  // H100 config: each 128-byte line read from DRAM fills L2, a lookup of 64 bytes of L2 time
+  // beside its data. 3.35 GB from DRAM and 5 GB from L2: 8.35 GB + 3.35e9 / 128 x 64 B = 10.025 GB
+  // through L2, 1.432 ms (1.193 ms without the fills). Written bytes fill nothing: the same kernel
+  // writing 1 GB of its DRAM bytes fills 2.35e9 / 128 lines.
+  const GpuModel h100(gpu_config("h100_sxm"));
+  EXPECT_NEAR(h100.estimate(memory_kernel(3.35e9, 5e9)).timing.makespan_s, 10.025e9 / 7e12, 1e-9);
+  config::Kernel writes = memory_kernel(3.35e9, 5e9);
+  writes.mutable_work()->set_dram_write_bytes(1e9);
+  EXPECT_NEAR(h100.estimate(writes).timing.makespan_s, (8.35e9 + 2.35e9 / 128 * 64) / 7e12, 1e-9);
+}
+
+TEST(KernelTimer, ALoneDramSectorKeepsDramAsLongAsTheConfigSays) {
+  // 1e8 sectors read from DRAM at random, 64 bytes moved each (6.4 GB), each keeping DRAM the
+  // H100 config's 122 bytes: 12.2 GB of DRAM time at 3.35e12 B/s, 3.642 ms (through L2 at 7e12 B/s,
+  // 6.4 GB and a fill's lookup each, 1e8 x 64 B, is shorter); the energy counts the 6.4 GB moved.
   const GpuModel h100 = h100_with([](config::GpuArch& a) {
     a.mutable_timing()->set_busy_watts(0);
     a.mutable_power()->set_idle_watts(0);
     a.mutable_timing()->set_pj_per_dram_byte(10);
   });
-  config::Kernel k = memory_kernel(3.2e9, 0);
+  config::Kernel k = memory_kernel(6.4e9, 0);
   k.mutable_work()->set_dram_sector_reads(1e8);
   const auto t = h100.estimate(k).timing;
-  EXPECT_NEAR(t.makespan_s, 6.4e9 / 3.35e12, 1e-9);
-  EXPECT_NEAR(t.energy_j, 3.2e9 * 10e-12, 1e-9);
+  EXPECT_NEAR(t.makespan_s, 12.2e9 / 3.35e12, 1e-9);
+  EXPECT_NEAR(t.energy_j, 6.4e9 * 10e-12, 1e-9);
 }
 
 TEST(KernelTimer, ScatteredStoresDrainInLineWithTheSmsMemoryInstructions) {
-  // H100 config, L2 7e12 B/s over 132 SMs. 1e8 scattered store operations, 64 bytes of slice time
-  // each: 6.4 GB, 0.914 ms, each SM's share held in its load/store pipeline. Beside 0.5 ms of
-  // shared-memory traffic (132 SMs x 128 B a clock x 1.98 GHz: 1.6727e10 bytes in 0.5 ms) they
-  // add, 1.414 ms, where DRAM traffic of the same length (3.35e9 bytes at 3.35e12 B/s, 1 ms) would
-  // overlap the shared-memory time (1 ms). 1056 blocks of 256 threads: a wave of 8 blocks an SM.
+  // H100 config, L2 7e12 B/s over 132 SMs. 1e8 scattered store operations, a lone request's 96
+  // bytes of slice time each: 9.6 GB, 1.371 ms, each SM's share held in its load/store pipeline.
+  // Beside 0.5 ms of shared-memory traffic (132 SMs x 128 B a clock x 1.98 GHz: 1.6727e10 bytes in
+  // 0.5 ms) they add, 1.871 ms, where DRAM traffic of 1 ms (3.35e9 bytes at 3.35e12 B/s) overlaps
+  // the shared-memory time. 1056 blocks of 256 threads: a wave of 8 blocks an SM.
   const GpuModel h100(gpu_config("h100_sxm"));
   config::Kernel k = memory_kernel(0, 0);
   k.mutable_grid()->set_x(1056);
   k.mutable_work()->set_scattered_store_operations(1e8);
-  EXPECT_NEAR(h100.estimate(k).timing.makespan_s, 6.4e9 / 7e12, 1e-9);
+  EXPECT_NEAR(h100.estimate(k).timing.makespan_s, 9.6e9 / 7e12, 1e-9);
   const double smem_half_ms = 132 * 128 * 1.98e9 * 0.5e-3;
   k.mutable_work()->set_smem_bytes(smem_half_ms);
-  EXPECT_NEAR(h100.estimate(k).timing.makespan_s, 6.4e9 / 7e12 + 0.5e-3, 1e-9);
+  EXPECT_NEAR(h100.estimate(k).timing.makespan_s, 9.6e9 / 7e12 + 0.5e-3, 1e-9);
   config::Kernel overlapped = memory_kernel(3.35e9, 0);
   overlapped.mutable_grid()->set_x(1056);
   overlapped.mutable_work()->set_smem_bytes(smem_half_ms);
   EXPECT_NEAR(h100.estimate(overlapped).timing.makespan_s, 1e-3, 1e-9);
+}
+
+TEST(KernelTimer, PhasesRunInTurn) {
+  // Two halves of the grid in turn, one reading 3.35 GB from DRAM (1 ms on the H100 config, its
+  // fills free here), the other 7 GB from L2 (1 ms at 7e12 B/s): 2 ms, where the same work in one
+  // phase overlaps to 10.35 GB through L2, 1.479 ms. The energy counts the kernel's work.
+  const GpuModel h100 = h100_with([](config::GpuArch& a) { a.mutable_timing()->set_l2_lone_sector_bytes(32); });
+  config::Kernel k = memory_kernel(3.35e9, 7e9);
+  EXPECT_NEAR(h100.estimate(k).timing.makespan_s, 10.35e9 / 7e12, 1e-9);
+  const double energy = h100.estimate(k).timing.energy_j;
+  *k.add_phases() = memory_kernel(3.35e9, 0).work();
+  *k.add_phases() = memory_kernel(0, 7e9).work();
+  // Each phase runs on half the blocks, a wave of 4 an SM: the same rates.
+  EXPECT_NEAR(h100.estimate(k).timing.makespan_s, 2e-3, 1e-8);
+  EXPECT_GT(h100.estimate(k).timing.energy_j, energy);  // the longer period at the same power
+  // A phase's numbers are checked as the work's, and at most 64 phases.
+  k.mutable_phases(1)->set_l2_bytes(-1);
+  ASSERT_TRUE(h100.problem(k));
+  EXPECT_EQ(h100.problem(k)->path.size(), 2u);
+  EXPECT_NE(h100.problem(k)->message.find("phases[1].l2_bytes"), std::string::npos);
+  k.mutable_phases(1)->set_l2_bytes(0);
+  for (int i = 0; i < 63; ++i) *k.add_phases() = memory_kernel(0, 0).work();
+  ASSERT_TRUE(h100.problem(k));
+  EXPECT_EQ(h100.problem(k)->message, "phases: 65 parts, more than 64");
 }
 
 TEST(KernelTimer, TheBusiestBlockSetsTheTimeNotTheEnergy) {

@@ -23,6 +23,7 @@
 #include <ctime>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -373,6 +374,33 @@ static inline Stats time_launches(const std::function<void(int)>& launch, int wa
   CUDA_CHECK(cudaEventDestroy(a));
   CUDA_CHECK(cudaEventDestroy(b));
   return stats_of(t);
+}
+
+// A probe's launch (the *_probe.cu programs): timed (5 warm-up, 20 timed launches, time_launches),
+// or with `once` launched a single time for a profiler, untimed.
+static inline std::optional<Stats> probe_launch(const std::function<void(int)>& launch, bool once) {
+  if (!once) return time_launches(launch, 5, 20);
+  launch(0);
+  CUDA_LAUNCH_CHECK();
+  CUDA_CHECK(cudaDeviceSynchronize());
+  return std::nullopt;
+}
+
+// Opens a probe's CSV and writes its metadata lines: the program and mode, the GPU, the date and
+// how it times. Exits with 2 where the file cannot be written.
+static inline FILE* open_probe_csv(const char* path, const char* program, const std::string& mode) {
+  FILE* out = std::fopen(path, "w");
+  if (!out) {
+    std::fprintf(stderr, "cannot write %s\n", path);
+    std::exit(2);
+  }
+  cudaDeviceProp prop;
+  CUDA_CHECK(cudaGetDeviceProperties(&prop, 0));
+  std::fprintf(out, "# program: %s %s (validation/cuda/%s.cu)\n# gpu_name: %s (%d SMs, L2 %d bytes)\n# date_utc: %s\n",
+               program, mode.c_str(), program, prop.name, prop.multiProcessorCount, prop.l2CacheSize,
+               utc_now_string().c_str());
+  std::fprintf(out, "# timing: CUDA event pair around each launch; 5 warm-up, 20 timed; median/min/max\n");
+  return out;
 }
 
 // ------------------------------------------------------------------------------------------------

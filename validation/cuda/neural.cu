@@ -430,16 +430,23 @@ static HGParams hg_params(uint32_t T, float b, int base, int* dense_levels) {
   return p;
 }
 
-static void run_hash(Ctx& c) {
-  struct Cfg {
-    int log2T;
-    float b;
-    int log2N;
-  };
-  std::vector<Cfg> cfgs;
+// The hash rows' configurations: T = 2^14 .. 2^24 entries a level at growth 1.5 and 2^20 points,
+// T = 2^19 at growth 2.0, T = 2^19 at 2^22 points.
+struct HashCfg {
+  int log2T;
+  float b;
+  int log2N;
+};
+static std::vector<HashCfg> hash_configs() {
+  std::vector<HashCfg> cfgs;
   for (int lt : {14, 16, 18, 19, 20, 22, 24}) cfgs.push_back({lt, 1.5f, 20});
   cfgs.push_back({19, 2.0f, 20});
   cfgs.push_back({19, 1.5f, 22});
+  return cfgs;
+}
+
+static void run_hash(Ctx& c) {
+  const std::vector<HashCfg> cfgs = hash_configs();
   const int base = 16;
   size_t maxN = (size_t)1 << 22;
   size_t maxT = (size_t)1 << 24;
@@ -450,7 +457,7 @@ static void run_hash(Ctx& c) {
   CUDA_CHECK(cudaMalloc(&table, maxT * HG_L * sizeof(__half2)));
   CUDA_CHECK(cudaMalloc(&out, maxN * HG_L * sizeof(__half2)));
   int idx = 0;
-  for (const Cfg& g : cfgs) {
+  for (const HashCfg& g : cfgs) {
     ++idx;
     if (c.elapsed() > c.deadline_s) {
       ++c.skipped;

@@ -10,11 +10,12 @@
 //              that write the same sample slot write consecutive words
 //   encoding   ngpc.cu's hash-grid encoding (tcnn's grid_encode_k, hash3d) over the 2^B sample
 //              slots, for comparison with the GPU model's L1/L2 description
-// grids: ngpc.cu's four grid encodings (hash3d, hash2d, dense3d, tiled3d) at 2^22 points, as its
-// grid rows launch them, for the DRAM and L2 traffic of their gathers.
+// grids: ngpc.cu's four grid encodings (hash3d, hash2d, dense3d, tiled3d) at 2^22 points (or the
+// --log2n list's), as its grid rows launch them, for the DRAM and L2 traffic of their gathers.
 // mlp: ngpc.cu's fully fused MLP (ffmlp_k) at 2^22 rows with inputs of 16 and 32 and 1 to 3 hidden
 // layers, as its ffmlp rows launch it, for where its time goes.
-// Usage: ngpc_probe march|grids|mlp OUT.csv [--once]   (--once: each kernel launched once, for a profiler)
+// Usage: ngpc_probe march|grids|mlp OUT.csv [--once] [--log2n 18,20,22]
+//   --once: each kernel launched once, for a profiler; --log2n: the grids' point counts, as powers of two
 #include <optional>
 
 #define main ngpc_harness_main
@@ -70,47 +71,39 @@ __global__ void __launch_bounds__(128) march_soa_k(uint32_t R, const float* __re
   });
 }
 
-// With `once`, launches the kernel a single time, for a profiler; else times it (5 warm-up, 20
-// timed launches, common.cuh's time_launches).
-static std::optional<Stats> measure(const std::function<void(int)>& launch, bool once) {
-  if (!once) return time_launches(launch, 5, 20);
-  launch(0);
-  CUDA_LAUNCH_CHECK();
-  CUDA_CHECK(cudaDeviceSynchronize());
-  return std::nullopt;
-}
-
-// Each grid encoding at 2^22 points as ngpc.cu's run_grid launches it.
-static void probe_grids(FILE* out, bool once) {
+// Each grid encoding at each point count as ngpc.cu's run_grid launches it.
+static void probe_grids(FILE* out, bool once, const std::vector<int>& log2n) {
   std::fprintf(out, "grid,points,median_ms,min_ms,max_ms\n");
-  const size_t N = size_t{1} << 22;
   int gi = 0;
-  for (const GridCfg& g : kGrids) {
-    ++gi;
-    const GridLayout lay = grid_layout(g);
-    float* pos = nullptr;
-    __half *table = nullptr, *enc = nullptr;
-    CUDA_CHECK(cudaMalloc(&pos, N * g.D * sizeof(float)));
-    CUDA_CHECK(cudaMalloc(&table, lay.entries * g.F * sizeof(__half)));
-    CUDA_CHECK(cudaMalloc(&enc, N * g.L * g.F * sizeof(__half)));
-    init_half(table, lay.entries * g.F, 1000 + gi, 1.0f);
-    init_pos_k<<<4096, 256>>>(pos, N * g.D, 2000 + gi * 64 + 22);
-    CUDA_LAUNCH_CHECK();
-    CUDA_CHECK(cudaDeviceSynchronize());
-    const GridKernel fn = grid_kernel(g);
-    const dim3 grid((unsigned)((N + GE_THREADS - 1) / GE_THREADS), (unsigned)g.L);
-    const GridOffsets tab = lay.tab;
-    const float log2b = lay.log2b;
-    const auto launch = [&](int) {
-      fn<<<grid, GE_THREADS>>>((uint32_t)N, pos, (uint32_t)g.D, tab, (uint32_t)g.base, log2b, g.type, table, enc);
-    };
-    if (const auto s = measure(launch, once)) {
-      std::fprintf(out, "%s,%zu,%.6f,%.6f,%.6f\n", g.tag, N, s->median_ms, s->min_ms, s->max_ms);
-      std::printf("%-8s N=%zu  %.4f ms\n", g.tag, N, s->median_ms);
+  for (const int ln : log2n) {
+    for (const GridCfg& g : kGrids) {
+      ++gi;
+      const size_t N = size_t{1} << ln;
+      const GridLayout lay = grid_layout(g);
+      float* pos = nullptr;
+      __half *table = nullptr, *enc = nullptr;
+      CUDA_CHECK(cudaMalloc(&pos, N * g.D * sizeof(float)));
+      CUDA_CHECK(cudaMalloc(&table, lay.entries * g.F * sizeof(__half)));
+      CUDA_CHECK(cudaMalloc(&enc, N * g.L * g.F * sizeof(__half)));
+      init_half(table, lay.entries * g.F, 1000 + gi, 1.0f);
+      init_pos_k<<<4096, 256>>>(pos, N * g.D, 2000 + gi * 64 + ln);
+      CUDA_LAUNCH_CHECK();
+      CUDA_CHECK(cudaDeviceSynchronize());
+      const GridKernel fn = grid_kernel(g);
+      const dim3 grid((unsigned)((N + GE_THREADS - 1) / GE_THREADS), (unsigned)g.L);
+      const GridOffsets tab = lay.tab;
+      const float log2b = lay.log2b;
+      const auto launch = [&](int) {
+        fn<<<grid, GE_THREADS>>>((uint32_t)N, pos, (uint32_t)g.D, tab, (uint32_t)g.base, log2b, g.type, table, enc);
+      };
+      if (const auto s = probe_launch(launch, once)) {
+        std::fprintf(out, "%s,%zu,%.6f,%.6f,%.6f\n", g.tag, N, s->median_ms, s->min_ms, s->max_ms);
+        std::printf("%-8s N=%zu  %.4f ms\n", g.tag, N, s->median_ms);
+      }
+      CUDA_CHECK(cudaFree(pos));
+      CUDA_CHECK(cudaFree(table));
+      CUDA_CHECK(cudaFree(enc));
     }
-    CUDA_CHECK(cudaFree(pos));
-    CUDA_CHECK(cudaFree(table));
-    CUDA_CHECK(cudaFree(enc));
   }
 }
 
@@ -132,7 +125,7 @@ static void probe_mlp(FILE* out, bool once) {
     const unsigned grid = (unsigned)(N / FROWS);
     const int h = hidden;
     const auto launch = [&](int) { fn<<<grid, FWARPS * 32, F_SMEM>>>(X, Wt, Y, h, (uint32_t)N); };
-    if (const auto s = measure(launch, once)) {
+    if (const auto s = probe_launch(launch, once)) {
       std::fprintf(out, "%d,%d,%zu,%.6f,%.6f,%.6f\n", in, hidden, N, s->median_ms, s->min_ms, s->max_ms);
       std::printf("mlp in%d h%d N=%zu  %.4f ms\n", in, hidden, N, s->median_ms);
     }
@@ -145,22 +138,39 @@ static void probe_mlp(FILE* out, bool once) {
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   if (argc < 3 || (mode != "march" && mode != "grids" && mode != "mlp")) {
-    std::fprintf(stderr, "usage: ngpc_probe march|grids|mlp OUT.csv [--once]\n");
+    std::fprintf(stderr, "usage: ngpc_probe march|grids|mlp OUT.csv [--once] [--log2n 18,20,22]\n");
     return 2;
   }
-  const bool once = argc > 3 && std::string(argv[3]) == "--once";
-  FILE* out = std::fopen(argv[2], "w");
-  if (!out) {
-    std::fprintf(stderr, "cannot write %s\n", argv[2]);
-    return 2;
+  bool once = false;
+  std::vector<int> log2n{22};
+  for (int i = 3; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--once") {
+      once = true;
+    } else if (a == "--log2n" && i + 1 < argc) {
+      log2n.clear();
+      for (const char* p = argv[++i]; *p;) {
+        char* end = nullptr;
+        const long v = std::strtol(p, &end, 10);
+        if (end == p || v < 10 || v > 24) {
+          std::fprintf(stderr, "--log2n: give powers of two from 10 to 24, comma separated\n");
+          return 2;
+        }
+        log2n.push_back((int)v);
+        p = *end == ',' ? end + 1 : end;
+      }
+    } else {
+      std::fprintf(stderr, "unknown option %s\n", a.c_str());
+      return 2;
+    }
   }
-  cudaDeviceProp prop;
-  CUDA_CHECK(cudaGetDeviceProperties(&prop, 0));
-  std::fprintf(out, "# program: ngpc_probe %s (validation/cuda/ngpc_probe.cu)\n# gpu_name: %s\n# date_utc: %s\n",
-               mode.c_str(), prop.name, utc_now_string().c_str());
-  std::fprintf(out, "# timing: CUDA event pair around each launch; 5 warm-up, 20 timed; median/min/max\n");
+  FILE* out = open_probe_csv(argv[2], "ngpc_probe", mode);
   if (mode == "grids" || mode == "mlp") {
-    (mode == "grids" ? probe_grids : probe_mlp)(out, once);
+    if (mode == "grids") {
+      probe_grids(out, once, log2n);
+    } else {
+      probe_mlp(out, once);
+    }
     std::fclose(out);
     return 0;
   }
@@ -212,7 +222,7 @@ int main(int argc, char** argv) {
          }},
     };
     for (const auto& [name, launch] : variants) {
-      const auto s = measure(launch, once);
+      const auto s = probe_launch(launch, once);
       if (!s) continue;
       std::fprintf(out, "%s,%u,%.6f,%.6f,%.6f,%ld,%ld\n", name, R, s->median_ms, s->min_ms, s->max_ms, steps_total,
                    samples_total);
