@@ -152,9 +152,11 @@ inline constexpr double kLoneSectorL1Bytes = 128;
 // bytes of its 128 a clock a lane up to 8-byte entries, in proportion beyond.
 double gather_l1_bytes_per_lane(double entry_bytes);
 // The share of the L1 (the unified data cache less the smallest shared-memory carveout) that holds
-// randomly gathered data at its reuse distance: the lines of the misses in flight take the rest
-// (Nsight Compute on the H200's grid encodings, validation/traces/h200/ngpc_probe_grids_sizes_ncu.csv
-// and neural_probe_hash_ncu.csv: their gathers hit L1 as a random footprint does in CAPACITY).
+// randomly gathered data at its reuse distance: Nsight Compute on the H200's grid encodings
+// (validation/traces/h200/ngpc_probe_grids_sizes_ncu.csv, neural_probe_hash_ncu.csv) counts the L1
+// hits a random footprint gets in 0.3 of the 256 KiB, where a lone random footprint stays in L1 up
+// to about 200 KiB (memory_probe_gather.csv): the encodings' lines share it with their misses in
+// flight and their positions.
 inline constexpr double kGatherL1UsableFraction = 0.3;
 
 // The share of a level's corners whose entry lies in the same 32-byte sector as its x-neighbour's
