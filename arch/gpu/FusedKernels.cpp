@@ -310,9 +310,11 @@ std::vector<HashGatherTraffic> hash_grid_level_traffic(const GpuModel& model, co
   return levels;
 }
 
-HashGatherTraffic hash_grid_gather_traffic(const GpuModel& model, const HashGridDims& d) {
+namespace {
+
+HashGatherTraffic total_traffic(const std::vector<HashGatherTraffic>& levels) {
   HashGatherTraffic sum;
-  for (const HashGatherTraffic& t : hash_grid_level_traffic(model, d)) {
+  for (const HashGatherTraffic& t : levels) {
     sum.l1_bytes += t.l1_bytes;
     sum.l2_bytes += t.l2_bytes;
     sum.dram_bytes += t.dram_bytes;
@@ -322,6 +324,12 @@ HashGatherTraffic hash_grid_gather_traffic(const GpuModel& model, const HashGrid
     sum.position_dram_bytes += t.position_dram_bytes;
   }
   return sum;
+}
+
+}  // namespace
+
+HashGatherTraffic hash_grid_gather_traffic(const GpuModel& model, const HashGridDims& d) {
+  return total_traffic(hash_grid_level_traffic(model, d));
 }
 
 config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDims& d) {
@@ -359,7 +367,7 @@ config::Kernel hash_grid_encoding_kernel(const GpuModel& model, const HashGridDi
     w.set_ilp(static_cast<uint32_t>(corners));  // the corners' gathers are independent
   };
   const std::vector<HashGatherTraffic> levels = hash_grid_level_traffic(model, d);
-  level_work(hash_grid_gather_traffic(model, d), d.levels, *k.mutable_work());
+  level_work(total_traffic(levels), d.levels, *k.mutable_work());
   // Level-major, the GPU runs one level's row of blocks, then the next's: each level's gathers
   // meet the caches (and DRAM) alone, so a level bound by DRAM and one bound by L2 take turns
   // instead of overlapping.

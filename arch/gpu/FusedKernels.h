@@ -172,19 +172,21 @@ inline constexpr double kGatherL1UsableFraction = 0.3;
 double hash_grid_shared_corner_fraction(const HashGridDims& d);
 
 // The gathers' traffic of a hash encoding. A level stores its vertices densely where they fit T
-// entries (ceil(scale) + 2 per axis), else hashes into T; its n = points x 2^dims gathers land at
-// random in its S sectors and touch S (1 - e^(-n/S)) of them (the level's footprint in a cache).
-// The first gather into a touched sector misses L1 and L2 and reads it from DRAM; the others hit
-// L1, then L2, as far as each holds the level at their reuse distance
-// (hash_grid_l1_hit_fractions, hash_grid_l2_hit_fractions over the footprints), and the rest read
-// DRAM too. `l1_bytes`: every corner's lane on the L1 data path (gather_l1_bytes_per_lane);
-// `requests`: the gathers that go to L2; `l2_bytes`: its hits' sectors; `dram_bytes` and
-// `dram_sector_reads`: the sectors read from DRAM (kLoneSectorDramBytes each). `table_bytes`: each
-// level's touched entries once, min(stored, n) x F x 2 bytes, what validation/cuda/neural.cu counts
-// in its bytes. `position_dram_bytes`: the
-// positions' reads from DRAM; level-major, each level reads every position again, from L2 as far
-// as it holds them at their reuse distance (the positions and the largest level's footprint), else
-// from DRAM.
+// entries (ceil(scale) + 2 per axis), else hashes into T. Of a point's 2^dims corners, those that
+// find their x-neighbour's sector hit L1 (hash_grid_shared_corner_fraction); the level's other
+// n gathers land at random in its S sectors and touch S (1 - e^(-n/S)) of them (the level's
+// footprint in a cache). The first gather into a touched sector misses L1 and goes to L2, which
+// reads it from DRAM with its neighbour (a kLoneSectorDramBytes access: the first gather into each
+// touched access reads DRAM, the first into its other sector hits L2); the other gathers hit L1,
+// then L2, as far as each holds the level at their reuse distance (hash_grid_l1_hit_fractions,
+// hash_grid_l2_hit_fractions over the footprints), and the rest read DRAM too. `l1_bytes`: every
+// corner's lane on the L1 data path (gather_l1_bytes_per_lane); `requests`: the gathers that go
+// to L2; `l2_bytes`: its hits' sectors; `dram_bytes` and `dram_sector_reads`: the DRAM reads
+// (kLoneSectorDramBytes each). `table_bytes`: each level's touched entries once, min(stored,
+// points x 2^dims) x F x 2 bytes, what validation/cuda/neural.cu counts in its bytes.
+// `position_dram_bytes`: the positions' reads from DRAM; level-major, each level reads every
+// position again, from L2 as far as it holds them at their reuse distance (the positions and the
+// largest level's footprint), else from DRAM.
 struct HashGatherTraffic {
   double l1_bytes = 0, l2_bytes = 0, dram_bytes = 0, requests = 0, table_bytes = 0, dram_sector_reads = 0;
   double position_dram_bytes = 0;
