@@ -414,6 +414,15 @@ class NoSilentSuccess(Base):
             with self.subTest(work=work):
                 kernel = write(self.path("k.pbtxt"), f'name: "k" grid {{ x: 4 }} block {{ x: 128 }}\nwork {{ {work} }}\n')
                 self.assert_bad_input(run("gpu", "time", "--arch", H100, "--kernel", kernel), kernel + ":2:", message)
+        # A grid's parts run in turn (phases): each part's numbers are checked as the work's, at the
+        # part's line, and at most 64 parts.
+        kernel = write(self.path("k.pbtxt"), 'name: "k" grid { x: 4 } block { x: 128 }\nphases { l2_bytes: 1 }\n'
+                                             'phases { l2_bytes: -1 }\n')
+        self.assert_bad_input(run("gpu", "time", "--arch", H100, "--kernel", kernel), kernel + ":3:",
+                              "phases[1].l2_bytes: -1 is not a finite number")
+        kernel = write(self.path("k.pbtxt"), 'name: "k" grid { x: 4 } block { x: 128 }\n' + "phases { }\n" * 65)
+        self.assert_bad_input(run("gpu", "time", "--arch", H100, "--kernel", kernel), kernel + ":2:",
+                              "phases: 65 parts, more than 64")
 
     def test_meaningless_accelerator_config_numbers(self):
         for old, new, message in [
