@@ -48,6 +48,38 @@ double element_bytes(const std::string& dtype) {
   return dtype == "fp32" || dtype == "tf32" ? 4 : dtype == "fp8" ? 1 : 2;
 }
 
+// The fraction of each level's gathers a cache of `capacity` bytes serves: hit = min(1, capacity /
+// reuse distance), the distance the level's own footprint where a level's gathers run apart from
+// the others' (level-major), else the bytes all levels touch between two gathers into one entry
+// (sum_j min(S_j, S)).
+std::vector<double> reuse_hit_fractions(double capacity, const std::vector<double>& level_bytes, HashGridOrder order) {
+  std::vector<double> hits;
+  for (const double size : level_bytes) {
+    double distance = 0;
+    if (order == HashGridOrder::kLevelMajor) {
+      distance = size;
+    } else {
+      for (const double other : level_bytes) distance += std::min(other, size);
+    }
+    hits.push_back(distance > 0 ? std::min(1.0, capacity / distance) : 1.0);
+  }
+  return hits;
+}
+
+HashGatherTraffic total_traffic(const std::vector<HashGatherTraffic>& levels) {
+  HashGatherTraffic sum;
+  for (const HashGatherTraffic& t : levels) {
+    sum.l1_bytes += t.l1_bytes;
+    sum.l2_bytes += t.l2_bytes;
+    sum.dram_bytes += t.dram_bytes;
+    sum.requests += t.requests;
+    sum.table_bytes += t.table_bytes;
+    sum.dram_sector_reads += t.dram_sector_reads;
+    sum.position_dram_bytes += t.position_dram_bytes;
+  }
+  return sum;
+}
+
 }  // namespace
 
 double gather_l1_bytes_per_lane(double entry_bytes) {
@@ -233,28 +265,6 @@ config::Kernel flash_attention_kernel(const AttentionDims& d, const std::string&
   return attention_kernel(d, dtype, AttentionKernel::kFlashAttention2, 0);
 }
 
-namespace {
-
-// The fraction of each level's gathers a cache of `capacity` bytes serves: hit = min(1, capacity /
-// reuse distance), the distance the level's own footprint where a level's gathers run apart from
-// the others' (level-major), else the bytes all levels touch between two gathers into one entry
-// (sum_j min(S_j, S)).
-std::vector<double> reuse_hit_fractions(double capacity, const std::vector<double>& level_bytes, HashGridOrder order) {
-  std::vector<double> hits;
-  for (const double size : level_bytes) {
-    double distance = 0;
-    if (order == HashGridOrder::kLevelMajor) {
-      distance = size;
-    } else {
-      for (const double other : level_bytes) distance += std::min(other, size);
-    }
-    hits.push_back(distance > 0 ? std::min(1.0, capacity / distance) : 1.0);
-  }
-  return hits;
-}
-
-}  // namespace
-
 std::vector<double> hash_grid_l2_hit_fractions(const GpuModel& model, const std::vector<double>& level_bytes,
                                                HashGridOrder order) {
   return reuse_hit_fractions(model.usable_l2_bytes(), level_bytes, order);
@@ -276,9 +286,6 @@ std::vector<HashGatherTraffic> hash_grid_level_traffic(const GpuModel& model, co
   const double corners = std::pow(2.0, d.dims);
   const double points = static_cast<double>(d.points);
   const double gathers_per_level = points * hash_grid_sector_gathers_per_point(d);
-  // A corner whose x-neighbour's sector holds its entry too is an L1 hit (the neighbour's load
-  // brought the sector in), whatever the level.
-  const double shared_per_level = points * (corners - hash_grid_sector_gathers_per_point(d));
   const std::vector<double> entries = hash_grid_level_entries(d);
   const double positions = points * (d.position_bytes > 0 ? d.position_bytes : d.dims * 4.0);
   // Level-major, every level after the first reads the positions again, from DRAM as far as L2
@@ -300,7 +307,9 @@ std::vector<HashGatherTraffic> hash_grid_level_traffic(const GpuModel& model, co
     const double first = std::min(gathers_per_level, level_bytes[l] / kHashGatherSectorBytes);
     const double first_reads = std::min(first, level_dram_bytes[l] / kLoneSectorDramBytes);
     const double again = gathers_per_level - first, again_to_l2 = (1 - l1_hits[l]) * again;
-    t.l1_bytes = (shared_per_level + gathers_per_level) * gather_l1_bytes_per_lane(d.features * 2.0);
+    // Every corner's lane passes the L1 data path: the x-neighbours that find their sector there
+    // (hits) and the gathers of their own alike.
+    t.l1_bytes = points * corners * gather_l1_bytes_per_lane(d.features * 2.0);
     t.l2_bytes = (first - first_reads + l2_hits[l] * again_to_l2) * kHashGatherSectorBytes;
     const double misses = first_reads + (1 - l2_hits[l]) * again_to_l2;
     t.dram_bytes = misses * kLoneSectorDramBytes;
@@ -309,24 +318,6 @@ std::vector<HashGatherTraffic> hash_grid_level_traffic(const GpuModel& model, co
   }
   return levels;
 }
-
-namespace {
-
-HashGatherTraffic total_traffic(const std::vector<HashGatherTraffic>& levels) {
-  HashGatherTraffic sum;
-  for (const HashGatherTraffic& t : levels) {
-    sum.l1_bytes += t.l1_bytes;
-    sum.l2_bytes += t.l2_bytes;
-    sum.dram_bytes += t.dram_bytes;
-    sum.requests += t.requests;
-    sum.table_bytes += t.table_bytes;
-    sum.dram_sector_reads += t.dram_sector_reads;
-    sum.position_dram_bytes += t.position_dram_bytes;
-  }
-  return sum;
-}
-
-}  // namespace
 
 HashGatherTraffic hash_grid_gather_traffic(const GpuModel& model, const HashGridDims& d) {
   return total_traffic(hash_grid_level_traffic(model, d));

@@ -10,6 +10,22 @@ namespace {
 
 uint64_t dim(uint32_t v) { return v == 0 ? 1 : v; }
 
+// The L2 slices' time beyond the bytes a kernel moves through L2, in bytes at the L2 bandwidth: the
+// tag lookups of its lone sector requests and of the fills of what it reads from DRAM (one a lone
+// sector read, one a 128-byte line of its other reads), each l2_lone_sector_bytes less a sector's
+// 32 bytes of data. Its time counts it as L2 bytes (the energy counts the bytes moved). Nsight
+// Compute on the H200 (validation/traces/h200/): L2 looks up 2.04 tags a load where random lone
+// loads all miss (memory_probe_gather_ncu.csv, 2 GiB), 1.0 to 1.07 more than its lone requests a
+// sector read from DRAM in the hash grids (ngpc_probe_grids_sizes_ncu.csv, neural_probe_hash_ncu.csv),
+// and 2 a 128-byte line of a DRAM stream (memory_probe_stream_ncu.csv).
+double l2_lookup_bytes(const GpuTiming& gpu, const config::KernelWork& w) {
+  const double lone_reads = w.dram_sector_reads();
+  const double streamed_reads =
+      std::max(0.0, w.dram_bytes() - w.dram_write_bytes() - lone_reads * kLoneSectorDramBytes);
+  const double fills = lone_reads + streamed_reads / 128;
+  return (w.l2_sector_requests() + fills) * (gpu.l2_lone_sector_bytes - 32);
+}
+
 }  // namespace
 
 uint64_t grid_blocks(const config::Kernel& k) {
@@ -18,17 +34,6 @@ uint64_t grid_blocks(const config::Kernel& k) {
 
 uint32_t block_threads(const config::Kernel& k) {
   return static_cast<uint32_t>(dim(k.block().x()) * dim(k.block().y()) * dim(k.block().z()));
-}
-
-double l2_lookup_bytes(const GpuTiming& gpu, const config::KernelWork& w) {
-  // A lone sector's request takes an L2 slice's tag lookup: beyond its 32 bytes of data, what
-  // l2_lone_sector_bytes adds. What DRAM returns fills L2, a lookup more: one for each lone sector
-  // read, one for each 128-byte line of the other reads.
-  const double lone_reads = w.dram_sector_reads();
-  const double streamed_reads =
-      std::max(0.0, w.dram_bytes() - w.dram_write_bytes() - lone_reads * kLoneSectorDramBytes);
-  const double fills = lone_reads + streamed_reads / 128;
-  return (w.l2_sector_requests() + fills) * (gpu.l2_lone_sector_bytes - 32);
 }
 
 KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uint32_t blocks_per_sm,

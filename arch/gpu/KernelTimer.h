@@ -69,16 +69,6 @@ struct KernelTiming {
   uint64_t spans_dropped = 0;
 };
 
-// The L2 slices' time beyond the bytes a kernel moves through L2, in bytes at the L2 bandwidth: the
-// tag lookups of its lone sector requests and of the fills of what it reads from DRAM (one a lone
-// sector read, one a 128-byte line of its other reads), each l2_lone_sector_bytes less a sector's
-// 32 bytes of data. Its time counts it as L2 bytes (the energy counts the bytes moved). Nsight
-// Compute on the H200 (validation/traces/h200/): L2 looks up 2.04 tags a load where random lone
-// loads all miss (memory_probe_gather_ncu.csv, 2 GiB), 1.0 to 1.07 more than its lone requests a
-// sector read from DRAM in the hash grids (ngpc_probe_grids_sizes_ncu.csv, neural_probe_hash_ncu.csv),
-// and 2 a 128-byte line of a DRAM stream (memory_probe_stream_ncu.csv).
-double l2_lookup_bytes(const GpuTiming& gpu, const config::KernelWork& w);
-
 // Times one launch: per-block work is the kernel's work over its blocks; the block scheduler runs
 // them wave by wave with the rates of this model:
 //  - compute: a block alone would take its FP32 flops / (the SM's FP32 rate) plus its SFU
@@ -89,7 +79,8 @@ double l2_lookup_bytes(const GpuTiming& gpu, const config::KernelWork& w);
 //    or warps >= tensor_warps_to_saturate (tensor); an SM's rate is shared by its resident blocks;
 //  - memory: every access passes through L2 and DRAM serves the misses, at once: the longer of the
 //    DRAM bytes at DRAM bandwidth (a lone sector read counting as dram_lone_sector_bytes) and all
-//    bytes at L2 bandwidth with the tag lookups beyond them (l2_lookup_bytes); DRAM bandwidth is
+//    bytes at L2 bandwidth with the tag lookups beyond them (a lone sector's request, and each
+//    fill of what DRAM returns, l2_lone_sector_bytes each with its data); DRAM bandwidth is
 //    shared by every resident block and capped per SM by Little's law on the reads (resident warps
 //    x ILP x 32 lanes x bytes per access / latency);
 //  - each block first waits its exposed DRAM round trips; with serial phases the first wave takes
