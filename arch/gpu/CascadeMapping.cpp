@@ -38,11 +38,49 @@ std::string lower(std::string s) {
                                              "): " + message);
 }
 
+// The variables a group's threads take one each where the group walks a recurrence (CNT[p,k+1] =
+// CNT[p,k] + ...: each p's k one after another, a thread walking each): the recurrent Einsum's
+// other output variables. Empty where no Einsum of the group is recurrent.
+Vars walking_threads(const Cascade& c, const std::vector<size_t>& group) {
+  for (size_t i : group) {
+    const Einsum& e = c.einsums[i];
+    if (!e.is_recurrent()) continue;
+    Vars threads;
+    for (const auto& idx : e.output.indices)
+      if (idx.form == workloads::IndexExpr::Form::Variable) threads.insert(idx.var);
+    return threads;
+  }
+  return {};
+}
+
+// Whether a walk's threads, each writing its own row of the writer's output (its leading indices
+// the threads'), store it scattered: rows longer than a sector are written a few bytes at a time as
+// each thread walks, every word a partial-sector store into a line of its lane's own
+// (KernelWork.scattered_store_operations); a row of a sector or less a thread writes whole.
+bool stores_scattered(const Cascade& c, const Einsum& writer, const Vars& threads, const RankSizes& sizes) {
+  const auto& indices = writer.output.indices;
+  size_t leading = 0;
+  while (leading < indices.size() && indices[leading].form == workloads::IndexExpr::Form::Variable &&
+         threads.count(indices[leading].var))
+    ++leading;
+  if (leading == 0 || leading == indices.size()) return false;
+  Vars lanes;
+  for (size_t k = 0; k < leading; ++k) lanes.insert(indices[k].var);
+  const double lane_stride = workloads::tensor_bytes(c, writer.output.tensor, sizes) /
+                             static_cast<double>(product(lanes, c, sizes, writer.output.tensor));
+  return lane_stride > kHashGatherSectorBytes;
+}
+
 // One vectorized pass over a group of Einsums: it reads what comes from outside the group and
 // writes what is used outside it or left as a result. Each element read through a gathered index
 // (a table lookup) is a lone 32-byte sector: from the SM's L1 as far as it holds the table, else
 // an L2 request, a DRAM sector read where L2 does not hold it either (as a hash grid's level:
-// hash_grid_l1_hit_fractions, hash_grid_l2_hit_fractions).
+// hash_grid_l1_hit_fractions, hash_grid_l2_hit_fractions). A group with a recurrence is a walk, a
+// thread per row of it (walking_threads), as instant-ngp marches a ray: its lanes issue their
+// lookups alone, a wavefront of L1 each (kLoneSectorL1Bytes), and their stores of rows of their own
+// are scattered (stores_scattered): each word one L2 operation where L2 holds what the walk writes,
+// else two (the partial sector filled from DRAM to merge, then written back), as Nsight Compute
+// counts on the H200's march (validation/cuda/ngpc_probe.cu; validation/gpu's description of it).
 config::Kernel elementwise_group(const GpuModel& model, const Cascade& c, const std::vector<size_t>& group,
                                  const RankSizes& sizes, const std::string& name) {
   Vars produced, read, used_outside;
@@ -63,8 +101,23 @@ config::Kernel elementwise_group(const GpuModel& model, const Cascade& c, const 
     flops += static_cast<double>(workloads::count_ops(c.einsums[i], c, sizes).total());
     elements = std::max(elements, static_cast<double>(workloads::iteration_points(c.einsums[i], c, sizes)));
   }
+  const Vars threads = walking_threads(c, group);
+  double scattered_bytes = 0, scattered_words = 0;
+  if (!threads.empty())
+    for (size_t i : group) {
+      const std::string& t = c.einsums[i].output.tensor;
+      if ((used_outside.count(t) || !read.count(t)) && stores_scattered(c, c.einsums[i], threads, sizes)) {
+        const double bytes = workloads::tensor_bytes(c, t, sizes);
+        scattered_bytes += bytes;
+        scattered_words += bytes / workloads::element_bytes(c.find_tensor(t)->type);
+      }
+    }
+  const bool resident = scattered_bytes <= model.usable_l2_bytes();
+  // Where L2 cannot hold them, every partial sector written is first filled from DRAM.
+  if (!resident) read_bytes += scattered_bytes;
   config::Kernel kernel = vectorized_elementwise_kernel(name, elements, read_bytes, write_bytes, flops, inputs);
   auto& w = *kernel.mutable_work();
+  w.set_scattered_store_operations(scattered_words * (resident ? 1 : 2));
   for (size_t i : group) {
     std::vector<const workloads::Access*> accesses;
     c.einsums[i].rhs->collect_accesses(accesses);
@@ -76,7 +129,8 @@ config::Kernel elementwise_group(const GpuModel& model, const Cascade& c, const 
       const double in_l2 = hash_grid_l2_hit_fractions(model, {table})[0];
       const double to_l2 = (1 - in_l1) * lookups, misses = (1 - in_l2) * to_l2;
       const double entry_bytes = workloads::element_bytes(c.find_tensor(a->tensor)->type);
-      w.set_smem_bytes(w.smem_bytes() + lookups * gather_l1_bytes_per_lane(entry_bytes));
+      w.set_smem_bytes(w.smem_bytes() +
+                       lookups * (threads.empty() ? gather_l1_bytes_per_lane(entry_bytes) : kLoneSectorL1Bytes));
       w.set_l2_sector_requests(w.l2_sector_requests() + to_l2);
       w.set_l2_bytes(w.l2_bytes() + in_l2 * to_l2 * kHashGatherSectorBytes);
       w.set_dram_bytes(w.dram_bytes() + misses * kLoneSectorDramBytes);

@@ -279,22 +279,51 @@ TEST(CascadeMapping, GridEncodingIsTheHashGridKernel) {
 
 TEST(CascadeMapping, GatheredReadsAreLoneSectors) {
   // NeRF's march at 1000 rays of K = 128 steps reads the occupancy grid through a gathered index,
-  // OGRID[OI[p,k]]: 128000 lone 32-byte sectors of a 2 MiB table (128^3 INT8). Every lookup's lane
-  // takes 38 bytes of the L1 data path (a warp's random gather, gather_l1_bytes_per_lane); on the
-  // RTX 3090 the SM's L1 (128 KiB, carveout 0) keeps 0.3 of it for gathers, 39321.6 / 2097152 of
-  // the table; the rest are L2 requests, all hits (6 MiB L2).
+  // OGRID[OI[p,k]]: 128000 lone 32-byte sectors of a 2 MiB table (128^3 INT8). The march walks a
+  // recurrence (CNT[p,k+1] = CNT[p,k] + ...), a thread per ray, so each lookup's lane issues alone:
+  // a wavefront, 128 bytes of the L1 data path. On the RTX 3090 the SM's L1 (128 KiB, carveout 0)
+  // keeps 0.3 of it for gathers, 39321.6 / 2097152 of the table; the rest are L2 requests, all
+  // hits (6 MiB L2).
   const auto cascade =
       workloads::load_workload_file(testing_support::source_path("workloads/library/neural_graphics/nerf.pbtxt"));
   const auto sizes = workloads::bind_shapes(cascade, {{"P", 1000}});
   const GpuModel model{testing_support::gpu_config("rtx3090")};
   for (const auto& k : map_cascade_to_gpu(model, cascade, sizes)) {
     if (k.name != "march") continue;
-    EXPECT_DOUBLE_EQ(k.kernel.work().smem_bytes(), 128000.0 * 38);
+    EXPECT_DOUBLE_EQ(k.kernel.work().smem_bytes(), 128000.0 * 128);
     EXPECT_DOUBLE_EQ(k.kernel.work().l2_sector_requests(), 128000.0 * (1 - 131072 * 0.3 / 2097152));
     EXPECT_DOUBLE_EQ(k.kernel.work().dram_sector_reads(), 0);
     return;
   }
   ADD_FAILURE() << "no march kernel";
+}
+
+// The stores of a walk, by hand. NeRF's march (a thread per ray, walking K) writes each ray's row of
+// X[p,s,d] and DIR[p,s,d], S = 16 samples x 3 fp32: 192 bytes a row, lanes 192 bytes apart, so
+// each word is a scattered store of its own: 2 x 16 x 3 = 96 a ray. At 1000 rays the 384000 bytes
+// fit the RTX 3090's 6 MiB L2 (one operation a word); at 20000 rays (7.68 MB) they do not: two a
+// word, and L2 fills what it merges from DRAM (the 7.68 MB read once more). The composite walks
+// the samples too (TR[p,s+1]) but writes a word a ray; the spherical harmonics (a recurrence over
+// the powers) write 16 fp16 a sample, a row of one sector that a thread writes whole.
+TEST(CascadeMapping, AWalksRowsAreScatteredStores) {
+  const auto cascade =
+      workloads::load_workload_file(testing_support::source_path("workloads/library/neural_graphics/nerf.pbtxt"));
+  const GpuModel model{testing_support::gpu_config("rtx3090")};
+  const auto kernel = [&](uint64_t rays, const std::string& name) {
+    for (const auto& k : map_cascade_to_gpu(model, cascade, workloads::bind_shapes(cascade, {{"P", rays}})))
+      if (k.name == name) return k.kernel;
+    ADD_FAILURE() << "no kernel " << name;
+    return config::Kernel();
+  };
+  EXPECT_DOUBLE_EQ(kernel(1000, "march").work().scattered_store_operations(), 96000);
+  EXPECT_DOUBLE_EQ(kernel(20000, "march").work().scattered_store_operations(), 2 * 1920000);
+  // What the march reads besides: CAMO, OST (12 bytes each), TK (128 fp32), the occupancy grid
+  // (2 MiB, which L2 holds for its lookups) and per ray RDN (12 bytes) and SI (16 INT32).
+  const auto read = [](const config::Kernel& k) { return k.work().dram_bytes() - k.work().dram_write_bytes(); };
+  EXPECT_DOUBLE_EQ(read(kernel(1000, "march")), 12 + 12 + 512 + 2097152 + 1000 * 76.0);
+  EXPECT_DOUBLE_EQ(read(kernel(20000, "march")), 12 + 12 + 512 + 2097152 + 20000 * (76.0 + 384));
+  EXPECT_DOUBLE_EQ(kernel(1000, "composite").work().scattered_store_operations(), 0);
+  EXPECT_DOUBLE_EQ(kernel(1000, "sh").work().scattered_store_operations(), 0);
 }
 
 }  // namespace
