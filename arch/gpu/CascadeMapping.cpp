@@ -79,7 +79,7 @@ bool stores_scattered(const Cascade& c, const Einsum& writer, const Vars& thread
 // thread per row of it (walking_threads), as instant-ngp marches a ray: its lanes issue their
 // lookups alone, a wavefront of L1 each (kLoneSectorL1Bytes), and their stores of rows of their own
 // are scattered (stores_scattered): each word one L2 operation where L2 holds what the walk writes,
-// else two (the partial sector filled from DRAM to merge, then written back), as Nsight Compute
+// two where it does not (the partial sector filled from DRAM to merge, then written back), as Nsight Compute
 // counts on the H200's march (validation/cuda/ngpc_probe.cu; validation/gpu's description of it).
 config::Kernel elementwise_group(const GpuModel& model, const Cascade& c, const std::vector<size_t>& group,
                                  const RankSizes& sizes, const std::string& name) {
@@ -112,12 +112,13 @@ config::Kernel elementwise_group(const GpuModel& model, const Cascade& c, const 
         scattered_words += bytes / workloads::element_bytes(c.find_tensor(t)->type);
       }
     }
-  const bool resident = scattered_bytes <= model.usable_l2_bytes();
-  // Where L2 cannot hold them, every partial sector written is first filled from DRAM.
-  if (!resident) read_bytes += scattered_bytes;
+  // The share of the rows L2 cannot hold (as a gathered table's misses: its usable part over their
+  // footprint): their partial sectors are filled from DRAM before each merge.
+  const double spilled = scattered_bytes > 0 ? 1 - std::min(1.0, model.usable_l2_bytes() / scattered_bytes) : 0;
+  read_bytes += spilled * scattered_bytes;
   config::Kernel kernel = vectorized_elementwise_kernel(name, elements, read_bytes, write_bytes, flops, inputs);
   auto& w = *kernel.mutable_work();
-  w.set_scattered_store_operations(scattered_words * (resident ? 1 : 2));
+  w.set_scattered_store_operations(scattered_words * (1 + spilled));
   for (size_t i : group) {
     std::vector<const workloads::Access*> accesses;
     c.einsums[i].rhs->collect_accesses(accesses);

@@ -130,26 +130,26 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
     // 128 bytes a clock): each step's occupancy test a lone load (of the 256 KiB bitfield, which L1
     // holds; the walk's instructions take about as long, Nsight Compute's 243 M warp instructions at
     // 2^20 rays), each record's seven words seven scattered stores (KernelWork.scattered_store_operations).
-    // Where the records (every sample slot's) outgrow L2's usable part, L2 fills each partial sector
-    // from DRAM to merge it and writes it back: a 28-byte record straddles two sectors unless it
-    // starts in a sector's first 4 bytes (1.75 a record), and the fills come to one sector a record
-    // (Nsight Compute on ngpc_probe.cu's march at 2^18 and 2^20 rays: 0.91 filled and 1.62 written
-    // back a record).
+    // Where the records (every sample slot's) outgrow L2's usable part, L2 holds that part of them
+    // (as a gathered table's hits) and fills each partial sector of the others from DRAM to merge
+    // it and writes it back: a 28-byte record straddles two sectors unless it starts in a sector's
+    // first 4 bytes (1.75 a record), and the fills come to one sector a record (Nsight Compute on
+    // ngpc_probe.cu's march at 2^18 and 2^20 rays: 0.91 filled and 1.62 written back a record).
     config::Kernel launch;
     set_launch(t, row, launch);
     const double steps = static_cast<double>(t.whole(row, "march_steps_total", 0, uint64_t{1} << 48));
     const double stores = valid * 7;
     c.describe = [name, launch, elements, read, written, flops, steps, stores, valid](const arch::gpu::GpuModel& model) {
-      const bool resident = elements * kRecordBytes <= model.usable_l2_bytes();
+      const double miss = 1 - std::min(1.0, model.usable_l2_bytes() / (elements * kRecordBytes));
       constexpr double kSectorsWrittenBack = 1.75, kSectorsFilled = 1, kSector = 32;
-      const double dram_written = resident ? written : written - valid * kRecordBytes + valid * kSectorsWrittenBack * kSector;
-      const double dram_read = resident ? read : read + valid * kSectorsFilled * kSector;
+      const double dram_written = written + miss * valid * (kSectorsWrittenBack * kSector - kRecordBytes);
+      const double dram_read = read + miss * valid * kSectorsFilled * kSector;
       config::Kernel k = arch::gpu::vectorized_elementwise_kernel(name, elements, dram_read, dram_written, flops, 1);
       *k.mutable_grid() = launch.grid();
       *k.mutable_block() = launch.block();
       k.set_registers_per_thread(launch.registers_per_thread());
       k.mutable_work()->set_smem_bytes(steps * arch::gpu::kLoneSectorL1Bytes);
-      k.mutable_work()->set_scattered_store_operations(stores * (resident ? 1 : 2));
+      k.mutable_work()->set_scattered_store_operations(stores * (1 + miss));
       return k;
     };
     return c;
