@@ -232,6 +232,8 @@ config::Kernel mlp_kernel(const Cascade& c, const workloads::Operator& op, const
   d.width = static_cast<uint32_t>(layers[0].outputs);
   d.hidden_layers = static_cast<uint32_t>(layers.size() - 1);
   d.outputs = static_cast<uint32_t>(layers.back().outputs);
+  // tiny-cuda-nn writes a network's output feature by feature, as the measured kernel (ngpc.cu) does.
+  d.feature_major_output = true;
   config::Kernel k = fused_mlp_kernel(d);
   k.set_name(op.name);
   return k;

@@ -379,6 +379,12 @@ double fused_mlp_smem_bytes(const FusedMlpDims& d, double blocks) {
   return per_block * blocks;
 }
 
+double fused_mlp_smem_conflict_bytes(const FusedMlpDims& d, double blocks) {
+  constexpr double kWarps = 8, kWavefront = 128, kColumnMajorTile = 32, kRowMajorTile = 16;
+  if (!d.feature_major_output) return 0;
+  return d.outputs / 16.0 * (kColumnMajorTile - kRowMajorTile) * kWavefront * kWarps * blocks;
+}
+
 config::Kernel fused_mlp_kernel(const FusedMlpDims& d) {
   // The harness kernel's launch (validation/cuda/neural.cu): 128 rows and 8 warps a block; 43
   // registers a thread (ptxas for mlp_fused_k<64>, validation/traces/h100/neural.csv); shared memory
@@ -410,6 +416,7 @@ config::Kernel fused_mlp_kernel(const FusedMlpDims& d) {
   w->set_dram_bytes(static_cast<double>(d.rows) * (d.inputs + d.outputs) * 2 + macs * 2);
   w->set_dram_write_bytes(static_cast<double>(d.rows) * d.outputs * 2);
   w->set_smem_bytes(fused_mlp_smem_bytes(d, static_cast<double>(blocks)));
+  w->set_smem_conflict_bytes(fused_mlp_smem_conflict_bytes(d, static_cast<double>(blocks)));
   // A block loads each layer's weights between two barriers, then does the layer's math on them.
   w->set_serial_phases(true);
   return k;

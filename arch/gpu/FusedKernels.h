@@ -81,6 +81,9 @@ config::Kernel flash_attention_kernel(const AttentionDims& d,
 struct FusedMlpDims {
   uint64_t rows = 0;
   uint32_t inputs = 64, width = 64, hidden_layers = 1, outputs = 16;
+  // The output written feature by feature (tiny-cuda-nn's column-major layout, validation/cuda/
+  // ngpc.cu): the output layer stages its fp32 tiles column-major, not row by row.
+  bool feature_major_output = false;
 };
 // The shared-memory bytes its blocks move: each stages its 128 input rows and every layer's weights,
 // and each of its 8 warps, per layer of K inputs and N outputs, loads its K/16 A fragments once,
@@ -88,6 +91,16 @@ struct FusedMlpDims {
 // the fp32 accumulator tile (1 KiB), reads it back and, in hidden layers, writes the fp16
 // activations (512 B).
 double fused_mlp_smem_bytes(const FusedMlpDims& d, double blocks);
+// The shared-memory time (KernelWork.smem_conflict_bytes, 128 bytes a wavefront) of staging the
+// output tiles column by column where the output is feature-major: each lane's 4-byte element of a
+// 16-float column, the 4 lanes of a row group on one bank, 32 wavefronts a tile where the row-major
+// staging of the family's calibrated kernel (neural.cu, 64-byte rows: rows g and g + 2 of each
+// half-warp's 8-byte stores on the same banks) takes 16. Nsight Compute on the H200 counts the
+// column-major kernel's stores at 180 wavefronts a warp with one hidden layer, 174 derived so
+// (validation/traces/h200/ngpc_probe_mlp_ncu.csv). The conflicts every fused MLP shares (those
+// row-major tiles, and each fp16 activation store's two wavefronts at width 64 and 128) are in the
+// measured kernels the family's efficiency is fitted on, and stay in it.
+double fused_mlp_smem_conflict_bytes(const FusedMlpDims& d, double blocks);
 // Its launch and work: ceil(rows / 128) blocks of 256 threads, the harness kernel's registers and
 // shared memory, the padded rows' tensor flops, its rows in and out and weights from DRAM, the
 // family "harness_fused_mlp" (whose efficiency calibration fits on the measured kernels); each

@@ -93,6 +93,7 @@ std::optional<GpuModel::Problem> GpuModel::problem(const config::Kernel& k) cons
         {"dram_bytes", w.dram_bytes()},
         {"l2_bytes", w.l2_bytes()},
         {"smem_bytes", w.smem_bytes()},
+        {"smem_conflict_bytes", w.smem_conflict_bytes()},
         {"bytes_in_flight_per_block", w.bytes_in_flight_per_block()},
         {"peak_fraction", w.peak_fraction()},
         {"seconds_per_block", w.seconds_per_block()},
@@ -125,9 +126,11 @@ std::optional<GpuModel::Problem> GpuModel::problem(const config::Kernel& k) cons
     if (w.sfu_ops() > 0 && timing_.sfu_ops_per_s <= 0)
       return Problem{here("sfu_ops"), label + ".sfu_ops: " + config_.label() +
                                           " gives no special-function rate (peak.sfu_ops_per_second)"};
-    if (w.smem_bytes() > 0 && timing_.smem_bytes_per_s_per_sm <= 0)
-      return Problem{here("smem_bytes"), label + ".smem_bytes: " + config_.label() +
-                                             " gives no shared-memory bandwidth (timing.smem_bytes_per_clock_per_sm)"};
+    for (const auto& [field, value] : {std::pair<const char*, double>{"smem_bytes", w.smem_bytes()},
+                                       {"smem_conflict_bytes", w.smem_conflict_bytes()}})
+      if (value > 0 && timing_.smem_bytes_per_s_per_sm <= 0)
+        return Problem{here(field), label + "." + field + ": " + config_.label() +
+                                        " gives no shared-memory bandwidth (timing.smem_bytes_per_clock_per_sm)"};
     if (w.peak_fraction() > 1) return Problem{here("peak_fraction"), label + ".peak_fraction is a fraction: at most 1"};
     if (w.busiest_block_factor() != 0 && w.busiest_block_factor() < 1)
       return Problem{here("busiest_block_factor"), label + ".busiest_block_factor is the busiest block's work over "

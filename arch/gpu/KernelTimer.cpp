@@ -64,10 +64,11 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
     // Exponentials issue beside the FP32 work, on the same schedulers: counted with it.
     fp32_part += w.sfu_ops() / blocks / (gpu.sfu_ops_per_s / gpu.sms);
   }
-  if (w.smem_bytes() > 0) {
+  if (const double smem = w.smem_bytes() + w.smem_conflict_bytes(); smem > 0) {
     if (gpu.smem_bytes_per_s_per_sm <= 0) throw std::invalid_argument("GPU has no shared-memory bandwidth");
-    // Shared-memory traffic goes through the SM's load/store pipeline beside the FP32 work.
-    fp32_part += w.smem_bytes() / blocks / gpu.smem_bytes_per_s_per_sm;
+    // Shared-memory traffic, and its conflicts' extra wavefronts, go through the SM's load/store
+    // pipeline beside the FP32 work.
+    fp32_part += smem / blocks / gpu.smem_bytes_per_s_per_sm;
   }
   if (w.scattered_store_operations() > 0) {
     // The stores hold the SM's load/store pipeline while L2 drains them (KernelWork): each SM's

@@ -102,6 +102,22 @@ TEST(FusedKernels, CausalPersistentAttentionEndsWithItsBusiestBlock) {
   EXPECT_EQ(attention_busiest_block_factor(gpt2, AttentionKernel::kFlashAttention2, 132), 1.0);
 }
 
+TEST(FusedKernels, AFeatureMajorOutputIsStagedWithFourWayConflicts) {
+  // 2^20 rows in 8192 blocks of 8 warps; a 16-wide output is one fp32 tile a warp, staged column
+  // by column at 32 wavefronts where a row-major tile takes 16: 16 x 128 bytes of SRAM time a warp.
+  FusedMlpDims d;
+  d.rows = 1 << 20;
+  d.inputs = 32;
+  d.width = 64;
+  d.hidden_layers = 1;
+  d.outputs = 16;
+  EXPECT_DOUBLE_EQ(fused_mlp_kernel(d).work().smem_conflict_bytes(), 0);
+  d.feature_major_output = true;
+  EXPECT_DOUBLE_EQ(fused_mlp_kernel(d).work().smem_conflict_bytes(), 16.0 * 128 * 8 * 8192);
+  // What it moves is the same either way.
+  EXPECT_DOUBLE_EQ(fused_mlp_kernel(d).work().smem_bytes(), fused_mlp_smem_bytes(d, 8192));
+}
+
 TEST(FusedKernels, HashGridTrafficByHand) {
   // 2^20 points, 16 levels of at most 2^19 entries x 2 FP16 features (4 B), instant-ngp's schedule
   // from resolution 16, growth 1.5: levels 0-3 are dense (17^3, 25^3, 37^3 and 55^3 vertices:

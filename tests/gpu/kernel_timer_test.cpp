@@ -70,6 +70,25 @@ std::string timing_error(const GpuModel& model, const config::Kernel& k) {
   return "no error";
 }
 
+TEST(KernelTimer, BankConflictsTakeSharedMemoryTimeNotEnergy) {
+  // A conflict's extra wavefronts keep the SRAM as long as their bytes would (253.44 MB in 1 ms on
+  // one SM, as above) and move no data: the same time as 253.44 MB of traffic, the energy of the
+  // 126.72 MB moved less the other half's pj_per_smem_byte.
+  const GpuModel model(gpu_config("h100_sxm"));
+  config::Kernel moved = one_block(512, 0, 1), conflicted = one_block(512, 0, 1);
+  moved.mutable_work()->set_smem_bytes(253.44e6);
+  conflicted.mutable_work()->set_smem_bytes(126.72e6);
+  conflicted.mutable_work()->set_smem_conflict_bytes(126.72e6);
+  const auto a = model.estimate(moved), b = model.estimate(conflicted);
+  EXPECT_NEAR(b.timing.seconds, 1e-3 + 5.06e-6, 1e-9);
+  EXPECT_NEAR(a.timing.energy_j - b.timing.energy_j, 126.72e6 * model.timing().pj_per_smem_byte * 1e-12, 1e-12);
+  const GpuModel no_smem = h100_with([](config::GpuArch& c) { c.mutable_timing()->clear_smem_bytes_per_clock_per_sm(); });
+  config::Kernel only_conflicts = one_block(128, 0, 1);
+  only_conflicts.mutable_work()->set_smem_conflict_bytes(1e6);
+  EXPECT_EQ(no_smem.problem(only_conflicts)->message, "work.smem_conflict_bytes: h100_sxm (cc 9.0) gives no "
+                                                        "shared-memory bandwidth (timing.smem_bytes_per_clock_per_sm)");
+}
+
 TEST(KernelTimer, WorkWithoutARateIsAnError) {
   config::Kernel smem = one_block(128, 0, 1), sfu = one_block(128, 0, 1), tensor = one_block(128, 0, 1);
   smem.mutable_work()->set_smem_bytes(1e6);

@@ -188,6 +188,7 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
     d.width = static_cast<uint32_t>(t.whole(row, "width", 16, 1024));
     d.hidden_layers = static_cast<uint32_t>(t.whole(row, "layers", 1, 64));
     d.outputs = static_cast<uint32_t>(t.whole(row, "out_width", 16, 1024));
+    d.feature_major_output = true;  // ngpc.cu's ffmlp_k writes Y feature by feature
     c.describe = [launch, d](const arch::gpu::GpuModel&) {
       config::Kernel k = arch::gpu::fused_mlp_kernel(d);
       *k.mutable_grid() = launch.grid();
