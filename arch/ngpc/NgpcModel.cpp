@@ -212,6 +212,11 @@ sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloa
       }
     double cycles = 0;
     for (size_t e = 0; e < engine_load.size(); ++e) cycles = std::max(cycles, engine_load[e] - before[e]);
+    // In either mode an SRAM must hold an entry: every lookup reads one from it.
+    if (static_cast<double>(enc.grid_sram_bytes()) < s.entry_bytes)
+      throw base::InputError(config_.file(), config_.locate({{"encoding"}, {"grid_sram_bytes"}}),
+                             "encoding.grid_sram_bytes: " + std::to_string(enc.grid_sram_bytes()) +
+                                 " bytes hold no entry of '" + g.name + "' (" + std::to_string(s.entry_bytes) + " bytes)");
     for (size_t l = 0; l < s.level_entries.size(); ++l) {
       const double level_bytes = static_cast<double>(s.level_entries[l]) * s.entry_bytes;
       if (p.grid_sram_mode() == config::ALL_HIT) {
@@ -219,10 +224,6 @@ sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloa
         l2_bytes[g.name] += level_bytes;
         continue;
       }
-      if (static_cast<double>(enc.grid_sram_bytes()) < s.entry_bytes)
-        throw base::InputError(config_.file(), config_.locate({{"encoding"}, {"grid_sram_bytes"}}),
-                               "encoding.grid_sram_bytes: " + std::to_string(enc.grid_sram_bytes()) +
-                                   " bytes hold no entry of '" + g.name + "' (" + std::to_string(s.entry_bytes) + " bytes)");
       const double hit = std::min(1.0, static_cast<double>(enc.grid_sram_bytes()) / level_bytes);
       const double loaded = std::min(level_bytes, static_cast<double>(enc.grid_sram_bytes()));
       const double missed = static_cast<double>(s.queries) * static_cast<double>(s.corners) * (1 - hit) * kMissSectorBytes;

@@ -198,11 +198,14 @@ TEST(Ngpc, BadConfigsNameTheirField) {
             file + ":8:1: error: processors must be 1 to 4096, found 0");
   EXPECT_EQ(error_of(replaced(config_text(), "mlp { rows: 64", "mlp { rows: 0")),
             file + ":15:7: error: mlp.rows must be 1 to 4096, found 0");
-  // An SRAM that holds no entry of the table (2 features x 2 bytes) in CAPACITY mode.
+  // An SRAM that holds no entry of the table (2 features x 2 bytes), in CAPACITY mode and in
+  // ALL_HIT mode (where every lookup still reads an entry out of it).
   EXPECT_EQ(error_of(replaced(replaced(config_text(), "grid_sram_bytes: 1048576", "grid_sram_bytes: 2"), "grid_sram_mode: ALL_HIT",
                           "grid_sram_mode: CAPACITY"),
                      "nerf"),
             file + ":12:3: error: encoding.grid_sram_bytes: 2 bytes hold no entry of 'hashgrid' (4 bytes)");
+  EXPECT_EQ(error_of(replaced(config_text(), "grid_sram_bytes: 1048576", "grid_sram_bytes: 1"), "nerf"),
+            file + ":12:3: error: encoding.grid_sram_bytes: 1 bytes hold no entry of 'hashgrid' (4 bytes)");
   const std::string missing = error_of(replaced(config_text(), "gpu/rtx3090.pbtxt", "gpu/none.pbtxt"));
   EXPECT_EQ(missing.find(file + ":7:1: error: gpu: "), 0u) << missing;
   EXPECT_EQ(error_of(replaced(config_text(), "clock_hz: 1e9", "clock_hz: 0")), file + ":9:1: error: clock_hz must be above 0");
