@@ -79,8 +79,9 @@ bool stores_scattered(const Cascade& c, const Einsum& writer, const Vars& thread
 // thread per row of it (walking_threads), as instant-ngp marches a ray: its lanes issue their
 // lookups alone, a wavefront of L1 each (kLoneSectorL1Bytes), and their stores of rows of their own
 // are scattered (stores_scattered): each word one L2 operation where L2 holds what the walk writes,
-// two where it does not (the partial sector filled from DRAM to merge, then written back), as Nsight Compute
-// counts on the H200's march (validation/cuda/ngpc_probe.cu; validation/gpu's description of it).
+// two where it does not (the partial sector filled from DRAM to merge, then written back), as
+// Nsight Compute counts on the H200's march (validation/cuda/ngpc_probe.cu; validation/gpu's
+// description of it).
 config::Kernel elementwise_group(const GpuModel& model, const Cascade& c, const std::vector<size_t>& group,
                                  const RankSizes& sizes, const std::string& name) {
   Vars produced, read, used_outside;

@@ -96,10 +96,11 @@ double fused_mlp_smem_bytes(const FusedMlpDims& d, double blocks);
 // 16-float column, the 4 lanes of a row group on one bank, 32 wavefronts a tile where the row-major
 // staging of the family's calibrated kernel (neural.cu, 64-byte rows: rows g and g + 2 of each
 // half-warp's 8-byte stores on the same banks) takes 16. Nsight Compute on the H200 counts the
-// column-major kernel's stores at 180 wavefronts a warp with one hidden layer, 174 derived so
-// (validation/traces/h200/ngpc_probe_mlp_ncu.csv). The conflicts every fused MLP shares (those
-// row-major tiles, and each fp16 activation store's two wavefronts at width 64 and 128) are in the
-// measured kernels the family's efficiency is fitted on, and stay in it.
+// column-major kernel's stores at 180 wavefronts a warp with one hidden layer, 174 derived with
+// these conflicts and the shared ones below (validation/traces/h200/ngpc_probe_mlp_ncu.csv). The
+// conflicts every fused MLP shares (those row-major tiles, and each fp16 activation store's two
+// wavefronts at width 64 and 128) are in the measured kernels the family's efficiency is fitted on,
+// and stay in it.
 double fused_mlp_smem_conflict_bytes(const FusedMlpDims& d, double blocks);
 // Its launch and work: ceil(rows / 128) blocks of 256 threads, the harness kernel's registers and
 // shared memory, the padded rows' tensor flops, its rows in and out and weights from DRAM, the

@@ -216,7 +216,8 @@ sim::Result NgpcModel::evaluate(const workloads::Cascade& cascade, const workloa
     if (static_cast<double>(enc.grid_sram_bytes()) < s.entry_bytes)
       throw base::InputError(config_.file(), config_.locate({{"encoding"}, {"grid_sram_bytes"}}),
                              "encoding.grid_sram_bytes: " + std::to_string(enc.grid_sram_bytes()) +
-                                 " bytes hold no entry of '" + g.name + "' (" + std::to_string(s.entry_bytes) + " bytes)");
+                                 " bytes hold no entry of '" + g.name + "' (" + std::to_string(s.entry_bytes) +
+                                 " bytes)");
     for (size_t l = 0; l < s.level_entries.size(); ++l) {
       const double level_bytes = static_cast<double>(s.level_entries[l]) * s.entry_bytes;
       if (p.grid_sram_mode() == config::ALL_HIT) {

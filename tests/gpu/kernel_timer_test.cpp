@@ -82,7 +82,8 @@ TEST(KernelTimer, BankConflictsTakeSharedMemoryTimeNotEnergy) {
   const auto a = model.estimate(moved), b = model.estimate(conflicted);
   EXPECT_NEAR(b.timing.seconds, 1e-3 + 5.06e-6, 1e-9);
   EXPECT_NEAR(a.timing.energy_j - b.timing.energy_j, 126.72e6 * model.timing().pj_per_smem_byte * 1e-12, 1e-12);
-  const GpuModel no_smem = h100_with([](config::GpuArch& c) { c.mutable_timing()->clear_smem_bytes_per_clock_per_sm(); });
+  const GpuModel no_smem =
+      h100_with([](config::GpuArch& c) { c.mutable_timing()->clear_smem_bytes_per_clock_per_sm(); });
   config::Kernel only_conflicts = one_block(128, 0, 1);
   only_conflicts.mutable_work()->set_smem_conflict_bytes(1e6);
   EXPECT_EQ(no_smem.problem(only_conflicts)->message, "work.smem_conflict_bytes: h100_sxm (cc 9.0) gives no "

@@ -140,16 +140,16 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
     const double steps = static_cast<double>(t.whole(row, "march_steps_total", 0, uint64_t{1} << 48));
     const double stores = valid * 7;
     c.describe = [name, launch, elements, read, written, flops, steps, stores, valid](const arch::gpu::GpuModel& model) {
-      const double miss = 1 - std::min(1.0, model.usable_l2_bytes() / (elements * kRecordBytes));
+      const double spilled = 1 - std::min(1.0, model.usable_l2_bytes() / (elements * kRecordBytes));
       constexpr double kSectorsWrittenBack = 1.75, kSectorsFilled = 1, kSector = 32;
-      const double dram_written = written + miss * valid * (kSectorsWrittenBack * kSector - kRecordBytes);
-      const double dram_read = read + miss * valid * kSectorsFilled * kSector;
+      const double dram_written = written + spilled * valid * (kSectorsWrittenBack * kSector - kRecordBytes);
+      const double dram_read = read + spilled * valid * kSectorsFilled * kSector;
       config::Kernel k = arch::gpu::vectorized_elementwise_kernel(name, elements, dram_read, dram_written, flops, 1);
       *k.mutable_grid() = launch.grid();
       *k.mutable_block() = launch.block();
       k.set_registers_per_thread(launch.registers_per_thread());
       k.mutable_work()->set_smem_bytes(steps * arch::gpu::kLoneSectorL1Bytes);
-      k.mutable_work()->set_scattered_store_operations(stores * (1 + miss));
+      k.mutable_work()->set_scattered_store_operations(stores * (1 + spilled));
       return k;
     };
     return c;
