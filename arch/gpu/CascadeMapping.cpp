@@ -115,7 +115,7 @@ config::Kernel elementwise_group(const GpuModel& model, const Cascade& c, const 
     }
   // The share of the rows L2 cannot hold (as a gathered table's misses: its usable part over their
   // footprint): their partial sectors are filled from DRAM before each merge.
-  const double spilled = scattered_bytes > 0 ? 1 - std::min(1.0, model.usable_l2_bytes() / scattered_bytes) : 0;
+  const double spilled = 1 - hash_grid_l2_hit_fractions(model, {scattered_bytes})[0];
   read_bytes += spilled * scattered_bytes;
   config::Kernel kernel = vectorized_elementwise_kernel(name, elements, read_bytes, write_bytes, flops, inputs);
   auto& w = *kernel.mutable_work();

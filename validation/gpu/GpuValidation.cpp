@@ -140,7 +140,7 @@ std::optional<MeasuredCase> neural_case(const TraceTable& t, size_t row) {
     const double steps = static_cast<double>(t.whole(row, "march_steps_total", 0, uint64_t{1} << 48));
     const double stores = valid * 7;
     c.describe = [name, launch, elements, read, written, flops, steps, stores, valid](const arch::gpu::GpuModel& model) {
-      const double spilled = 1 - std::min(1.0, model.usable_l2_bytes() / (elements * kRecordBytes));
+      const double spilled = 1 - arch::gpu::hash_grid_l2_hit_fractions(model, {elements * kRecordBytes})[0];
       constexpr double kSectorsWrittenBack = 1.75, kSectorsFilled = 1, kSector = 32;
       const double dram_written = written + spilled * valid * (kSectorsWrittenBack * kSector - kRecordBytes);
       const double dram_read = read + spilled * valid * kSectorsFilled * kSector;
