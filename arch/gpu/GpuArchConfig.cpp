@@ -268,6 +268,8 @@ void GpuArchConfig::validate() const {
   }
   if (t.fma_latency_cycles() == 0)
     fail_at(f, {{"timing"}, {"fma_latency_cycles"}}, "timing: fma_latency_cycles must be at least 1");
+  if (!(t.issue_knee_exponent() >= 0 && t.issue_knee_exponent() <= 16))
+    fail_at(f, {{"timing"}, {"issue_knee_exponent"}}, "timing: issue_knee_exponent must be 0 (the hard knee) to 16");
   if (!(t.tensor_warps_to_saturate() > 0))
     fail_at(f, {{"timing"}, {"tensor_warps_to_saturate"}}, "timing: tensor_warps_to_saturate must be positive");
   if (!(t.dram_latency_ns() > 0))

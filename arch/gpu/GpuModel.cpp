@@ -28,6 +28,7 @@ GpuTiming timing_of(const config::GpuArch& a) {
   t.l2_bytes_per_s = a.memory().l2_bandwidth_bytes_per_second();
   t.dram_latency_s = a.timing().dram_latency_ns() * 1e-9;
   t.fma_latency_cycles = a.timing().fma_latency_cycles();
+  t.issue_knee_exponent = a.timing().issue_knee_exponent();
   t.tensor_warps_to_saturate = a.timing().tensor_warps_to_saturate();
   t.warp_mma_efficiency = fraction(a.timing().warp_mma_efficiency());
   for (const auto& [family, efficiency] : a.timing().kernel_family_efficiency())

@@ -104,11 +104,15 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   const auto rates = [&](const Residency& r) {
     const double warps = r.blocks_on_sm * warps_per_block;
     // Each warp issues on one scheduler: fewer warps than schedulers leave schedulers idle, and a
-    // scheduler issues every cycle only with warps x ILP >= the FMA latency.
+    // scheduler issues every cycle only with its warps' independent chains (warps x ILP) well
+    // beyond the FMA latency: a knee at chains = latency, as gradual as issue_knee_exponent says.
     const double schedulers = gpu.schedulers_per_sm;
     const double active = std::min(schedulers, warps);
-    const double fp32_efficiency =
-        active / schedulers * std::min(1.0, warps / active * ilp / static_cast<double>(gpu.fma_latency_cycles));
+    const double chains_per_latency = warps / active * ilp / static_cast<double>(gpu.fma_latency_cycles);
+    const double n = gpu.issue_knee_exponent;
+    const double issue = n > 0 ? chains_per_latency / std::pow(1 + std::pow(chains_per_latency, n), 1 / n)
+                               : std::min(1.0, chains_per_latency);
+    const double fp32_efficiency = active / schedulers * issue;
     const double tensor_efficiency = std::min(1.0, warps / gpu.tensor_warps_to_saturate);
     // The block's compute rate: its parts at their efficiencies, the SM shared by its blocks.
     const double time_at_efficiency = (fp32_part > 0 ? fp32_part / fp32_efficiency : 0) +

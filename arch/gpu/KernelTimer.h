@@ -24,6 +24,7 @@ struct GpuTiming {
   double l2_bytes_per_s = 0;
   double dram_latency_s = 0;               // a load's round trip, for Little's law
   uint32_t fma_latency_cycles = 4;         // dependent FMA issue distance
+  double issue_knee_exponent = 0;          // how gradually issue saturates (0: the hard knee)
   double tensor_warps_to_saturate = 8;     // resident warps that keep the tensor cores busy
   double warp_mma_efficiency = 1;          // of the tensor rate, for work issued as mma.sync
   std::map<std::string, double> family_efficiency;  // of the compute rates, by kernel family
@@ -75,8 +76,9 @@ struct KernelTiming {
 //    operations / (the SM's SFU rate) plus its shared-memory bytes / (the SM's shared-memory
 //    bandwidth) plus its tensor flops / (the SM's tensor rate, times warp_mma_efficiency for
 //    mma.sync work), over the peak fraction and the kernel family's efficiency; resident warps hide
-//    latency, so the SM reaches full rate only with warps x ILP >= schedulers x FMA latency (FP32)
-//    or warps >= tensor_warps_to_saturate (tensor); an SM's rate is shared by its resident blocks;
+//    latency, so the SM nears full rate only with warps x ILP well beyond schedulers x FMA latency
+//    (FP32: a knee as gradual as issue_knee_exponent) or warps >= tensor_warps_to_saturate
+//    (tensor); an SM's rate is shared by its resident blocks;
 //  - memory: every access passes through L2 and DRAM serves the misses, at once: the longer of the
 //    DRAM bytes at DRAM bandwidth (a lone sector read counting as dram_lone_sector_bytes) and all
 //    bytes at L2 bandwidth with the tag lookups beyond them (a lone sector's request, and each

@@ -108,7 +108,7 @@ std::vector<std::string> all_traces() {
 
 // configs/arch/gpu/h100_sxm.calibrated.pbtxt is `cascade gpu calibrate --seed 1` on all_traces(); on
 // that seed's held-out kernels it must predict better than the uncalibrated config (measured at
-// fitting time: runtime MAPE 19.4% -> 7.8%, energy 58.5% -> 7.4%).
+// fitting time: runtime MAPE 18.9% -> 7.6%, energy 58.3% -> 7.4%).
 TEST(Calibration, CommittedCalibratedConfigLowersHeldOutError) {
   std::vector<std::string> skipped;
   const auto cases = load_measured_cases(all_traces(), skipped);
@@ -123,7 +123,7 @@ TEST(Calibration, CommittedCalibratedConfigLowersHeldOutError) {
 
 // The held-out targets of the committed calibration (seed 1): runtime MAPE at most 10%
 // overall and at most 15% in every class, energy per launch at most 10% (measured at fitting time:
-// runtime 7.8% overall, the worst class element-wise at 10.8%; energy 7.4%).
+// runtime 7.6% overall, the worst class element-wise at 11.4%; energy 7.4%).
 TEST(Calibration, HeldOutTargets) {
   std::vector<std::string> skipped;
   const auto cases = load_measured_cases(all_traces(), skipped);
@@ -268,7 +268,7 @@ TEST(MeasuredCases, KinetoAttentionByFamilyWithItsLaunchShape) {
 // Calibrated on one GPU, predicting another: h200.pbtxt takes what the H100's calibration fitted
 // (calibrated_family) and changes only datasheet and measured product numbers. On the H200's
 // neural and SDPA kernels, none of them in the fit, it must beat the H100's calibrated config used
-// as is (measured at fitting time: runtime MAPE 8.7% -> 5.5%, energy 12.7% -> 9.8%), and reach 10%
+// as is (measured at fitting time: runtime MAPE 8.7% -> 5.7%, energy 13.4% -> 10.5%), and reach 10%
 // runtime and 15% energy, the bounds the NGPC study asks of its GPU baseline.
 TEST(Calibration, TheH100FamilyPredictsTheH200FromItsDatasheet) {
   std::vector<std::string> skipped;
@@ -286,8 +286,8 @@ TEST(Calibration, TheH100FamilyPredictsTheH200FromItsDatasheet) {
 
 // The NGPC applications' kernels measured on the H200 (ngpc.csv), held out from every fit, on
 // h200.pbtxt: within the NGPC study's bounds for its GPU baseline, 10% runtime and 15% energy
-// MAPE over all of them (measured at fitting time: 7.5% and 8.9%; the H100's calibrated config as
-// is: 15.7% and 14.9%).
+// MAPE over all of them (measured at fitting time: 8.3% and 8.3%; the H100's calibrated config as
+// is: 16.5% and 14.5%).
 TEST(Calibration, TheNgpcKernelsOnTheH200WithinTheStudysBounds) {
   std::vector<std::string> skipped;
   const auto cases = load_measured_cases({source_path("validation/traces/h200/ngpc.csv")}, skipped);
@@ -340,7 +340,7 @@ TEST(MeasuredCases, NgpcKernelsAreTheCascadesKernels) {
   // nerf_R2^20_march: 2^20 rays writing 14368769 valid samples' 28-byte records and a 4-byte count
   // each; the rest of the row's 431947804 bytes are read; at its own launch, 8192 blocks of 128
   // threads. Its records, every sample slot's (2^24 x 28 = 469762048 bytes), outgrow the H200's usable
-  // L2 (the family's fitted share of its 60 MiB, 29.44 MB): L2 holds that much of them, and each of
+  // L2 (the family's fitted share of its 60 MiB, 29.16 MB): L2 holds that much of them, and each of
   // the other records' sectors are written back (1.75 a record: 56 bytes, not its 28) and one filled.
   const auto march = std::find_if(cases.begin(), cases.end(), [](const auto& c) { return c.name == "nerf_R2^20_march"; });
   ASSERT_NE(march, cases.end());
@@ -349,7 +349,7 @@ TEST(MeasuredCases, NgpcKernelsAreTheCascadesKernels) {
   EXPECT_EQ(k.grid().x(), 8192u);
   EXPECT_EQ(k.block().x(), 128u);
   const double usable = 62914560 * h200.config().proto().timing().l2_usable_fraction();
-  ASSERT_NEAR(usable, 29.44e6, 0.01e6);
+  ASSERT_NEAR(usable, 29.16e6, 0.01e6);
   const double spilled = 1 - usable / 469762048;
   const double written = 14368769.0 * 28 + 1048576.0 * 4 + spilled * 14368769.0 * (56 - 28),
                read = 431947804.0 - (14368769.0 * 28 + 1048576.0 * 4);
@@ -361,12 +361,14 @@ TEST(MeasuredCases, NgpcKernelsAreTheCascadesKernels) {
   EXPECT_DOUBLE_EQ(k.work().smem_bytes(), 71912474.0 * 128);
   EXPECT_DOUBLE_EQ(k.work().scattered_store_operations(), 7 * 14368769.0 * (1 + spilled));
   EXPECT_DOUBLE_EQ(k.work().l2_sector_requests(), 0);
-  // At 2^16 rays the records (2^20 slots x 28 bytes, 29.36 MB) fit in the usable 29.44 MB: the
-  // records as written, one slice operation a store.
+  // At 2^16 rays the records (2^20 slots x 28 bytes, 29.36 MB) just outgrow the usable 29.16 MB:
+  // 0.7% of their stores take a second slice operation.
   const auto small = std::find_if(cases.begin(), cases.end(), [](const auto& c) { return c.name == "nerf_R2^16_march"; });
   ASSERT_NE(small, cases.end());
   const config::Kernel ks = small->describe(h200);
-  EXPECT_DOUBLE_EQ(ks.work().scattered_store_operations(), 7 * 898187.0);
+  const double spilled_small = 1 - usable / (1048576.0 * 28);
+  ASSERT_NEAR(spilled_small, 0.007, 0.001);
+  EXPECT_DOUBLE_EQ(ks.work().scattered_store_operations(), 7 * 898187.0 * (1 + spilled_small));
   // nerf_R2^20_sh_encoding: each of the 2^24 sample slots' directions read out of its 28-byte
   // record, 16 fp16 values written: 2^24 x (28 + 32) bytes.
   const auto sh = std::find_if(cases.begin(), cases.end(), [](const auto& c) { return c.name == "nerf_R2^20_sh_encoding"; });

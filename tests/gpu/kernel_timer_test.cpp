@@ -28,28 +28,6 @@ config::Kernel one_block(uint32_t threads, double fp32_flops, uint32_t ilp) {
   return k;
 }
 
-TEST(KernelTimer, LatencyHidingNeedsWarpsOnEveryScheduler) {
-  // The config's 3.345e13 FP32 FMA/s over 132 SMs: one SM does 2 x 3.345e13 / 132 flops per second,
-  // so that many flops over 1000 take 1 ms at full rate.
-  // 16 warps x ILP 1 on 4 schedulers: 4 warps each cover the 4-cycle FMA latency: full rate.
-  // One warp, ILP 1: one scheduler of four, issuing every 4th cycle: 1/16 of the rate, 16 ms.
-  // One warp, ILP 8: one scheduler, issuing every cycle: 1/4, 4 ms. Plus the config's launch
-  // overhead, 5.06 us (measured: an empty kernel timed alone).
-  const GpuModel model(gpu_config("h100_sxm"));
-  const double flops = 2 * 3.345e13 / 132 / 1000;
-  EXPECT_NEAR(model.estimate(one_block(512, flops, 1)).timing.seconds, 1e-3 + 5.06e-6, 1e-9);
-  EXPECT_NEAR(model.estimate(one_block(32, flops, 1)).timing.seconds, 16e-3 + 5.06e-6, 1e-9);
-  EXPECT_NEAR(model.estimate(one_block(32, flops, 8)).timing.seconds, 4e-3 + 5.06e-6, 1e-9);
-}
-
-TEST(KernelTimer, SharedMemoryAtItsBandwidth) {
-  // 128 B per clock at 1.98 GHz: 253.44 GB/s per SM; 253.44 MB through one block's SM take 1 ms.
-  const GpuModel model(gpu_config("h100_sxm"));
-  config::Kernel k = one_block(512, 0, 1);
-  k.mutable_work()->set_smem_bytes(253.44e6);
-  EXPECT_NEAR(model.estimate(k).timing.seconds, 1e-3 + 5.06e-6, 1e-9);
-}
-
 // The H100 config with `change` applied (a GPU that lacks a rate some kernel needs, or has a
 // parameter set).
 GpuModel h100_with(const std::function<void(config::GpuArch&)>& change) {
@@ -59,6 +37,42 @@ GpuModel h100_with(const std::function<void(config::GpuArch&)>& change) {
   google::protobuf::TextFormat::PrintToString(proto, &text);
   return GpuModel(GpuArchConfig(text, "no_rate.pbtxt"));
 }
+
+TEST(KernelTimer, LatencyHidingNeedsWarpsOnEveryScheduler) {
+  // The config's 3.345e13 FP32 FMA/s over 132 SMs: one SM does 2 x 3.345e13 / 132 flops per second,
+  // so that many flops over 1000 take 1 ms at full rate. Plus the config's launch overhead, 5.06 us
+  // (measured: an empty kernel timed alone).
+  // With the hard knee (issue_knee_exponent 0):
+  // 16 warps x ILP 1 on 4 schedulers: 4 warps each cover the 4-cycle FMA latency: full rate, 1 ms.
+  // One warp, ILP 1: one scheduler of four, issuing every 4th cycle: 1/16 of the rate, 16 ms.
+  // One warp, ILP 8: one scheduler, issuing every cycle: 1/4, 4 ms.
+  const GpuModel hard = h100_with([](config::GpuArch& a) { a.mutable_timing()->set_issue_knee_exponent(0); });
+  const double flops = 2 * 3.345e13 / 132 / 1000;
+  EXPECT_NEAR(hard.estimate(one_block(512, flops, 1)).timing.seconds, 1e-3 + 5.06e-6, 1e-9);
+  EXPECT_NEAR(hard.estimate(one_block(32, flops, 1)).timing.seconds, 16e-3 + 5.06e-6, 1e-9);
+  EXPECT_NEAR(hard.estimate(one_block(32, flops, 8)).timing.seconds, 4e-3 + 5.06e-6, 1e-9);
+  // The config's knee (exponent 4): a scheduler issues x / (1 + x^4)^(1/4) of its peak for x chains
+  // a latency. 16 warps x ILP 1: x = 1, 2^(-1/4) of the rate. One warp, ILP 1: x = 1/4,
+  // (1/4) / (1 + 1/256)^(1/4) of a scheduler. One warp, ILP 8: x = 2, 2 / 17^(1/4) of a scheduler.
+  const GpuModel knee(gpu_config("h100_sxm"));
+  ASSERT_EQ(knee.config().proto().timing().issue_knee_exponent(), 4);
+  EXPECT_NEAR(knee.estimate(one_block(512, flops, 1)).timing.seconds, 1e-3 * std::pow(2, 0.25) + 5.06e-6, 1e-9);
+  EXPECT_NEAR(knee.estimate(one_block(32, flops, 1)).timing.seconds,
+              4e-3 / (0.25 / std::pow(1 + 1.0 / 256, 0.25)) + 5.06e-6, 1e-9);
+  EXPECT_NEAR(knee.estimate(one_block(32, flops, 8)).timing.seconds, 4e-3 / (2 / std::pow(17, 0.25)) + 5.06e-6,
+              1e-9);
+}
+
+TEST(KernelTimer, SharedMemoryAtItsBandwidth) {
+  // 128 B per clock at 1.98 GHz: 253.44 GB/s per SM; 253.44 MB through one block's SM take 1 ms
+  // when its warps issue every cycle. Its 16 warps at ILP 1 issue at the knee's 2^(-1/4) of that
+  // (LatencyHidingNeedsWarpsOnEveryScheduler): 1 ms x 2^(1/4).
+  const GpuModel model(gpu_config("h100_sxm"));
+  config::Kernel k = one_block(512, 0, 1);
+  k.mutable_work()->set_smem_bytes(253.44e6);
+  EXPECT_NEAR(model.estimate(k).timing.seconds, 1e-3 * std::pow(2, 0.25) + 5.06e-6, 1e-9);
+}
+
 
 // The model's refusal of a kernel, as the message of its InputError.
 std::string timing_error(const GpuModel& model, const config::Kernel& k) {
@@ -73,14 +87,14 @@ std::string timing_error(const GpuModel& model, const config::Kernel& k) {
 TEST(KernelTimer, BankConflictsTakeSharedMemoryTimeNotEnergy) {
   // A conflict's extra wavefronts keep the SRAM as long as their bytes would (253.44 MB in 1 ms on
   // one SM, as above) and move no data: the same time as 253.44 MB of traffic, the energy of the
-  // 126.72 MB moved less the other half's pj_per_smem_byte.
+  // 126.72 MB moved less the other half's pj_per_smem_byte (times 2^(1/4), the issue knee's, as above).
   const GpuModel model(gpu_config("h100_sxm"));
   config::Kernel moved = one_block(512, 0, 1), conflicted = one_block(512, 0, 1);
   moved.mutable_work()->set_smem_bytes(253.44e6);
   conflicted.mutable_work()->set_smem_bytes(126.72e6);
   conflicted.mutable_work()->set_smem_conflict_bytes(126.72e6);
   const auto a = model.estimate(moved), b = model.estimate(conflicted);
-  EXPECT_NEAR(b.timing.seconds, 1e-3 + 5.06e-6, 1e-9);
+  EXPECT_NEAR(b.timing.seconds, 1e-3 * std::pow(2, 0.25) + 5.06e-6, 1e-9);
   EXPECT_NEAR(a.timing.energy_j - b.timing.energy_j, 126.72e6 * model.timing().pj_per_smem_byte * 1e-12, 1e-12);
   const GpuModel no_smem =
       h100_with([](config::GpuArch& c) { c.mutable_timing()->clear_smem_bytes_per_clock_per_sm(); });
@@ -406,8 +420,10 @@ TEST(KernelTimer, EnergyPerLaunchBackToBack) {
   // Energy = (idle + busy) x period + the actions; the period is the makespan plus the gap between
   // kernels launched back to back (2 us in the H100 config), or the host's work per call plus its
   // issue time (2.55 us) where that is longer. A 1 ms FP32 block: period 1.002 ms; with 0 W busy
-  // power and 1 pJ per FP32 flop: 130 W x 1.002 ms + flops x 1 pJ.
+  // power and 1 pJ per FP32 flop: 130 W x 1.002 ms + flops x 1 pJ (with the hard issue knee, so that
+  // 16 warps at ILP 1 issue every cycle).
   const GpuModel h100 = h100_with([](config::GpuArch& a) {
+    a.mutable_timing()->set_issue_knee_exponent(0);
     a.mutable_timing()->set_busy_watts(0);
     a.mutable_timing()->set_pj_per_fp32_flop(1);
   });
