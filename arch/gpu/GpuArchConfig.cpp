@@ -292,6 +292,8 @@ void GpuArchConfig::validate() const {
     if (tile.threads() == 0 || tile.threads() > g.limits().max_threads_per_block())
       fail_at(f, at("threads"), "gemm_tile: threads must be 1 to limits.max_threads_per_block");
     if (tile.peak_fraction() > 1) fail_at(f, at("peak_fraction"), "gemm_tile: peak_fraction is a fraction: at most 1");
+    if (tile.tile_instructions_per_thread() > 1e9)
+      fail_at(f, at("tile_instructions_per_thread"), "gemm_tile: tile_instructions_per_thread: more than 10^9");
   }
   if (const std::string& family = g.mapping().attention_family(); !family.empty() && !attention_family_named(family))
     fail_at(f, {{"mapping"}, {"attention_family"}},

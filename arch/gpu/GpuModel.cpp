@@ -258,7 +258,17 @@ config::Kernel GpuModel::gemm_kernel_with(const config::GemmTile& tile, uint64_t
   w->set_bytes_in_flight_per_block(tile.smem_bytes());
   // A tile's math starts when its first operand stages arrive, one DRAM round trip.
   w->set_exposed_round_trips(1);
-  w->set_peak_fraction(tile.peak_fraction());
+  // A tile's prologue and epilogue instructions beside its main loop's: the loop's FMAs (a thread's
+  // share of the tile's outputs times its K slice) issue at the loop's peak fraction, the rest of
+  // the tile's instructions take issue slots of their own.
+  if (const double fixed = tile.tile_instructions_per_thread(); fixed > 0) {
+    const double loop_fraction = tile.peak_fraction() > 0 ? tile.peak_fraction() : 1.0;
+    const double fmas_per_thread = static_cast<double>(tile.tile_m()) * static_cast<double>(tile.tile_n()) *
+                                   std::ceil(static_cast<double>(k) / static_cast<double>(split)) / tile.threads();
+    w->set_peak_fraction(fmas_per_thread / (fmas_per_thread / loop_fraction + fixed));
+  } else {
+    w->set_peak_fraction(tile.peak_fraction());
+  }
   w->set_family(tile.family());
   return kernel;
 }

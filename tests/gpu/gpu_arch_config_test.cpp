@@ -60,16 +60,20 @@ TEST(GpuArchConfig, H100Numbers) {
   EXPECT_EQ(config.label(), "h100_sxm (cc 9.0)");
 }
 
-// Each FP32 (SIMT) tile's peak_fraction is the FFMA share of the instructions its cuBLAS kernel
-// issues, read from Nsight Compute on the H200 (the same die and cuBLAS as the H100's configs):
-// smsp__sass_thread_inst_executed_op_ffma_pred_on.sum / 32 over smsp__inst_executed.sum, on the
-// launch of that kernel with the most FFMAs. cuBLAS names its column-major tile M x N; here it is
-// N x M (tile_m is cuBLAS's N).
-TEST(GpuArchConfig, SimtTilesReachTheirMeasuredFfmaShare) {
+// Each FP32 (SIMT) tile's instructions, read from Nsight Compute on the H200 (the same die and
+// cuBLAS as the H100's configs): a thread issues its main loop's FFMAs at the loop's FFMA share
+// (peak_fraction) and tile_instructions_per_thread more per tile, so over the launches of the tile
+// its instructions a thread (smsp__inst_executed.sum x 32 / threads launched) lie on a line against
+// its FFMAs a thread (smsp__sass_thread_inst_executed_op_ffma_pred_on.sum / threads launched) of
+// slope 1 / peak_fraction and intercept tile_instructions_per_thread: the least-squares line where
+// the tile ran at least two shapes; where it ran one, the line through that launch with the config's
+// loop share. cuBLAS names its column-major tile M x N; here it is N x M (tile_m is cuBLAS's N).
+TEST(GpuArchConfig, SimtTilesIssueTheirMeasuredInstructions) {
   std::istringstream ncu(base::read_input_file(source_path("validation/traces/h200/ncu_kernels.csv"), 1 << 24));
   std::string line;
   std::vector<std::string> header;
-  std::map<std::pair<uint32_t, uint32_t>, std::pair<double, double>> most;  // (tile_m, tile_n) -> (FFMAs, share)
+  // (tile_m, tile_n) -> each launch's (FFMAs, instructions) a thread.
+  std::map<std::pair<uint32_t, uint32_t>, std::vector<std::pair<double, double>>> launches;
   const std::regex tile(R"(sm80_xmma_gemm_f32f32_.*_tilesize(\d+)x(\d+)x8_.*_execute_kernel)");
   const auto number = [](std::string cell) {
     cell.erase(std::remove(cell.begin(), cell.end(), ','), cell.end());
@@ -90,10 +94,10 @@ TEST(GpuArchConfig, SimtTilesReachTheirMeasuredFfmaShare) {
     std::smatch m;
     const std::string name = at("Kernel Name");
     if (!std::regex_search(name, m, tile)) continue;
-    const double ffma = number(at("smsp__sass_thread_inst_executed_op_ffma_pred_on.sum"));
-    const double share = ffma / 32 / number(at("smsp__inst_executed.sum"));
-    auto& best = most[{static_cast<uint32_t>(std::stoul(m[2])), static_cast<uint32_t>(std::stoul(m[1]))}];
-    if (ffma > best.first) best = {ffma, share};
+    const double threads = number(at("launch__grid_size")) * number(at("launch__block_size"));
+    launches[{static_cast<uint32_t>(std::stoul(m[2])), static_cast<uint32_t>(std::stoul(m[1]))}].push_back(
+        {number(at("smsp__sass_thread_inst_executed_op_ffma_pred_on.sum")) / threads,
+         number(at("smsp__inst_executed.sum")) * 32 / threads});
   }
   for (const char* gpu : {"h100_sxm", "h200"}) {
     const GpuArchConfig config = gpu_config(gpu);
@@ -101,10 +105,23 @@ TEST(GpuArchConfig, SimtTilesReachTheirMeasuredFfmaShare) {
     for (const auto& t : config.proto().gemm_tile()) {
       if (t.dtype() != "fp32") continue;
       ++simt_tiles;
-      const auto measured = most.find({t.tile_m(), t.tile_n()});
-      ASSERT_NE(measured, most.end()) << gpu << ": no cuBLAS kernel of tile " << t.tile_m() << "x" << t.tile_n();
-      // The configs write the share to three decimals.
-      EXPECT_NEAR(t.peak_fraction(), measured->second.second, 0.0005) << gpu << " " << t.tile_m() << "x" << t.tile_n();
+      const auto measured = launches.find({t.tile_m(), t.tile_n()});
+      ASSERT_NE(measured, launches.end()) << gpu << ": no cuBLAS kernel of tile " << t.tile_m() << "x" << t.tile_n();
+      const auto& points = measured->second;
+      const std::string which = std::string(gpu) + " " + std::to_string(t.tile_m()) + "x" + std::to_string(t.tile_n());
+      if (points.size() == 1) {
+        const auto [ffma, instructions] = points.front();
+        EXPECT_NEAR(ffma / (ffma / t.peak_fraction() + t.tile_instructions_per_thread()), ffma / instructions, 0.0005)
+            << which;
+        continue;
+      }
+      double sx = 0, sy = 0, sxx = 0, sxy = 0;
+      for (const auto& [x, y] : points) sx += x, sy += y, sxx += x * x, sxy += x * y;
+      const double n = static_cast<double>(points.size());
+      const double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx), intercept = (sy - slope * sx) / n;
+      // The configs write the share to three decimals and the instructions whole.
+      EXPECT_NEAR(t.peak_fraction(), 1 / slope, 0.0005) << which;
+      EXPECT_NEAR(t.tile_instructions_per_thread(), intercept, 0.5) << which;
     }
     EXPECT_EQ(simt_tiles, 7) << gpu;
   }
@@ -204,6 +221,10 @@ TEST(GpuArchConfig, MeaninglessNumbers) {
             "timing: l2_lone_sector_bytes must be 0 or 32 to 4096"},
            {"dram_lone_sector_bytes: 122", "dram_lone_sector_bytes: 1e9",
             "timing: dram_lone_sector_bytes must be 0 or 64 to 4096"},
+           {"tile_instructions_per_thread: 739", "tile_instructions_per_thread: 1e10",
+            "gemm_tile: tile_instructions_per_thread: more than 10^9"},
+           {"tile_instructions_per_thread: 739", "tile_instructions_per_thread: -1",
+            "gemm_tile.tile_instructions_per_thread: -1 is not a finite number of at least 0"},
            {"issue_knee_exponent: 4", "issue_knee_exponent: 17",
             "timing: issue_knee_exponent must be 0 (the hard knee) to 16"},
            {"issue_knee_exponent: 4", "issue_knee_exponent: nan",
