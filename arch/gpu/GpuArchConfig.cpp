@@ -167,6 +167,10 @@ void GpuArchConfig::take_family() {
                               compute_capability_name(g.compute_capability()) + ": a family is one architecture's");
   // The family's timing, with each field this config writes in its place.
   *g.mutable_timing() = with_written_fields(family_proto->timing(), g.timing(), *source_, "timing");
+  // The library's tiles and the framework's mapping are the architecture's too (the same kernels on
+  // the same SMs): a product that lists none takes the family's.
+  if (g.gemm_tile_size() == 0) *g.mutable_gemm_tile() = family_proto->gemm_tile();
+  if (source_->written_depth({{"mapping"}}) == 0) *g.mutable_mapping() = family_proto->mapping();
   if (source_->written_depth({{"memory"}, {"l2_bandwidth_bytes_per_second"}}) < 2) {
     // L2's rate grows with its slices (one tag lookup a slice a clock; a part's L2 size counts its
     // slices of one size) and its clock (taken to follow the SM clock).

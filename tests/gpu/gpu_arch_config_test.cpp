@@ -322,6 +322,19 @@ TEST(GpuArchConfig, AProductTakesWhatItsCalibratedFamilyFitted) {
   EXPECT_DOUBLE_EQ(h200.proto().power().idle_watts(), 130.3);
   EXPECT_TRUE(h200.proto().calibrated_family().empty());  // merged: the proto is complete
   EXPECT_EQ(h200.family_file(), source_path("configs/arch/gpu/h100_sxm.calibrated.pbtxt"));
+  // It lists no GEMM tile and writes no mapping: the family's (the same cuBLAS and cuDNN kernels).
+  ASSERT_EQ(h200.proto().gemm_tile_size(), h100.proto().gemm_tile_size());
+  for (int i = 0; i < h100.proto().gemm_tile_size(); ++i)
+    EXPECT_TRUE(
+        google::protobuf::util::MessageDifferencer::Equals(h200.proto().gemm_tile(i), h100.proto().gemm_tile(i)));
+  EXPECT_EQ(h200.proto().mapping().attention_family(), "flash_attention_3");
+  // A product that lists tiles or writes a mapping keeps its own.
+  const GpuArchConfig own =
+      product(h200_text() + "gemm_tile { dtype: \"bf16\" tile_m: 64 tile_n: 64 threads: 128 tensor_cores: true }\n" +
+              "mapping { attention_family: \"flash_attention_2\" }\n");
+  ASSERT_EQ(own.proto().gemm_tile_size(), 1);
+  EXPECT_EQ(own.proto().gemm_tile(0).tile_m(), 64u);
+  EXPECT_EQ(own.proto().mapping().attention_family(), "flash_attention_2");
   // Half the L2 at half the clock: a quarter of the H100's L2 bandwidth (per byte of L2 and clock,
   // the family's); half the SMs change nothing of it. A timing field the product writes is its own,
   // the others the family's.
