@@ -1,6 +1,7 @@
 #include "arch/gpu/CascadeMapping.h"
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 #include <set>
 
@@ -142,8 +143,16 @@ config::Kernel elementwise_group(const GpuModel& model, const Cascade& c, const 
   return kernel;
 }
 
-config::Kernel linear_kernel(const GpuModel& model, const Cascade& c, const workloads::Operator& op,
-                             const RankSizes& sizes) {
+// A library call's launches named for what launched them: the first `name`, the others `name`
+// and their own suffix (a split-K reduction's "_splitk_reduce").
+void name_call(std::vector<config::Kernel>& call, const std::string& name) {
+  const std::string first = call.front().name();
+  for (auto& kernel : call) kernel.set_name(name + kernel.name().substr(std::min(first.size(), kernel.name().size())));
+}
+
+// The launches of a linear operator: its library GEMM call (the GEMM, and a split-K one's reduction).
+std::vector<config::Kernel> linear_call(const GpuModel& model, const Cascade& c, const workloads::Operator& op,
+                                        const RankSizes& sizes) {
   std::vector<std::pair<size_t, Gemm>> gemms;
   for (size_t i : op.einsums) {
     if (auto g = gemm_roles(c, c.einsums[i])) {
@@ -176,9 +185,10 @@ config::Kernel linear_kernel(const GpuModel& model, const Cascade& c, const work
     }
     if (__builtin_add_overflow(n, gn, &n)) fail_operator(c, op, "the N of its GEMMs overflows 64 bits");
   }
-  config::Kernel kernel = model.gemm_kernel(m, n, k, batch, gpu_dtype(c, c.einsums[gemms[0].first].output.tensor));
-  kernel.set_name(op.name);
-  return kernel;
+  std::vector<config::Kernel> call =
+      model.gemm_call(m, n, k, batch, gpu_dtype(c, c.einsums[gemms[0].first].output.tensor));
+  name_call(call, op.name);
+  return call;
 }
 
 config::Kernel normalization_kernel(const Cascade& c, const workloads::Operator& op, const RankSizes& sizes) {
@@ -282,24 +292,34 @@ AttentionDims attention_dims(const Cascade& c, const std::vector<size_t>& einsum
   return d;
 }
 
-config::Kernel map_einsum_to_gpu(const GpuModel& model, const Cascade& cascade, size_t einsum,
-                                 const RankSizes& sizes, const std::string& dtype) {
+namespace {
+
+// The launches of one Einsum (map_einsum_to_gpu): a GEMM's library call, or its one kernel.
+std::vector<config::Kernel> einsum_launches(const GpuModel& model, const Cascade& cascade, size_t einsum,
+                                            const RankSizes& sizes, const std::string& dtype) {
   const Einsum& e = cascade.einsums.at(einsum);
   const std::string& name = e.output.tensor;
   if (const auto g = gemm_roles(cascade, e)) {
-    config::Kernel kernel = model.gemm_kernel(product(g->m, cascade, sizes, name), product(g->n, cascade, sizes, name),
-                                              product(g->k, cascade, sizes, name),
-                                              product(g->batch, cascade, sizes, name), dtype);
-    kernel.set_name(name);
-    return kernel;
+    std::vector<config::Kernel> call =
+        model.gemm_call(product(g->m, cascade, sizes, name), product(g->n, cascade, sizes, name),
+                        product(g->k, cascade, sizes, name), product(g->batch, cascade, sizes, name), dtype);
+    name_call(call, name);
+    return call;
   }
   try {
     config::Kernel kernel = elementwise_group(model, cascade, {einsum}, sizes, name);
     if (!reduced_variables(e).empty()) kernel.set_kind("reduction");
-    return kernel;
+    return {kernel};
   } catch (const base::InputError& error) {
     throw base::InputError(cascade.file, e.pos, "Einsum '" + name + "': " + error.message());
   }
+}
+
+}  // namespace
+
+config::Kernel map_einsum_to_gpu(const GpuModel& model, const Cascade& cascade, size_t einsum,
+                                 const RankSizes& sizes, const std::string& dtype) {
+  return einsum_launches(model, cascade, einsum, sizes, dtype).front();
 }
 
 std::vector<MappedKernel> map_cascade_to_gpu(const GpuModel& model, const Cascade& c, const RankSizes& sizes) {
@@ -312,14 +332,21 @@ std::vector<MappedKernel> map_cascade_to_gpu(const GpuModel& model, const Cascad
     if (!op) {
       const std::string& out = c.einsums[i].output.tensor;
       const bool gemm = gemm_roles(c, c.einsums[i]).has_value();
-      kernels.push_back({out, gemm ? "gemm" : "elementwise", {i}, map_einsum_to_gpu(model, c, i, sizes, gpu_dtype(c, out))});
+      for (auto& kernel : einsum_launches(model, c, i, sizes, gpu_dtype(c, out)))
+        kernels.push_back({kernel.name(), gemm ? "gemm" : "elementwise", {i}, std::move(kernel)});
       continue;
     }
     if (op->einsums.front() != i) continue;  // an operator is launched where its first Einsum is
     MappedKernel k{op->name, lower(workloads::to_string(op->kind)), op->einsums, {}};
+    std::vector<config::Kernel> after;  // the operator's launches after its first
     try {
       switch (op->kind) {
-        case workloads::OperatorKind::Linear: k.kernel = linear_kernel(model, c, *op, sizes); break;
+        case workloads::OperatorKind::Linear: {
+          std::vector<config::Kernel> call = linear_call(model, c, *op, sizes);
+          k.kernel = std::move(call.front());
+          after.assign(std::make_move_iterator(call.begin() + 1), std::make_move_iterator(call.end()));
+          break;
+        }
         case workloads::OperatorKind::Attention: {
           const AttentionDims d = attention_dims(c, op->einsums, sizes);
           k.kernel = attention_kernel(d, gpu_dtype(c, c.einsums[i].output.tensor), family,
@@ -344,6 +371,8 @@ std::vector<MappedKernel> map_cascade_to_gpu(const GpuModel& model, const Cascad
       fail_operator(c, *op, error.message());
     }
     kernels.push_back(std::move(k));
+    for (auto& kernel : after)
+      kernels.push_back({kernel.name(), kernels.back().op_kind, op->einsums, std::move(kernel)});
   }
   return kernels;
 }

@@ -17,7 +17,8 @@ namespace cascade::arch::gpu {
 //  - LINEAR: its GEMMs read one activation (the tensor they all read, or else each one's first
 //    operand) with the same rows, reduced ranks and batch; they run as one library GEMM whose N is
 //    the sum of theirs (a packed projection), the element-wise Einsums of their outputs (bias,
-//    activation) in its epilogue, as cuBLASLt fuses them;
+//    activation) in its epilogue, as cuBLASLt fuses them; a GEMM that splits K is followed by its
+//    reduction kernel (GpuModel::gemm_call), a kernel of the same operator named <name>_splitk_reduce;
 //  - ATTENTION: one flash-attention kernel of the config's mapping.attention_family
 //    (attention_dims);
 //  - NORMALIZATION: one row-normalisation kernel (layer_norm_kernel) over the rows and the reduced
@@ -25,7 +26,8 @@ namespace cascade::arch::gpu {
 //  - ELEMENTWISE, and an Einsum of its own that is not a GEMM: one vectorized element-wise kernel
 //    reading every tensor that comes from outside the operator and writing every tensor used
 //    outside it (or left as a result);
-//  - a GEMM Einsum of its own: a library GEMM (map_einsum_to_gpu).
+//  - a GEMM Einsum of its own: a library GEMM call (map_einsum_to_gpu, and the reduction of a split
+//    one after it).
 // The data type of a kernel is its output tensor's. Throws InputError at the workload's operator
 // (or Einsum) for one whose Einsums do not have its kind's shape.
 struct MappedKernel {
@@ -48,7 +50,7 @@ AttentionDims attention_dims(const workloads::Cascade& cascade, const std::vecto
 // The GPU mapping of one Einsum of a bound cascade, as a framework would launch it:
 //  - a sum of a product of two tensors (C[b,m,n] = A[b,m,k] * B[b,k,n], any number of ranks in each
 //    role) is a batched GEMM: batch = the ranks all three share, M = the output ranks only A has,
-//    N = those only B has, K = the reduced ranks (GpuModel::gemm_kernel);
+//    N = those only B has, K = the reduced ranks (GpuModel::gemm_kernel: the GEMM's own kernel);
 //  - anything else is a vectorized element-wise (or reducing) kernel (vectorized_elementwise_kernel)
 //    over its iteration space, reading each input once and writing its output once.
 // Throws InputError for an Einsum whose ranks do not fit the GEMM roles (a product of a tensor

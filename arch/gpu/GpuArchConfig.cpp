@@ -298,6 +298,8 @@ void GpuArchConfig::validate() const {
     if (tile.peak_fraction() > 1) fail_at(f, at("peak_fraction"), "gemm_tile: peak_fraction is a fraction: at most 1");
     if (tile.tile_instructions_per_thread() > 1e9)
       fail_at(f, at("tile_instructions_per_thread"), "gemm_tile: tile_instructions_per_thread: more than 10^9");
+    if (tile.split_k_min_depth() > (1u << 20))
+      fail_at(f, at("split_k_min_depth"), "gemm_tile: split_k_min_depth: more than 2^20");
   }
   if (const std::string& family = g.mapping().attention_family(); !family.empty() && !attention_family_named(family))
     fail_at(f, {{"mapping"}, {"attention_family"}},

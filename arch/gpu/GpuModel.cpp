@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "base/CheckedMath.h"
+#include "base/Format.h"
 #include "base/InputError.h"
 
 namespace cascade::arch::gpu {
@@ -219,15 +220,17 @@ config::Kernel GpuModel::gemm_kernel_with(const config::GemmTile& tile, uint64_t
   kernel.set_registers_per_thread(tile.registers_per_thread());
   kernel.set_dynamic_smem_bytes(tile.smem_bytes());
   // Split-K, as the library does when the output tiles cannot fill the GPU: K is cut into slices
-  // (at least 256 deep) run by their own blocks, at most one wave of the tile's blocks in all (the
-  // SMs times the blocks of the tile an SM holds), whose FP32 partial results are then summed.
+  // (at least the tile's split_k_min_depth deep) run by their own blocks, at most one wave of the
+  // tile's blocks in all (the SMs times the blocks of the tile an SM holds), whose FP32 partial
+  // results a second kernel sums (split_k_reduction_kernel).
   const uint64_t slots = static_cast<uint64_t>(config_.proto().sm_count()) *
                          static_cast<uint64_t>(std::max(1, occupancy_of(kernel).blocks_per_sm));
   const uint64_t output_blocks = tiles_m * tiles_n * batch;  // below 2^63: the grid was checked
+  const uint64_t min_depth = tile.split_k_min_depth() > 0 ? tile.split_k_min_depth() : 256;
   // The K slices share the grid's z with the batches.
   const uint64_t split =
       output_blocks < slots
-          ? std::max<uint64_t>(1, std::min<uint64_t>({slots / output_blocks, k / 256, 65535 / batch}))
+          ? std::max<uint64_t>(1, std::min<uint64_t>({slots / output_blocks, k / min_depth, 65535 / batch}))
           : 1;
   kernel.mutable_grid()->set_x(static_cast<uint32_t>(grid_x));
   kernel.mutable_grid()->set_y(static_cast<uint32_t>(grid_y));
@@ -244,10 +247,11 @@ config::Kernel GpuModel::gemm_kernel_with(const config::GemmTile& tile, uint64_t
   const double a = static_cast<double>(m) * static_cast<double>(k), b = static_cast<double>(k) * static_cast<double>(n),
                c = static_cast<double>(m) * static_cast<double>(n);
   const double out_element = dtype == "fp32" || dtype == "tf32" ? 4 : element;
-  w->set_dram_bytes(static_cast<double>(batch) * ((a + b) * element + c * out_element +
-                                                  (split > 1 ? 2.0 * static_cast<double>(split) * c * 4 : 0)));
-  w->set_dram_write_bytes(static_cast<double>(batch) *
-                          (c * out_element + (split > 1 ? static_cast<double>(split) * c * 4 : 0)));
+  // Split, the slices write their FP32 partial results for the reduction kernel to sum
+  // (split_k_reduction_kernel); whole, the tiles write C.
+  const double written = split > 1 ? static_cast<double>(split) * c * 4 : c * out_element;
+  w->set_dram_bytes(static_cast<double>(batch) * ((a + b) * element + written));
+  w->set_dram_write_bytes(static_cast<double>(batch) * written);
   // Each tile row reads its A panel and each tile column its B panel: re-reads beyond the first
   // come from L2.
   w->set_l2_bytes(static_cast<double>(batch) *
@@ -273,8 +277,21 @@ config::Kernel GpuModel::gemm_kernel_with(const config::GemmTile& tile, uint64_t
   return kernel;
 }
 
+std::vector<config::Kernel> GpuModel::gemm_call_with(const config::GemmTile& tile, uint64_t m, uint64_t n,
+                                                    uint64_t k, uint64_t batch, const std::string& dtype) const {
+  std::vector<config::Kernel> call{gemm_kernel_with(tile, m, n, k, batch, dtype)};
+  const uint64_t split = call.front().grid().z() / batch;
+  if (split > 1) call.push_back(split_k_reduction_kernel(call.front().name(), m, n, batch, split, dtype));
+  return call;
+}
+
 config::Kernel GpuModel::gemm_kernel(uint64_t m, uint64_t n, uint64_t k, uint64_t batch,
                                      const std::string& dtype) const {
+  return gemm_call(m, n, k, batch, dtype).front();
+}
+
+std::vector<config::Kernel> GpuModel::gemm_call(uint64_t m, uint64_t n, uint64_t k, uint64_t batch,
+                                                const std::string& dtype) const {
   // Aligned GEMMs use the tiles that need alignment where the type has any; the others the rest.
   const bool aligned = m % 8 == 0 && n % 8 == 0 && k % 8 == 0;
   bool type_has_aligned_tiles = false;
@@ -282,12 +299,12 @@ config::Kernel GpuModel::gemm_kernel(uint64_t m, uint64_t n, uint64_t k, uint64_
     type_has_aligned_tiles = type_has_aligned_tiles || (t.dtype() == dtype && t.needs_alignment());
   // The library picks the kernel its heuristics expect to be fastest; here: the fastest by this
   // model among the config's tiles for the type.
-  std::optional<config::Kernel> best;
+  std::optional<std::vector<config::Kernel>> best;
   double best_seconds = 0;
   for (const auto& t : config_.proto().gemm_tile()) {
     if (t.dtype() != dtype || t.needs_alignment() != (aligned && type_has_aligned_tiles)) continue;
-    config::Kernel candidate = gemm_kernel_with(t, m, n, k, batch, dtype);
-    const double seconds = estimate(candidate).timing.seconds;
+    std::vector<config::Kernel> candidate = gemm_call_with(t, m, n, k, batch, dtype);
+    const double seconds = estimate_call(candidate).timing.seconds;
     if (!best || seconds < best_seconds) {
       best = std::move(candidate);
       best_seconds = seconds;
@@ -297,6 +314,52 @@ config::Kernel GpuModel::gemm_kernel(uint64_t m, uint64_t n, uint64_t k, uint64_
     throw base::InputError(config_.file(), {},
                                 "no gemm_tile for data type '" + dtype + "' (GEMMs of it cannot be mapped)");
   return *best;
+}
+
+GpuModel::Estimate GpuModel::estimate_call(const std::vector<config::Kernel>& launches) const {
+  if (launches.empty()) throw std::invalid_argument("estimate_call: a call launches at least one kernel");
+  Estimate e = estimate(launches.front());
+  KernelTiming& t = e.timing;
+  for (size_t i = 1; i < launches.size(); ++i) {
+    const KernelTiming next = estimate(launches[i]).timing;
+    const double after = timing_.back_to_back_gap_s + next.device_s;
+    t.seconds += after;
+    t.makespan_s += after;
+    t.device_s += after;
+    t.in_pass_s += after;
+    t.period_s += next.period_s;
+    t.energy_j += next.energy_j;
+  }
+  return e;
+}
+
+config::Kernel split_k_reduction_kernel(const std::string& gemm_name, uint64_t m, uint64_t n, uint64_t batch,
+                                        uint64_t split, const std::string& dtype) {
+  const std::string name = gemm_name + "_splitk_reduce";
+  if (m == 0 || n == 0 || batch == 0 || split < 2)
+    throw base::InputError(name, {}, "a split-K reduction needs M, N and the batch of at least 1 and 2 slices or more");
+  constexpr uint64_t kThreads = 512;
+  const double outputs = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(batch);
+  const double blocks = std::ceil(outputs / kThreads);
+  if (blocks > (1u << 31) - 1)
+    throw base::InputError(name, {}, "the split-K reduction needs " + base::format("%.3g", blocks) +
+                                         " blocks, beyond CUDA's 2^31 - 1");
+  const double out_element = dtype == "fp32" || dtype == "tf32" ? 4 : dtype == "fp8" ? 1 : 2;
+  config::Kernel kernel;
+  kernel.set_name(name);
+  kernel.set_kind("reduction");
+  kernel.mutable_grid()->set_x(static_cast<uint32_t>(blocks));
+  kernel.mutable_block()->set_x(kThreads);
+  kernel.set_registers_per_thread(32);  // [I] a sum and its addresses: far from limiting occupancy
+  auto* w = kernel.mutable_work();
+  const double slices = static_cast<double>(split);
+  // Each output: its slices' sum (split - 1 adds) and the scaling by alpha.
+  w->set_dram_bytes(outputs * (slices * 4 + out_element));
+  w->set_dram_write_bytes(outputs * out_element);
+  w->set_fp32_flops(outputs * slices);
+  w->set_ilp(static_cast<uint32_t>(std::min<uint64_t>(split, 64)));
+  w->set_bytes_per_access(4);
+  return kernel;
 }
 
 }  // namespace cascade::arch::gpu

@@ -49,6 +49,17 @@ class GpuModel {
                              const std::string& dtype) const;
   config::Kernel gemm_kernel_with(const config::GemmTile& tile, uint64_t m, uint64_t n, uint64_t k,
                                   uint64_t batch, const std::string& dtype) const;
+  // The launches of a library GEMM call, in order: the GEMM's kernel (gemm_kernel; the tile whose
+  // whole call this model finds fastest) and, where it splits K, the kernel that sums the slices'
+  // partial results (split_k_reduction_kernel), as cuBLAS launches it after the GEMM.
+  std::vector<config::Kernel> gemm_call(uint64_t m, uint64_t n, uint64_t k, uint64_t batch,
+                                        const std::string& dtype) const;
+
+  // Kernels launched one after another by one call (a split-K GEMM and its reduction), as a pair of
+  // events around the call times them: the first launch's estimate (its occupancy, launch and host
+  // overheads), each later launch's device time and the GPU's back-to-back gap before it added to
+  // the times, its period to the period and its energy to the energy. Throws as estimate().
+  Estimate estimate_call(const std::vector<config::Kernel>& launches) const;
 
   const GpuArchConfig& config() const { return config_; }
   const GpuTiming& timing() const { return timing_; }
@@ -59,9 +70,22 @@ class GpuModel {
   // The occupancy of a kernel's launch configuration and resources.
   Occupancy occupancy_of(const config::Kernel& kernel) const;
 
+  // The call of one tile: its GEMM kernel and, where it splits K, the reduction.
+  std::vector<config::Kernel> gemm_call_with(const config::GemmTile& tile, uint64_t m, uint64_t n, uint64_t k,
+                                             uint64_t batch, const std::string& dtype) const;
+
   GpuArchConfig config_;
   OccupancyCalculator occupancy_;
   GpuTiming timing_;
 };
+
+// The kernel that sums a split-K GEMM's FP32 partial results: `split` slices of the C[m, n] of each
+// of `batch` GEMMs, read once (4 bytes an element each), summed by one thread an output element
+// (blocks of 512 threads, as cuBLAS's splitKreduce_kernel launches them), each thread's loads of
+// its slices independent (ILP = split, at most 64); C written once in `dtype` (4 bytes for fp32
+// and tf32, 1 for fp8, else 2). Named `gemm_name`_splitk_reduce. Throws InputError for a split
+// below 2, a zero dimension, or a grid beyond CUDA's (2^31 - 1 blocks).
+config::Kernel split_k_reduction_kernel(const std::string& gemm_name, uint64_t m, uint64_t n, uint64_t batch,
+                                        uint64_t split, const std::string& dtype);
 
 }  // namespace cascade::arch::gpu

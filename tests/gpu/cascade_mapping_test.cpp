@@ -177,6 +177,25 @@ TEST(CascadeMapping, DecoderLayersRunOnEveryGpuConfig) {
   }
 }
 
+TEST(CascadeMapping, ASplitKLinearIsFollowedByItsReduction) {
+  // Llama-2-7B's layer over 16 tokens: its projections' few output tiles split K, and each such
+  // library call launches its reduction right after the GEMM, a kernel of the same operator.
+  const GpuModel model(gpu_config("h100_sxm"));
+  const auto cascade =
+      workloads::load_workload_file(source_path("workloads/library/transformers/llama2_7b_layer.pbtxt"));
+  const auto kernels = map_cascade_to_gpu(model, cascade, workloads::bind_shapes(cascade, {{"M", 16}}));
+  size_t reductions = 0;
+  for (size_t i = 1; i < kernels.size(); ++i) {
+    if (kernels[i].kernel.kind() != "reduction" || kernels[i].op_kind != "linear") continue;
+    ++reductions;
+    EXPECT_EQ(kernels[i].name, kernels[i - 1].name + "_splitk_reduce");
+    EXPECT_EQ(kernels[i].einsums, kernels[i - 1].einsums);
+    EXPECT_GT(kernels[i - 1].kernel.grid().z(), 1u) << kernels[i - 1].name;
+  }
+  EXPECT_GE(reductions, 1u);
+  EXPECT_EQ(kernels.size(), 16 + reductions);
+}
+
 TEST(CascadeMapping, CausalAttentionComputesTheTilesOnAndBelowTheDiagonal) {
   // GPT-2's score `where m <= p` is a band key - query <= 0. With 128-query and 128-key tiles
   // over M = 1024 (8 x 8 tiles) the kernel computes the 36 tile pairs on and below the diagonal:

@@ -225,6 +225,7 @@ TEST(GpuArchConfig, MeaninglessNumbers) {
             "gemm_tile: tile_instructions_per_thread: more than 10^9"},
            {"tile_instructions_per_thread: 739", "tile_instructions_per_thread: -1",
             "gemm_tile.tile_instructions_per_thread: -1 is not a finite number of at least 0"},
+           {"split_k_min_depth: 1024", "split_k_min_depth: 1048577", "gemm_tile: split_k_min_depth: more than 2^20"},
            {"issue_knee_exponent: 4", "issue_knee_exponent: 17",
             "timing: issue_knee_exponent must be 0 (the hard knee) to 16"},
            {"issue_knee_exponent: 4", "issue_knee_exponent: nan",

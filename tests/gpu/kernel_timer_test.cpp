@@ -17,6 +17,13 @@ namespace {
 
 using testing_support::gpu_config;
 
+// The config's GEMM tile of this type and shape, or nullptr.
+const config::GemmTile* tile_of(const GpuModel& model, const std::string& dtype, uint32_t m, uint32_t n) {
+  for (const auto& t : model.config().proto().gemm_tile())
+    if (t.dtype() == dtype && t.tile_m() == m && t.tile_n() == n) return &t;
+  return nullptr;
+}
+
 config::Kernel one_block(uint32_t threads, double fp32_flops, uint32_t ilp) {
   config::Kernel k;
   k.set_name("k");
@@ -443,9 +450,7 @@ TEST(GpuModel, GemmSplitKFillsAWaveOfTheTilesBlocks) {
   // output tiles; one wave is 132 x 4 = 528 blocks, so K is split 528 / 128 = 4 ways (slices of
   // 2048 >= 256): 512 blocks.
   const GpuModel h100(gpu_config("h100_sxm"));
-  const config::GemmTile* tile = nullptr;
-  for (const auto& t : h100.config().proto().gemm_tile())
-    if (t.dtype() == "fp32" && t.tile_m() == 64 && t.tile_n() == 64) tile = &t;
+  const config::GemmTile* tile = tile_of(h100, "fp32", 64, 64);
   ASSERT_NE(tile, nullptr);
   const config::Kernel k = h100.gemm_kernel_with(*tile, 8192, 64, 8192, 1, "fp32");
   EXPECT_EQ(k.grid().x() * k.grid().y(), 128u);
@@ -463,13 +468,64 @@ TEST(GpuModel, GemmSplitKFillsAWaveOfTheTilesBlocks) {
   EXPECT_DOUBLE_EQ(short_k.work().peak_fraction(), 2048 / (2048 / 0.735 + 739));
 }
 
+TEST(GpuModel, SplitKCallLaunchesTheGemmThenItsReduction) {
+  // fp32 8192 x 64 x 8192 with the 64 x 64 SIMT tile splits K 4 ways (above): the GEMM reads A and
+  // B once and writes 4 FP32 partial results of C; the reduction reads those 4 x 8192 x 64 x 4
+  // bytes, writes C (4 bytes an element), adds 4 values an output, one output a thread in blocks of
+  // 512 threads: 8192 x 64 / 512 = 1024 blocks, each thread's 4 loads independent.
+  const GpuModel h100(gpu_config("h100_sxm"));
+  const config::GemmTile* tile = tile_of(h100, "fp32", 64, 64);
+  ASSERT_NE(tile, nullptr);
+  const config::Kernel gemm = h100.gemm_kernel_with(*tile, 8192, 64, 8192, 1, "fp32");
+  const double a = 8192.0 * 8192, b = 8192.0 * 64, c = 8192.0 * 64;
+  EXPECT_DOUBLE_EQ(gemm.work().dram_bytes(), (a + b) * 4 + 4 * c * 4);
+  EXPECT_DOUBLE_EQ(gemm.work().dram_write_bytes(), 4 * c * 4);
+  const config::Kernel reduce = split_k_reduction_kernel(gemm.name(), 8192, 64, 1, 4, "fp32");
+  EXPECT_EQ(reduce.name(), "gemm_8192x64x8192_fp32_splitk_reduce");
+  EXPECT_EQ(reduce.kind(), "reduction");
+  EXPECT_EQ(reduce.grid().x(), 1024u);
+  EXPECT_EQ(reduce.block().x(), 512u);
+  EXPECT_DOUBLE_EQ(reduce.work().dram_bytes(), 4 * c * 4 + c * 4);
+  EXPECT_DOUBLE_EQ(reduce.work().dram_write_bytes(), c * 4);
+  EXPECT_DOUBLE_EQ(reduce.work().fp32_flops(), 4 * c);
+  EXPECT_EQ(reduce.work().ilp(), 4u);
+  // A bf16 C is written in 2 bytes an element.
+  EXPECT_DOUBLE_EQ(split_k_reduction_kernel("g", 8192, 64, 1, 4, "bf16").work().dram_write_bytes(), c * 2);
+  EXPECT_THROW(split_k_reduction_kernel("g", 8192, 64, 1, 1, "fp32"), base::InputError);
+  // Timed as one call: the GEMM's launch, then the GPU's gap (back_to_back_gap_us, 2 us) and the
+  // reduction's device time after it; their periods and energies add up.
+  const auto first = h100.estimate(gemm).timing, second = h100.estimate(reduce).timing;
+  const auto call = h100.estimate_call({gemm, reduce}).timing;
+  EXPECT_DOUBLE_EQ(call.seconds, first.seconds + 2e-6 + second.device_s);
+  EXPECT_DOUBLE_EQ(call.device_s, first.device_s + 2e-6 + second.device_s);
+  EXPECT_DOUBLE_EQ(call.period_s, first.period_s + second.period_s);
+  EXPECT_DOUBLE_EQ(call.energy_j, first.energy_j + second.energy_j);
+  EXPECT_THROW(h100.estimate_call({}), std::invalid_argument);
+}
+
+TEST(GpuModel, TensorCoreTilesSplitKIntoSlicesOfAtLeast1024) {
+  // The bf16 128 x 256 tile (split_k_min_depth 1024: cuBLAS runs K = 1024 whole and splits K into
+  // slices of 1365 and deeper, validation/traces/h200/ncu_kernels.csv): 1024 x 1024 is 8 x 4 = 32
+  // output tiles, a quarter of a wave of one block an SM, yet K = 1024 stays whole; K = 4096 splits
+  // min(132 / 32, 4096 / 1024) = 4 ways, and its call launches the reduction after the GEMM.
+  const GpuModel h100(gpu_config("h100_sxm"));
+  const config::GemmTile* tile = tile_of(h100, "bf16", 128, 256);
+  ASSERT_NE(tile, nullptr);
+  EXPECT_EQ(tile->split_k_min_depth(), 1024u);
+  EXPECT_EQ(h100.gemm_kernel_with(*tile, 1024, 1024, 1024, 1, "bf16").grid().z(), 1u);
+  EXPECT_EQ(h100.gemm_kernel_with(*tile, 1024, 1024, 4096, 1, "bf16").grid().z(), 4u);
+  // The whole call of a decode GEMV (1 x 4096 x 4096), whatever tile is fastest: a split one is
+  // followed by its reduction, a whole one launches alone.
+  const auto call = h100.gemm_call(1, 4096, 4096, 1, "bf16");
+  ASSERT_FALSE(call.empty());
+  EXPECT_EQ(call.size(), call.front().grid().z() > 1 ? 2u : 1u);
+}
+
 TEST(GpuModel, TallGemmPutsItsRowTilesOnX) {
   // An MLP layer over 2^25 queries: fp32 33554432 x 64 x 64 with the 64 x 64 tile has 524288 row
   // tiles, more than grid.y's 65535: the library runs the transposed product, rows along x.
   const GpuModel h100(gpu_config("h100_sxm"));
-  const config::GemmTile* tile = nullptr;
-  for (const auto& t : h100.config().proto().gemm_tile())
-    if (t.dtype() == "fp32" && t.tile_m() == 64 && t.tile_n() == 64) tile = &t;
+  const config::GemmTile* tile = tile_of(h100, "fp32", 64, 64);
   ASSERT_NE(tile, nullptr);
   const config::Kernel k = h100.gemm_kernel_with(*tile, uint64_t{1} << 25, 64, 64, 1, "fp32");
   EXPECT_EQ(k.grid().x(), 524288u);

@@ -18,6 +18,16 @@ arch::gpu::GpuArchConfig config_of(const config::GpuArch& proto) {
   return arch::gpu::GpuArchConfig(text, proto.name() + " (calibrating)");
 }
 
+// The actions of `from` that cost energy added to `to`'s (a call's launches costed as one).
+void add_work(const config::KernelWork& from, config::KernelWork& to) {
+  to.set_fp32_flops(to.fp32_flops() + from.fp32_flops());
+  for (const auto& [type, flops] : from.tensor_flops()) (*to.mutable_tensor_flops())[type] += flops;
+  to.set_dram_bytes(to.dram_bytes() + from.dram_bytes());
+  to.set_l2_bytes(to.l2_bytes() + from.l2_bytes());
+  to.set_smem_bytes(to.smem_bytes() + from.smem_bytes());
+  to.set_sfu_ops(to.sfu_ops() + from.sfu_ops());
+}
+
 double training_mape(const config::GpuArch& proto, const std::vector<MeasuredCase>& cases,
                      const std::vector<size_t>& train) {
   const arch::gpu::GpuModel model(config_of(proto));
@@ -258,10 +268,16 @@ CalibrationResult calibrate_gpu(const arch::gpu::GpuArchConfig& base, const std:
   if (idle_watts > 0) p.mutable_power()->set_idle_watts(idle_watts);
   {
     const arch::gpu::GpuModel model(config_of(p));
-    // The training cases with a measured energy, each described once by the fitted model.
+    // The training cases with a measured energy, each described once by the fitted model: the work
+    // of all the launches its measurement covers, the family the first one's.
     std::vector<std::pair<const MeasuredCase*, config::Kernel>> measured;
-    for (size_t i : result.split.train)
-      if (cases[i].measured_j > 0) measured.emplace_back(&cases[i], cases[i].describe(model));
+    for (size_t i : result.split.train) {
+      if (cases[i].measured_j <= 0) continue;
+      const std::vector<config::Kernel> launches = launches_of(cases[i], model);
+      config::Kernel k = launches.front();
+      for (size_t l = 1; l < launches.size(); ++l) add_work(launches[l].work(), *k.mutable_work());
+      measured.emplace_back(&cases[i], std::move(k));
+    }
     // A kernel family's own power beside the described actions (its instruction mix): one column
     // per family among them.
     std::vector<std::string> families;

@@ -371,8 +371,12 @@ void cases_from_table(const TraceTable& t, std::vector<MeasuredCase>& cases) {
     table->rows = {t.rows[row]};
     table->lines = {t.lines[row]};
     c.describe = [table](const arch::gpu::GpuModel& model) {
-      return measured_kernels(*table, model).front().kernel;
+      return measured_kernels(*table, model).front().launches.front();
     };
+    if (kind == "gemm")
+      c.describe_call = [table](const arch::gpu::GpuModel& model) {
+        return measured_kernels(*table, model).front().launches;
+      };
     cases.push_back(std::move(c));
   }
 }
@@ -413,6 +417,11 @@ std::vector<MeasuredCase> load_measured_cases(const std::vector<std::string>& fi
   return cases;
 }
 
+std::vector<config::Kernel> launches_of(const MeasuredCase& c, const arch::gpu::GpuModel& model) {
+  if (c.describe_call) return c.describe_call(model);
+  return {c.describe(model)};
+}
+
 ValidationReport compare_with_model(const arch::gpu::GpuModel& model,
                                     const std::vector<MeasuredCase>& cases,
                                     const std::vector<size_t>* indices) {
@@ -433,7 +442,7 @@ ValidationReport compare_with_model(const arch::gpu::GpuModel& model,
     const MeasuredCase& c = cases[i];
     arch::gpu::GpuModel::Estimate e;
     try {
-      e = model.estimate(c.describe(model));
+      e = model.estimate_call(launches_of(c, model));
     } catch (const base::InputError& error) {
       // The model refuses the kernel the row or event describes: the trace's fault, at its line
       // (unless the error is already placed, or is the GPU config's).

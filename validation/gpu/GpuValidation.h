@@ -39,7 +39,15 @@ struct MeasuredCase {
   // harness's NeRF step at one ray count); empty for none.
   std::string pass;
   std::function<config::Kernel(const arch::gpu::GpuModel&)> describe;
+  // Where the measurement covers a call of several launches (events around a cuBLAS call that
+  // splits K: the GEMM, then the reduction of its slices): all of them, in order, the first being
+  // describe's; unset for a single launch.
+  std::function<std::vector<config::Kernel>(const arch::gpu::GpuModel&)> describe_call;
 };
+
+// The launches a case's measurement covers, as `model` describes them (describe_call's, or
+// describe's one).
+std::vector<config::Kernel> launches_of(const MeasuredCase& c, const arch::gpu::GpuModel& model);
 
 // A profiler trace's kernel time: all of its kernels' durations, and those of the kernels the
 // model describes (the share it predicts).

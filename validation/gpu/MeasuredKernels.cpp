@@ -34,16 +34,16 @@ std::vector<MeasuredKernel> measured_kernels(const TraceTable& t, const arch::gp
     m.energy_j = t.energy_j(r);
     if (kind == "gemm") {
       try {
-        m.kernel = model.gemm_kernel(t.whole(r, "M", 1, kMaxGemmDimension), t.whole(r, "N", 1, kMaxGemmDimension),
+        m.launches = model.gemm_call(t.whole(r, "M", 1, kMaxGemmDimension), t.whole(r, "N", 1, kMaxGemmDimension),
                                      t.whole(r, "K", 1, kMaxGemmDimension), t.whole(r, "batch", 1, 65535), m.dtype);
       } catch (const base::InputError& e) {
         // The model's refusal (a data type without tiles, a grid beyond CUDA's) is the row's fault.
         if (e.pos().line > 0) throw;
         throw base::InputError(t.file, {t.lines[r], 0}, e.message());
       }
-      m.kernel.set_name(m.name);
+      m.launches.front().set_name(m.name);
     } else {
-      config::Kernel& k = m.kernel;
+      config::Kernel& k = m.launches.emplace_back();
       k.set_name(m.name);
       k.set_kind(kind);
       set_launch(t, r, k);

@@ -11,11 +11,12 @@ namespace cascade::validation {
 
 // One timed kernel of the harness's kernels.csv with the Kernel description the model takes:
 // STREAM-like and FMA kernels from their launch configuration and work (their vector width and
-// independent loads read off the harness's kernels), cuBLAS GEMMs through the model's GEMM
-// mapping of (M, N, K, batch, dtype).
+// independent loads read off the harness's kernels), cuBLAS GEMMs through the model's GEMM call
+// of (M, N, K, batch, dtype): the events around the call time all its launches (a split-K GEMM and
+// its reduction).
 struct MeasuredKernel {
   std::string name, kind, dtype;
-  config::Kernel kernel;
+  std::vector<config::Kernel> launches;  // in order; the first is named as the row
   double measured_s = 0;     // median of the timed runs
   double energy_j = 0;       // per launch, 0 if not measured
 };
