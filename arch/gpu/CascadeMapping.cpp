@@ -121,6 +121,9 @@ config::Kernel elementwise_group(const GpuModel& model, const Cascade& c, const 
   config::Kernel kernel = vectorized_elementwise_kernel(name, elements, read_bytes, write_bytes, flops, inputs);
   auto& w = *kernel.mutable_work();
   w.set_scattered_store_operations(scattered_words * (1 + spilled));
+  // PyTorch's vectorized kernel: each thread loads its elements at once, computes, stores (a walk's
+  // threads step through their rows instead).
+  w.set_lockstep_waves(threads.empty());
   for (size_t i : group) {
     std::vector<const workloads::Access*> accesses;
     c.einsums[i].rhs->collect_accesses(accesses);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <stdexcept>
 #include <utility>
 
@@ -24,6 +25,26 @@ double l2_lookup_bytes(const GpuTiming& gpu, const config::KernelWork& w) {
       std::max(0.0, w.dram_bytes() - w.dram_write_bytes() - lone_reads * kLoneSectorDramBytes);
   const double fills = lone_reads + streamed_reads / 128;
   return (w.l2_sector_requests() + fills) * (gpu.l2_lone_sector_bytes - 32);
+}
+
+// The makespan of a kernel whose identical one-trip blocks run in step (KernelWork.lockstep_waves):
+// each wave of blocks_per_sm blocks an SM waits its loads' round trip, then issues its
+// instructions (`compute` a block, at the rates of a full SM), a partial last wave its round trip
+// too. The round trip grows with the DRAM rate the kernel draws, as Little's law's does (idle +
+// (loaded - idle) x rate / bandwidth), so the makespan T of W waves solves T = ceil(W) (idle + q D
+// / T) + W Tc for D bytes of DRAM time. 0 where a wave's instructions take less than its round trip:
+// memory-bound waves fall out of step and overlap one another.
+double lockstep_makespan(const GpuTiming& gpu, uint64_t blocks, uint32_t blocks_per_sm, double compute,
+                         double dram_bytes, const std::function<BlockRates(const Residency&)>& rates) {
+  const BlockRates full = rates({blocks_per_sm, gpu.sms * blocks_per_sm});
+  if (!(full.compute > 0) || !(compute > 0) || gpu.dram_bytes_per_s <= 0) return 0;
+  const double wave_compute = compute / full.compute;
+  const double waves = static_cast<double>(blocks) / (static_cast<double>(gpu.sms) * blocks_per_sm);
+  const double idle = gpu.idle_dram_latency_s > 0 ? gpu.idle_dram_latency_s : gpu.dram_latency_s;
+  const double q = (gpu.dram_latency_s - idle) / gpu.dram_bytes_per_s;
+  const double b = std::ceil(waves) * idle + waves * wave_compute, c = std::ceil(waves) * q * dram_bytes;
+  const double t = (b + std::sqrt(b * b + 4 * c)) / 2;
+  return wave_compute >= idle + q * dram_bytes / t ? t : 0;
 }
 
 }  // namespace
@@ -157,6 +178,8 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   // The work distributor starts blocks one after another: many short blocks wait on it. A kernel
   // that reads DRAM waits out at least one round trip of it, however little it reads.
   const double reads_dram = w.dram_bytes() > w.dram_write_bytes() ? idle_latency : 0.0;
+  if (w.lockstep_waves()) s.makespan_s = std::max(s.makespan_s, lockstep_makespan(gpu, t.blocks, blocks_per_sm,
+                                                                                   compute, dram_time_bytes, rates));
   t.makespan_s = std::max({s.makespan_s, blocks * gpu.block_launch_s, reads_dram});
   // On the device no kernel is shorter than an empty one (its grid's launch and completion), and
   // one that reads DRAM waits out its threads' dependent round trips beside that, then the

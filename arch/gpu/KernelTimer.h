@@ -87,7 +87,9 @@ struct KernelTiming {
 //    x ILP x 32 lanes x bytes per access / latency);
 //  - each block first waits its exposed DRAM round trips; with serial phases the first wave takes
 //    its memory time plus its compute time; the work distributor starts a block at most every
-//    block_launch_s; a kernel that reads DRAM lasts at least one idle round trip;
+//    block_launch_s; a kernel that reads DRAM lasts at least one idle round trip; a kernel of
+//    one-trip blocks (KernelWork.lockstep_waves) whose waves take longer to compute than their
+//    loads' round trip runs its waves in step: each its round trip, then its compute;
 //  - a kernel with phases (Kernel.phases) takes at least the sum of its phases' makespans, each
 //    phase's work on an equal share of the blocks;
 //  - the device time is the makespan, at least an empty kernel's (kernel_floor_s), with its

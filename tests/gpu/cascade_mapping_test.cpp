@@ -345,6 +345,10 @@ TEST(CascadeMapping, AWalksRowsAreScatteredStores) {
   EXPECT_DOUBLE_EQ(read(kernel(20000, "march")), 12 + 12 + 512 + 2097152 + 20000 * 76.0 + spilled * 7680000);
   EXPECT_DOUBLE_EQ(kernel(1000, "composite").work().scattered_store_operations(), 0);
   EXPECT_DOUBLE_EQ(kernel(1000, "sh").work().scattered_store_operations(), 0);
+  // The walk's threads step through their rows; the ray generation's vectorized threads load their
+  // elements at once, one trip (KernelWork.lockstep_waves).
+  EXPECT_FALSE(kernel(1000, "march").work().lockstep_waves());
+  EXPECT_TRUE(kernel(1000, "raygen").work().lockstep_waves());
 }
 
 }  // namespace

@@ -415,6 +415,40 @@ TEST(KernelTimer, LittlesLawBoundsTheReadsOnly) {
   EXPECT_NEAR(h100.estimate(k).timing.makespan_s, 0.3543e-3, 0.0001e-3);
 }
 
+TEST(KernelTimer, OneTripBlocksRunInLockstepWaves) {
+  // 10 waves of 16 blocks an SM (132 x 16 x 10 blocks of 128 threads, 32 registers), each block
+  // 65536 FP32 flops at ILP 8 (the issue saturated) and 1 KiB of DRAM reads: a wave's compute is
+  // 16 x 65536 / (2 x 33.45e12 / 132) = 2.069 us an SM, its round trip 350 ns idle growing by 150 ns
+  // x rate / 3.35e12 (the uncalibrated config's). In step, each wave waits its round trip, then
+  // computes: T = 10 (350 ns + q D / T) + 10 x 2.069 us for D = 21.63 MB and q = 150 ns / 3.35e12,
+  // T = 24.58 us, where overlapped the compute alone takes 20.69 us. Blocks whose compute is shorter
+  // than their round trip (64 flops each) fall out of step: the flag changes nothing.
+  const GpuModel h100(gpu_config("h100_sxm"));
+  config::Kernel k;
+  k.set_name("gelu_like");
+  k.mutable_grid()->set_x(132 * 16 * 10);
+  k.mutable_block()->set_x(128);
+  k.set_registers_per_thread(32);
+  auto* w = k.mutable_work();
+  const double blocks = 132 * 16 * 10, dram = blocks * 1024;
+  w->set_fp32_flops(blocks * 65536);
+  w->set_ilp(8);
+  w->set_dram_bytes(dram);
+  const double wave = 16 * 65536 / (2 * 33.45e12 / 132), q = 150e-9 / 3.35e12;
+  EXPECT_NEAR(wave, 2.069e-6, 0.001e-6);
+  const double b = 10 * 350e-9 + 10 * wave, c = 10 * q * dram;
+  const double in_step = (b + std::sqrt(b * b + 4 * c)) / 2;
+  EXPECT_NEAR(in_step, 24.58e-6, 0.01e-6);
+  EXPECT_NEAR(h100.estimate(k).timing.makespan_s, 10 * wave, 0.01e-6);
+  w->set_lockstep_waves(true);
+  // (16 warps a scheduler at ILP 8 are 32 chains a latency: the knee issues 1 - 2.4e-7 of the peak.)
+  EXPECT_NEAR(h100.estimate(k).timing.makespan_s, in_step, 1e-11);
+  w->set_fp32_flops(blocks * 64);
+  const double out_of_step = h100.estimate(k).timing.makespan_s;
+  w->set_lockstep_waves(false);
+  EXPECT_DOUBLE_EQ(h100.estimate(k).timing.makespan_s, out_of_step);
+}
+
 TEST(KernelTimer, WorkDistributorStartsBlocksOneAfterAnother) {
   // 1e6 empty-handed blocks (1 flop each) with a block started every 2 ns: at least 2 ms.
   const GpuModel h100 = h100_with([](config::GpuArch& a) { a.mutable_timing()->set_block_launch_ns(2); });

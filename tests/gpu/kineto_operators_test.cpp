@@ -136,9 +136,12 @@ TEST(KinetoOperators, VectorizedKernelLoadsAllOfAThreadsElementsAtOnce) {
   EXPECT_EQ(mul.work().bytes_per_access(), 2u);
   // Its threads' elements one after another: 4096 / 512 threads = 8 an element's share, but the
   // kernel takes at most its 4 (the template's U): 4 dependent accesses. The vectorized kernels
-  // load everything at once: one.
+  // load everything at once: one, a thread's one trip (their waves may run in step).
   EXPECT_DOUBLE_EQ(mul.work().dependent_accesses(), 4);
   EXPECT_DOUBLE_EQ(add.work().dependent_accesses(), 1);
+  EXPECT_TRUE(pow.work().lockstep_waves());
+  EXPECT_TRUE(add.work().lockstep_waves());
+  EXPECT_FALSE(mul.work().lockstep_waves());
 }
 
 TEST(KinetoOperators, ConcatenationCopiesEveryTensorOfItsList) {

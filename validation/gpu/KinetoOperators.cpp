@@ -137,10 +137,12 @@ TracedKernel fixed(const std::string& kind, config::Kernel k) {
 }
 
 // A pass over memory at the launch the trace recorded: `read` and `written` bytes from and to DRAM,
-// its FP32 issue slots as flops, each thread's loads `ilp` independent accesses of `access_bytes`.
+// its FP32 issue slots as flops, each thread's loads `ilp` independent accesses of `access_bytes`;
+// `one_trip` where each thread loads all its data at once before it computes
+// (KernelWork.lockstep_waves).
 TracedKernel traced_pass(const config::MeasuredRun& run, const std::string& kind, double read, double written,
                          double flops, uint32_t ilp, double access_bytes, double dependent_accesses = 1,
-                         double instructions_after_loads = 0) {
+                         double instructions_after_loads = 0, bool one_trip = false) {
   config::Kernel k = run.kernel();
   k.set_kind(kind);
   auto* w = k.mutable_work();
@@ -152,6 +154,7 @@ TracedKernel traced_pass(const config::MeasuredRun& run, const std::string& kind
   w->set_bytes_per_access(static_cast<uint32_t>(std::clamp(access_bytes, 1.0, 16.0)));
   w->set_dependent_accesses(std::clamp(dependent_accesses, 1.0, 1e6));
   w->set_instructions_after_loads(std::clamp(instructions_after_loads, 0.0, 1e9));
+  w->set_lockstep_waves(one_trip);
   return fixed(kind, std::move(k));
 }
 
@@ -341,8 +344,10 @@ std::optional<TracedKernel> describe_traced_kernel(const config::MeasuredRun& ru
     return std::nullopt;
   }
   const ElementwiseCode code = elementwise_code(name, op, inputs_read, loaded_element, out / threads);
+  // The vectorized kernel's thread loads its elements at once, then computes, then stores: one trip.
   return traced_pass(run, "elementwise", read, out * element, 2 * code.instructions * out, code.ilp,
-                     code.access_bytes, code.dependent_accesses);
+                     code.access_bytes, code.dependent_accesses, 0,
+                     template_argument(name, "vectorized_elementwise_kernel<") > 0);
 }
 
 }  // namespace cascade::validation
