@@ -279,7 +279,8 @@ config::Kernel GpuModel::gemm_kernel_with(const config::GemmTile& tile, uint64_t
 
 std::vector<config::Kernel> GpuModel::gemm_call_with(const config::GemmTile& tile, uint64_t m, uint64_t n,
                                                     uint64_t k, uint64_t batch, const std::string& dtype) const {
-  std::vector<config::Kernel> call{gemm_kernel_with(tile, m, n, k, batch, dtype)};
+  std::vector<config::Kernel> call;
+  call.push_back(gemm_kernel_with(tile, m, n, k, batch, dtype));
   const uint64_t split = call.front().grid().z() / batch;
   if (split > 1) call.push_back(split_k_reduction_kernel(call.front().name(), m, n, batch, split, dtype));
   return call;
@@ -287,7 +288,8 @@ std::vector<config::Kernel> GpuModel::gemm_call_with(const config::GemmTile& til
 
 config::Kernel GpuModel::gemm_kernel(uint64_t m, uint64_t n, uint64_t k, uint64_t batch,
                                      const std::string& dtype) const {
-  return gemm_call(m, n, k, batch, dtype).front();
+  std::vector<config::Kernel> call = gemm_call(m, n, k, batch, dtype);
+  return std::move(call.front());
 }
 
 std::vector<config::Kernel> GpuModel::gemm_call(uint64_t m, uint64_t n, uint64_t k, uint64_t batch,
@@ -313,7 +315,7 @@ std::vector<config::Kernel> GpuModel::gemm_call(uint64_t m, uint64_t n, uint64_t
   if (!best)
     throw base::InputError(config_.file(), {},
                                 "no gemm_tile for data type '" + dtype + "' (GEMMs of it cannot be mapped)");
-  return *best;
+  return std::move(*best);
 }
 
 GpuModel::Estimate GpuModel::estimate_call(const std::vector<config::Kernel>& launches) const {
