@@ -44,10 +44,6 @@ std::vector<double> hash_grid_touched_bytes(const HashGridDims& d, double granul
   return bytes;
 }
 
-double element_bytes(const std::string& dtype) {
-  return dtype == "fp32" || dtype == "tf32" ? 4 : dtype == "fp8" ? 1 : 2;
-}
-
 // The fraction of each level's gathers a cache of `capacity` bytes serves: hit = min(1, capacity /
 // reuse distance), the distance the level's own footprint where a level's gathers run apart from
 // the others' (level-major), else the bytes all levels touch between two gathers into one entry
@@ -214,7 +210,7 @@ config::Kernel attention_kernel(const AttentionDims& d, const std::string& dtype
   const double scores = bh * static_cast<double>(d.keys) * static_cast<double>(d.queries) * tiles_computed;
   const uint64_t query_tiles = (d.queries + query_tile - 1) / query_tile;
   const uint64_t tiles = query_tiles * d.batch * d.heads;
-  const double e = element_bytes(dtype);
+  const double e = dtype_element_bytes(dtype);
   const uint64_t q_tile_bytes = query_tile * d.qk_embed * static_cast<uint64_t>(e),
                  kv_tile_bytes = key_tile * (d.qk_embed + d.v_embed) * static_cast<uint64_t>(e),
                  o_tile_bytes = query_tile * d.v_embed * static_cast<uint64_t>(e);

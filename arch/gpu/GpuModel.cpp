@@ -200,7 +200,7 @@ config::Kernel GpuModel::gemm_kernel_with(const config::GemmTile& tile, uint64_t
   constexpr uint64_t kMaxDimension = uint64_t{1} << 40;
   if (m > kMaxDimension || n > kMaxDimension || k > kMaxDimension || batch > kMaxDimension)
     throw base::InputError(name, {}, "a GEMM dimension above 2^40");
-  const double element = dtype == "fp32" || dtype == "tf32" ? 4 : dtype == "fp8" ? 1 : 2;
+  const double element = dtype_element_bytes(dtype);
   const uint64_t tiles_m = (m + tile.tile_m() - 1) / tile.tile_m();
   const uint64_t tiles_n = (n + tile.tile_n() - 1) / tile.tile_n();
   // The library's grid: tile columns along x, tile rows along y, batches (and K slices) along z;
@@ -246,10 +246,9 @@ config::Kernel GpuModel::gemm_kernel_with(const config::GemmTile& tile, uint64_t
     w->set_fp32_flops(padded_flops);
   const double a = static_cast<double>(m) * static_cast<double>(k), b = static_cast<double>(k) * static_cast<double>(n),
                c = static_cast<double>(m) * static_cast<double>(n);
-  const double out_element = dtype == "fp32" || dtype == "tf32" ? 4 : element;
   // Split, the slices write their FP32 partial results for the reduction kernel to sum
   // (split_k_reduction_kernel); whole, the tiles write C.
-  const double written = split > 1 ? static_cast<double>(split) * c * 4 : c * out_element;
+  const double written = split > 1 ? static_cast<double>(split) * c * 4 : c * element;
   w->set_dram_bytes(static_cast<double>(batch) * ((a + b) * element + written));
   w->set_dram_write_bytes(static_cast<double>(batch) * written);
   // Each tile row reads its A panel and each tile column its B panel: re-reads beyond the first
@@ -335,6 +334,10 @@ GpuModel::Estimate GpuModel::estimate_call(const std::vector<config::Kernel>& la
   return e;
 }
 
+double dtype_element_bytes(const std::string& dtype) {
+  return dtype == "fp32" || dtype == "tf32" ? 4 : dtype == "fp8" ? 1 : 2;
+}
+
 config::Kernel split_k_reduction_kernel(const std::string& gemm_name, uint64_t m, uint64_t n, uint64_t batch,
                                         uint64_t split, const std::string& dtype) {
   const std::string name = gemm_name + "_splitk_reduce";
@@ -346,7 +349,7 @@ config::Kernel split_k_reduction_kernel(const std::string& gemm_name, uint64_t m
   if (blocks > (1u << 31) - 1)
     throw base::InputError(name, {}, "the split-K reduction needs " + base::format("%.3g", blocks) +
                                          " blocks, beyond CUDA's 2^31 - 1");
-  const double out_element = dtype == "fp32" || dtype == "tf32" ? 4 : dtype == "fp8" ? 1 : 2;
+  const double out_element = dtype_element_bytes(dtype);
   config::Kernel kernel;
   kernel.set_name(name);
   kernel.set_kind("reduction");

@@ -79,6 +79,10 @@ class GpuModel {
   GpuTiming timing_;
 };
 
+// The bytes of an element of a kernel data type: 4 for fp32 and tf32 (TF32 is stored as fp32), 1 for
+// fp8, 2 for the 16-bit types.
+double dtype_element_bytes(const std::string& dtype);
+
 // The kernel that sums a split-K GEMM's FP32 partial results: `split` slices of the C[m, n] of each
 // of `batch` GEMMs, read once (4 bytes an element each), summed by one thread an output element
 // (blocks of 512 threads, as cuBLAS's splitKreduce_kernel launches them), each thread's loads of

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <stdexcept>
 #include <utility>
 
@@ -28,23 +27,17 @@ double l2_lookup_bytes(const GpuTiming& gpu, const config::KernelWork& w) {
 }
 
 // The makespan of a kernel whose identical one-trip blocks run in step (KernelWork.lockstep_waves):
-// each wave of blocks_per_sm blocks an SM waits its loads' round trip, then issues its
-// instructions (`compute` a block, at the rates of a full SM), a partial last wave its round trip
-// too. The round trip grows with the DRAM rate the kernel draws, as Little's law's does (idle +
-// (loaded - idle) x rate / bandwidth), so the makespan T of W waves solves T = ceil(W) (idle + q D
-// / T) + W Tc for D bytes of DRAM time. 0 where a wave's instructions take less than its round trip:
-// memory-bound waves fall out of step and overlap one another.
-double lockstep_makespan(const GpuTiming& gpu, uint64_t blocks, uint32_t blocks_per_sm, double compute,
-                         double dram_bytes, const std::function<BlockRates(const Residency&)>& rates) {
-  const BlockRates full = rates({blocks_per_sm, gpu.sms * blocks_per_sm});
-  if (!(full.compute > 0) || !(compute > 0) || gpu.dram_bytes_per_s <= 0) return 0;
-  const double wave_compute = compute / full.compute;
-  const double waves = static_cast<double>(blocks) / (static_cast<double>(gpu.sms) * blocks_per_sm);
-  const double idle = gpu.idle_dram_latency_s > 0 ? gpu.idle_dram_latency_s : gpu.dram_latency_s;
-  const double q = (gpu.dram_latency_s - idle) / gpu.dram_bytes_per_s;
-  const double b = std::ceil(waves) * idle + waves * wave_compute, c = std::ceil(waves) * q * dram_bytes;
+// each of its `waves` (blocks_per_sm blocks an SM) waits its loads' round trip, then issues its
+// instructions (`wave_compute`), a partial last wave its round trip too. The round trip grows with
+// the DRAM rate the kernel draws, as Little's law's does (`idle` + `queueing` x rate), so the
+// makespan T solves T = ceil(W) (idle + queueing D / T) + W wave_compute for D bytes of DRAM time.
+// 0 where a wave's instructions take less than its round trip: memory-bound waves fall out of step
+// and overlap one another.
+double lockstep_makespan(double waves, double wave_compute, double idle, double queueing, double dram_bytes) {
+  if (!(wave_compute > 0)) return 0;
+  const double b = std::ceil(waves) * idle + waves * wave_compute, c = std::ceil(waves) * queueing * dram_bytes;
   const double t = (b + std::sqrt(b * b + 4 * c)) / 2;
-  return wave_compute >= idle + q * dram_bytes / t ? t : 0;
+  return wave_compute >= idle + queueing * dram_bytes / t ? t : 0;
 }
 
 }  // namespace
@@ -178,8 +171,12 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   // The work distributor starts blocks one after another: many short blocks wait on it. A kernel
   // that reads DRAM waits out at least one round trip of it, however little it reads.
   const double reads_dram = w.dram_bytes() > w.dram_write_bytes() ? idle_latency : 0.0;
-  if (w.lockstep_waves()) s.makespan_s = std::max(s.makespan_s, lockstep_makespan(gpu, t.blocks, blocks_per_sm,
-                                                                                   compute, dram_time_bytes, rates));
+  // A full wave's rates: its blocks' compute and memory times.
+  const BlockRates full = rates({blocks_per_sm, gpu.sms * blocks_per_sm});
+  const double full_compute_s = compute / full.compute, full_memory_s = bytes / full.memory;
+  if (w.lockstep_waves() && full.compute > 0)
+    s.makespan_s = std::max(s.makespan_s, lockstep_makespan(blocks / (static_cast<double>(gpu.sms) * blocks_per_sm),
+                                                            full_compute_s, idle_latency, queueing, dram_time_bytes));
   t.makespan_s = std::max({s.makespan_s, blocks * gpu.block_launch_s, reads_dram});
   // On the device no kernel is shorter than an empty one (its grid's launch and completion), and
   // one that reads DRAM waits out its threads' dependent round trips beside that, then the
@@ -199,11 +196,9 @@ KernelTiming time_kernel(const GpuTiming& gpu, const config::Kernel& kernel, uin
   t.spans_dropped = s.spans_dropped;
   t.seconds = gpu.launch_overhead_s + kernel.host_overhead_us() * 1e-6 + t.makespan_s;
   t.achieved_occupancy = s.average_resident_blocks * warps_per_block / max_warps_per_sm;
-  {
-    const BlockRates full = rates({blocks_per_sm, gpu.sms * blocks_per_sm});
-    const double tc = compute / full.compute, tm = bytes / full.memory;
-    t.compute_bound_fraction = std::max(tc, tm) > 0 ? tc / std::max(tc, tm) : 0;
-  }
+  t.compute_bound_fraction = std::max(full_compute_s, full_memory_s) > 0
+                                 ? full_compute_s / std::max(full_compute_s, full_memory_s)
+                                 : 0;
   double tensor_flops = 0;
   for (const auto& [type, flops] : w.tensor_flops()) tensor_flops += flops;
   // Energy is what one launch costs among launches back to back (as NVML's counter measures it
