@@ -525,7 +525,19 @@ TEST(GpuModel, SplitKCallLaunchesTheGemmThenItsReduction) {
   EXPECT_EQ(reduce.work().ilp(), 4u);
   // A bf16 C is written in 2 bytes an element.
   EXPECT_DOUBLE_EQ(split_k_reduction_kernel("g", 8192, 64, 1, 4, "bf16").work().dram_write_bytes(), c * 2);
-  EXPECT_THROW(split_k_reduction_kernel("g", 8192, 64, 1, 1, "fp32"), base::InputError);
+  const auto refusal = [](uint64_t m, uint64_t n, uint64_t split) {
+    try {
+      split_k_reduction_kernel("g", m, n, 1, split, "fp32");
+    } catch (const base::InputError& e) {
+      return e.file() + ": " + e.message();
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(refusal(8192, 64, 1),
+            "g_splitk_reduce: a split-K reduction needs M, N and the batch of at least 1 and 2 slices or more");
+  // 2^21 x 2^21 outputs, one a thread in blocks of 512: 8.59e9 blocks.
+  EXPECT_EQ(refusal(uint64_t{1} << 21, uint64_t{1} << 21, 2),
+            "g_splitk_reduce: the split-K reduction needs 8.59e+09 blocks, beyond CUDA's 2^31 - 1");
   // Timed as one call: the GEMM's launch, then the GPU's gap (back_to_back_gap_us, 2 us) and the
   // reduction's device time after it; their periods and energies add up.
   const auto first = h100.estimate(gemm).timing, second = h100.estimate(reduce).timing;
